@@ -1,0 +1,152 @@
+"""The shared vocabulary: comment categories, personas, responses, report reasons.
+
+These enumerations sit at the bottom of the dependency graph (scenarios ←
+moderation ← simulator) because scenario files and content packs name them,
+and every other layer reasons with them. Their string values are the stable
+JSON form used in files, logs and the drill protocol.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """What a comment is (DESIGN §4)."""
+
+    GREETING = "greeting"
+    QUESTION = "question"
+    PRAISE = "praise"
+    CHITCHAT = "chitchat"
+    OFFTOPIC = "offtopic"
+    HOAX = "hoax"
+    SARA = "sara"
+    PORN = "porn"
+    JUDOL = "judol"
+    SCAM = "scam"
+    HARASSMENT = "harassment"
+    SPAM = "spam"
+
+    @property
+    def harmful(self) -> bool:
+        """True for the categories a moderator must act on."""
+        return self in HARMFUL
+
+
+HARMFUL: frozenset[Category] = frozenset(
+    {
+        Category.HOAX,
+        Category.SARA,
+        Category.PORN,
+        Category.JUDOL,
+        Category.SCAM,
+        Category.HARASSMENT,
+        Category.SPAM,
+    }
+)
+HARMLESS: frozenset[Category] = frozenset(set(Category) - HARMFUL)
+
+
+class Response(StrEnum):
+    """A response a trainee may give to one comment; templates list the acceptable ones."""
+
+    ANSWER = "answer"
+    DELETE = "delete"
+    MUTE = "mute"
+    BLOCK = "block"
+    REPORT = "report"
+    PIN = "pin"
+    THANK = "thank"
+
+
+#: Responses that hide a comment or silence its author. On a harmless comment
+#: any of these (or a report) is a false alarm.
+REMOVALS: frozenset[Response] = frozenset({Response.DELETE, Response.MUTE, Response.BLOCK})
+
+
+class ReportReason(StrEnum):
+    """Report reasons, shaped after TikTok's report menu."""
+
+    MISINFORMATION = "misinformation"
+    HATE = "hate"
+    SEXUAL = "sexual"
+    GAMBLING = "gambling"
+    SCAM = "scam"
+    HARASSMENT = "harassment"
+    SPAM = "spam"
+
+
+#: The report reason that fits each harmful category.
+REPORT_REASON: dict[Category, ReportReason] = {
+    Category.HOAX: ReportReason.MISINFORMATION,
+    Category.SARA: ReportReason.HATE,
+    Category.PORN: ReportReason.SEXUAL,
+    Category.JUDOL: ReportReason.GAMBLING,
+    Category.SCAM: ReportReason.SCAM,
+    Category.HARASSMENT: ReportReason.HARASSMENT,
+    Category.SPAM: ReportReason.SPAM,
+}
+
+
+class Evasion(StrEnum):
+    """How a troll comment dodges keyword filters."""
+
+    SPACED = "spaced"  # "g a c o r"
+    LEET = "leet"  # digits for letters: "g4c0r"
+    HOMOGLYPH = "homoglyph"  # look-alike Unicode: "ｇａｃｏｒ", "𝙜𝙖𝙘𝙤𝙧"
+    WAWA = "wawa"  # euphemisms such as "wawa" for WhatsApp
+    EUPHEMISM = "euphemism"
+
+
+class Persona(StrEnum):
+    """Who a synthetic viewer is."""
+
+    YOUNG_MOTHER = "young_mother"
+    CADRE = "cadre"
+    MIDWIFE = "midwife"
+    VILLAGE_HEAD = "village_head"
+    TEEN = "teen"
+    LURKER = "lurker"
+    HOAXER = "hoaxer"
+    SARA_TROLL = "sara_troll"
+    GAMBLER = "gambler"
+    SCAMMER = "scammer"
+    PORN_BOT = "porn_bot"
+    HARASSER = "harasser"
+    SPAMMER = "spammer"
+
+
+#: Personas the audience mix may name (trolls arrive through comment rates and injects).
+REGULAR_PERSONAS: frozenset[Persona] = frozenset(
+    {Persona.YOUNG_MOTHER, Persona.CADRE, Persona.TEEN, Persona.LURKER}
+)
+OFFICIALS: frozenset[Persona] = frozenset({Persona.MIDWIFE, Persona.VILLAGE_HEAD})
+
+#: Which troll persona posts each harmful category.
+TROLL_FOR: dict[Category, Persona] = {
+    Category.HOAX: Persona.HOAXER,
+    Category.SARA: Persona.SARA_TROLL,
+    Category.PORN: Persona.PORN_BOT,
+    Category.JUDOL: Persona.GAMBLER,
+    Category.SCAM: Persona.SCAMMER,
+    Category.HARASSMENT: Persona.HARASSER,
+    Category.SPAM: Persona.SPAMMER,
+}
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class InjectKind(StrEnum):
+    """Scripted or trainer-triggered happenings."""
+
+    TROLL_RAID = "troll_raid"
+    HOAX_WAVE = "hoax_wave"
+    GIFT_STORM = "gift_storm"
+    QUESTION_WAVE = "question_wave"
+    OFFICIAL_JOINS = "official_joins"
+    GUEST_REQUEST = "guest_request"
+    NETWORK_DROP = "network_drop"

@@ -1,0 +1,58 @@
+"""The translation layer: complete catalogues and predictable lookups."""
+
+from __future__ import annotations
+
+import pytest
+
+from gladi import i18n
+
+
+def test_both_languages_have_the_same_keys() -> None:
+    """Every Indonesian message has an English twin and vice versa."""
+    indonesian = set(i18n.catalogue("id"))
+    english = set(i18n.catalogue("en"))
+    assert indonesian == english, {
+        "missing in en": sorted(indonesian - english),
+        "missing in id": sorted(english - indonesian),
+    }
+
+
+def test_placeholders_match_across_languages() -> None:
+    """A translation must use exactly the placeholders of the original."""
+    indonesian = i18n.catalogue("id")
+    english = i18n.catalogue("en")
+    mismatched = [
+        key
+        for key in indonesian
+        if i18n.placeholders(indonesian[key]) != i18n.placeholders(english.get(key, ""))
+    ]
+    assert mismatched == []
+
+
+def test_no_empty_messages() -> None:
+    for lang in i18n.LANGUAGES:
+        empty = [k for k, v in i18n.catalogue(lang).items() if not v.strip()]
+        assert empty == [], lang
+
+
+def test_lookup_formats_and_defaults_to_indonesian() -> None:
+    assert i18n.t("cli.error", "en", message="x") == "Error: x"
+    assert i18n.t("cli.error", "id", message="x") == "Galat: x"
+    assert i18n.t("cli.error", "fr", message="x") == "Galat: x"
+
+
+def test_missing_key_is_returned_visibly() -> None:
+    assert i18n.t("no.such.key", "en") == "no.such.key"
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("en_US.UTF-8", "en"), ("ID", "id"), ("en-GB", "en"), ("", "id"), (None, "id"), ("jv", "id")],
+)
+def test_normalise_language(tag: str | None, expected: str) -> None:
+    assert i18n.normalise_language(tag) == expected
+
+
+def test_unknown_catalogue_language_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        i18n.catalogue("fr")
