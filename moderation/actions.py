@@ -1,0 +1,257 @@
+"""Actions: what the host and moderators do, TikTok-shaped.
+
+Each action names its ``actor`` ("host" or a moderator's name) and its time
+``t`` in milliseconds. Actions are plain values; the room decides whether they
+are allowed (see :mod:`moderation.room`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from scenarios.taxonomy import InjectKind, ReportReason
+
+from .values import Value, register
+
+__all__ = [
+    "HOST",
+    "TRAINER",
+    "AcceptGuest",
+    "Action",
+    "AddModerator",
+    "AddKeyword",
+    "Answer",
+    "Block",
+    "DeclineGuest",
+    "Delete",
+    "Inject",
+    "Mute",
+    "Permission",
+    "Pin",
+    "RemoveGuest",
+    "RemoveKeyword",
+    "RemoveModerator",
+    "Report",
+    "SetComments",
+    "Talk",
+    "Thank",
+    "Unblock",
+    "Unmute",
+    "Unpin",
+    "Welcome",
+]
+
+HOST = "host"
+TRAINER = "trainer"
+
+
+class Permission(StrEnum):
+    """What a moderator may do; the host grants these (TikTok lets hosts edit them)."""
+
+    MODERATE = "moderate"  # mute, block, delete, report
+    FILTER = "filter"  # keyword filter
+    COMMENTS = "comments"  # turn comments on and off
+    PIN = "pin"  # pin comments (host-only unless granted)
+    GUESTS = "guests"  # accept and remove guests
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action(Value):
+    """Base class of every action."""
+
+    t: int
+    actor: str = HOST
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mute(Action):
+    """*Bisukan*: silence a viewer for ``duration`` seconds (None: the whole LIVE).
+
+    Muting removes the viewer's comment history, as on TikTok. ``comment`` is
+    the comment the moderator acted from, when there was one.
+    """
+
+    type = "mute"
+    viewer: str
+    duration: int | None = None
+    comment: str | None = None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unmute(Action):
+    type = "unmute"
+    viewer: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Block(Action):
+    """*Blokir*: remove the viewer from the live and hide all their comments."""
+
+    type = "block"
+    viewer: str
+    comment: str | None = None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unblock(Action):
+    type = "unblock"
+    viewer: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete(Action):
+    """*Hapus*: delete one comment."""
+
+    type = "delete"
+    comment: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report(Action):
+    """*Laporkan*: report a comment to the platform with a reason."""
+
+    type = "report"
+    comment: str
+    reason: ReportReason
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pin(Action):
+    """*Sematkan*: pin a comment above the stream (replaces any pinned one)."""
+
+    type = "pin"
+    comment: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unpin(Action):
+    type = "unpin"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetComments(Action):
+    """*Matikan komentar* / turn comments back on."""
+
+    type = "comments"
+    enabled: bool
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddKeyword(Action):
+    """*Filter kata kunci*: hide future comments containing ``keyword``."""
+
+    type = "filter_add"
+    keyword: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveKeyword(Action):
+    type = "filter_remove"
+    keyword: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AcceptGuest(Action):
+    type = "guest_accept"
+    request: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeclineGuest(Action):
+    type = "guest_decline"
+    request: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveGuest(Action):
+    type = "guest_remove"
+    viewer: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddModerator(Action):
+    """Make ``name`` a moderator with the given permissions (host only)."""
+
+    type = "moderator_add"
+    name: str
+    permissions: tuple[Permission, ...] = (
+        Permission.MODERATE,
+        Permission.FILTER,
+        Permission.COMMENTS,
+    )
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveModerator(Action):
+    type = "moderator_remove"
+    name: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer(Action):
+    """*Jawab*: answer a question (or rebut a hoax) aloud or in the chat."""
+
+    type = "answer"
+    comment: str
+    text: str = ""
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Thank(Action):
+    """Thank a viewer for a gift (``target`` a gift id) or a kind comment (a comment id)."""
+
+    type = "thank"
+    target: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Welcome(Action):
+    """Greet a viewer by name, such as the midwife or the village head."""
+
+    type = "welcome"
+    viewer: str
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Talk(Action):
+    """The host spoke to the viewers for ``duration`` milliseconds (keeps off dead air).
+
+    The desktop app sends this from its voice detector; a "Bicara" key does it by hand.
+    """
+
+    type = "talk"
+    duration: int = 5000
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inject(Action):
+    """A trainer fires a scripted happening now (troll raid, gift storm …)."""
+
+    type = "inject"
+    kind: InjectKind
+    count: int = 5
+    over_s: int = 20
+    role: str | None = None
+    troll: bool = False

@@ -1,0 +1,420 @@
+"""The room's moderation state and the rules for applying actions.
+
+The room knows which comments were posted and by whom, who is muted,
+blocked, a guest or a moderator, the keyword filter and whether comments are
+on. :meth:`Room.apply` checks an action against those rules and either
+returns the events it causes or a :class:`RejectCode`. It never raises for a
+user's mistake, so a drill with sixty people clicking at once cannot crash on
+a double click: the first action wins, the second is rejected with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from scenarios.schema import Settings
+
+from .actions import (
+    HOST,
+    TRAINER,
+    AcceptGuest,
+    Action,
+    AddKeyword,
+    AddModerator,
+    Answer,
+    Block,
+    DeclineGuest,
+    Delete,
+    Inject,
+    Mute,
+    Permission,
+    Pin,
+    RemoveGuest,
+    RemoveKeyword,
+    RemoveModerator,
+    Report,
+    SetComments,
+    Talk,
+    Thank,
+    Unblock,
+    Unmute,
+    Unpin,
+    Welcome,
+)
+from .events import ActionApplied, CommentsHidden, Event, RejectCode
+from .stream import Stream
+
+__all__ = ["DEFAULT_PERMISSIONS", "Room", "normalise_keyword"]
+
+#: What a moderator added by the scenario may do; pinning and guests stay with
+#: the host unless granted, as sources disagree whether TikTok lets moderators pin.
+DEFAULT_PERMISSIONS: frozenset[Permission] = frozenset(
+    {Permission.MODERATE, Permission.FILTER, Permission.COMMENTS}
+)
+
+_NEEDS: dict[type[Action], Permission | None] = {
+    Mute: Permission.MODERATE,
+    Unmute: Permission.MODERATE,
+    Block: Permission.MODERATE,
+    Unblock: Permission.MODERATE,
+    Delete: Permission.MODERATE,
+    Report: Permission.MODERATE,
+    Pin: Permission.PIN,
+    Unpin: Permission.PIN,
+    SetComments: Permission.COMMENTS,
+    AddKeyword: Permission.FILTER,
+    RemoveKeyword: Permission.FILTER,
+    AcceptGuest: Permission.GUESTS,
+    DeclineGuest: Permission.GUESTS,
+    RemoveGuest: Permission.GUESTS,
+    Answer: None,
+    Thank: None,
+    Welcome: None,
+}
+_HOST_ONLY = (AddModerator, RemoveModerator, Talk)
+
+MAX_TEXT = 500
+MAX_KEYWORD = 50
+MAX_MODERATORS = 20
+
+
+def normalise_keyword(keyword: str) -> str:
+    """Keywords match case-insensitively, as TikTok's filter does."""
+    return " ".join(keyword.split()).casefold()
+
+
+@dataclass(slots=True)
+class _Comment:
+    viewer: str
+    t: int
+    text: str
+    visible: bool = True
+    answered: bool = False
+    thanked: bool = False
+    reported: bool = False
+
+
+@dataclass(slots=True)
+class Room:
+    """Moderation state of one live room."""
+
+    settings: Settings
+    stream: Stream
+    moderators: dict[str, frozenset[Permission]] = field(default_factory=dict)
+    comments: dict[str, _Comment] = field(default_factory=dict)
+    handles: dict[str, str] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    muted: dict[str, int | None] = field(default_factory=dict)
+    blocked: set[str] = field(default_factory=set)
+    keywords: list[str] = field(default_factory=list)
+    comments_enabled: bool = True
+    pinned: str | None = None
+    requests: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    guests: list[str] = field(default_factory=list)
+    gifts: dict[str, str] = field(default_factory=dict)
+    thanked_gifts: set[str] = field(default_factory=set)
+    welcomed: set[str] = field(default_factory=set)
+    by_viewer: dict[str, list[str]] = field(default_factory=dict)
+    #: Who added each keyword and who last switched comments off: the judge credits them.
+    keyword_by: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, moderator_names: Iterable[str]) -> Room:
+        """A room as the scenario's settings open it."""
+        room = cls(
+            settings=settings,
+            stream=Stream(settings.stream_window, settings.stream_max_s * 1000),
+            comments_enabled=settings.comments_enabled,
+        )
+        for name in moderator_names:
+            room.moderators[name] = DEFAULT_PERMISSIONS
+        for keyword in settings.keyword_filter:
+            norm = normalise_keyword(keyword)
+            if norm and norm not in room.keywords:
+                room.keywords.append(norm)
+                room.keyword_by[norm] = HOST
+        return room
+
+    # ------------------------------------------------------------ queries
+
+    def is_muted(self, viewer: str, now: int) -> bool:
+        """True while ``viewer``'s mute lasts (None means the whole live)."""
+        if viewer not in self.muted:
+            return False
+        until = self.muted[viewer]
+        if until is not None and until <= now:
+            del self.muted[viewer]
+            return False
+        return True
+
+    def filter_match(self, text: str) -> str | None:
+        """Return the first filter keyword found in ``text``, if any."""
+        if not self.keywords:
+            return None
+        folded = text.casefold()
+        for keyword in self.keywords:
+            if keyword in folded:
+                return keyword
+        return None
+
+    def is_staff(self, name: str) -> bool:
+        return name == HOST or name in self.moderators
+
+    # ------------------------------------------------------------ feeding
+
+    def add_comment(self, comment: str, viewer: str, t: int, text: str, visible: bool) -> None:
+        """Record a posted comment; ``visible`` is False when the filter caught it."""
+        self.comments[comment] = _Comment(viewer, t, text, visible)
+        if visible:
+            self.by_viewer.setdefault(viewer, []).append(comment)
+
+    # ------------------------------------------------------------ actions
+
+    def apply(self, action: Action, now: int) -> list[Event] | RejectCode:
+        """Apply ``action`` at ``now``; return the events it causes or why not."""
+        actor = action.actor
+        if isinstance(action, Inject) or actor == TRAINER:
+            # Only the trainer fires injects, and the trainer does nothing else.
+            if not (isinstance(action, Inject) and actor == TRAINER):
+                return RejectCode.NOT_PERMITTED
+        elif isinstance(action, _HOST_ONLY):
+            if actor != HOST:
+                return RejectCode.NOT_PERMITTED
+        elif actor != HOST:
+            perms = self.moderators.get(actor)
+            if perms is None:
+                return RejectCode.NOT_STAFF
+            needed = _NEEDS.get(type(action))
+            if needed is not None and needed not in perms:
+                return RejectCode.NOT_PERMITTED
+        handler = getattr(self, "_" + action.type)
+        result: list[Event] | RejectCode = handler(action, now)
+        if isinstance(result, list):
+            result.insert(0, ActionApplied(now, action))
+        return result
+
+    def _hide(self, comments: Iterable[str], now: int, reason: str, by: str) -> list[Event]:
+        hidden = []
+        for cid in comments:
+            record = self.comments[cid]
+            if record.visible:
+                record.visible = False
+                self.stream.hide(cid, now)
+                if self.pinned == cid:
+                    self.pinned = None
+                hidden.append(cid)
+        return [CommentsHidden(now, tuple(hidden), reason, by)] if hidden else []
+
+    def _visible_by(self, viewer: str) -> list[str]:
+        ids = self.by_viewer.pop(viewer, [])
+        return [c for c in ids if self.comments[c].visible]
+
+    def _target_viewer(self, viewer: str) -> RejectCode | None:
+        if viewer not in self.handles:
+            return RejectCode.UNKNOWN_VIEWER
+        if viewer == HOST or viewer in self.moderators:
+            return RejectCode.STAFF_TARGET
+        return None
+
+    def _mute(self, action: Mute, now: int) -> list[Event] | RejectCode:
+        problem = self._target_viewer(action.viewer)
+        if problem:
+            return problem
+        if action.duration not in self.settings.mute_presets_s:
+            return RejectCode.INVALID_DURATION
+        if action.viewer in self.blocked:
+            return RejectCode.ALREADY_BLOCKED
+        if self.is_muted(action.viewer, now):
+            return RejectCode.ALREADY_MUTED
+        until = None if action.duration is None else now + action.duration * 1000
+        self.muted[action.viewer] = until
+        # TikTok removes a muted viewer's whole comment history.
+        return self._hide(self._visible_by(action.viewer), now, "muted", action.actor)
+
+    def _unmute(self, action: Unmute, now: int) -> list[Event] | RejectCode:
+        if action.viewer not in self.handles:
+            return RejectCode.UNKNOWN_VIEWER
+        if not self.is_muted(action.viewer, now):
+            return RejectCode.NOT_MUTED
+        del self.muted[action.viewer]
+        return []
+
+    def _block(self, action: Block, now: int) -> list[Event] | RejectCode:
+        problem = self._target_viewer(action.viewer)
+        if problem:
+            return problem
+        if action.viewer in self.blocked:
+            return RejectCode.ALREADY_BLOCKED
+        self.blocked.add(action.viewer)
+        self.muted.pop(action.viewer, None)
+        events = self._hide(self._visible_by(action.viewer), now, "blocked", action.actor)
+        if action.viewer in self.guests:
+            self.guests.remove(action.viewer)
+        # The engine takes the blocked viewer out of the audience.
+        return events
+
+    def _unblock(self, action: Unblock, now: int) -> list[Event] | RejectCode:
+        if action.viewer not in self.handles:
+            return RejectCode.UNKNOWN_VIEWER
+        if action.viewer not in self.blocked:
+            return RejectCode.NOT_BLOCKED
+        self.blocked.discard(action.viewer)
+        return []
+
+    def _comment(self, comment: str) -> _Comment | RejectCode:
+        record = self.comments.get(comment)
+        return RejectCode.UNKNOWN_COMMENT if record is None else record
+
+    def _delete(self, action: Delete, now: int) -> list[Event] | RejectCode:
+        record = self._comment(action.comment)
+        if isinstance(record, RejectCode):
+            return record
+        if not record.visible:
+            return RejectCode.COMMENT_GONE
+        return self._hide((action.comment,), now, "deleted", action.actor)
+
+    def _report(self, action: Report, now: int) -> list[Event] | RejectCode:
+        # Reporting a comment already hidden is still useful: the platform acts on the account.
+        record = self._comment(action.comment)
+        if isinstance(record, RejectCode):
+            return record
+        if record.reported:
+            return RejectCode.ALREADY_REPORTED
+        record.reported = True
+        return []
+
+    def _pin(self, action: Pin, now: int) -> list[Event] | RejectCode:
+        record = self._comment(action.comment)
+        if isinstance(record, RejectCode):
+            return record
+        if not record.visible:
+            return RejectCode.COMMENT_GONE
+        if self.pinned == action.comment:
+            return RejectCode.ALREADY_PINNED
+        self.pinned = action.comment
+        return []
+
+    def _unpin(self, action: Unpin, now: int) -> list[Event] | RejectCode:
+        if self.pinned is None:
+            return RejectCode.NOTHING_PINNED
+        self.pinned = None
+        return []
+
+    def _comments(self, action: SetComments, now: int) -> list[Event] | RejectCode:
+        if self.comments_enabled == action.enabled:
+            return RejectCode.COMMENTS_ALREADY
+        self.comments_enabled = action.enabled
+        return []
+
+    def _filter_add(self, action: AddKeyword, now: int) -> list[Event] | RejectCode:
+        keyword = normalise_keyword(action.keyword)
+        if not keyword or len(keyword) > MAX_KEYWORD:
+            return RejectCode.KEYWORD_INVALID
+        if keyword in self.keywords:
+            return RejectCode.KEYWORD_EXISTS
+        if len(self.keywords) >= self.settings.filter_limit:
+            return RejectCode.FILTER_FULL
+        self.keywords.append(keyword)
+        self.keyword_by[keyword] = action.actor
+        return []
+
+    def _filter_remove(self, action: RemoveKeyword, now: int) -> list[Event] | RejectCode:
+        keyword = normalise_keyword(action.keyword)
+        if keyword not in self.keywords:
+            return RejectCode.KEYWORD_MISSING
+        self.keywords.remove(keyword)
+        return []
+
+    def _request(self, request: str) -> str | RejectCode:
+        entry = self.requests.get(request)
+        if entry is None:
+            return RejectCode.UNKNOWN_REQUEST
+        viewer, open_ = entry
+        if not open_ or viewer not in self.present:
+            return RejectCode.REQUEST_CLOSED
+        return viewer
+
+    def _guest_accept(self, action: AcceptGuest, now: int) -> list[Event] | RejectCode:
+        viewer = self._request(action.request)
+        if isinstance(viewer, RejectCode):
+            return viewer
+        if len(self.guests) >= self.settings.max_guests:
+            return RejectCode.GUESTS_FULL
+        self.requests[action.request] = (viewer, False)
+        self.guests.append(viewer)
+        return []
+
+    def _guest_decline(self, action: DeclineGuest, now: int) -> list[Event] | RejectCode:
+        viewer = self._request(action.request)
+        if isinstance(viewer, RejectCode):
+            return viewer
+        self.requests[action.request] = (viewer, False)
+        return []
+
+    def _guest_remove(self, action: RemoveGuest, now: int) -> list[Event] | RejectCode:
+        if action.viewer not in self.guests:
+            return RejectCode.NOT_A_GUEST
+        self.guests.remove(action.viewer)
+        return []
+
+    def _moderator_add(self, action: AddModerator, now: int) -> list[Event] | RejectCode:
+        name = action.name.strip()
+        if not name or len(name) > 40 or name in (HOST, TRAINER):
+            return RejectCode.NAME_INVALID
+        if name in self.moderators:
+            return RejectCode.MODERATOR_EXISTS
+        if len(self.moderators) >= MAX_MODERATORS:
+            return RejectCode.MODERATORS_FULL
+        self.moderators[name] = frozenset(action.permissions)
+        return []
+
+    def _moderator_remove(self, action: RemoveModerator, now: int) -> list[Event] | RejectCode:
+        if action.name not in self.moderators:
+            return RejectCode.UNKNOWN_MODERATOR
+        del self.moderators[action.name]
+        return []
+
+    def _answer(self, action: Answer, now: int) -> list[Event] | RejectCode:
+        record = self._comment(action.comment)
+        if isinstance(record, RejectCode):
+            return record
+        if len(action.text) > MAX_TEXT:
+            return RejectCode.TEXT_TOO_LONG
+        if record.answered:
+            return RejectCode.ALREADY_ANSWERED
+        record.answered = True
+        return []
+
+    def _thank(self, action: Thank, now: int) -> list[Event] | RejectCode:
+        if action.target in self.gifts:
+            if action.target in self.thanked_gifts:
+                return RejectCode.ALREADY_THANKED
+            self.thanked_gifts.add(action.target)
+            return []
+        record = self.comments.get(action.target)
+        if record is None:
+            return RejectCode.UNKNOWN_TARGET
+        if record.thanked:
+            return RejectCode.ALREADY_THANKED
+        record.thanked = True
+        return []
+
+    def _welcome(self, action: Welcome, now: int) -> list[Event] | RejectCode:
+        if action.viewer not in self.handles:
+            return RejectCode.UNKNOWN_VIEWER
+        if action.viewer not in self.present:
+            return RejectCode.VIEWER_GONE
+        if action.viewer in self.welcomed:
+            return RejectCode.ALREADY_WELCOMED
+        self.welcomed.add(action.viewer)
+        return []
+
+    def _talk(self, action: Talk, now: int) -> list[Event] | RejectCode:
+        if not 0 < action.duration <= 600_000:
+            return RejectCode.INVALID_DURATION
+        return []
+
+    def _inject(self, action: Inject, now: int) -> list[Event] | RejectCode:
+        # The engine carries injects out; the room only checks who may fire them.
+        return []

@@ -1,0 +1,69 @@
+"""The on-screen comment stream: which comments viewers can see right now.
+
+A comment leaves the screen when a moderation action hides it, when
+``window`` newer comments have pushed it out, or when it has been up for
+``max_ms`` milliseconds. The engine uses this to let visible trolls drive
+viewers away; the judge replays the same rules from the log to measure harm
+exposure, so both see exactly the same screen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+
+class Stream:
+    """The comments on screen, oldest first."""
+
+    __slots__ = ("window", "max_ms", "_on", "_harmful", "ended")
+
+    def __init__(self, window: int, max_ms: int) -> None:
+        self.window = window
+        self.max_ms = max_ms
+        self._on: OrderedDict[str, int] = OrderedDict()
+        self._harmful: set[str] = set()
+        #: When each comment left the screen (milliseconds), filled as they go.
+        self.ended: dict[str, int] = {}
+
+    def expire(self, now: int) -> None:
+        """Let comments that have been up for ``max_ms`` scroll away."""
+        on = self._on
+        while on:
+            comment, posted = next(iter(on.items()))
+            if posted + self.max_ms > now:
+                break
+            on.popitem(last=False)
+            self._leave(comment, posted + self.max_ms)
+
+    def post(self, comment: str, now: int, harmful: bool) -> None:
+        """Put a new comment on screen, pushing the oldest out when full."""
+        self.expire(now)
+        self._on[comment] = now
+        if harmful:
+            self._harmful.add(comment)
+        while len(self._on) > self.window:
+            oldest, _ = self._on.popitem(last=False)
+            self._leave(oldest, now)
+
+    def hide(self, comment: str, now: int) -> bool:
+        """Take a comment off screen; return False if it was not on screen."""
+        if self._on.pop(comment, None) is None:
+            return False
+        self._leave(comment, now)
+        return True
+
+    def _leave(self, comment: str, when: int) -> None:
+        self._harmful.discard(comment)
+        self.ended[comment] = when
+
+    def __contains__(self, comment: object) -> bool:
+        return comment in self._on
+
+    def on_screen(self) -> list[str]:
+        """The ids on screen, oldest first."""
+        return list(self._on)
+
+    @property
+    def harmful_on_screen(self) -> int:
+        """How many harmful comments are on screen now."""
+        return len(self._harmful)

@@ -1,0 +1,309 @@
+"""Autopilots: scripted trainees for tests, benchmarks and demos.
+
+``idle`` does nothing; ``random`` clicks at random; ``good`` acts like a
+capable human, with human reaction times and some mistakes; ``perfect`` acts
+on everything quickly and correctly. They read the ground truth (that is what
+makes them reference points), so they are never shown to trainees.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+from moderation.actions import (
+    AcceptGuest,
+    Action,
+    Answer,
+    Block,
+    DeclineGuest,
+    Delete,
+    Mute,
+    Pin,
+    Report,
+    Talk,
+    Thank,
+    Welcome,
+)
+from moderation.events import (
+    CommentPosted,
+    CommentsHidden,
+    Event,
+    GiftSent,
+    GuestRequested,
+    OfficialJoined,
+)
+from scenarios.schema import Template
+from scenarios.taxonomy import REPORT_REASON, Category, ReportReason, Response
+
+from .engine import Session
+
+__all__ = ["AUTOPILOTS", "Autopilot", "make_autopilot", "run"]
+
+Plan = Callable[[int], Action]
+
+
+class Autopilot:
+    """Base class: watches events and plans actions for later times."""
+
+    name: ClassVar[str] = "idle"
+    talk_every_ms: ClassVar[int | None] = None
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.templates: dict[str, Template] = session.truth  # filled as comments post
+        self.rng = random.Random(f"{session.seed}:{self.name}")
+        self._plans: list[tuple[int, int, Plan]] = []
+        self._seq = 0
+        self._next_talk = 0 if self.talk_every_ms else None
+        self._targeted: set[str] = set()
+
+    def plan(self, due: int, make: Plan) -> None:
+        """Act at ``due`` ms; ``make`` builds the action for the actual time."""
+        self._seq += 1
+        heapq.heappush(self._plans, (due, self._seq, make))
+
+    def next_due(self) -> int | None:
+        """When the autopilot next wants to act."""
+        candidates = [self._plans[0][0]] if self._plans else []
+        if self._next_talk is not None:
+            candidates.append(self._next_talk)
+        return min(candidates) if candidates else None
+
+    def pop_due(self, now: int) -> list[Action]:
+        """The actions due by ``now``, stamped no earlier than ``now``."""
+        actions: list[Action] = []
+        if self._next_talk is not None and self._next_talk <= now and self.talk_every_ms:
+            duration, gap = self.talk_pattern()
+            actions.append(Talk(t=now, duration=duration))
+            self._next_talk = now + gap
+        while self._plans and self._plans[0][0] <= now:
+            _, _, make = heapq.heappop(self._plans)
+            actions.append(make(now))
+        return actions
+
+    def talk_pattern(self) -> tuple[int, int]:
+        """(how long the host talks, when they talk next), in ms."""
+        every = self.talk_every_ms or 8000
+        return every, every
+
+    def observe(self, events: Iterable[Event]) -> None:
+        """Look at new events and plan responses."""
+        for event in events:
+            if isinstance(event, CommentPosted) and event.hidden is None:
+                self.on_comment(event, self.session.truth[event.id])
+            elif isinstance(event, GiftSent):
+                self.on_gift(event)
+            elif isinstance(event, OfficialJoined):
+                self.on_official(event)
+            elif isinstance(event, GuestRequested):
+                self.on_guest(event)
+            elif isinstance(event, CommentsHidden):
+                pass
+
+    def on_comment(self, event: CommentPosted, template: Template) -> None:
+        pass
+
+    def on_gift(self, event: GiftSent) -> None:
+        pass
+
+    def on_official(self, event: OfficialJoined) -> None:
+        pass
+
+    def on_guest(self, event: GuestRequested) -> None:
+        pass
+
+    # -------------------------------------------------------- shared moves
+
+    def handle_troll(self, event: CommentPosted, template: Template, delay: int) -> None:
+        """Remove a harmful comment the way its template says is right."""
+        acceptable = set(template.acceptable)
+        viewer, comment = event.viewer, event.id
+        due = event.t + delay
+        if viewer in self._targeted:
+            return  # the mute or block already planned will take this comment too
+        presets = self.session.scenario.settings.mute_presets_s
+        longest = None if None in presets else max(p for p in presets if p is not None)
+        if Response.BLOCK in acceptable and template.severity >= 2:
+            self._targeted.add(viewer)
+            self.plan(due, lambda t: Block(t=t, viewer=viewer, comment=comment))
+        elif Response.MUTE in acceptable:
+            self._targeted.add(viewer)
+            self.plan(due, lambda t: Mute(t=t, viewer=viewer, duration=longest, comment=comment))
+        elif Response.DELETE in acceptable:
+            self.plan(due, lambda t: Delete(t=t, comment=comment))
+        else:
+            self.plan(due, lambda t: Answer(t=t, comment=comment))
+        if Response.REPORT in acceptable:
+            reason = REPORT_REASON[template.category]
+            self.plan(due + 400, lambda t: Report(t=t, comment=comment, reason=reason))
+
+
+class Idle(Autopilot):
+    """Does nothing at all: the floor of the score."""
+
+    name = "idle"
+
+
+class Perfect(Autopilot):
+    """Acts on everything, quickly and correctly."""
+
+    name = "perfect"
+    talk_every_ms = 8000
+
+    def on_comment(self, event: CommentPosted, template: Template) -> None:
+        if template.harmful:
+            self.handle_troll(event, template, 1000)
+        elif template.category is Category.QUESTION:
+            cid = event.id
+            self.plan(event.t + 3000, lambda t: Answer(t=t, comment=cid, text="…"))
+
+    def on_gift(self, event: GiftSent) -> None:
+        gid = event.id
+        self.plan(event.t + 2000, lambda t: Thank(t=t, target=gid))
+
+    def on_official(self, event: OfficialJoined) -> None:
+        vid = event.viewer
+        self.plan(event.t + 2000, lambda t: Welcome(t=t, viewer=vid))
+
+    def on_guest(self, event: GuestRequested) -> None:
+        rid = event.id
+        if event.troll:
+            self.plan(event.t + 3000, lambda t: DeclineGuest(t=t, request=rid))
+        else:
+            self.plan(event.t + 3000, lambda t: AcceptGuest(t=t, request=rid))
+
+
+class Good(Autopilot):
+    """A capable trainee: human reaction times, some misses, a few mistakes."""
+
+    name = "good"
+    talk_every_ms = 10_000
+
+    def reaction(self, base: int) -> int:
+        # Human reaction to a chat is skewed: usually a few seconds, sometimes much longer.
+        return base + int(self.rng.lognormvariate(7.8, 0.6))
+
+    def talk_pattern(self) -> tuple[int, int]:
+        if self.rng.random() < 0.1:
+            return 6000, 25_000  # distracted by the chat for a while
+        return 9000, 10_000
+
+    def on_comment(self, event: CommentPosted, template: Template) -> None:
+        rng = self.rng
+        if template.harmful:
+            if rng.random() < 0.9:
+                self.handle_troll(event, template, self.reaction(1500))
+        elif template.category is Category.QUESTION:
+            if rng.random() < 0.85:
+                cid = event.id
+                self.plan(event.t + 5000 + rng.randrange(15_000),
+                          lambda t: Answer(t=t, comment=cid, text="…"))
+        elif rng.random() < 0.03:
+            cid = event.id  # a mistake: deleting a harmless comment
+            self.plan(event.t + self.reaction(1500), lambda t: Delete(t=t, comment=cid))
+
+    def on_gift(self, event: GiftSent) -> None:
+        if self.rng.random() < 0.75:
+            gid = event.id
+            self.plan(event.t + 3000 + self.rng.randrange(8000), lambda t: Thank(t=t, target=gid))
+
+    def on_official(self, event: OfficialJoined) -> None:
+        vid = event.viewer
+        self.plan(event.t + 3000 + self.rng.randrange(6000), lambda t: Welcome(t=t, viewer=vid))
+
+    def on_guest(self, event: GuestRequested) -> None:
+        rid = event.id
+        right = self.rng.random() < 0.85
+        accept = (not event.troll) == right
+        self.plan(
+            event.t + 4000 + self.rng.randrange(8000),
+            (lambda t: AcceptGuest(t=t, request=rid)) if accept
+            else (lambda t: DeclineGuest(t=t, request=rid)),
+        )
+
+
+class RandomPilot(Autopilot):
+    """Clicks buttons at random on whatever is on screen."""
+
+    name = "random"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._next_click = 2000
+
+    def next_due(self) -> int | None:
+        due = super().next_due()
+        return self._next_click if due is None else min(due, self._next_click)
+
+    def pop_due(self, now: int) -> list[Action]:
+        actions = super().pop_due(now)
+        if now >= self._next_click:
+            self._next_click = now + 1000 + self.rng.randrange(3000)
+            action = self._click(now)
+            if action is not None:
+                actions.append(action)
+        return actions
+
+    def _click(self, now: int) -> Action | None:
+        rng = self.rng
+        room = self.session.room
+        on_screen = room.stream.on_screen()
+        choice = rng.randrange(9)
+        if choice == 0:
+            return Talk(t=now, duration=5000)
+        if not on_screen:
+            return None
+        cid = rng.choice(on_screen)
+        viewer = room.comments[cid].viewer
+        presets = [p for p in self.session.scenario.settings.mute_presets_s]
+        moves: list[Action] = [
+            Delete(t=now, comment=cid),
+            Mute(t=now, viewer=viewer, duration=rng.choice(presets), comment=cid),
+            Block(t=now, viewer=viewer, comment=cid),
+            Answer(t=now, comment=cid, text="?"),
+            Pin(t=now, comment=cid),
+            Report(t=now, comment=cid, reason=rng.choice(list(ReportReason))),
+            Thank(t=now, target=cid),
+            Welcome(t=now, viewer=viewer),
+        ]
+        return moves[choice - 1]
+
+
+AUTOPILOTS: dict[str, type[Autopilot]] = {
+    "idle": Idle,
+    "random": RandomPilot,
+    "good": Good,
+    "perfect": Perfect,
+}
+
+
+def make_autopilot(kind: str, session: Session) -> Autopilot:
+    """Build the autopilot called ``kind`` for ``session``."""
+    return AUTOPILOTS[kind](session)
+
+
+def run(session: Session, pilot: Autopilot, step_ms: int = 250) -> None:
+    """Play ``session`` to its end with ``pilot`` at the controls.
+
+    Time moves in steps of ``step_ms`` or to the pilot's next planned action,
+    whichever comes first; reaction delays of at least one step are exact.
+    """
+    now = session.now
+    while not session.ended:
+        target = min(now + step_ms, session.duration)
+        due = pilot.next_due()
+        if due is not None:
+            target = max(now, min(target, due))
+        pilot.observe(session.advance(target))
+        now = session.now
+        if session.ended:
+            break
+        for action in pilot.pop_due(now):
+            pilot.observe(session.apply(action).events)
+        if now >= session.duration:
+            break
+
+

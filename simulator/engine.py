@@ -1,0 +1,594 @@
+"""The live-session engine: a scenario and a seed in, events out.
+
+A :class:`Session` is sans-I/O in the manner of h11 and wsproto: the caller
+passes simulated time in with :meth:`Session.advance` and actions in with
+:meth:`Session.apply`; the session returns the events that follow. It reads no
+clock, does no I/O and draws randomness only from a generator seeded by the
+caller, so the same scenario, seed and timed actions produce the same events,
+byte for byte.
+
+Time runs in one-second ticks. At the start of a tick the engine decides, from
+the state at that moment, who arrives and leaves and what will be posted
+during the tick; each comment is then *released* at its own millisecond, and
+only then meets the moderation state (mute, block, filter, comments off). An
+action in the middle of a tick therefore stops a muted troll's next comment
+even though the comment was drafted earlier.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import deque
+from dataclasses import dataclass
+
+from moderation.actions import (
+    HOST,
+    TRAINER,
+    AcceptGuest,
+    Action,
+    Answer,
+    Block,
+    DeclineGuest,
+    Inject,
+    Talk,
+    Thank,
+    Welcome,
+)
+from moderation.events import (
+    ActionRejected,
+    AudienceChanged,
+    CommentPosted,
+    Event,
+    Followed,
+    GiftSent,
+    GuestRequested,
+    Hidden,
+    InjectFired,
+    NetworkDropped,
+    OfficialJoined,
+    RejectCode,
+    SessionEnded,
+    Shared,
+    Tapped,
+    Viewer,
+)
+from moderation.room import Room
+from moderation.timing import DEAD_AIR_GRACE_MS, QUESTION_PATIENCE_MS
+from scenarios.schema import Economy, Scenario, Template
+from scenarios.taxonomy import TROLL_FOR, Category, InjectKind, Persona
+
+from .audience import Audience, poisson
+from .content import ContentIndex
+
+__all__ = ["Result", "Session", "TICK_MS"]
+
+TICK_MS = 1000
+_DEFAULT_RAID = (Category.SARA, Category.PORN, Category.JUDOL)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What :meth:`Session.apply` returns: the events, and the rejection if any."""
+
+    events: tuple[Event, ...]
+    rejected: RejectCode | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.rejected is None
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A comment decided at the start of a tick, posted at ``t``."""
+
+    viewer: str
+    template: Template
+    slots: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Spawn:
+    """One comment or gift of an inject, due at ``t``."""
+
+    t: int
+    kind: InjectKind
+    category: Category | None
+    evasive: bool
+
+
+class Session:
+    """One live session, advanced in simulated milliseconds."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        content: ContentIndex,
+        economy: Economy,
+        seed: int,
+    ) -> None:
+        self.scenario = scenario
+        self.content = content
+        self.economy = economy
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.duration = scenario.duration_s * 1000
+        self.now = 0
+        self.ended = False
+        #: Every action given to :meth:`apply`, accepted or not, in order.
+        self.inputs: list[Action] = []
+        #: Every event, in order.
+        self.events: list[Event] = []
+        self.audience = Audience(content, self.rng)
+        moderators = [f"mod{i}" for i in range(1, scenario.settings.moderators + 1)]
+        self.room = Room.create(scenario.settings, moderators)
+        # The room and the audience share the same view of who is here.
+        self.room.present = self.audience.present
+        self.room.handles = self.audience.handles
+        self.truth: dict[str, Template] = {}
+        self.taps = 0
+        self.coins = 0
+        self.follows = 0
+        self.shares = 0
+        self._next_tick = 0
+        self._heap: list[tuple[int, int, _Draft | Event]] = []
+        self._seq = 0
+        self._ids = {"c": 0, "g": 0, "r": 0}
+        self._injects = sorted(scenario.injects, key=lambda i: i.at_s)
+        self._inject_pos = 0
+        self._spawns: dict[int, list[_Spawn]] = {}
+        self._joined: list[Viewer] = []
+        self._left: list[str] = []
+        self._host_active_until = 0
+        self._good: deque[int] = deque()
+        self._questions: deque[tuple[int, str]] = deque()
+        self._drop_until = 0
+        gifts = economy.gifts
+        self._gift_cum: list[float] = []
+        total = 0.0
+        for gift in gifts:
+            total += gift.weight
+            self._gift_cum.append(total)
+
+    # ---------------------------------------------------------------- time
+
+    def advance(self, t: int) -> list[Event]:
+        """Run the live up to ``t`` milliseconds; return the events that happened.
+
+        Raises:
+            ValueError: ``t`` is earlier than the session's clock (a driver bug,
+                not a user's mistake).
+        """
+        if t < self.now:
+            raise ValueError(f"time goes forward only: {t} < {self.now}")
+        if self.ended:
+            return []
+        out: list[Event] = []
+        end = min(t, self.duration)
+        heap = self._heap
+        while True:
+            while heap and heap[0][0] <= end:
+                when, _, item = heapq.heappop(heap)
+                self._release(when, item, out)
+            tick_start = self._next_tick * TICK_MS
+            if tick_start <= end and tick_start < self.duration:
+                self.now = tick_start
+                self._generate(tick_start, out)
+                self._next_tick += 1
+                continue
+            break
+        self.now = end
+        if end >= self.duration:
+            self._finish(self.duration, out)
+        self.events.extend(out)
+        return out
+
+    def end(self, t: int) -> list[Event]:
+        """End the live at ``t`` (the trainee or trainer stopped early)."""
+        out = self.advance(t)
+        if not self.ended:
+            tail: list[Event] = []
+            self._finish(self.now, tail)
+            self.events.extend(tail)
+            out.extend(tail)
+        return out
+
+    def _finish(self, t: int, out: list[Event]) -> None:
+        self.ended = True
+        self.end_t = t
+        self.room.stream.expire(t)
+        out.append(SessionEnded(t))
+
+    def _push(self, t: int, item: _Draft | Event) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (t, self._seq, item))
+
+    def _new_id(self, prefix: str) -> str:
+        self._ids[prefix] += 1
+        return f"{prefix}{self._ids[prefix]}"
+
+    # ---------------------------------------------------------------- ticks
+
+    def _generate(self, now: int, out: list[Event]) -> None:
+        """Decide what happens during the tick starting at ``now``."""
+        scenario = self.scenario
+        rng = self.rng
+        audience = self.audience
+        phase = scenario.phase_at(now / 1000)
+        while (
+            self._inject_pos < len(self._injects)
+            and self._injects[self._inject_pos].at_s * 1000 <= now
+        ):
+            inj = self._injects[self._inject_pos]
+            self._inject_pos += 1
+            self._fire(
+                now, inj.kind, inj.count, inj.over_s, inj.categories, inj.role, inj.troll,
+                inj.evasive, inj.duration_s, "scenario", out,
+            )
+        leave_mult, engage = self._mood(now)
+        aud = scenario.audience
+
+        # Audience: a target that ramps from start to peak, bent by the mood.
+        if now == 0:
+            for _ in range(aud.start_viewers):
+                self._joined.append(audience.join(self._regular_persona()))
+        ramp = 1.0 if aud.ramp_s == 0 else min(1.0, now / (aud.ramp_s * 1000))
+        target = aud.start_viewers + (aud.peak_viewers - aud.start_viewers) * ramp
+        roaming = len(audience.roaming)
+        leaving = poisson(rng, roaming * aud.leave_rate * leave_mult)
+        self._left.extend(audience.leave_random(leaving))
+        arriving = poisson(
+            rng,
+            engage * (target * aud.leave_rate + max(0.0, target - roaming) * 0.05),
+        )
+        for _ in range(arriving):
+            self._joined.append(audience.join(self._regular_persona()))
+
+        # Comments. Harmless chat grows with the audience; trolls do not.
+        scale = min(2.0, max(0.1, len(audience.roaming) / aud.peak_viewers))
+        for category, rate in phase.rates.items():
+            if rate <= 0 or not self.content.has(category):
+                continue
+            if category.harmful:
+                n = poisson(rng, rate)
+                for _ in range(n):
+                    evasive = rng.random() < phase.evasion
+                    self._draft_troll(now + rng.randrange(TICK_MS), category, evasive,
+                                      phase.repeat_offenders)
+            else:
+                n = poisson(rng, rate * scale * min(engage, 1.2))
+                for _ in range(n):
+                    self._draft_chat(now + rng.randrange(TICK_MS), category)
+        for spawn in self._spawns.pop(now // TICK_MS, ()):
+            self._spawn(spawn)
+
+        # Taps, gifts, follows, shares and guest requests follow the mood.
+        dropped = now < self._drop_until
+        if not dropped:
+            taps = poisson(rng, phase.taps * scale * engage)
+            tapper = audience.pick_regular() if taps else None
+            if tapper is not None:
+                t = now + rng.randrange(TICK_MS)
+                self._push(t, Tapped(t, tapper, audience.handles[tapper], taps))
+            if scenario.settings.gifts:
+                for _ in range(poisson(rng, phase.gifts * scale * engage)):
+                    self._draft_gift(now + rng.randrange(TICK_MS))
+            for _ in range(poisson(rng, phase.follows * scale * engage)):
+                vid = audience.pick_regular()
+                if vid is not None:
+                    t = now + rng.randrange(TICK_MS)
+                    self._push(t, Followed(t, vid, audience.handles[vid]))
+            for _ in range(poisson(rng, phase.shares * scale * engage)):
+                vid = audience.pick_regular()
+                if vid is not None:
+                    t = now + rng.randrange(TICK_MS)
+                    self._push(t, Shared(t, vid, audience.handles[vid]))
+            for _ in range(poisson(rng, phase.guest_requests)):
+                self._guest_request(now, troll=False, out=out)
+        self._flush_audience(now, out)
+
+    def _regular_persona(self) -> Persona:
+        mix = self.scenario.audience.personas
+        return self.rng.choices(list(mix), list(mix.values()))[0]
+
+    def _flush_audience(self, now: int, out: list[Event]) -> None:
+        if self._joined or self._left:
+            for vid in self._left:
+                if vid in self.room.guests:
+                    self.room.guests.remove(vid)
+            out.append(
+                AudienceChanged(now, tuple(self._joined), tuple(self._left), self.audience.count)
+            )
+            self._joined = []
+            self._left = []
+
+    def _mood(self, now: int) -> tuple[float, float]:
+        """How the room feels: (how fast viewers leave, how engaged they are).
+
+        Dead air, unanswered questions, trolls left on screen and comments
+        switched off drive viewers away; recent answers, thanks and welcomes
+        bring taps, follows and gifts.
+        """
+        dead = min(1.0, max(0, now - self._host_active_until - DEAD_AIR_GRACE_MS) / 30_000)
+        questions = self._questions
+        while questions and questions[0][0] < now - 120_000:
+            questions.popleft()
+        unanswered = 0
+        for posted, cid in questions:
+            if posted > now - QUESTION_PATIENCE_MS:
+                break
+            record = self.room.comments[cid]
+            if record.visible and not record.answered:
+                unanswered += 1
+        good = self._good
+        while good and good[0] < now - 60_000:
+            good.popleft()
+        self.room.stream.expire(now)
+        trolls = min(1.0, self.room.stream.harmful_on_screen / 3)
+        waiting = min(1.0, unanswered / 4)
+        praise = min(1.0, len(good) / 4)
+        off = 0.0 if self.room.comments_enabled else 1.0
+        s = self.scenario.audience.sensitivity
+        leave = 1 + s * (2.0 * dead + 1.0 * waiting + 1.5 * trolls + 0.5 * off)
+        if now < self._drop_until:
+            leave *= 3
+        engage = 1 + s * (0.6 * praise - 0.5 * dead - 0.3 * waiting - 0.4 * trolls - 0.3 * off)
+        return leave, min(2.0, max(0.2, engage))
+
+    # ---------------------------------------------------------------- drafts
+
+    def _draft_chat(self, t: int, category: Category) -> None:
+        template = self.content.pick(category, self.rng, evasive=False)
+        if template is None:
+            return
+        vid, newcomer = self.audience.pick_chatter(category)
+        if newcomer is not None:
+            self._joined.append(newcomer)
+        self._push(t, _Draft(vid, template, self.content.fill(template, self.rng)))
+
+    def _draft_troll(self, t: int, category: Category, evasive: bool, repeat: float) -> None:
+        template = self.content.pick(category, self.rng, evasive=evasive)
+        if template is None:
+            return
+        vid, newcomer = self.audience.pick_troll(TROLL_FOR[category], repeat)
+        if newcomer is not None:
+            self._joined.append(newcomer)
+        self._push(t, _Draft(vid, template, self.content.fill(template, self.rng)))
+
+    def _draft_gift(self, t: int) -> None:
+        vid = self.audience.pick_regular()
+        if vid is None:
+            return
+        gift = self.rng.choices(self.economy.gifts, cum_weights=self._gift_cum)[0]
+        count = 1 if gift.coins >= 100 or self.rng.random() < 0.6 else self.rng.randint(2, 10)
+        self._push(
+            t, GiftSent(t, self._new_id("g"), vid, self.audience.handles[vid], gift.id,
+                        gift.coins * count, count)
+        )
+
+    def _guest_request(self, now: int, troll: bool, out: list[Event]) -> None:
+        if troll:
+            viewer = self.audience.join(Persona.HARASSER)
+            self._joined.append(viewer)
+            vid = viewer.id
+        else:
+            found = self.audience.pick_regular()
+            if found is None:
+                return
+            vid = found
+        rid = self._new_id("r")
+        self.room.requests[rid] = (vid, True)
+        self._push(now, GuestRequested(now, rid, vid, self.audience.handles[vid], troll))
+
+    # ---------------------------------------------------------------- injects
+
+    def _fire(
+        self,
+        now: int,
+        kind: InjectKind,
+        count: int,
+        over_s: int,
+        categories: tuple[Category, ...],
+        role: Persona | None,
+        troll: bool,
+        evasive: bool,
+        duration_s: int,
+        by: str,
+        out: list[Event],
+    ) -> None:
+        """Start an inject: announce it and schedule what it brings."""
+        out.append(InjectFired(now, kind, by))
+        if kind is InjectKind.OFFICIAL_JOINS:
+            viewer = self.audience.join(role or Persona.MIDWIFE)
+            self._joined.append(viewer)
+            self._flush_audience(now, out)
+            out.append(OfficialJoined(now, viewer.id, viewer.handle, viewer.persona))
+            return
+        if kind is InjectKind.GUEST_REQUEST:
+            for _ in range(count if count <= 5 else 5):
+                self._guest_request(now, troll, out)
+            self._flush_audience(now, out)
+            return
+        if kind is InjectKind.NETWORK_DROP:
+            self._drop_until = now + duration_s * 1000
+            out.append(NetworkDropped(now, duration_s * 1000))
+            return
+        cycle: tuple[Category | None, ...]
+        if kind is InjectKind.TROLL_RAID:
+            cycle = categories or _DEFAULT_RAID
+        elif kind is InjectKind.HOAX_WAVE:
+            cycle = (Category.HOAX,)
+        elif kind is InjectKind.QUESTION_WAVE:
+            cycle = (Category.QUESTION,)
+        else:
+            cycle = (None,)
+        span = over_s * 1000
+        current_tick = self._next_tick - 1 if self._next_tick * TICK_MS > now else self._next_tick
+        for i in range(count):
+            t = now + (i * span) // count + self.rng.randrange(max(1, span // count))
+            spawn = _Spawn(t, kind, cycle[i % len(cycle)], evasive)
+            tick = t // TICK_MS
+            if tick <= current_tick:
+                self._spawn(spawn)
+            else:
+                self._spawns.setdefault(tick, []).append(spawn)
+
+    def _spawn(self, spawn: _Spawn) -> None:
+        if spawn.kind is InjectKind.GIFT_STORM:
+            if self.scenario.settings.gifts:
+                self._draft_gift(spawn.t)
+            return
+        category = spawn.category
+        if category is None:
+            return
+        if category.harmful:
+            # Raids and hoax waves are coordinated: many fresh accounts, some repeats.
+            evasive = spawn.evasive or self.rng.random() < 0.2
+            self._draft_troll(spawn.t, category, evasive, 0.25)
+        else:
+            self._draft_chat(spawn.t, category)
+
+    # ---------------------------------------------------------------- release
+
+    def _release(self, t: int, item: _Draft | Event, out: list[Event]) -> None:
+        """Post what was drafted for ``t``, now meeting the moderation state."""
+        self.now = t
+        room = self.room
+        if isinstance(item, _Draft):
+            vid = item.viewer
+            if vid not in self.audience.present:
+                return  # left or was blocked before posting
+            template = item.template
+            text = ContentIndex.render(template.text, item.slots)
+            hidden: Hidden | None = None
+            if room.is_muted(vid, t):
+                hidden = Hidden.MUTED
+            elif not room.comments_enabled:
+                hidden = Hidden.COMMENTS_OFF
+            elif room.filter_match(text) is not None:
+                hidden = Hidden.FILTER
+            cid = self._new_id("c")
+            self.truth[cid] = template
+            out.append(
+                CommentPosted(t, cid, vid, self.audience.handles[vid], text, template.id,
+                              item.slots, hidden)
+            )
+            if hidden is None:
+                room.add_comment(cid, vid, t, text, True)
+                room.stream.post(cid, t, template.harmful)
+                if template.category is Category.QUESTION:
+                    self._questions.append((t, cid))
+            elif hidden is Hidden.FILTER:
+                room.add_comment(cid, vid, t, text, False)
+            return
+        event = item
+        if isinstance(event, GiftSent | Followed | Shared | Tapped | GuestRequested):
+            if event.viewer not in self.audience.present:
+                return
+        if isinstance(event, GiftSent):
+            room.gifts[event.id] = event.viewer
+            self.coins += event.coins
+        elif isinstance(event, Tapped):
+            self.taps += event.count
+        elif isinstance(event, Followed):
+            self.follows += 1
+        elif isinstance(event, Shared):
+            self.shares += 1
+        out.append(event)
+
+    # ---------------------------------------------------------------- actions
+
+    def apply(self, action: Action) -> Result:
+        """Apply a host's, moderator's or trainer's action at ``action.t``.
+
+        The session first advances to ``action.t``. A mistake (acting on a
+        comment that is gone, muting twice, a moderator without permission …)
+        comes back as a rejection with a :class:`RejectCode`; it never raises.
+        """
+        if self.ended:
+            return Result((), RejectCode.SESSION_ENDED)
+        if action.t < self.now:
+            return Result((), RejectCode.TIME_IN_PAST)
+        events = self.advance(action.t)
+        if self.ended:
+            return Result(tuple(events), RejectCode.SESSION_ENDED)
+        self.inputs.append(action)
+        now = self.now
+        outcome = self.room.apply(action, now)
+        if not isinstance(outcome, list):
+            rejected = ActionRejected(now, action, outcome)
+            self.events.append(rejected)
+            return Result((*events, rejected), outcome)
+        extra: list[Event] = []
+        if isinstance(action, Block):
+            self.audience.leave(action.viewer)
+            self._left.append(action.viewer)
+            self._flush_audience(now, extra)
+        elif isinstance(action, Inject):
+            self._fire(
+                now, action.kind, action.count, action.over_s, (),
+                Persona(action.role) if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)
+                else Persona.MIDWIFE,
+                action.troll, False, 10, TRAINER, extra,
+            )
+        if action.actor == HOST:
+            until = now + action.duration if isinstance(action, Talk) else now
+            self._host_active_until = max(self._host_active_until, until)
+        if isinstance(action, Answer | Thank | Welcome | AcceptGuest | DeclineGuest):
+            self._good.append(now)
+        produced = outcome + extra
+        self.events.extend(produced)
+        return Result((*events, *produced))
+
+    # ---------------------------------------------------------------- views
+
+    def snapshot(self, staff: bool = True) -> dict[str, object]:
+        """The room's state for someone joining late, as JSON-ready data.
+
+        ``staff`` (host and moderators) also see comments the keyword filter
+        caught, greyed out, and the mute and block lists.
+        """
+        room = self.room
+        room.stream.expire(self.now)
+        stream = []
+        for cid in room.stream.on_screen():
+            record = room.comments[cid]
+            stream.append({"id": cid, "viewer": record.viewer,
+                           "handle": self.audience.handles[record.viewer], "text": record.text,
+                           "t": record.t})
+        snap: dict[str, object] = {
+            "t": self.now,
+            "ended": self.ended,
+            "viewers": self.audience.count,
+            "taps": self.taps,
+            "coins": self.coins,
+            "follows": self.follows,
+            "shares": self.shares,
+            "comments_enabled": room.comments_enabled,
+            "pinned": None if room.pinned is None else {
+                "id": room.pinned, "text": room.comments[room.pinned].text,
+                "handle": self.audience.handles[room.comments[room.pinned].viewer],
+            },
+            "stream": stream,
+            "guests": [{"viewer": v, "handle": self.audience.handles[v]} for v in room.guests],
+            "requests": [
+                {"id": rid, "viewer": v, "handle": self.audience.handles[v]}
+                for rid, (v, open_) in room.requests.items()
+                if open_ and v in self.audience.present
+            ],
+            "moderators": {name: sorted(p) for name, p in room.moderators.items()},
+            "phase": self.scenario.phase_at(self.now / 1000).name.model_dump(),
+        }
+        if staff:
+            snap["keywords"] = list(room.keywords)
+            snap["muted"] = {v: u for v, u in room.muted.items() if room.is_muted(v, self.now)}
+            snap["blocked"] = sorted(room.blocked)
+            snap["filtered"] = [
+                {"id": cid, "text": c.text, "handle": self.audience.handles[c.viewer], "t": c.t}
+                for cid, c in list(room.comments.items())[-200:]
+                if not c.visible and cid not in room.stream and c.t > self.now - 60_000
+                and room.filter_match(c.text) is not None
+            ]
+        return snap
+
