@@ -71,6 +71,7 @@ FAST_MS = 5_000
 ANSWER_FAST_MS = 30_000
 ANSWER_SLOW_MS = 180_000
 HOSTING_WINDOW_MS = 60_000
+MAX_TIPS = 50
 COMMENTS_OFF_GRACE_MS = 60_000
 _HIDE_RESPONSE = {"deleted": Response.DELETE, "muted": Response.MUTE, "blocked": Response.BLOCK}
 
@@ -250,7 +251,8 @@ def judge(
         if item is not None and item.outcome != "false_alarm":
             item.outcome = "false_alarm"
             item.credited = who
-        tips.append(Tip(now, "false_alarm", 3.0, item.id if item else None,
+        # As heavy as missing a troll of middling severity (DESIGN §2.3).
+        tips.append(Tip(now, "false_alarm", 5.0, item.id if item else None,
                         (("action", what), ("handle", item.handle if item else ""))))
 
     def respond(item: Item, now: int, who: str, response: Response) -> None:
@@ -351,7 +353,7 @@ def judge(
                 pinned = (action.comment, now)
                 item = items.get(action.comment)
                 if item is not None and item.harmful:
-                    tips.append(Tip(now, "pinned_harmful", 5.0, item.id,
+                    tips.append(Tip(now, "pinned_harmful", 8.0, item.id,
                                     (("handle", item.handle),)))
             elif isinstance(action, Unpin):
                 unpin(now)
@@ -465,7 +467,7 @@ def judge(
         if right:
             guest_credit += 1.0 if at - request.t <= HOSTING_WINDOW_MS else 0.5
         elif accepted:
-            tips.append(Tip(at, "troll_guest", 4.0, None, (("handle", request.handle),)))
+            tips.append(Tip(at, "troll_guest", 6.0, None, (("handle", request.handle),)))
     dead = _dead_air(host_active, end)
     for start, length in dead[1]:
         if length >= 30_000:
@@ -556,7 +558,7 @@ def judge(
                        "thanks": a.thanks, "welcomes": a.welcomes, "actions": a.actions,
                        "rejected": a.rejected}
                 for name, a in sorted(actors.items())},
-        tips=tuple(tips[:5]),
+        tips=tuple(tips[:MAX_TIPS]),
         items=tuple(items.values()),
         duration_s=end / 1000,
     )

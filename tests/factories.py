@@ -58,10 +58,10 @@ def pack() -> ContentPack:
             "id": "test",
             "title": _t("test pack"),
             "slots": {"place": ["Sukamaju", "Cibodas"], "age": ["2", "4"]},
-            "handles": {p: [f"{p}_x"] for p in [
+            "handles": {p: [f"user{i}"] for i, p in enumerate([
                 "young_mother", "cadre", "teen", "lurker", "midwife", "village_head",
                 "hoaxer", "sara_troll", "gambler", "scammer", "porn_bot", "harasser", "spammer",
-            ]},
+            ])},
             "templates": templates,
         }
     )
