@@ -12,7 +12,6 @@ from scenarios.schema import Scenario
 
 from .i18n import t
 
-
 #: The debrief shows the few tips that matter most, not a wall of advice.
 TIPS_SHOWN = 3
 

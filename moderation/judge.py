@@ -329,32 +329,33 @@ def judge(
             if isinstance(action, Mute | Block | Delete):
                 pending_hide = (action, set())
             elif isinstance(action, Report):
-                item = items.get(action.comment)
-                if item is not None:
-                    if not item.harmful:
-                        false_alarm(item, who, now, "report")
+                target = items.get(action.comment)
+                if target is not None:
+                    if not target.harmful:
+                        false_alarm(target, who, now, "report")
                     else:
-                        item.reported = action.reason.value
-                        item.responses.append((now, who, Response.REPORT))
-                        if action.reason is not REPORT_REASON[item.category]:
-                            tips.append(Tip(now, "wrong_reason", 1.0, item.id,
+                        target.reported = action.reason.value
+                        target.responses.append((now, who, Response.REPORT))
+                        right = REPORT_REASON[target.category]
+                        if action.reason is not right:
+                            tips.append(Tip(now, "wrong_reason", 1.0, target.id,
                                             (("reason", action.reason.value),
-                                             ("right", REPORT_REASON[item.category].value))))
+                                             ("right", right.value))))
             elif isinstance(action, Answer):
-                item = items.get(action.comment)
-                if item is not None:
+                target = items.get(action.comment)
+                if target is not None:
                     actor(who).answers += 1
-                    if item.answered_ms is None:
-                        item.answered_ms = now - item.t
-                    if item.harmful and Response.ANSWER in item.template.acceptable:
-                        respond(item, now, who, Response.ANSWER)
+                    if target.answered_ms is None:
+                        target.answered_ms = now - target.t
+                    if target.harmful and Response.ANSWER in target.template.acceptable:
+                        respond(target, now, who, Response.ANSWER)
             elif isinstance(action, Pin):
                 unpin(now)
                 pinned = (action.comment, now)
-                item = items.get(action.comment)
-                if item is not None and item.harmful:
-                    tips.append(Tip(now, "pinned_harmful", 8.0, item.id,
-                                    (("handle", item.handle),)))
+                target = items.get(action.comment)
+                if target is not None and target.harmful:
+                    tips.append(Tip(now, "pinned_harmful", 8.0, target.id,
+                                    (("handle", target.handle),)))
             elif isinstance(action, Unpin):
                 unpin(now)
             elif isinstance(action, Thank):
@@ -463,8 +464,7 @@ def judge(
             guest_credit += 0.5 if request.troll else 0.0
             continue
         at, accepted = decision
-        right = accepted != request.troll
-        if right:
+        if accepted != request.troll:
             guest_credit += 1.0 if at - request.t <= HOSTING_WINDOW_MS else 0.5
         elif accepted:
             tips.append(Tip(at, "troll_guest", 6.0, None, (("handle", request.handle),)))
@@ -510,13 +510,11 @@ def judge(
             "exposure": None,
             "hosting": hosting_score,
         }
-    weights = scenario.scoring.weights
-    used = {k: v for k, v in components.items() if v is not None and weights.get(k, 0) > 0}  # type: ignore[call-overload]
-    total_weight = sum(weights[k] for k in used)  # type: ignore[index]
-    score = (
-        100 * sum(weights[k] * v for k, v in used.items()) / total_weight  # type: ignore[index]
+    weights: dict[str, float] = {str(k): v for k, v in scenario.scoring.weights.items()}
+    used = {k: v for k, v in components.items() if v is not None and weights.get(k, 0.0) > 0}
+    total_weight = sum(weights[k] for k in used)
+    score = 100 * sum(weights[k] * v for k, v in used.items()) / total_weight \
         if total_weight else 0.0
-    )
     score = round(score, 1)
     tips.sort(key=lambda tip: (-tip.weight, tip.t))
 
@@ -525,8 +523,7 @@ def judge(
         passed=score >= scenario.pass_mark,
         pass_mark=scenario.pass_mark,
         components={
-            k: {"value": None if v is None else round(v, 4),
-                "weight": float(weights.get(k, 0))}  # type: ignore[call-overload]
+            k: {"value": None if v is None else round(v, 4), "weight": weights.get(k, 0.0)}
             for k, v in components.items()
         },
         categories=categories,

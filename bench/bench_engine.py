@@ -1,0 +1,90 @@
+"""Benchmark: how much faster than real time the session engine runs.
+
+A 60-minute live growing to 10,000 viewers with chat peaking at 100 comments
+per second, played by the ``perfect`` autopilot (which acts on every harmful
+comment), then judged. Prints simulated seconds per wall-clock second.
+
+Machines here are noisy, so the run also times a baseline in the same process:
+building and JSON-encoding the same number of events with the standard
+library alone, the least any engine producing these events must do. The ratio
+engine/baseline is the figure to compare across machines.
+
+Run on one core:  taskset -c 0 uv run python bench/bench_engine.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from moderation.judge import judge  # noqa: E402
+from moderation.values import to_json  # noqa: E402
+from scenarios import load_content, load_economy, load_scenario  # noqa: E402
+from simulator.autopilot import make_autopilot, run  # noqa: E402
+from simulator.content import ContentIndex  # noqa: E402
+from simulator.engine import Session  # noqa: E402
+
+
+def play(seed: int, autopilot: str) -> tuple[float, float, Session]:
+    """Play and judge one session; return (play seconds, judge seconds, session)."""
+    scenario = load_scenario(ROOT / "bench" / "scenarios" / "bench-60min.yaml")
+    content = ContentIndex(load_content(scenario), scenario.topic)
+    session = Session(scenario, content, load_economy(), seed)
+    started = time.perf_counter()
+    run(session, make_autopilot(autopilot, session))
+    played = time.perf_counter()
+    judge(scenario, content.by_id, session.events)
+    judged = time.perf_counter()
+    return played - started, judged - played, session
+
+
+def baseline(events: list[dict[str, object]]) -> float:
+    """Time to build plain dicts for the same events and encode them as JSON."""
+    started = time.perf_counter()
+    copies = [dict(e) for e in events]
+    json.dumps(copies)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--autopilot", default="perfect")
+    args = parser.parse_args()
+
+    plays, judges, ratios = [], [], []
+    session = None
+    for seed in range(1, args.runs + 1):
+        played, judged, session = play(seed, args.autopilot)
+        events = [to_json(e) for e in session.events]
+        base = baseline(events)
+        plays.append(played)
+        judges.append(judged)
+        ratios.append((played + judged) / base)
+        print(f"run {seed}: play {played:.2f} s, judge {judged:.2f} s, "
+              f"{len(session.events)} events, baseline {base:.3f} s", flush=True)
+    assert session is not None
+    duration = session.duration / 1000
+    comments = sum(1 for e in session.events if e.type == "comment")
+    applied = sum(1 for e in session.events if e.type == "applied")
+    peak = max(len([1 for e in session.events if e.type == "comment" and e.t // 1000 == s])
+               for s in range(0, int(duration), 60))
+    print(f"scenario: {duration / 60:.0f} simulated minutes, peak viewers "
+          f"{session.scenario.audience.peak_viewers}, {comments} comments "
+          f"(busiest sampled second: {peak}), {applied} actions applied")
+    print(f"simulated s per wall s (play only), median: {duration / statistics.median(plays):.0f}x")
+    totals = [p + j for p, j in zip(plays, judges, strict=True)]
+    print(f"simulated s per wall s (play + judge), median: "
+          f"{duration / statistics.median(totals):.0f}x")
+    print(f"engine / stdlib-JSON baseline, median: {statistics.median(ratios):.1f}")
+
+
+if __name__ == "__main__":
+    main()
