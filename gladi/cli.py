@@ -24,6 +24,7 @@ from .i18n import LANGUAGES, get_language, set_language, t
 COMMANDS: tuple[str, ...] = (
     "gladi.cmd_simulate",
     "gladi.cmd_scenario",
+    "gladi.cmd_check",
 )
 
 

@@ -23,7 +23,6 @@ from .taxonomy import (
     Response,
 )
 
-
 __all__ = [
     "Audience",
     "ContentPack",
@@ -44,7 +43,8 @@ Rate = Annotated[float, Field(ge=0)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Field docstrings go into the JSON Schema, so editors show them on hover.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Text(_Model):
@@ -100,7 +100,9 @@ class Template(_Model):
             if self.severity < 1:
                 raise ValueError("a harmful comment needs severity 1 to 3")
             if not acceptable & REMOVALS and Response.ANSWER not in acceptable:
-                raise ValueError("a harmful comment needs delete, mute, block or answer among acceptable")
+                raise ValueError(
+                    "a harmful comment needs delete, mute, block or answer among acceptable"
+                )
         else:
             if self.severity != 0:
                 raise ValueError("a harmless comment has severity 0")
@@ -140,10 +142,8 @@ class ContentPack(_Model):
                     f"template {template.id!r} uses slots the pack does not define: "
                     + ", ".join(sorted(missing))
                 )
-            missing_en = (
-                frozenset(n for _, n, _, _ in string.Formatter().parse(template.translation_en) if n)
-                ^ template.slots
-            )
+            parsed = string.Formatter().parse(template.translation_en)
+            missing_en = frozenset(n for _, n, _, _ in parsed if n) ^ template.slots
             if missing_en:
                 raise ValueError(
                     f"template {template.id!r}: the translation must use the same slots as the text"
@@ -180,10 +180,10 @@ class Audience(_Model):
     start_viewers: Annotated[int, Field(ge=0)]
     peak_viewers: Annotated[int, Field(ge=1, le=100_000)]
     ramp_s: Annotated[int, Field(ge=0)] = 120
-    #: Chance per viewer per second of leaving when all is well.
     leave_rate: Annotated[float, Field(ge=0, le=0.1)] = 0.002
-    #: How strongly viewers react to dead air, trolls and good answers (1 = normal).
+    """Chance per viewer per second of leaving when all is well."""
     sensitivity: Annotated[float, Field(ge=0, le=5)] = 1.0
+    """How strongly viewers react to dead air, trolls and good answers (1 = normal)."""
     personas: dict[Persona, Rate] = {
         Persona.YOUNG_MOTHER: 5,
         Persona.CADRE: 2,
@@ -222,10 +222,10 @@ class Phase(_Model):
     follows: Rate = 0.02
     shares: Rate = 0.01
     guest_requests: Rate = 0.0
-    #: Share of harmful comments written to evade keyword filters (0–1).
     evasion: Annotated[float, Field(ge=0, le=1)] = 0.2
-    #: Chance that a harmful comment comes from a troll who already posted.
+    """Share of harmful comments written to evade keyword filters (0–1)."""
     repeat_offenders: Annotated[float, Field(ge=0, le=1)] = 0.3
+    """Chance that a harmful comment comes from a troll who already posted."""
 
 
 class Inject(_Model):
@@ -259,15 +259,18 @@ class Settings(_Model):
     comments_enabled: bool = True
     keyword_filter: tuple[NonEmpty, ...] = ()
     moderators: Annotated[int, Field(ge=0, le=20)] = 1
-    #: Mute presets in seconds; null means "for the whole LIVE". TikTok's exact
-    #: menu values are not published, so these are configurable and approximate.
     mute_presets_s: tuple[Annotated[int, Field(ge=1)] | None, ...] = (5, 30, 60, 300, None)
+    """Mute presets in seconds; null means "for the whole LIVE".
+
+    TikTok's exact menu values are not published, so these are configurable
+    and approximate.
+    """
     max_guests: Annotated[int, Field(ge=0, le=5)] = 5
     filter_limit: Annotated[int, Field(ge=1, le=1000)] = 200
-    #: How many newer comments push a comment out of the on-screen stream.
     stream_window: Annotated[int, Field(ge=1, le=100)] = 12
-    #: Longest a comment stays on screen when the chat is quiet.
+    """How many newer comments push a comment out of the on-screen stream."""
     stream_max_s: Annotated[int, Field(ge=5, le=600)] = 45
+    """Longest a comment stays on screen when the chat is quiet."""
 
 
 Component = Literal["detection", "speed", "exposure", "hosting"]
@@ -282,8 +285,8 @@ class Scoring(_Model):
         "exposure": 15,
         "hosting": 30,
     }
-    #: An action later than this after the comment appeared counts as a miss.
     response_window_s: Annotated[int, Field(ge=5, le=600)] = 60
+    """An action later than this after the comment appeared counts as a miss."""
 
     @model_validator(mode="after")
     def _some_weight(self) -> Self:
