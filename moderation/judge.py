@@ -71,6 +71,8 @@ FAST_MS = 5_000
 ANSWER_FAST_MS = 30_000
 ANSWER_SLOW_MS = 180_000
 HOSTING_WINDOW_MS = 60_000
+#: Who "did" what the scenario set up before the live (starting filter, comments off).
+SETUP = "setup"
 MAX_TIPS = 50
 COMMENTS_OFF_GRACE_MS = 60_000
 _HIDE_RESPONSE = {"deleted": Response.DELETE, "muted": Response.MUTE, "blocked": Response.BLOCK}
@@ -214,8 +216,8 @@ def judge(
     personas: dict[str, Persona] = {}
     by_viewer: dict[str, list[str]] = {}
     actors: dict[str, _Actor] = {}
-    keywords: dict[str, str] = {normalise_keyword(k): "setup" for k in settings.keyword_filter}
-    comments_off_by: str | None = None if settings.comments_enabled else "setup"
+    keywords: dict[str, str] = {normalise_keyword(k): SETUP for k in settings.keyword_filter}
+    comments_off_by: str = SETUP
     off_since: int | None = None if settings.comments_enabled else 0
     off_total = 0
     viewers = 0
@@ -289,19 +291,23 @@ def judge(
                 by_viewer.setdefault(event.viewer, []).append(event.id)
                 item.outcome = "miss" if item.harmful else "ok"
             elif event.hidden is Hidden.FILTER:
-                natural.post(event.id, now, item.harmful)
                 folded = event.text.casefold()
-                who = next((by for k, by in keywords.items() if k in folded), "setup")
+                who = next((by for k, by in keywords.items() if k in folded), SETUP)
+                if who == SETUP:
+                    # The scenario's own starting filter caught it: nobody's doing.
+                    item.outcome = "silenced"
+                    continue
+                natural.post(event.id, now, item.harmful)
                 if item.harmful:
                     item.outcome, item.reaction_ms, item.credited = "prevented", 0, who
                     actor(who).hits += 1
                 else:
                     false_alarm(item, who, now, "filter")
             elif event.hidden is Hidden.COMMENTS_OFF:
-                if item.harmful:
+                if item.harmful and comments_off_by != SETUP:
                     natural.post(event.id, now, True)
                     item.outcome, item.reaction_ms = "prevented", 0
-                    item.credited = comments_off_by or "setup"
+                    item.credited = comments_off_by
                     actor(item.credited).hits += 1
                 else:
                     silenced += 1
@@ -399,7 +405,7 @@ def judge(
         del items[cid]
 
     # ------------------------------------------------------------ detection
-    harmful = [i for i in items.values() if i.harmful]
+    harmful = [i for i in items.values() if i.harmful and i.outcome != "silenced"]
     hits = [i for i in harmful if i.outcome in ("hit", "prevented")]
     fa_total = sum(fa.values())
     categories: dict[str, dict[str, int]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from moderation.events import Viewer
@@ -17,7 +18,7 @@ from scenarios.taxonomy import OFFICIALS, REGULAR_PERSONAS, Category, Persona
 
 from .content import ContentIndex
 
-__all__ = ["Audience", "poisson"]
+__all__ = ["Audience", "poisson", "weighted"]
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -77,6 +78,16 @@ CHATTERS: dict[Category, tuple[tuple[Persona, float], ...]] = {
     Category.CHITCHAT: ((Persona.YOUNG_MOTHER, 2), (Persona.CADRE, 1), (Persona.TEEN, 3)),
     Category.OFFTOPIC: ((Persona.YOUNG_MOTHER, 1), (Persona.TEEN, 4)),
 }
+
+
+def weighted(rng: random.Random, choices: Sequence[tuple[Persona, float]]) -> Persona:
+    """Pick a persona by weight (a short list: a linear scan beats random.choices)."""
+    x = rng.random() * sum(w for _, w in choices)
+    for persona, weight in choices:
+        x -= weight
+        if x < 0:
+            return persona
+    return choices[-1][0]
 
 
 @dataclass(slots=True)
@@ -149,11 +160,14 @@ class Audience:
         Returns the viewer id and, for a newcomer, the :class:`Viewer` to announce.
         """
         choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
-        weights = [w if self.pools[p] else 0.0 for p, w in choices]
-        if any(weights):
-            persona = self.rng.choices([p for p, _ in choices], weights)[0]
-            return self.pools[persona].choice(self.rng), None
-        persona = self.rng.choices([p for p, _ in choices], [w for _, w in choices])[0]
+        pools = self.pools
+        if all(pools[p] for p, _ in choices):  # the usual case in a busy live
+            persona = weighted(self.rng, choices)
+            return pools[persona].choice(self.rng), None
+        present = [(p, w) for p, w in choices if pools[p]]
+        persona = weighted(self.rng, present or choices)
+        if present:
+            return pools[persona].choice(self.rng), None
         viewer = self.join(persona)
         return viewer.id, viewer
 

@@ -29,7 +29,6 @@ from moderation.actions import (
 )
 from moderation.events import (
     CommentPosted,
-    CommentsHidden,
     Event,
     GiftSent,
     GuestRequested,
@@ -91,17 +90,18 @@ class Autopilot:
 
     def observe(self, events: Iterable[Event]) -> None:
         """Look at new events and plan responses."""
+        truth = self.session.truth
         for event in events:
-            if isinstance(event, CommentPosted) and event.hidden is None:
-                self.on_comment(event, self.session.truth[event.id])
-            elif isinstance(event, GiftSent):
-                self.on_gift(event)
-            elif isinstance(event, OfficialJoined):
-                self.on_official(event)
-            elif isinstance(event, GuestRequested):
-                self.on_guest(event)
-            elif isinstance(event, CommentsHidden):
-                pass
+            kind = type(event)
+            if kind is CommentPosted:
+                if event.hidden is None:  # type: ignore[attr-defined]
+                    self.on_comment(event, truth[event.id])  # type: ignore[arg-type,attr-defined]
+            elif kind is GiftSent:
+                self.on_gift(event)  # type: ignore[arg-type]
+            elif kind is OfficialJoined:
+                self.on_official(event)  # type: ignore[arg-type]
+            elif kind is GuestRequested:
+                self.on_guest(event)  # type: ignore[arg-type]
 
     def on_comment(self, event: CommentPosted, template: Template) -> None:
         pass
@@ -201,7 +201,7 @@ class Good(Autopilot):
                 cid = event.id
                 self.plan(event.t + 5000 + rng.randrange(15_000),
                           lambda t: Answer(t=t, comment=cid, text="…"))
-        elif rng.random() < 0.03:
+        elif rng.random() < 0.01:
             cid = event.id  # a mistake: deleting a harmless comment
             self.plan(event.t + self.reaction(1500), lambda t: Delete(t=t, comment=cid))
 
@@ -285,7 +285,7 @@ def make_autopilot(kind: str, session: Session) -> Autopilot:
     return AUTOPILOTS[kind](session)
 
 
-def run(session: Session, pilot: Autopilot, step_ms: int = 250) -> None:
+def run(session: Session, pilot: Autopilot, step_ms: int = 1000) -> None:
     """Play ``session`` to its end with ``pilot`` at the controls.
 
     Time moves in steps of ``step_ms`` or to the pilot's next planned action,

@@ -17,7 +17,7 @@ even though the comment was drafted earlier.
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import random
 from collections import deque
 from dataclasses import dataclass
@@ -39,6 +39,7 @@ from moderation.events import (
     ActionRejected,
     AudienceChanged,
     CommentPosted,
+    CommentsHidden,
     Event,
     Followed,
     GiftSent,
@@ -58,12 +59,17 @@ from moderation.timing import DEAD_AIR_GRACE_MS, QUESTION_PATIENCE_MS
 from scenarios.schema import Economy, Scenario, Template
 from scenarios.taxonomy import TROLL_FOR, Category, InjectKind, Persona
 
-from .audience import Audience, poisson
+from .audience import Audience, poisson, weighted
 from .content import ContentIndex
 
 __all__ = ["Result", "Session", "TICK_MS"]
 
+#: Actions viewers warm to: answers, thanks, welcomes, guest decisions.
+_PLEASING = frozenset({Answer, Thank, Welcome, AcceptGuest, DeclineGuest})
+
 TICK_MS = 1000
+# What the engine needs to know of a template as it posts it, looked up once.
+_HARMFUL, _QUESTION, _CHAT = "harmful", "question", "chat"
 _DEFAULT_RAID = (Category.SARA, Category.PORN, Category.JUDOL)
 
 
@@ -79,13 +85,9 @@ class Result:
         return self.rejected is None
 
 
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    """A comment decided at the start of a tick, posted at ``t``."""
-
-    viewer: str
-    template: Template
-    slots: tuple[tuple[str, str], ...]
+#: A comment decided at the start of a tick: (viewer, template, slot values).
+#: A plain tuple, because a busy live drafts a hundred of these a second.
+_Draft = tuple[str, Template, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +134,18 @@ class Session:
         self.follows = 0
         self.shares = 0
         self._next_tick = 0
-        self._heap: list[tuple[int, int, _Draft | Event]] = []
+        # What the current tick will post, sorted by (time, order of drafting).
+        self._pending: list[tuple[int, int, _Draft | Event]] = []
+        self._pos = 0
+        self._generating = False
         self._seq = 0
-        self._ids = {"c": 0, "g": 0, "r": 0}
+        self._ids = {"g": 0, "r": 0}
+        self._comments = 0
+        self._kinds = {
+            tid: _HARMFUL if t.harmful else _QUESTION if t.category is Category.QUESTION
+            else _CHAT
+            for tid, t in content.by_id.items()
+        }
         self._injects = sorted(scenario.injects, key=lambda i: i.at_s)
         self._inject_pos = 0
         self._spawns: dict[int, list[_Spawn]] = {}
@@ -142,8 +153,11 @@ class Session:
         self._left: list[str] = []
         self._host_active_until = 0
         self._good: deque[int] = deque()
-        self._questions: deque[tuple[int, str]] = deque()
+        # Questions posted in the last 30 s, then those waiting longer for an answer.
+        self._fresh_questions: deque[tuple[int, str]] = deque()
+        self._waiting: dict[str, int] = {}
         self._drop_until = 0
+        self._mix = tuple(scenario.audience.personas.items())
         gifts = economy.gifts
         self._gift_cum: list[float] = []
         total = 0.0
@@ -166,15 +180,21 @@ class Session:
             return []
         out: list[Event] = []
         end = min(t, self.duration)
-        heap = self._heap
         while True:
-            while heap and heap[0][0] <= end:
-                when, _, item = heapq.heappop(heap)
+            pending = self._pending
+            while self._pos < len(pending) and pending[self._pos][0] <= end:
+                when, _, item = pending[self._pos]
+                self._pos += 1
                 self._release(when, item, out)
             tick_start = self._next_tick * TICK_MS
             if tick_start <= end and tick_start < self.duration:
                 self.now = tick_start
+                self._pending = []
+                self._pos = 0
+                self._generating = True
                 self._generate(tick_start, out)
+                self._generating = False
+                self._pending.sort()
                 self._next_tick += 1
                 continue
             break
@@ -202,7 +222,12 @@ class Session:
 
     def _push(self, t: int, item: _Draft | Event) -> None:
         self._seq += 1
-        heapq.heappush(self._heap, (t, self._seq, item))
+        entry = (t, self._seq, item)
+        if self._generating:
+            self._pending.append(entry)  # sorted once when the tick is drafted
+        else:
+            # A trainer's inject in the middle of a tick: slot it in among what is left.
+            bisect.insort(self._pending, entry, lo=self._pos)
 
     def _new_id(self, prefix: str) -> str:
         self._ids[prefix] += 1
@@ -254,12 +279,12 @@ class Session:
                 n = poisson(rng, rate)
                 for _ in range(n):
                     evasive = rng.random() < phase.evasion
-                    self._draft_troll(now + rng.randrange(TICK_MS), category, evasive,
+                    self._draft_troll(now + int(rng.random() * TICK_MS), category, evasive,
                                       phase.repeat_offenders)
             else:
                 n = poisson(rng, rate * scale * min(engage, 1.2))
                 for _ in range(n):
-                    self._draft_chat(now + rng.randrange(TICK_MS), category)
+                    self._draft_chat(now + int(rng.random() * TICK_MS), category)
         for spawn in self._spawns.pop(now // TICK_MS, ()):
             self._spawn(spawn)
 
@@ -269,28 +294,27 @@ class Session:
             taps = poisson(rng, phase.taps * scale * engage)
             tapper = audience.pick_regular() if taps else None
             if tapper is not None:
-                t = now + rng.randrange(TICK_MS)
+                t = now + int(rng.random() * TICK_MS)
                 self._push(t, Tapped(t, tapper, audience.handles[tapper], taps))
             if scenario.settings.gifts:
                 for _ in range(poisson(rng, phase.gifts * scale * engage)):
-                    self._draft_gift(now + rng.randrange(TICK_MS))
+                    self._draft_gift(now + int(rng.random() * TICK_MS))
             for _ in range(poisson(rng, phase.follows * scale * engage)):
                 vid = audience.pick_regular()
                 if vid is not None:
-                    t = now + rng.randrange(TICK_MS)
+                    t = now + int(rng.random() * TICK_MS)
                     self._push(t, Followed(t, vid, audience.handles[vid]))
             for _ in range(poisson(rng, phase.shares * scale * engage)):
                 vid = audience.pick_regular()
                 if vid is not None:
-                    t = now + rng.randrange(TICK_MS)
+                    t = now + int(rng.random() * TICK_MS)
                     self._push(t, Shared(t, vid, audience.handles[vid]))
             for _ in range(poisson(rng, phase.guest_requests)):
                 self._guest_request(now, troll=False, out=out)
         self._flush_audience(now, out)
 
     def _regular_persona(self) -> Persona:
-        mix = self.scenario.audience.personas
-        return self.rng.choices(list(mix), list(mix.values()))[0]
+        return weighted(self.rng, self._mix)
 
     def _flush_audience(self, now: int, out: list[Event]) -> None:
         if self._joined or self._left:
@@ -311,16 +335,19 @@ class Session:
         bring taps, follows and gifts.
         """
         dead = min(1.0, max(0, now - self._host_active_until - DEAD_AIR_GRACE_MS) / 30_000)
-        questions = self._questions
-        while questions and questions[0][0] < now - 120_000:
-            questions.popleft()
-        unanswered = 0
-        for posted, cid in questions:
-            if posted > now - QUESTION_PATIENCE_MS:
-                break
+        fresh, waiting = self._fresh_questions, self._waiting
+        while fresh and fresh[0][0] <= now - QUESTION_PATIENCE_MS:
+            posted, cid = fresh.popleft()
             record = self.room.comments[cid]
             if record.visible and not record.answered:
-                unanswered += 1
+                waiting[cid] = posted
+        # After two minutes a question no longer weighs on the room: it has scrolled away.
+        while waiting:
+            cid, posted = next(iter(waiting.items()))
+            if posted > now - 120_000:
+                break
+            del waiting[cid]
+        unanswered = len(waiting)
         good = self._good
         while good and good[0] < now - 60_000:
             good.popleft()
@@ -345,7 +372,7 @@ class Session:
         vid, newcomer = self.audience.pick_chatter(category)
         if newcomer is not None:
             self._joined.append(newcomer)
-        self._push(t, _Draft(vid, template, self.content.fill(template, self.rng)))
+        self._push(t, (vid, template, self.content.fill(template, self.rng)))
 
     def _draft_troll(self, t: int, category: Category, evasive: bool, repeat: float) -> None:
         template = self.content.pick(category, self.rng, evasive=evasive)
@@ -354,13 +381,14 @@ class Session:
         vid, newcomer = self.audience.pick_troll(TROLL_FOR[category], repeat)
         if newcomer is not None:
             self._joined.append(newcomer)
-        self._push(t, _Draft(vid, template, self.content.fill(template, self.rng)))
+        self._push(t, (vid, template, self.content.fill(template, self.rng)))
 
     def _draft_gift(self, t: int) -> None:
         vid = self.audience.pick_regular()
         if vid is None:
             return
-        gift = self.rng.choices(self.economy.gifts, cum_weights=self._gift_cum)[0]
+        i = bisect.bisect(self._gift_cum, self.rng.random() * self._gift_cum[-1])
+        gift = self.economy.gifts[min(i, len(self._gift_cum) - 1)]
         count = 1 if gift.coins >= 100 or self.rng.random() < 0.6 else self.rng.randint(2, 10)
         self._push(
             t, GiftSent(t, self._new_id("g"), vid, self.audience.handles[vid], gift.id,
@@ -455,45 +483,46 @@ class Session:
         """Post what was drafted for ``t``, now meeting the moderation state."""
         self.now = t
         room = self.room
-        if isinstance(item, _Draft):
-            vid = item.viewer
+        if type(item) is tuple:
+            vid, template, slots = item
             if vid not in self.audience.present:
                 return  # left or was blocked before posting
-            template = item.template
-            text = ContentIndex.render(template.text, item.slots)
+            text = template.text.format_map(dict(slots)) if slots else template.text
             hidden: Hidden | None = None
-            if room.is_muted(vid, t):
+            if vid in room.muted and room.is_muted(vid, t):
                 hidden = Hidden.MUTED
             elif not room.comments_enabled:
                 hidden = Hidden.COMMENTS_OFF
-            elif room.filter_match(text) is not None:
+            elif room.keywords and room.filter_match(text) is not None:
                 hidden = Hidden.FILTER
-            cid = self._new_id("c")
+            self._comments += 1
+            cid = f"c{self._comments}"
             self.truth[cid] = template
             out.append(
                 CommentPosted(t, cid, vid, self.audience.handles[vid], text, template.id,
-                              item.slots, hidden)
+                              slots, hidden)
             )
             if hidden is None:
                 room.add_comment(cid, vid, t, text, True)
-                room.stream.post(cid, t, template.harmful)
-                if template.category is Category.QUESTION:
-                    self._questions.append((t, cid))
+                kind = self._kinds[template.id]
+                room.stream.post(cid, t, kind is _HARMFUL)
+                if kind is _QUESTION:
+                    self._fresh_questions.append((t, cid))
             elif hidden is Hidden.FILTER:
                 room.add_comment(cid, vid, t, text, False)
             return
-        event = item
-        if isinstance(event, GiftSent | Followed | Shared | Tapped | GuestRequested):
-            if event.viewer not in self.audience.present:
+        event: Event = item  # type: ignore[assignment]
+        kind_of = type(event)
+        if kind_of is Tapped:
+            self.taps += event.count  # type: ignore[attr-defined]
+        elif kind_of is GiftSent:
+            if event.viewer not in self.audience.present:  # type: ignore[attr-defined]
                 return
-        if isinstance(event, GiftSent):
-            room.gifts[event.id] = event.viewer
-            self.coins += event.coins
-        elif isinstance(event, Tapped):
-            self.taps += event.count
-        elif isinstance(event, Followed):
+            room.gifts[event.id] = event.viewer  # type: ignore[attr-defined]
+            self.coins += event.coins  # type: ignore[attr-defined]
+        elif kind_of is Followed:
             self.follows += 1
-        elif isinstance(event, Shared):
+        elif kind_of is Shared:
             self.shares += 1
         out.append(event)
 
@@ -521,9 +550,10 @@ class Session:
             self.events.append(rejected)
             return Result((*events, rejected), outcome)
         extra: list[Event] = []
-        if isinstance(action, Block):
-            self.audience.leave(action.viewer)
-            self._left.append(action.viewer)
+        kind = type(action)
+        if kind is Block:
+            self.audience.leave(action.viewer)  # type: ignore[attr-defined]
+            self._left.append(action.viewer)  # type: ignore[attr-defined]
             self._flush_audience(now, extra)
         elif isinstance(action, Inject):
             self._fire(
@@ -535,11 +565,22 @@ class Session:
         if action.actor == HOST:
             until = now + action.duration if isinstance(action, Talk) else now
             self._host_active_until = max(self._host_active_until, until)
-        if isinstance(action, Answer | Thank | Welcome | AcceptGuest | DeclineGuest):
+        if kind in _PLEASING:
             self._good.append(now)
-        produced = outcome + extra
-        self.events.extend(produced)
-        return Result((*events, *produced))
+            if kind is Answer:
+                self._waiting.pop(action.comment, None)  # type: ignore[attr-defined]
+        if len(outcome) > 1 and self._waiting:
+            for event in outcome:
+                if isinstance(event, CommentsHidden):
+                    for cid in event.comments:
+                        self._waiting.pop(cid, None)
+        if extra:
+            outcome.extend(extra)
+        self.events.extend(outcome)
+        if events:
+            events.extend(outcome)
+            return Result(tuple(events))
+        return Result(tuple(outcome))
 
     # ---------------------------------------------------------------- views
 

@@ -94,7 +94,7 @@ def test_delete_hides_the_comment_and_a_second_delete_is_rejected() -> None:
 
 def test_mute_removes_history_and_stops_new_comments() -> None:
     s = session(4, phases=[{"name": {"id": "x", "en": "x"}, "start_s": 0,
-                            "rates": {"spam": 1.5}}])
+                            "rates": {"spam": 1.5}, "repeat_offenders": 0.95}])
     spam = first(s, visible_comment("spam"))
     assert isinstance(spam, CommentPosted)
     s.advance(s.now + 3000)
