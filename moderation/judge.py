@@ -64,13 +64,18 @@ from .room import normalise_keyword
 from .stream import Stream
 from .timing import DEAD_AIR_GRACE_MS
 
-__all__ = ["Item", "Scorecard", "Tip", "judge"]
+__all__ = ["TIP_CODES", "Item", "Scorecard", "Tip", "judge"]
 
 TROLLS = frozenset(TROLL_FOR.values())
 FAST_MS = 5_000
 ANSWER_FAST_MS = 30_000
 ANSWER_SLOW_MS = 180_000
 HOSTING_WINDOW_MS = 60_000
+#: Every kind of coaching tip the judge gives (each has a translated text).
+TIP_CODES = (
+    "miss", "late", "false_alarm", "unanswered", "pinned_harmful", "wrong_reason",
+    "official_not_welcomed", "troll_guest", "dead_air", "comments_off_long",
+)
 #: Who "did" what the scenario set up before the live (starting filter, comments off).
 SETUP = "setup"
 MAX_TIPS = 50

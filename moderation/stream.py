@@ -37,13 +37,19 @@ class Stream:
 
     def post(self, comment: str, now: int, harmful: bool) -> None:
         """Put a new comment on screen, pushing the oldest out when full."""
-        self.expire(now)
-        self._on[comment] = now
+        on = self._on
+        if on and next(iter(on.values())) + self.max_ms <= now:
+            self.expire(now)
+        on[comment] = now
         if harmful:
             self._harmful.add(comment)
-        while len(self._on) > self.window:
-            oldest, _ = self._on.popitem(last=False)
-            self._leave(oldest, now)
+        # Runs for every comment of a busy chat, so the bookkeeping of _leave is inlined.
+        harmful_on = self._harmful
+        while len(on) > self.window:
+            oldest, _ = on.popitem(last=False)
+            if harmful_on:
+                harmful_on.discard(oldest)
+            self.ended[oldest] = now
 
     def hide(self, comment: str, now: int) -> bool:
         """Take a comment off screen; return False if it was not on screen."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from moderation.events import Viewer
 from scenarios.taxonomy import OFFICIALS, REGULAR_PERSONAS, Category, Persona
@@ -71,18 +70,25 @@ class _Pool:
 
 
 #: Who writes each harmless category, by persona weight.
-CHATTERS: dict[Category, tuple[tuple[Persona, float], ...]] = {
-    Category.GREETING: ((Persona.YOUNG_MOTHER, 3), (Persona.CADRE, 2), (Persona.TEEN, 2)),
-    Category.QUESTION: ((Persona.YOUNG_MOTHER, 6), (Persona.CADRE, 1), (Persona.TEEN, 0.5)),
-    Category.PRAISE: ((Persona.YOUNG_MOTHER, 2), (Persona.CADRE, 3), (Persona.TEEN, 1)),
-    Category.CHITCHAT: ((Persona.YOUNG_MOTHER, 2), (Persona.CADRE, 1), (Persona.TEEN, 3)),
-    Category.OFFTOPIC: ((Persona.YOUNG_MOTHER, 1), (Persona.TEEN, 4)),
+CHATTERS: dict[Category, tuple[tuple[Persona, int], ...]] = {
+    Category.GREETING: ((Persona.YOUNG_MOTHER, 6), (Persona.CADRE, 4), (Persona.TEEN, 4)),
+    Category.QUESTION: ((Persona.YOUNG_MOTHER, 12), (Persona.CADRE, 2), (Persona.TEEN, 1)),
+    Category.PRAISE: ((Persona.YOUNG_MOTHER, 4), (Persona.CADRE, 6), (Persona.TEEN, 2)),
+    Category.CHITCHAT: ((Persona.YOUNG_MOTHER, 4), (Persona.CADRE, 2), (Persona.TEEN, 6)),
+    Category.OFFTOPIC: ((Persona.YOUNG_MOTHER, 2), (Persona.TEEN, 8)),
+}
+#: The same weights spelt out as lists (a persona once per unit of weight), so
+#: that a choice is one index: this runs for every comment of a busy live.
+_CHATTER_BAGS: dict[Category, tuple[Persona, ...]] = {
+    category: tuple(p for p, w in choices for _ in range(w))
+    for category, choices in CHATTERS.items()
 }
 
 
-def weighted(rng: random.Random, choices: Sequence[tuple[Persona, float]]) -> Persona:
+def weighted(rng: random.Random, choices: Sequence[tuple[Persona, float]],
+             total: float | None = None) -> Persona:
     """Pick a persona by weight (a short list: a linear scan beats random.choices)."""
-    x = rng.random() * sum(w for _, w in choices)
+    x = rng.random() * (sum(w for _, w in choices) if total is None else total)
     for persona, weight in choices:
         x -= weight
         if x < 0:
@@ -90,42 +96,56 @@ def weighted(rng: random.Random, choices: Sequence[tuple[Persona, float]]) -> Pe
     return choices[-1][0]
 
 
-@dataclass(slots=True)
-class _Record:
-    handle: str
-    persona: Persona
-
-
 class Audience:
-    """Everyone who has joined the live, and who is present now."""
+    """Everyone who has joined the live, and who is present now.
+
+    Silent lurkers are only counted: they never comment, so giving each of ten
+    thousand of them a name, a handle and an event as they drift in and out
+    would cost time and tell nobody anything. A lurker who taps or sends a gift
+    steps out of the crowd and becomes a named viewer at that moment.
+    """
 
     def __init__(self, content: ContentIndex, rng: random.Random) -> None:
         self.content = content
         self.rng = rng
-        self.viewers: dict[str, _Record] = {}
-        #: Present viewers who may wander off (everyone but officials).
+        self.viewers: dict[str, Viewer] = {}
+        #: Present named viewers who may wander off (everyone but officials).
         self.roaming = _Pool()
         self.pools: dict[Persona, _Pool] = {p: _Pool() for p in Persona}
         self.present: set[str] = set()
         self.handles: dict[str, str] = {}
+        self.lurkers = 0
+        #: Named viewers who joined or left since the engine last announced it.
+        self.joined: list[Viewer] = []
+        self.left: list[str] = []
         self._next = 0
 
     @property
     def count(self) -> int:
-        return len(self.present)
+        """How many people are watching."""
+        return len(self.present) + self.lurkers
+
+    def arrive(self, persona: Persona) -> None:
+        """Someone of ``persona`` starts watching."""
+        if persona is Persona.LURKER:
+            self.lurkers += 1
+        else:
+            self.join(persona)
 
     def join(self, persona: Persona) -> Viewer:
-        """A new viewer of ``persona`` arrives."""
+        """A new named viewer of ``persona`` arrives."""
         self._next += 1
         vid = f"v{self._next}"
         handle = self.content.handle(persona, self.rng)
-        self.viewers[vid] = _Record(handle, persona)
+        viewer = Viewer(vid, handle, persona)
+        self.viewers[vid] = viewer
         self.handles[vid] = handle
         self.present.add(vid)
         self.pools[persona].add(vid)
         if persona not in OFFICIALS:
             self.roaming.add(vid)
-        return Viewer(vid, handle, persona)
+        self.joined.append(viewer)
+        return viewer
 
     def leave(self, vid: str) -> None:
         """``vid`` leaves (or is blocked)."""
@@ -134,47 +154,55 @@ class Audience:
         self.present.discard(vid)
         self.roaming.remove(vid)
         self.pools[self.viewers[vid].persona].remove(vid)
+        self.left.append(vid)
 
-    def leave_random(self, n: int) -> list[str]:
-        """``n`` roaming viewers, chosen at random, leave; return who left."""
-        gone = []
-        for _ in range(min(n, len(self.roaming))):
-            vid = self.roaming.choice(self.rng)
-            self.leave(vid)
-            gone.append(vid)
-        return gone
+    def leave_random(self, n: int) -> None:
+        """``n`` viewers, lurkers or named, chosen uniformly at random, leave."""
+        rng = self.rng
+        roaming = self.roaming
+        for _ in range(n):
+            named = len(roaming)
+            if rng.random() * (named + self.lurkers) < self.lurkers:
+                self.lurkers -= 1
+            elif named:
+                self.leave(roaming.items[int(rng.random() * named)])
+            else:
+                return
 
     def pick_regular(self) -> str | None:
         """A random present regular viewer (for taps, gifts, follows)."""
+        rng = self.rng
+        named = len(self.roaming)
+        if self.lurkers and rng.random() * (named + self.lurkers) < self.lurkers:
+            self.lurkers -= 1
+            return self.join(Persona.LURKER).id
         for _ in range(4):
             if not self.roaming:
                 return None
-            vid = self.roaming.choice(self.rng)
+            vid = self.roaming.choice(rng)
             if self.viewers[vid].persona in REGULAR_PERSONAS:
                 return vid
         return None
 
-    def pick_chatter(self, category: Category) -> tuple[str, Viewer | None]:
-        """Who writes a harmless comment; a newcomer arrives if nobody fits.
-
-        Returns the viewer id and, for a newcomer, the :class:`Viewer` to announce.
-        """
-        choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
+    def pick_chatter(self, category: Category) -> str:
+        """Who writes a harmless comment; a newcomer arrives if nobody fits."""
+        bag = _CHATTER_BAGS.get(category) or _CHATTER_BAGS[Category.CHITCHAT]
         pools = self.pools
-        if all(pools[p] for p, _ in choices):  # the usual case in a busy live
-            persona = weighted(self.rng, choices)
-            return pools[persona].choice(self.rng), None
+        rng = self.rng
+        persona = bag[int(rng.random() * len(bag))]
+        pool = pools[persona]
+        if pool:  # the usual case in a busy live
+            return pool.items[int(rng.random() * len(pool.items))]
+        choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
         present = [(p, w) for p, w in choices if pools[p]]
         persona = weighted(self.rng, present or choices)
         if present:
-            return pools[persona].choice(self.rng), None
-        viewer = self.join(persona)
-        return viewer.id, viewer
+            return pools[persona].choice(self.rng)
+        return self.join(persona).id
 
-    def pick_troll(self, persona: Persona, repeat: float) -> tuple[str, Viewer | None]:
+    def pick_troll(self, persona: Persona, repeat: float) -> str:
         """Who writes a harmful comment: a troll already here, or a new one."""
         pool = self.pools[persona]
         if pool and self.rng.random() < repeat:
-            return pool.choice(self.rng), None
-        viewer = self.join(persona)
-        return viewer.id, viewer
+            return pool.choice(self.rng)
+        return self.join(persona).id

@@ -58,6 +58,7 @@ class Autopilot:
         self._seq = 0
         self._next_talk = 0 if self.talk_every_ms else None
         self._targeted: set[str] = set()
+        self._thanked: dict[str, int] = {}
 
     def plan(self, due: int, make: Plan) -> None:
         """Act at ``due`` ms; ``make`` builds the action for the actual time."""
@@ -117,6 +118,18 @@ class Autopilot:
 
     # -------------------------------------------------------- shared moves
 
+    def recently_thanked(self, gift: GiftSent) -> bool:
+        """True if this gifter was thanked in the last half minute.
+
+        A host thanks a gifter, not every rose of a streak: one thanks covers
+        the gifts that follow it for a while.
+        """
+        last = self._thanked.get(gift.viewer)
+        if last is not None and gift.t - last < 30_000:
+            return True
+        self._thanked[gift.viewer] = gift.t
+        return False
+
     def handle_troll(self, event: CommentPosted, template: Template, delay: int) -> None:
         """Remove a harmful comment the way its template says is right."""
         acceptable = set(template.acceptable)
@@ -161,6 +174,8 @@ class Perfect(Autopilot):
             self.plan(event.t + 3000, lambda t: Answer(t=t, comment=cid, text="…"))
 
     def on_gift(self, event: GiftSent) -> None:
+        if self.recently_thanked(event):
+            return
         gid = event.id
         self.plan(event.t + 2000, lambda t: Thank(t=t, target=gid))
 
@@ -206,6 +221,8 @@ class Good(Autopilot):
             self.plan(event.t + self.reaction(1500), lambda t: Delete(t=t, comment=cid))
 
     def on_gift(self, event: GiftSent) -> None:
+        if self.recently_thanked(event):
+            return
         if self.rng.random() < 0.75:
             gid = event.id
             self.plan(event.t + 3000 + self.rng.randrange(8000), lambda t: Thank(t=t, target=gid))

@@ -52,7 +52,6 @@ from moderation.events import (
     SessionEnded,
     Shared,
     Tapped,
-    Viewer,
 )
 from moderation.room import Room
 from moderation.timing import DEAD_AIR_GRACE_MS, QUESTION_PATIENCE_MS
@@ -149,8 +148,7 @@ class Session:
         self._injects = sorted(scenario.injects, key=lambda i: i.at_s)
         self._inject_pos = 0
         self._spawns: dict[int, list[_Spawn]] = {}
-        self._joined: list[Viewer] = []
-        self._left: list[str] = []
+        self._announced = 0
         self._host_active_until = 0
         self._good: deque[int] = deque()
         # Questions posted in the last 30 s, then those waiting longer for an answer.
@@ -158,6 +156,7 @@ class Session:
         self._waiting: dict[str, int] = {}
         self._drop_until = 0
         self._mix = tuple(scenario.audience.personas.items())
+        self._mix_total = sum(scenario.audience.personas.values())
         gifts = economy.gifts
         self._gift_cum: list[float] = []
         total = 0.0
@@ -180,12 +179,17 @@ class Session:
             return []
         out: list[Event] = []
         end = min(t, self.duration)
+        release = self._release
         while True:
             pending = self._pending
-            while self._pos < len(pending) and pending[self._pos][0] <= end:
+            count = len(pending)
+            while self._pos < count:
                 when, _, item = pending[self._pos]
+                if when > end:
+                    break
                 self._pos += 1
-                self._release(when, item, out)
+                release(when, item, out)
+                count = len(pending)  # a release never adds, but stay safe
             tick_start = self._next_tick * TICK_MS
             if tick_start <= end and tick_start < self.duration:
                 self.now = tick_start
@@ -257,34 +261,45 @@ class Session:
         # Audience: a target that ramps from start to peak, bent by the mood.
         if now == 0:
             for _ in range(aud.start_viewers):
-                self._joined.append(audience.join(self._regular_persona()))
+                audience.arrive(self._regular_persona())
         ramp = 1.0 if aud.ramp_s == 0 else min(1.0, now / (aud.ramp_s * 1000))
         target = aud.start_viewers + (aud.peak_viewers - aud.start_viewers) * ramp
-        roaming = len(audience.roaming)
-        leaving = poisson(rng, roaming * aud.leave_rate * leave_mult)
-        self._left.extend(audience.leave_random(leaving))
+        watching = len(audience.roaming) + audience.lurkers
+        audience.leave_random(poisson(rng, watching * aud.leave_rate * leave_mult))
         arriving = poisson(
             rng,
-            engage * (target * aud.leave_rate + max(0.0, target - roaming) * 0.05),
+            engage * (target * aud.leave_rate + max(0.0, target - watching) * 0.05),
         )
         for _ in range(arriving):
-            self._joined.append(audience.join(self._regular_persona()))
+            audience.arrive(self._regular_persona())
 
         # Comments. Harmless chat grows with the audience; trolls do not.
-        scale = min(2.0, max(0.1, len(audience.roaming) / aud.peak_viewers))
+        watching = len(audience.roaming) + audience.lurkers
+        scale = min(2.0, max(0.1, watching / aud.peak_viewers))
+        chat_mood = scale * min(engage, 1.2)
+        content = self.content
+        pending = self._pending
+        random = rng.random
         for category, rate in phase.rates.items():
-            if rate <= 0 or not self.content.has(category):
+            if rate <= 0 or not content.has(category):
                 continue
             if category.harmful:
                 n = poisson(rng, rate)
                 for _ in range(n):
-                    evasive = rng.random() < phase.evasion
-                    self._draft_troll(now + int(rng.random() * TICK_MS), category, evasive,
+                    evasive = random() < phase.evasion
+                    self._draft_troll(now + int(random() * TICK_MS), category, evasive,
                                       phase.repeat_offenders)
-            else:
-                n = poisson(rng, rate * scale * min(engage, 1.2))
-                for _ in range(n):
-                    self._draft_chat(now + int(rng.random() * TICK_MS), category)
+                continue
+            # The hot loop of a busy live: drafting ordinary chat, inlined.
+            n = poisson(rng, rate * chat_mood)
+            for _ in range(n):
+                template = content.pick(category, rng, evasive=False)
+                if template is None:
+                    break
+                chatter = audience.pick_chatter(category)
+                self._seq += 1
+                pending.append((now + int(random() * TICK_MS), self._seq,
+                                (chatter, template, content.fill(template, rng))))
         for spawn in self._spawns.pop(now // TICK_MS, ()):
             self._spawn(spawn)
 
@@ -314,18 +329,22 @@ class Session:
         self._flush_audience(now, out)
 
     def _regular_persona(self) -> Persona:
-        return weighted(self.rng, self._mix)
+        return weighted(self.rng, self._mix, self._mix_total)
 
     def _flush_audience(self, now: int, out: list[Event]) -> None:
-        if self._joined or self._left:
-            for vid in self._left:
+        """Announce who joined and left since the last announcement."""
+        audience = self.audience
+        if audience.joined or audience.left or audience.count != self._announced:
+            for vid in audience.left:
                 if vid in self.room.guests:
                     self.room.guests.remove(vid)
             out.append(
-                AudienceChanged(now, tuple(self._joined), tuple(self._left), self.audience.count)
+                AudienceChanged(now, tuple(audience.joined), tuple(audience.left),
+                                audience.count)
             )
-            self._joined = []
-            self._left = []
+            audience.joined = []
+            audience.left = []
+            self._announced = audience.count
 
     def _mood(self, now: int) -> tuple[float, float]:
         """How the room feels: (how fast viewers leave, how engaged they are).
@@ -353,14 +372,14 @@ class Session:
             good.popleft()
         self.room.stream.expire(now)
         trolls = min(1.0, self.room.stream.harmful_on_screen / 3)
-        waiting = min(1.0, unanswered / 4)
+        patience = min(1.0, unanswered / 4)
         praise = min(1.0, len(good) / 4)
         off = 0.0 if self.room.comments_enabled else 1.0
         s = self.scenario.audience.sensitivity
-        leave = 1 + s * (2.0 * dead + 1.0 * waiting + 1.5 * trolls + 0.5 * off)
+        leave = 1 + s * (2.0 * dead + 1.0 * patience + 1.5 * trolls + 0.5 * off)
         if now < self._drop_until:
             leave *= 3
-        engage = 1 + s * (0.6 * praise - 0.5 * dead - 0.3 * waiting - 0.4 * trolls - 0.3 * off)
+        engage = 1 + s * (0.6 * praise - 0.5 * dead - 0.3 * patience - 0.4 * trolls - 0.3 * off)
         return leave, min(2.0, max(0.2, engage))
 
     # ---------------------------------------------------------------- drafts
@@ -369,18 +388,14 @@ class Session:
         template = self.content.pick(category, self.rng, evasive=False)
         if template is None:
             return
-        vid, newcomer = self.audience.pick_chatter(category)
-        if newcomer is not None:
-            self._joined.append(newcomer)
+        vid = self.audience.pick_chatter(category)
         self._push(t, (vid, template, self.content.fill(template, self.rng)))
 
     def _draft_troll(self, t: int, category: Category, evasive: bool, repeat: float) -> None:
         template = self.content.pick(category, self.rng, evasive=evasive)
         if template is None:
             return
-        vid, newcomer = self.audience.pick_troll(TROLL_FOR[category], repeat)
-        if newcomer is not None:
-            self._joined.append(newcomer)
+        vid = self.audience.pick_troll(TROLL_FOR[category], repeat)
         self._push(t, (vid, template, self.content.fill(template, self.rng)))
 
     def _draft_gift(self, t: int) -> None:
@@ -397,9 +412,7 @@ class Session:
 
     def _guest_request(self, now: int, troll: bool, out: list[Event]) -> None:
         if troll:
-            viewer = self.audience.join(Persona.HARASSER)
-            self._joined.append(viewer)
-            vid = viewer.id
+            vid = self.audience.join(Persona.HARASSER).id
         else:
             found = self.audience.pick_regular()
             if found is None:
@@ -429,7 +442,6 @@ class Session:
         out.append(InjectFired(now, kind, by))
         if kind is InjectKind.OFFICIAL_JOINS:
             viewer = self.audience.join(role or Persona.MIDWIFE)
-            self._joined.append(viewer)
             self._flush_audience(now, out)
             out.append(OfficialJoined(now, viewer.id, viewer.handle, viewer.persona))
             return
@@ -553,7 +565,6 @@ class Session:
         kind = type(action)
         if kind is Block:
             self.audience.leave(action.viewer)  # type: ignore[attr-defined]
-            self._left.append(action.viewer)  # type: ignore[attr-defined]
             self._flush_audience(now, extra)
         elif isinstance(action, Inject):
             self._fire(

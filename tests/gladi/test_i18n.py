@@ -56,3 +56,22 @@ def test_normalise_language(tag: str | None, expected: str) -> None:
 def test_unknown_catalogue_language_is_an_error() -> None:
     with pytest.raises(ValueError):
         i18n.catalogue("fr")
+
+
+def test_every_rejection_has_a_message() -> None:
+    """A refused action always gets a plain-language hint in both languages."""
+    from moderation.events import RejectCode
+
+    for lang in i18n.LANGUAGES:
+        missing = [c.value for c in RejectCode if f"reject.{c.value}" not in i18n.catalogue(lang)]
+        assert missing == [], lang
+
+
+def test_every_category_and_tip_has_a_name() -> None:
+    from moderation.judge import TIP_CODES
+    from scenarios.taxonomy import Category
+
+    for lang in i18n.LANGUAGES:
+        cat = i18n.catalogue(lang)
+        assert all(f"judge.cat_{c.value}" in cat for c in Category)
+        assert all(f"judge.tip_{t}" in cat for t in TIP_CODES)
