@@ -15,6 +15,8 @@ Run on one core:  taskset -c 0 uv run python bench/bench_engine.py
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import statistics
 import sys
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gladi.batch import paused_gc  # noqa: E402
 from moderation.judge import judge  # noqa: E402
 from moderation.values import to_json  # noqa: E402
 from scenarios import load_content, load_economy, load_scenario  # noqa: E402
@@ -32,16 +35,18 @@ from simulator.content import ContentIndex  # noqa: E402
 from simulator.engine import Session  # noqa: E402
 
 
-def play(seed: int, autopilot: str) -> tuple[float, float, Session]:
+def play(seed: int, autopilot: str, pause_gc: bool) -> tuple[float, float, Session]:
     """Play and judge one session; return (play seconds, judge seconds, session)."""
     scenario = load_scenario(ROOT / "bench" / "scenarios" / "bench-60min.yaml")
     content = ContentIndex(load_content(scenario), scenario.topic)
     session = Session(scenario, content, load_economy(), seed)
-    started = time.perf_counter()
-    run(session, make_autopilot(autopilot, session))
-    played = time.perf_counter()
-    judge(scenario, content.by_id, session.events)
-    judged = time.perf_counter()
+    gc.collect()
+    with paused_gc() if pause_gc else contextlib.nullcontext():
+        started = time.perf_counter()
+        run(session, make_autopilot(autopilot, session))
+        played = time.perf_counter()
+        judge(scenario, content.by_id, session.events)
+        judged = time.perf_counter()
     return played - started, judged - played, session
 
 
@@ -57,12 +62,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--autopilot", default="perfect")
+    parser.add_argument("--with-gc", action="store_true",
+                        help="keep the cyclic garbage collector on (gladi simulate pauses it)")
     args = parser.parse_args()
 
     plays, judges, ratios = [], [], []
     session = None
     for seed in range(1, args.runs + 1):
-        played, judged, session = play(seed, args.autopilot)
+        played, judged, session = play(seed, args.autopilot, not args.with_gc)
         events = [to_json(e) for e in session.events]
         base = baseline(events)
         plays.append(played)

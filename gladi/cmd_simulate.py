@@ -77,12 +77,14 @@ def run(args: argparse.Namespace) -> int:
     from simulator.engine import Session
     from simulator.sessionfile import dumps, record, scorecard_of
 
+    from .batch import paused_gc
     from .report_text import scorecard_text
 
     scenario, content, economy = load_session_inputs(args.scenario)
     session = Session(scenario, content, economy, args.seed)
-    play(session, make_autopilot(args.autopilot, session))
-    card = scorecard_of(session)
+    with paused_gc():
+        play(session, make_autopilot(args.autopilot, session))
+        card = scorecard_of(session)
     lang = get_language()
     if args.out:
         data = record(session, trainee=args.trainee, autopilot=args.autopilot)

@@ -20,7 +20,6 @@ from importlib import resources
 
 import yaml
 
-
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",

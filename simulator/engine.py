@@ -279,15 +279,15 @@ class Session:
         chat_mood = scale * min(engage, 1.2)
         content = self.content
         pending = self._pending
-        random = rng.random
+        draw = rng.random
         for category, rate in phase.rates.items():
             if rate <= 0 or not content.has(category):
                 continue
             if category.harmful:
                 n = poisson(rng, rate)
                 for _ in range(n):
-                    evasive = random() < phase.evasion
-                    self._draft_troll(now + int(random() * TICK_MS), category, evasive,
+                    evasive = draw() < phase.evasion
+                    self._draft_troll(now + int(draw() * TICK_MS), category, evasive,
                                       phase.repeat_offenders)
                 continue
             # The hot loop of a busy live: drafting ordinary chat, inlined.
@@ -298,7 +298,7 @@ class Session:
                     break
                 chatter = audience.pick_chatter(category)
                 self._seq += 1
-                pending.append((now + int(random() * TICK_MS), self._seq,
+                pending.append((now + int(draw() * TICK_MS), self._seq,
                                 (chatter, template, content.fill(template, rng))))
         for spawn in self._spawns.pop(now // TICK_MS, ()):
             self._spawn(spawn)
