@@ -19,7 +19,6 @@ from . import __version__
 from .errors import UserError
 from .i18n import LANGUAGES, get_language, set_language, t
 
-
 #: Subcommand modules, in the order ``gladi --help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "gladi.cmd_simulate",

@@ -1,1 +1,11 @@
-"""media"""
+"""Camera, microphone and network sources, and the pre-flight and live checks.
+
+The checks (``exposure``, ``framing``, ``focus``, ``colour``, ``audio_levels``,
+``voice``, ``mic_checks``, ``network``) are pure functions on NumPy arrays: no
+I/O, no clock, no global state. The sources (``camera``, ``microphone``,
+``net_probe``) and the threaded face detector (``face_worker``) are the thin
+adapters around them. ``preflight`` ties a window of frames and samples to a
+list of :class:`media.results.CheckResult`.
+
+Importing ``media`` itself imports nothing heavy; import the submodule you need.
+"""

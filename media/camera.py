@@ -1,0 +1,275 @@
+"""Camera sources: a device, an image file, a video file, or the synthetic test card.
+
+:func:`open_camera` turns the ``--camera`` argument into a source. With no
+argument it tries the first camera and falls back to the test card, with a
+notice, when there is none; a device that fails later (unplugged) is replaced
+by the test card through :class:`FallbackCamera`, again with a notice, instead
+of crashing the session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from .frame import Image, u8
+from .sources import Notice, SourceError, SourceLost
+from .synthetic import SYNTHETIC_FPS, synthetic_frame
+
+__all__ = [
+    "CameraSource",
+    "DeviceCamera",
+    "FallbackCamera",
+    "ImageCamera",
+    "SyntheticCamera",
+    "VideoFileCamera",
+    "load_image",
+    "open_camera",
+]
+
+SYNTHETIC_NAMES = frozenset({"synthetic", "sintetis", "test", "uji"})
+VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".3gp"})
+
+
+class CameraSource(Protocol):
+    """Anything that gives BGR frames."""
+
+    @property
+    def live(self) -> bool:
+        """Device cameras need a moment for auto-exposure; files and the test card do not."""
+        ...
+
+    @property
+    def fps(self) -> float:
+        """Frames per second the source delivers (for sampling a time window)."""
+        ...
+
+    def read(self) -> Image:
+        """The next frame; raises :class:`SourceLost` when the source stops working."""
+        ...
+
+    def describe(self) -> Notice:
+        """What this source is, for the report header."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@contextlib.contextmanager
+def _quiet_opencv() -> Iterator[None]:
+    """Silence OpenCV's own warnings (e.g. "can't open camera by index") while probing."""
+    logging = getattr(getattr(cv2, "utils", None), "logging", None)
+    if logging is None:
+        yield
+        return
+    previous = logging.getLogLevel()
+    logging.setLogLevel(logging.LOG_LEVEL_SILENT)
+    try:
+        yield
+    finally:
+        logging.setLogLevel(previous)
+
+
+def load_image(path: Path) -> Image:
+    """Read an image file as BGR; raises :class:`SourceError` if it is missing or unreadable."""
+    if not path.is_file():
+        raise SourceError("file_missing", path=str(path))
+    # np.fromfile + imdecode instead of imread: imread fails on non-ASCII
+    # paths on Windows (C:\Users\Bu Siti Ñ…).
+    data = np.fromfile(str(path), dtype=np.uint8)
+    with _quiet_opencv():
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if image is None:
+        raise SourceError("image_unreadable", path=str(path))
+    return u8(image)
+
+
+class ImageCamera:
+    """A still photo judged as if a camera kept showing it."""
+
+    live = False
+    fps = float(SYNTHETIC_FPS)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._image = load_image(path)
+
+    def read(self) -> Image:
+        return self._image.copy()
+
+    def describe(self) -> Notice:
+        return Notice.make("source_camera_image", path=str(self.path))
+
+    def close(self) -> None:
+        pass
+
+
+class VideoFileCamera:
+    """A video file, looping at its end."""
+
+    live = False
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise SourceError("file_missing", path=str(path))
+        self.path = path
+        with _quiet_opencv():
+            self._capture = cv2.VideoCapture(str(path))
+            ok, first = self._capture.read() if self._capture.isOpened() else (False, None)
+        if not ok or first is None:
+            self._capture.release()
+            raise SourceError("video_unreadable", path=str(path))
+        fps = float(self._capture.get(cv2.CAP_PROP_FPS))
+        self.fps = fps if 1.0 <= fps <= 240.0 else float(SYNTHETIC_FPS)
+        self._first: Image | None = u8(first)
+
+    def read(self) -> Image:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        ok, frame = self._capture.read()
+        if not ok:
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, frame = self._capture.read()
+            if not ok:
+                raise SourceLost(str(self.path))
+        return u8(frame)
+
+    def describe(self) -> Notice:
+        return Notice.make("source_camera_video", path=str(self.path))
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+class DeviceCamera:
+    """A webcam by index, asked for 640×480."""
+
+    live = True
+
+    def __init__(self, index: int, width: int = 640, height: int = 480) -> None:
+        self.index = index
+        with _quiet_opencv():
+            capture = self._open(index)
+            if capture is None:
+                raise SourceError("camera_missing", index=index)
+            self._capture: cv2.VideoCapture = capture
+            self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+            self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+            ok, frame = self._capture.read()
+        if not ok or frame is None:
+            self._capture.release()
+            raise SourceError("camera_missing", index=index)
+        fps = float(self._capture.get(cv2.CAP_PROP_FPS))
+        self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
+
+    @staticmethod
+    def _open(index: int) -> cv2.VideoCapture | None:
+        # DirectShow opens most Windows webcams in well under a second where the
+        # default Media Foundation backend can take several; try it first there.
+        backends = [cv2.CAP_DSHOW, cv2.CAP_ANY] if sys.platform == "win32" else [cv2.CAP_ANY]
+        for backend in backends:
+            capture = cv2.VideoCapture(index, backend)
+            if capture.isOpened():
+                return capture
+            capture.release()
+        return None
+
+    def read(self) -> Image:
+        ok, frame = self._capture.read()
+        if not ok or frame is None:
+            raise SourceLost(f"camera {self.index}")
+        return u8(frame)
+
+    def describe(self) -> Notice:
+        return Notice.make("source_camera_device", index=self.index)
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+class SyntheticCamera:
+    """The built-in animated presenter test card."""
+
+    live = False
+    fps = float(SYNTHETIC_FPS)
+
+    def __init__(self, width: int = 640, height: int = 480) -> None:
+        self.width, self.height = width, height
+        self.index = 0
+
+    def read(self) -> Image:
+        frame = synthetic_frame(self.index, self.width, self.height)
+        self.index += 1
+        return frame
+
+    def describe(self) -> Notice:
+        return Notice.make("source_camera_synthetic")
+
+    def close(self) -> None:
+        pass
+
+
+class FallbackCamera:
+    """Wrap a source; if it is lost, continue with the test card and leave a notice."""
+
+    def __init__(self, primary: CameraSource) -> None:
+        self.current: CameraSource = primary
+        self.notices: list[Notice] = []
+
+    @property
+    def live(self) -> bool:
+        return self.current.live
+
+    @property
+    def fps(self) -> float:
+        return self.current.fps
+
+    @property
+    def fell_back(self) -> bool:
+        return isinstance(self.current, SyntheticCamera) and bool(self.notices)
+
+    def read(self) -> Image:
+        try:
+            return self.current.read()
+        except SourceLost:
+            if isinstance(self.current, SyntheticCamera):
+                raise
+            self.notices.append(Notice.make("camera_lost"))
+            with contextlib.suppress(Exception):
+                self.current.close()
+            self.current = SyntheticCamera()
+            return self.current.read()
+
+    def describe(self) -> Notice:
+        return self.current.describe()
+
+    def close(self) -> None:
+        self.current.close()
+
+
+def open_camera(spec: str | None) -> tuple[CameraSource, list[Notice]]:
+    """Open the camera named by ``spec`` (device index, image or video file, ``synthetic``).
+
+    ``None`` means the first camera, or the test card when there is none.
+    Raises :class:`SourceError` for an explicit choice that cannot be used.
+    """
+    if spec is None:
+        try:
+            return FallbackCamera(DeviceCamera(0)), []
+        except SourceError:
+            return SyntheticCamera(), [Notice.make("no_camera_found")]
+    if spec.strip().lower() in SYNTHETIC_NAMES:
+        return SyntheticCamera(), []
+    if spec.strip().isdigit():
+        return FallbackCamera(DeviceCamera(int(spec))), []
+    path = Path(spec)
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return VideoFileCamera(path), []
+    return ImageCamera(path), []

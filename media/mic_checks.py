@@ -1,0 +1,256 @@
+"""Microphone checks over a window of 20 ms frames.
+
+:class:`AudioMeter` turns a stream of samples into per-frame features (level,
+peak, clipped samples, speech or not); it holds state but does no I/O and reads
+no clock. The ``check_*`` functions judge an :class:`AudioWindow` of those
+features. Thresholds and their sources are in docs/preflight.md; in short
+(research §2.5): conversational speech averages about -18 dBFS with peaks at
+-12 to -6 dBFS; a room's noise floor should be at or below -50 dBFS; speech
+should stand at least 20 dB above the noise, and under 10 dB it needs fixing;
+more than 0.1 % of samples at full scale is clipping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .audio_levels import FLOOR_DB, Samples, clipped_count, peak_dbfs, rms_dbfs
+from .results import CheckResult, Level
+from .voice import FRAME_SECONDS, VoiceDetector
+
+__all__ = [
+    "AudioMeter",
+    "AudioWindow",
+    "MicLimits",
+    "check_clipping",
+    "check_level",
+    "check_noise_floor",
+    "check_signal",
+    "check_snr",
+    "check_speech",
+    "check_talking_while_muted",
+    "mic_checks",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MicLimits:
+    """Thresholds in dBFS / dB / shares; defaults documented in docs/preflight.md."""
+
+    silent_db: float = -60.0  # loudest frame below this: nothing is coming in
+    level_fail_quiet: float = -42.0  # median speech-frame RMS
+    level_warn_quiet: float = -32.0
+    level_warn_loud: float = -9.0
+    clip_warn: float = 0.0001  # share of samples at full scale
+    clip_fail: float = 0.001
+    peak_warn: float = -1.0  # dBFS sample peak without clipping
+    floor_warn: float = -50.0
+    floor_fail: float = -35.0
+    snr_warn: float = 20.0
+    snr_fail: float = 10.0
+    speech_min_share: float = 0.10
+    min_speech_frames: int = 10
+    muted_window_s: float = 0.7  # research §2.5, Jitsi "talk while muted"
+    muted_share: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class AudioWindow:
+    """Per-frame features of the last stretch of audio, oldest first."""
+
+    rms_db: NDArray[np.float64]
+    peak_db: NDArray[np.float64]
+    clipped: NDArray[np.int64]
+    speech: NDArray[np.bool_]
+    frame_size: int
+    sample_rate: int
+
+    @property
+    def frames(self) -> int:
+        return int(self.rms_db.size)
+
+    @property
+    def samples(self) -> int:
+        return self.frames * self.frame_size
+
+
+class AudioMeter:
+    """Collects per-frame features of the latest ``seconds`` of audio.
+
+    ``feed`` takes blocks of any length; samples that do not fill a 20 ms frame
+    wait for the next block.
+    """
+
+    def __init__(self, sample_rate: int, seconds: float = 10.0) -> None:
+        self.sample_rate = sample_rate
+        self.detector = VoiceDetector(sample_rate)
+        self.frame_size = self.detector.frame_size
+        self.capacity = max(1, round(seconds / FRAME_SECONDS))
+        self._rms = np.zeros(self.capacity)
+        self._peak = np.zeros(self.capacity)
+        self._clipped = np.zeros(self.capacity, dtype=np.int64)
+        self._speech = np.zeros(self.capacity, dtype=bool)
+        self._count = 0
+        self._pending: Samples = np.zeros(0, np.float32)
+
+    def reset(self) -> None:
+        """Drop all features and the detector's history."""
+        self.detector.reset()
+        self._count = 0
+        self._pending = np.zeros(0, np.float32)
+
+    def feed(self, block: Samples) -> int:
+        """Add samples; return how many new frames were measured."""
+        data = block if self._pending.size == 0 else np.concatenate([self._pending, block])
+        n = self.frame_size
+        whole = data.size // n
+        for i in range(whole):
+            self._add(np.ascontiguousarray(data[i * n : (i + 1) * n], dtype=np.float32))
+        self._pending = data[whole * n :].copy()
+        return whole
+
+    def _add(self, frame: Samples) -> None:
+        slot = self._count % self.capacity
+        self._rms[slot] = rms_dbfs(frame)
+        self._peak[slot] = peak_dbfs(frame)
+        self._clipped[slot] = clipped_count(frame)
+        self._speech[slot] = self.detector.process(frame)
+        self._count += 1
+
+    def window(self) -> AudioWindow:
+        """The stored features in time order (copies)."""
+        n = min(self._count, self.capacity)
+        start = self._count % self.capacity if self._count > self.capacity else 0
+        order = (np.arange(n) + start) % self.capacity
+        return AudioWindow(
+            self._rms[order].copy(),
+            self._peak[order].copy(),
+            self._clipped[order].copy(),
+            self._speech[order].copy(),
+            self.frame_size,
+            self.sample_rate,
+        )
+
+
+def _speech_level(window: AudioWindow) -> float | None:
+    voiced = window.rms_db[window.speech]
+    return float(np.median(voiced)) if voiced.size else None
+
+
+def noise_floor(window: AudioWindow) -> float:
+    """The room's level without the voice: 10th percentile of the non-speech frames."""
+    quiet = window.rms_db[~window.speech]
+    source = quiet if quiet.size >= 5 else window.rms_db
+    return float(np.percentile(source, 10)) if source.size else FLOOR_DB
+
+
+def check_signal(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
+    """Is anything coming in at all? (A muted or wrong input reads near silence.)"""
+    if window.frames == 0:
+        return CheckResult.make("signal", Level.FAIL, None, "dBFS", "no_audio")
+    loudest = float(window.rms_db.max())
+    if loudest < limits.silent_db:
+        return CheckResult.make("signal", Level.FAIL, round(loudest, 1), "dBFS", "silent")
+    return CheckResult.make("signal", Level.OK, round(loudest, 1), "dBFS", "signal_ok")
+
+
+def check_level(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
+    """Voice level: median RMS of the speech frames (skipped until enough speech is heard)."""
+    if int(window.speech.sum()) < limits.min_speech_frames:
+        return CheckResult.make("level", Level.SKIP, None, "dBFS", "speak_to_measure")
+    level = _speech_level(window)
+    assert level is not None
+    value = round(level, 1)
+    if level < limits.level_fail_quiet:
+        return CheckResult.make("level", Level.FAIL, value, "dBFS", "too_quiet")
+    if level < limits.level_warn_quiet:
+        return CheckResult.make("level", Level.WARN, value, "dBFS", "too_quiet")
+    if level > limits.level_warn_loud:
+        return CheckResult.make("level", Level.WARN, value, "dBFS", "too_loud")
+    return CheckResult.make("level", Level.OK, value, "dBFS", "level_ok")
+
+
+def check_clipping(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
+    """Clipping: share of samples at full scale; also warns when peaks touch -1 dBFS."""
+    if window.frames == 0:
+        return CheckResult.make("clipping", Level.SKIP, None, "%", "speak_to_measure")
+    share = float(window.clipped.sum()) / window.samples
+    peak = round(float(window.peak_db.max()), 1)
+    percent = round(100 * share, 3)
+    if share >= limits.clip_fail:
+        return CheckResult.make("clipping", Level.FAIL, percent, "%", "clipped", peak=peak)
+    if share >= limits.clip_warn or peak > limits.peak_warn:
+        return CheckResult.make("clipping", Level.WARN, percent, "%", "near_clipping", peak=peak)
+    return CheckResult.make("clipping", Level.OK, percent, "%", "clipping_ok", peak=peak)
+
+
+def check_noise_floor(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
+    """Background noise level between words."""
+    if window.frames == 0:
+        return CheckResult.make("noise", Level.SKIP, None, "dBFS", "speak_to_measure")
+    floor = noise_floor(window)
+    value = round(floor, 1)
+    if floor > limits.floor_fail:
+        return CheckResult.make("noise", Level.FAIL, value, "dBFS", "noisy_room")
+    if floor > limits.floor_warn:
+        return CheckResult.make("noise", Level.WARN, value, "dBFS", "noisy_room")
+    return CheckResult.make("noise", Level.OK, value, "dBFS", "noise_ok")
+
+
+def check_snr(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
+    """Voice above noise: speech level minus noise floor, in dB."""
+    if int(window.speech.sum()) < limits.min_speech_frames:
+        return CheckResult.make("snr", Level.SKIP, None, "dB", "snr_skip")
+    level = _speech_level(window)
+    assert level is not None
+    snr = level - noise_floor(window)
+    value = round(snr, 1)
+    if snr < limits.snr_fail:
+        return CheckResult.make("snr", Level.FAIL, value, "dB", "drowned")
+    if snr < limits.snr_warn:
+        return CheckResult.make("snr", Level.WARN, value, "dB", "drowned")
+    return CheckResult.make("snr", Level.OK, value, "dB", "snr_ok")
+
+
+def check_speech(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
+    """Was a voice heard? Value: % of the window that was speech."""
+    if window.frames == 0:
+        return CheckResult.make("speech", Level.SKIP, None, "%", "speak_to_measure")
+    share = float(window.speech.mean())
+    percent = round(100 * share, 1)
+    if share < limits.speech_min_share or int(window.speech.sum()) < limits.min_speech_frames:
+        return CheckResult.make("speech", Level.WARN, percent, "%", "no_speech")
+    return CheckResult.make("speech", Level.OK, percent, "%", "speech_ok")
+
+
+def check_talking_while_muted(
+    window: AudioWindow, muted: bool, limits: MicLimits = MicLimits()
+) -> CheckResult:
+    """The host talks while Gladi's microphone is muted (the live hears nothing)."""
+    if not muted:
+        return CheckResult.make("muted", Level.SKIP, None, "", "not_muted")
+    last = max(1, round(limits.muted_window_s / FRAME_SECONDS))
+    recent = window.speech[-last:]
+    if recent.size >= last and float(recent.mean()) >= limits.muted_share:
+        return CheckResult.make("muted", Level.WARN, None, "", "talking_muted")
+    return CheckResult.make("muted", Level.OK, None, "", "muted_quiet")
+
+
+def mic_checks(
+    window: AudioWindow, *, muted: bool | None = None, limits: MicLimits = MicLimits()
+) -> list[CheckResult]:
+    """Every microphone check on ``window``; the muted check only when ``muted`` is known."""
+    results = [
+        check_signal(window, limits),
+        check_speech(window, limits),
+        check_level(window, limits),
+        check_clipping(window, limits),
+        check_noise_floor(window, limits),
+        check_snr(window, limits),
+    ]
+    if muted is not None:
+        results.append(check_talking_while_muted(window, muted, limits))
+    return results

@@ -1,0 +1,48 @@
+"""What the camera and microphone adapters share: errors and notices for the user.
+
+Sources never print. A problem the user must fix raises :class:`SourceError`;
+a problem Gladi works around (no camera, so the test card is used) becomes a
+:class:`Notice`. Both carry a key of the ``check`` translation domain and its
+parameters, so the caller shows them in the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gladi.i18n import t
+
+from .results import Param
+
+__all__ = ["Notice", "SourceError", "SourceLost"]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know about a source (e.g. a fallback happened)."""
+
+    key: str
+    params: tuple[tuple[str, Param], ...] = field(default=())
+
+    @classmethod
+    def make(cls, key: str, **params: Param) -> Notice:
+        return cls(key, tuple(sorted(params.items())))
+
+    def text(self, lang: str | None = None) -> str:
+        return t(f"check.{self.key}", lang, **dict(self.params))
+
+
+class SourceError(Exception):
+    """A source the user asked for cannot be used (missing file, no such device …)."""
+
+    def __init__(self, key: str, **params: Param) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def text(self, lang: str | None = None) -> str:
+        return t(f"check.{self.key}", lang, **self.params)
+
+
+class SourceLost(Exception):
+    """A source that worked stopped working (unplugged, driver error)."""

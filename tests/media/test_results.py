@@ -1,0 +1,42 @@
+"""CheckResult, levels and the exit rule."""
+
+from __future__ import annotations
+
+from media.results import CheckResult, Level, failing, overall
+
+
+def test_overall_is_the_worst_level() -> None:
+    results = [
+        CheckResult.make("a", Level.OK, 1, "", "face_ok"),
+        CheckResult.make("b", Level.SKIP, None, "", "no_face_skip"),
+        CheckResult.make("c", Level.WARN, 2, "", "too_far"),
+    ]
+    assert overall(results) is Level.WARN
+    assert overall([]) is Level.SKIP
+
+
+def test_failing_counts_warnings_only_when_strict() -> None:
+    warn = [CheckResult.make("c", Level.WARN, 2, "", "too_far")]
+    assert not failing(warn)
+    assert failing(warn, strict=True)
+    assert failing([CheckResult.make("d", Level.FAIL, 0, "", "face_missing")])
+    assert not failing([CheckResult.make("e", Level.SKIP, None, "", "focus_skip")], strict=True)
+
+
+def test_hint_is_translated_with_parameters() -> None:
+    result = CheckResult.make("face", Level.WARN, 2, "", "face_many", count=2)
+    assert result.hint("id").startswith("Terlihat 2 wajah")
+    assert result.hint("en").startswith("2 faces seen")
+    assert result.label("id") == "Wajah terlihat"
+
+
+def test_results_are_immutable_values() -> None:
+    a = CheckResult.make("face", Level.WARN, 2, "", "face_many", count=2)
+    b = CheckResult.make("face", Level.WARN, 2, "", "face_many", count=2)
+    assert a == b and hash(a) == hash(b)
+
+
+def test_json_form() -> None:
+    data = CheckResult.make("clipping", Level.OK, 0.0, "%", "clipping_ok", peak=-3.0).to_json("en")
+    assert data["level"] == "ok" and data["params"] == {"peak": -3.0}
+    assert data["hint"] == "No distortion (peak -3.0 dBFS)."
