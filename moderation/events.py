@@ -68,7 +68,12 @@ class Hidden(StrEnum):
 @register
 @dataclass(frozen=True, slots=True)
 class AudienceChanged(Event):
-    """Viewers joined or left; ``viewers`` is the count afterwards."""
+    """Viewers joined or left; ``viewers`` is the count afterwards.
+
+    ``joined`` lists viewers as they become known by name: trolls and officials
+    when they arrive, ordinary viewers when they first comment, tap, gift or
+    follow. Silent viewers only show in the count.
+    """
 
     type = "audience"
     joined: tuple[Viewer, ...]

@@ -44,11 +44,10 @@ class Stream:
         if harmful:
             self._harmful.add(comment)
         # Runs for every comment of a busy chat, so the bookkeeping of _leave is inlined.
-        harmful_on = self._harmful
-        while len(on) > self.window:
+        if len(on) > self.window:  # one in, at most one out
             oldest, _ = on.popitem(last=False)
-            if harmful_on:
-                harmful_on.discard(oldest)
+            if self._harmful:
+                self._harmful.discard(oldest)
             self.ended[oldest] = now
 
     def hide(self, comment: str, now: int) -> bool:

@@ -85,6 +85,10 @@ _CHATTER_BAGS: dict[Category, tuple[Persona, ...]] = {
 }
 
 
+#: The personas of the unnamed crowd, in a fixed order (replay depends on it).
+_CROWD: tuple[Persona, ...] = tuple(p for p in Persona if p in REGULAR_PERSONAS)
+
+
 def weighted(rng: random.Random, choices: Sequence[tuple[Persona, float]],
              total: float | None = None) -> Persona:
     """Pick a persona by weight (a short list: a linear scan beats random.choices)."""
@@ -99,10 +103,12 @@ def weighted(rng: random.Random, choices: Sequence[tuple[Persona, float]],
 class Audience:
     """Everyone who has joined the live, and who is present now.
 
-    Silent lurkers are only counted: they never comment, so giving each of ten
-    thousand of them a name, a handle and an event as they drift in and out
-    would cost time and tell nobody anything. A lurker who taps or sends a gift
-    steps out of the crowd and becomes a named viewer at that moment.
+    Regular viewers are only counted, by persona, until they do something: most
+    of a big audience never comments, so giving each of ten thousand silent
+    viewers a name, a handle and an event as they drift in and out would cost
+    time and tell nobody anything. A viewer steps out of the crowd, as a named
+    :class:`Viewer`, the first time they comment, tap, send a gift or follow.
+    Trolls and officials are named from the moment they arrive.
     """
 
     def __init__(self, content: ContentIndex, rng: random.Random) -> None:
@@ -114,7 +120,9 @@ class Audience:
         self.pools: dict[Persona, _Pool] = {p: _Pool() for p in Persona}
         self.present: set[str] = set()
         self.handles: dict[str, str] = {}
-        self.lurkers = 0
+        #: Present viewers not yet named, by persona, and their total.
+        self.anon: dict[Persona, int] = dict.fromkeys(_CROWD, 0)
+        self.anonymous = 0
         #: Named viewers who joined or left since the engine last announced it.
         self.joined: list[Viewer] = []
         self.left: list[str] = []
@@ -123,17 +131,18 @@ class Audience:
     @property
     def count(self) -> int:
         """How many people are watching."""
-        return len(self.present) + self.lurkers
+        return len(self.present) + self.anonymous
 
     def arrive(self, persona: Persona) -> None:
-        """Someone of ``persona`` starts watching."""
-        if persona is Persona.LURKER:
-            self.lurkers += 1
+        """Someone of ``persona`` starts watching, unnamed until they act."""
+        if persona in self.anon:
+            self.anon[persona] += 1
+            self.anonymous += 1
         else:
             self.join(persona)
 
     def join(self, persona: Persona) -> Viewer:
-        """A new named viewer of ``persona`` arrives."""
+        """A named viewer of ``persona`` appears."""
         self._next += 1
         vid = f"v{self._next}"
         handle = self.content.handle(persona, self.rng)
@@ -147,6 +156,21 @@ class Audience:
         self.joined.append(viewer)
         return viewer
 
+    def _step_out(self, persona: Persona) -> str:
+        """An unnamed viewer of ``persona`` acts and so becomes a named one."""
+        self.anon[persona] -= 1
+        self.anonymous -= 1
+        return self.join(persona).id
+
+    def _crowd_persona(self, x: float) -> Persona:
+        """The persona of the unnamed viewer at position ``x`` (0 ≤ x < anonymous)."""
+        for persona in _CROWD:
+            n = self.anon[persona]
+            if x < n:
+                return persona
+            x -= n
+        return next(p for p in reversed(_CROWD) if self.anon[p])
+
     def leave(self, vid: str) -> None:
         """``vid`` leaves (or is blocked)."""
         if vid not in self.present:
@@ -156,30 +180,50 @@ class Audience:
         self.pools[self.viewers[vid].persona].remove(vid)
         self.left.append(vid)
 
-    def leave_random(self, n: int) -> None:
-        """``n`` viewers, lurkers or named, chosen uniformly at random, leave."""
+    def churn(self, leave_rate: float, arrivals: float, mix: Sequence[tuple[Persona, float]],
+              mix_total: float) -> None:
+        """One second of comings and goings.
+
+        Each present viewer leaves with chance ``leave_rate``; ``arrivals`` new
+        viewers are expected, split over the personas of ``mix``. Splitting a
+        Poisson process by persona, or thinning it by viewer, gives the same
+        distribution as drawing viewer by viewer, so the unnamed crowd is drawn
+        per persona: a second of a ten-thousand-viewer live costs a handful of
+        draws, not thousands.
+        """
         rng = self.rng
+        anon = self.anon
+        for persona in _CROWD:
+            n = anon[persona]
+            if n:
+                gone = min(n, poisson(rng, n * leave_rate))
+                anon[persona] = n - gone
+                self.anonymous -= gone
         roaming = self.roaming
-        for _ in range(n):
-            named = len(roaming)
-            if rng.random() * (named + self.lurkers) < self.lurkers:
-                self.lurkers -= 1
-            elif named:
-                self.leave(roaming.items[int(rng.random() * named)])
-            else:
-                return
+        for _ in range(min(len(roaming), poisson(rng, len(roaming) * leave_rate))):
+            self.leave(roaming.items[int(rng.random() * len(roaming))])
+        for persona, weight in mix:
+            n = poisson(rng, arrivals * weight / mix_total)
+            if n:
+                if persona in anon:
+                    anon[persona] += n
+                    self.anonymous += n
+                else:
+                    for _ in range(n):
+                        self.join(persona)
 
     def pick_regular(self) -> str | None:
         """A random present regular viewer (for taps, gifts, follows)."""
         rng = self.rng
-        named = len(self.roaming)
-        if self.lurkers and rng.random() * (named + self.lurkers) < self.lurkers:
-            self.lurkers -= 1
-            return self.join(Persona.LURKER).id
+        roaming = self.roaming
         for _ in range(4):
-            if not self.roaming:
+            total = len(roaming) + self.anonymous
+            if not total:
                 return None
-            vid = self.roaming.choice(rng)
+            x = rng.random() * total
+            if x < self.anonymous:
+                return self._step_out(self._crowd_persona(x))
+            vid = roaming.items[min(int(x - self.anonymous), len(roaming) - 1)]
             if self.viewers[vid].persona in REGULAR_PERSONAS:
                 return vid
         return None
@@ -187,18 +231,22 @@ class Audience:
     def pick_chatter(self, category: Category) -> str:
         """Who writes a harmless comment; a newcomer arrives if nobody fits."""
         bag = _CHATTER_BAGS.get(category) or _CHATTER_BAGS[Category.CHITCHAT]
-        pools = self.pools
         rng = self.rng
         persona = bag[int(rng.random() * len(bag))]
-        pool = pools[persona]
-        if pool:  # the usual case in a busy live
-            return pool.items[int(rng.random() * len(pool.items))]
-        choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
-        present = [(p, w) for p, w in choices if pools[p]]
-        persona = weighted(self.rng, present or choices)
-        if present:
-            return pools[persona].choice(self.rng)
-        return self.join(persona).id
+        named = self.pools[persona].items
+        unnamed = self.anon[persona]
+        if not named and not unnamed:
+            choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
+            here = [(p, w) for p, w in choices if self.pools[p] or self.anon[p]]
+            if not here:
+                return self.join(weighted(rng, choices)).id
+            persona = weighted(rng, here)
+            named = self.pools[persona].items
+            unnamed = self.anon[persona]
+        x = rng.random() * (len(named) + unnamed)
+        if x < unnamed:
+            return self._step_out(persona)
+        return named[min(int(x - unnamed), len(named) - 1)]
 
     def pick_troll(self, persona: Persona, repeat: float) -> str:
         """Who writes a harmful comment: a troll already here, or a new one."""

@@ -67,10 +67,11 @@ class Autopilot:
 
     def next_due(self) -> int | None:
         """When the autopilot next wants to act."""
-        candidates = [self._plans[0][0]] if self._plans else []
-        if self._next_talk is not None:
-            candidates.append(self._next_talk)
-        return min(candidates) if candidates else None
+        talk = self._next_talk
+        if not self._plans:
+            return talk
+        due = self._plans[0][0]
+        return due if talk is None or due < talk else talk
 
     def pop_due(self, now: int) -> list[Action]:
         """The actions due by ``now``, stamped no earlier than ``now``."""
@@ -305,22 +306,18 @@ def make_autopilot(kind: str, session: Session) -> Autopilot:
 def run(session: Session, pilot: Autopilot, step_ms: int = 1000) -> None:
     """Play ``session`` to its end with ``pilot`` at the controls.
 
-    Time moves in steps of ``step_ms`` or to the pilot's next planned action,
-    whichever comes first; reaction delays of at least one step are exact.
+    Time moves in steps of ``step_ms``, or straight to the pilot's next planned
+    action, which :meth:`Session.apply` advances to by itself. Reaction delays
+    of at least one step are therefore exact.
     """
-    now = session.now
     while not session.ended:
-        target = min(now + step_ms, session.duration)
-        due = pilot.next_due()
-        if due is not None:
-            target = max(now, min(target, due))
-        pilot.observe(session.advance(target))
         now = session.now
-        if session.ended:
-            break
-        for action in pilot.pop_due(now):
+        step_end = min(now + step_ms, session.duration)
+        due = pilot.next_due()
+        if due is None or due > step_end:
+            pilot.observe(session.advance(step_end))
+            continue
+        for action in pilot.pop_due(max(due, now)):
             pilot.observe(session.apply(action).events)
-        if now >= session.duration:
-            break
-
-
+        if session.now >= session.duration:
+            session.advance(session.duration)

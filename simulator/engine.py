@@ -125,8 +125,8 @@ class Session:
         moderators = [f"mod{i}" for i in range(1, scenario.settings.moderators + 1)]
         self.room = Room.create(scenario.settings, moderators)
         # The room and the audience share the same view of who is here.
-        self.room.present = self.audience.present
-        self.room.handles = self.audience.handles
+        self.room.present = self._present = self.audience.present
+        self.room.handles = self._handles = self.audience.handles
         self.truth: dict[str, Template] = {}
         self.taps = 0
         self.coins = 0
@@ -182,14 +182,15 @@ class Session:
         release = self._release
         while True:
             pending = self._pending
-            count = len(pending)
-            while self._pos < count:
-                when, _, item = pending[self._pos]
+            count = len(pending)  # releasing never drafts, so this stays put
+            pos = self._pos
+            while pos < count:
+                when, _, item = pending[pos]
                 if when > end:
                     break
-                self._pos += 1
+                pos += 1
+                self._pos = pos  # an action may slot in behind this point
                 release(when, item, out)
-                count = len(pending)  # a release never adds, but stay safe
             tick_start = self._next_tick * TICK_MS
             if tick_start <= end and tick_start < self.duration:
                 self.now = tick_start
@@ -264,17 +265,15 @@ class Session:
                 audience.arrive(self._regular_persona())
         ramp = 1.0 if aud.ramp_s == 0 else min(1.0, now / (aud.ramp_s * 1000))
         target = aud.start_viewers + (aud.peak_viewers - aud.start_viewers) * ramp
-        watching = len(audience.roaming) + audience.lurkers
-        audience.leave_random(poisson(rng, watching * aud.leave_rate * leave_mult))
-        arriving = poisson(
-            rng,
+        watching = len(audience.roaming) + audience.anonymous
+        audience.churn(
+            aud.leave_rate * leave_mult,
             engage * (target * aud.leave_rate + max(0.0, target - watching) * 0.05),
+            self._mix, self._mix_total,
         )
-        for _ in range(arriving):
-            audience.arrive(self._regular_persona())
 
         # Comments. Harmless chat grows with the audience; trolls do not.
-        watching = len(audience.roaming) + audience.lurkers
+        watching = len(audience.roaming) + audience.anonymous
         scale = min(2.0, max(0.1, watching / aud.peak_viewers))
         chat_mood = scale * min(engage, 1.2)
         content = self.content
@@ -497,7 +496,7 @@ class Session:
         room = self.room
         if type(item) is tuple:
             vid, template, slots = item
-            if vid not in self.audience.present:
+            if vid not in self._present:
                 return  # left or was blocked before posting
             text = template.text.format_map(dict(slots)) if slots else template.text
             hidden: Hidden | None = None
@@ -511,8 +510,7 @@ class Session:
             cid = f"c{self._comments}"
             self.truth[cid] = template
             out.append(
-                CommentPosted(t, cid, vid, self.audience.handles[vid], text, template.id,
-                              slots, hidden)
+                CommentPosted(t, cid, vid, self._handles[vid], text, template.id, slots, hidden)
             )
             if hidden is None:
                 room.add_comment(cid, vid, t, text, True)
