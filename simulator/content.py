@@ -74,6 +74,13 @@ class ContentIndex:
         """True if some template can produce ``category``."""
         return category in self._plain or category in self._evasive
 
+    def plain_pool(self, category: Category) -> _Pool | None:
+        """The non-evasive templates of ``category`` (for the engine's hot loop)."""
+        return self._plain.get(category) or self._evasive.get(category)
+
+    def has_slots(self, template: Template) -> bool:
+        return bool(self._slot_names[template.id])
+
     def pick(self, category: Category, rng: random.Random, evasive: bool) -> Template | None:
         """Choose a template of ``category``, preferring evasive ones when asked."""
         first, second = (

@@ -289,16 +289,22 @@ class Session:
                     self._draft_troll(now + int(draw() * TICK_MS), category, evasive,
                                       phase.repeat_offenders)
                 continue
-            # The hot loop of a busy live: drafting ordinary chat, inlined.
+            # The hot loop of a busy live: drafting ordinary chat. What
+            # ContentIndex.pick and .fill do is inlined here (same draws, same order).
             n = poisson(rng, rate * chat_mood)
+            pool = content.plain_pool(category)
+            if pool is None or not n:
+                continue
+            cum, total, templates = pool.cum, pool.total, pool.templates
+            last = len(templates) - 1
             for _ in range(n):
-                template = content.pick(category, rng, evasive=False)
-                if template is None:
-                    break
+                i = bisect.bisect(cum, draw() * total)
+                template = templates[i if i < last else last]
                 chatter = audience.pick_chatter(category)
+                slots = content.fill(template, rng) if content.has_slots(template) else ()
                 self._seq += 1
                 pending.append((now + int(draw() * TICK_MS), self._seq,
-                                (chatter, template, content.fill(template, rng))))
+                                (chatter, template, slots)))
         for spawn in self._spawns.pop(now // TICK_MS, ()):
             self._spawn(spawn)
 

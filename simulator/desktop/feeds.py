@@ -1,0 +1,322 @@
+"""Camera and microphone off the render thread.
+
+:class:`CameraFeed` opens the camera on its own thread (probing a webcam can
+take a second), reads frames, crops the 9:16 portrait the stage shows, mirrors
+it *for display only*, and runs the pre-flight checks on the unmirrored frame
+(the framing hints assume a non-mirrored picture). Faces come from a
+:class:`media.face_worker.FaceWorker`. :class:`MicFeed` reads the microphone
+in blocks and keeps a level meter, the voice detector and the microphone
+checks. The render loop only reads their latest results, never waits.
+
+``threaded=False`` runs the same work synchronously from :meth:`poll` (tests
+drive the app frame by frame this way, without threads or sleeps).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from media.camera import CameraSource, FallbackCamera, SyntheticCamera, open_camera
+from media.faces import FaceBox
+from media.microphone import MicSource, open_microphone
+from media.results import CheckResult
+from media.sources import Notice, SourceError, SourceLost
+
+__all__ = ["CameraFeed", "MicFeed", "portrait_crop"]
+
+#: How often the camera checks run (seconds); the face worker runs at most 5 per second.
+CHECK_EVERY_S = 0.5
+CHECK_WINDOW = 4
+
+Opener = Callable[[str | None], tuple[CameraSource, list[Notice]]]
+
+
+def portrait_crop(frame: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], int]:
+    """The centre 9:16 crop of a landscape frame, and where it starts (x in pixels)."""
+    h, w = frame.shape[:2]
+    cw = min(w, round(h * 9 / 16))
+    x0 = (w - cw) // 2
+    return frame[:, x0:x0 + cw], x0
+
+
+@dataclass(frozen=True, slots=True)
+class CameraView:
+    """One display-ready frame: mirrored portrait BGR pixels of ``size``."""
+
+    pixels: NDArray[np.uint8]
+    size: tuple[int, int]
+    index: int
+    #: The biggest face, in fractions of the *displayed* (cropped, mirrored) frame.
+    face: FaceBox | None
+
+
+class CameraFeed:
+    """The camera, opened and read away from the render thread."""
+
+    def __init__(self, spec: str | None, *, threaded: bool = True, detect: bool = True,
+                 opener: Opener = open_camera, wall: Callable[[], float] = time.monotonic
+                 ) -> None:
+        self.spec = spec
+        self.threaded = threaded
+        self.detect = detect
+        self._opener = opener
+        self._wall = wall
+        self.size = (270, 480)  # display size the stage wants; set by the screen
+        self.source: CameraSource | None = None
+        self.notices: list[Notice] = []
+        self.error: str | None = None  # a SourceError's key when the chosen camera failed
+        self.view: CameraView | None = None
+        self.results: list[CheckResult] = []
+        self.face_present = True
+        self._index = 0
+        self._observations: deque[object] = deque(maxlen=CHECK_WINDOW)
+        self._focus_best: float | None = None
+        self._last_check = -1e9
+        self._worker: object | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.opened = False
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> CameraFeed:
+        if self.threaded:
+            self._thread = threading.Thread(target=self._run, name="gladi-camera", daemon=True)
+            self._thread.start()
+        else:
+            self._open()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+        worker = self._worker
+        if worker is not None:
+            with contextlib.suppress(Exception):
+                worker.stop()  # type: ignore[attr-defined]
+        if self.source is not None:
+            with contextlib.suppress(Exception):
+                self.source.close()
+
+    def _open(self) -> None:
+        try:
+            self.source, notices = self._opener(self.spec)
+            self.notices.extend(notices)
+        except SourceError as error:
+            # The camera the user named cannot be used: carry on with the test card.
+            self.error = error.key
+            self.notices.append(Notice.make(error.key, **error.params))
+            self.source = SyntheticCamera()
+        if self.detect:
+            try:
+                from media.face_worker import FaceWorker
+                from media.faces import HaarFaceDetector
+
+                self._worker = FaceWorker(HaarFaceDetector()).start()
+            except Exception:  # no cascades in this OpenCV build: run without face checks
+                self._worker = None
+        self.opened = True
+
+    def _run(self) -> None:
+        self._open()
+        source = self.source
+        assert source is not None
+        period = 1.0 / max(1.0, min(60.0, source.fps))
+        while not self._stop.is_set():
+            started = self._wall()
+            if not self._step():
+                return
+            # Files and the test card have no pace of their own: keep their frame rate.
+            if self.source is not None and not self.source.live:
+                rest = period - (self._wall() - started)
+                if rest > 0:
+                    self._stop.wait(rest)
+
+    def poll(self) -> None:
+        """Synchronous mode: read and process one frame now."""
+        if not self.threaded and self.opened:
+            self._step()
+
+    # ------------------------------------------------------------ work
+
+    @property
+    def fell_back(self) -> bool:
+        """The camera was lost during the session and the test card took over."""
+        return isinstance(self.source, FallbackCamera) and self.source.fell_back
+
+    @property
+    def synthetic(self) -> bool:
+        source = self.source
+        if isinstance(source, FallbackCamera):
+            source = source.current
+        return isinstance(source, SyntheticCamera)
+
+    def all_notices(self) -> list[Notice]:
+        extra = self.source.notices if isinstance(self.source, FallbackCamera) else []
+        return [*self.notices, *extra]
+
+    def _step(self) -> bool:
+        source = self.source
+        if source is None:
+            return False
+        try:
+            frame = source.read()
+        except SourceLost:
+            # Even the fall-back failed (or a file ended): switch to the test card.
+            self.notices.append(Notice.make("camera_lost"))
+            self.source = SyntheticCamera()
+            return True
+        except Exception:  # a driver error must not end the rehearsal
+            self.notices.append(Notice.make("camera_lost"))
+            self.source = SyntheticCamera()
+            return True
+        self._index += 1
+        crop, x0 = portrait_crop(frame)
+        w, h = self.size
+        shown = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if w < crop.shape[1]
+                           else cv2.INTER_LINEAR)
+        shown = np.ascontiguousarray(cv2.flip(shown, 1))
+        worker = self._worker
+        faces: list[FaceBox] = []
+        if worker is not None:
+            worker.submit(frame, self._index)  # type: ignore[attr-defined]
+            with contextlib.suppress(RuntimeError):
+                latest = worker.latest()  # type: ignore[attr-defined]
+                if latest is not None:
+                    faces = list(latest.faces)
+        face = None
+        if faces:
+            fh, fw = frame.shape[:2]
+            cw = crop.shape[1]
+            f = faces[0]
+            left = (f.x * fw - x0) / cw
+            face = FaceBox(1.0 - left - f.w * fw / cw, f.y, f.w * fw / cw, f.h)
+        self.view = CameraView(shown, (w, h), self._index, face)
+        now = self._wall()
+        if now - self._last_check >= CHECK_EVERY_S:
+            self._last_check = now
+            self._check(frame, faces)
+        return True
+
+    def _check(self, frame: NDArray[np.uint8], faces: list[FaceBox]) -> None:
+        from media.preflight import CameraObservation, camera_checks, observe
+
+        obs = observe(frame, faces)
+        self._observations.append(obs)
+        if obs.faces and not np.isnan(obs.sharpness):
+            self._focus_best = max(self._focus_best or 0.0, obs.sharpness)
+        window = [o for o in self._observations if isinstance(o, CameraObservation)]
+        results = camera_checks(window, self._focus_best)
+        if self._worker is None:
+            # Without a detector the face checks mean nothing: leave them out.
+            results = [r for r in results if r.name in ("brightness", "highlights")]
+        self.results = results
+        self.face_present = self._worker is None or bool(faces)
+
+
+class MicFeed:
+    """The microphone: level, voice and checks, read in blocks on a thread."""
+
+    def __init__(self, spec: str | None, *, threaded: bool = True,
+                 wall: Callable[[], float] = time.monotonic) -> None:
+        self.spec = spec
+        self.threaded = threaded
+        self._wall = wall
+        self.source: MicSource | None = None
+        self.notices: list[Notice] = []
+        self.level_db = -90.0
+        self.speaking = False
+        self.results: list[CheckResult] = []
+        self._meter: object | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_check = -1e9
+        self._last_voice = -1e9
+
+    @property
+    def live(self) -> bool:
+        """A real microphone (its voice counts as the host talking)."""
+        return self.source is not None and self.source.live
+
+    def start(self) -> MicFeed:
+        if self.threaded:
+            self._thread = threading.Thread(target=self._run, name="gladi-mic", daemon=True)
+            self._thread.start()
+        else:
+            self._open()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+        if self.source is not None:
+            with contextlib.suppress(Exception):
+                self.source.close()
+
+    def _open(self) -> None:
+        from media.mic_checks import AudioMeter
+
+        try:
+            self.source, notices = open_microphone(self.spec)
+            self.notices.extend(notices)
+        except SourceError as error:
+            self.notices.append(Notice.make(error.key, **error.params))
+            from media.microphone import SyntheticMic
+
+            self.source = SyntheticMic()
+        self._meter = AudioMeter(self.source.sample_rate, seconds=6.0)
+
+    def _run(self) -> None:
+        self._open()
+        while not self._stop.is_set():
+            started = self._wall()
+            if not self._step():
+                return
+            if self.source is not None and not self.source.live:
+                rest = 0.05 - (self._wall() - started)
+                if rest > 0:
+                    self._stop.wait(rest)
+
+    def poll(self) -> None:
+        if not self.threaded and self.source is not None:
+            self._step()
+
+    def _step(self) -> bool:
+        from media.audio_levels import rms_dbfs
+        from media.mic_checks import AudioMeter, mic_checks
+
+        source, meter = self.source, self._meter
+        if source is None or not isinstance(meter, AudioMeter):
+            return False
+        try:
+            block = source.read(max(1, source.sample_rate // 20))
+        except Exception:
+            self.notices.append(Notice.make("mic_lost"))
+            return False
+        if block.size == 0:  # a WAV file ended: start it again
+            if hasattr(source, "_position"):
+                source._position = 0
+            return True
+        new = meter.feed(block)
+        self.level_db = float(rms_dbfs(block))
+        now = self._wall()
+        if new:
+            window = meter.window()
+            if bool(window.speech[-new:].any()):
+                self._last_voice = now
+        self.speaking = now - self._last_voice < 0.4
+        if now - self._last_check >= 1.0:
+            self._last_check = now
+            self.results = mic_checks(meter.window())
+        return True
