@@ -24,7 +24,7 @@ import re
 import reprlib
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -633,16 +633,17 @@ def _builtin_content_ids() -> tuple[str, ...]:
     return _builtin_ids("content")
 
 
-def _load_builtin_scenario(scenario_id: str) -> Scenario:
-    filename = f"<builtin:{scenario_id}>"
-    entry = _builtin_file("scenarios", scenario_id)
+def _load_builtin(
+    folder: str, item_id: str, filename: str, model: type[_M], unknown_code: str,
+    known: Callable[[], tuple[str, ...]], param: str,
+) -> _M:
+    """Load and validate the built-in ``folder/item_id.yaml`` as ``model``."""
+    entry = _builtin_file(folder, item_id)
     if entry is None:
-        raise ScenarioError(
-            scenario_id,
-            [_unknown("unknown_scenario", scenario_id, builtin_scenario_ids(), param="ref")],
-        )
-    scenario = _parse_model(_decode(entry.read_bytes(), filename), filename, Scenario)
-    if scenario.id != scenario_id:
+        raise ScenarioError(filename, [_unknown(unknown_code, item_id, known(), param=param)])
+    loaded = _parse_model(_decode(entry.read_bytes(), filename), filename, model)
+    loaded_id = getattr(loaded, "id", item_id)
+    if loaded_id != item_id:
         # A session file names the scenario by id; a mismatch would replay the wrong one.
         raise ScenarioError(
             filename,
@@ -651,12 +652,22 @@ def _load_builtin_scenario(scenario_id: str) -> Scenario:
                     "id",
                     None,
                     "id_mismatch",
-                    f"the id {scenario.id!r} must match the file name {scenario_id!r}",
-                    types.MappingProxyType({"id": scenario.id, "expected": scenario_id}),
+                    f"the id {loaded_id!r} must match the file name {item_id!r}",
+                    types.MappingProxyType({"id": loaded_id, "expected": item_id}),
                 )
             ],
         )
-    return scenario
+    return loaded
+
+
+def _load_builtin_scenario(scenario_id: str) -> Scenario:
+    if _builtin_file("scenarios", scenario_id) is None:
+        raise ScenarioError(
+            scenario_id,
+            [_unknown("unknown_scenario", scenario_id, builtin_scenario_ids(), param="ref")],
+        )
+    return _load_builtin("scenarios", scenario_id, f"<builtin:{scenario_id}>", Scenario,
+                         "unknown_scenario", builtin_scenario_ids, "ref")
 
 
 def _is_path_like(ref: str) -> bool:
@@ -698,28 +709,8 @@ def load_content_pack(pack_id: str) -> ContentPack:
     Raises :class:`ScenarioError` with ``unknown_content_pack`` when there is
     no such pack, or with the pack's problems when its file is invalid.
     """
-    filename = f"<builtin:content/{pack_id}>"
-    entry = _builtin_file("content", pack_id)
-    if entry is None:
-        raise ScenarioError(
-            filename,
-            [_unknown("unknown_content_pack", pack_id, _builtin_content_ids(), param="pack")],
-        )
-    pack = _parse_model(_decode(entry.read_bytes(), filename), filename, ContentPack)
-    if pack.id != pack_id:
-        raise ScenarioError(
-            filename,
-            [
-                Problem(
-                    "id",
-                    None,
-                    "id_mismatch",
-                    f"the id {pack.id!r} must match the file name {pack_id!r}",
-                    types.MappingProxyType({"id": pack.id, "expected": pack_id}),
-                )
-            ],
-        )
-    return pack
+    return _load_builtin("content", pack_id, f"<builtin:content/{pack_id}>", ContentPack,
+                         "unknown_content_pack", _builtin_content_ids, "pack")
 
 
 def load_content(scenario: Scenario) -> tuple[ContentPack, ...]:
