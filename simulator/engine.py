@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from moderation.actions import (
@@ -179,18 +180,8 @@ class Session:
             return []
         out: list[Event] = []
         end = min(t, self.duration)
-        release = self._release
         while True:
-            pending = self._pending
-            count = len(pending)  # releasing never drafts, so this stays put
-            pos = self._pos
-            while pos < count:
-                when, _, item = pending[pos]
-                if when > end:
-                    break
-                pos += 1
-                self._pos = pos  # an action may slot in behind this point
-                release(when, item, out)
+            self._release_due(end, out)
             tick_start = self._next_tick * TICK_MS
             if tick_start <= end and tick_start < self.duration:
                 self.now = tick_start
@@ -496,51 +487,75 @@ class Session:
 
     # ---------------------------------------------------------------- release
 
-    def _release(self, t: int, item: _Draft | Event, out: list[Event]) -> None:
-        """Post what was drafted for ``t``, now meeting the moderation state."""
-        self.now = t
+    def _release_due(self, end: int, out: list[Event]) -> None:
+        """Post everything drafted for up to ``end``, now meeting the moderation state.
+
+        This is the engine's hottest loop, so what it reads often is held in
+        locals. Nothing in it can change whether comments are on or the filter
+        list (only actions do that, and none is applied mid-release), so those
+        are read once.
+        """
+        pending = self._pending
+        pos = self._pos
+        count = len(pending)
+        if pos >= count or pending[pos][0] > end:
+            return
         room = self.room
-        if type(item) is tuple:
+        present, handles, truth, kinds = self._present, self._handles, self.truth, self._kinds
+        muted = room.muted
+        enabled = room.comments_enabled
+        filtering = bool(room.keywords)
+        post, add_comment = room.stream.post, room.add_comment
+        questions = self._fresh_questions
+        emit = out.append
+        while pos < count:
+            t, _, item = pending[pos]
+            if t > end:
+                break
+            pos += 1
+            if type(item) is not tuple:
+                self._release_event(item, emit)  # type: ignore[arg-type]
+                continue
             vid, template, slots = item
-            if vid not in self._present:
-                return  # left or was blocked before posting
+            if vid not in present:
+                continue  # left or was blocked before posting
             text = template.text.format_map(dict(slots)) if slots else template.text
             hidden: Hidden | None = None
-            if vid in room.muted and room.is_muted(vid, t):
+            if muted and vid in muted and room.is_muted(vid, t):
                 hidden = Hidden.MUTED
-            elif not room.comments_enabled:
+            elif not enabled:
                 hidden = Hidden.COMMENTS_OFF
-            elif room.keywords and room.filter_match(text) is not None:
+            elif filtering and room.filter_match(text) is not None:
                 hidden = Hidden.FILTER
             self._comments += 1
             cid = f"c{self._comments}"
-            self.truth[cid] = template
-            out.append(
-                CommentPosted(t, cid, vid, self._handles[vid], text, template.id, slots, hidden)
-            )
+            truth[cid] = template
+            emit(CommentPosted(t, cid, vid, handles[vid], text, template.id, slots, hidden))
             if hidden is None:
-                room.add_comment(cid, vid, t, text, True)
-                kind = self._kinds[template.id]
-                room.stream.post(cid, t, kind is _HARMFUL)
+                add_comment(cid, vid, t, text, True)
+                kind = kinds[template.id]
+                post(cid, t, kind is _HARMFUL)
                 if kind is _QUESTION:
-                    self._fresh_questions.append((t, cid))
+                    questions.append((t, cid))
             elif hidden is Hidden.FILTER:
-                room.add_comment(cid, vid, t, text, False)
-            return
-        event: Event = item  # type: ignore[assignment]
+                add_comment(cid, vid, t, text, False)
+        self._pos = pos
+
+    def _release_event(self, event: Event, emit: Callable[[Event], None]) -> None:
+        """Release a ready-made event (taps, gifts, follows …), counting it."""
         kind_of = type(event)
         if kind_of is Tapped:
             self.taps += event.count  # type: ignore[attr-defined]
         elif kind_of is GiftSent:
-            if event.viewer not in self.audience.present:  # type: ignore[attr-defined]
+            if event.viewer not in self._present:  # type: ignore[attr-defined]
                 return
-            room.gifts[event.id] = event.viewer  # type: ignore[attr-defined]
+            self.room.gifts[event.id] = event.viewer  # type: ignore[attr-defined]
             self.coins += event.coins  # type: ignore[attr-defined]
         elif kind_of is Followed:
             self.follows += 1
         elif kind_of is Shared:
             self.shares += 1
-        out.append(event)
+        emit(event)
 
     # ---------------------------------------------------------------- actions
 
