@@ -24,6 +24,10 @@ COMMANDS: tuple[str, ...] = (
     "gladi.cmd_simulate",
     "gladi.cmd_scenario",
     "gladi.cmd_check",
+    "gladi.cmd_report",
+    "gladi.cmd_history",
+    "gladi.cmd_replay",
+    "gladi.cmd_quiz",
 )
 
 

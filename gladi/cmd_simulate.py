@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--trainee", default=None, help=t("simulate.trainee_help"))
     parser.add_argument("--json", action="store_true", help=t("simulate.json_help"))
     parser.add_argument("--out", metavar=t("simulate.out_metavar"), help=t("simulate.out_help"))
+    parser.add_argument("--no-history", action="store_true", help=t("history.no_history_help"))
     parser.set_defaults(run=run)
 
 
@@ -73,6 +75,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the session and print the scorecard."""
+    from debrief import history
     from simulator.autopilot import make_autopilot, run as play
     from simulator.engine import Session
     from simulator.sessionfile import dumps, record, scorecard_of
@@ -86,8 +89,11 @@ def run(args: argparse.Namespace) -> int:
         play(session, make_autopilot(args.autopilot, session))
         card = scorecard_of(session)
     lang = get_language()
+    # The core never reads the clock; the command line stamps the session here.
+    recorded_at = history.now_utc()
     if args.out:
-        data = record(session, trainee=args.trainee, autopilot=args.autopilot)
+        data = record(session, trainee=args.trainee, autopilot=args.autopilot,
+                      recorded_at=recorded_at)
         data["scorecard"] = card.to_json()
         write_atomically(Path(args.out), dumps(data))
     if args.json:
@@ -100,4 +106,12 @@ def run(args: argparse.Namespace) -> int:
         print(scorecard_text(card, scenario, lang))
         if args.out:
             print(t("simulate.saved", path=args.out))
+    if not args.no_history:
+        try:
+            history.record(session, card, args.trainee, "simulate", autopilot=args.autopilot,
+                           recorded_at=recorded_at)
+        except history.HistoryError as error:
+            # The session itself succeeded; losing its history line is worth a warning only.
+            print(t("history.cannot_record", path=error.path, reason=error.reason),
+                  file=sys.stderr)
     return 0

@@ -18,6 +18,14 @@ def _indonesian() -> None:
     i18n.set_language("id")
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every session records into the history: keep it out of the user's real folder."""
+    folder = tmp_path / "gladi-data"
+    monkeypatch.setenv("GLADI_DATA_DIR", str(folder))
+    return folder
+
+
 def test_json_scorecard_has_a_top_level_score(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--scenario", "live-pertama", "--autopilot", "perfect",
                  "--json"]) == 0
@@ -106,3 +114,38 @@ def test_unexpected_errors_do_not_show_a_traceback(
     err = capsys.readouterr().err
     assert "Traceback" not in err and "RuntimeError" in err
     assert "kaboom" in (tmp_path / "crash.log").read_text()
+
+
+def test_each_finished_session_is_recorded_in_the_history(
+        _data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from debrief import history
+
+    assert main(["simulate", "--autopilot", "perfect", "--trainee", "Sari", "--json"]) == 0
+    score = json.loads(capsys.readouterr().out)["score"]
+    assert main(["simulate", "--autopilot", "idle", "--no-history"]) == 0
+    rows = history.attempts(path=_data_dir / "history.sqlite3")
+    assert [(r.trainee, r.source, r.autopilot, r.score) for r in rows] == [
+        ("Sari", "simulate", "perfect", score)]
+
+
+def test_session_file_carries_its_recording_date(tmp_path: Path, _data_dir: Path) -> None:
+    from debrief import history
+
+    out = tmp_path / "s.json"
+    assert main(["simulate", "--out", str(out)]) == 0
+    meta = parse(out.read_text(encoding="utf-8")).meta
+    assert meta["recorded_at"].endswith("Z") and meta["recorded_at"][:2] == "20"
+    [row] = history.attempts(path=_data_dir / "history.sqlite3")
+    assert row.recorded_at == meta["recorded_at"]
+
+
+def test_unwritable_history_is_a_warning_not_a_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GLADI_DATA_DIR", str(blocker / "data"))
+    assert main(["simulate", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["score"] >= 0
+    assert "Traceback" not in captured.err and str(blocker) in captured.err

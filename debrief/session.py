@@ -1,0 +1,106 @@
+"""Opening a saved session file for the debrief, with clear messages.
+
+A session file holds inputs and events; the scorecard is recomputed by
+replaying the inputs, so the debrief never trusts a number it did not compute.
+Every way a file can be wrong (missing, not JSON, not a session, a newer
+format, content that changed since it was recorded, events that no longer
+replay) becomes a translated :class:`~gladi.errors.UserError`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gladi.errors import UserError
+from gladi.i18n import t
+from moderation.judge import Scorecard
+from simulator.engine import Session
+from simulator.sessionfile import (
+    FORMAT,
+    VERSION,
+    SessionFileError,
+    SessionRecord,
+    check_replay,
+    parse,
+    replay,
+    scorecard_of,
+)
+
+__all__ = ["Loaded", "load", "read_json"]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A session file, replayed and judged."""
+
+    path: Path
+    data: dict[str, Any]
+    record: SessionRecord
+    session: Session
+    card: Scorecard
+    #: The index of the first event that does not replay, or None when all match.
+    mismatch: int | None
+
+    @property
+    def stored_scorecard(self) -> dict[str, Any] | None:
+        """The scorecard saved in the file when it was recorded, if any."""
+        card = self.data.get("scorecard")
+        return card if isinstance(card, dict) else None
+
+
+def read_json(path: Path, lang: str) -> tuple[str, dict[str, Any]]:
+    """Read ``path`` as a Gladi session document; return its text and data."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(t("report.file_missing", lang, path=path)) from None
+    except OSError as error:
+        raise UserError(t("report.file_unreadable", lang, path=path,
+                          reason=error.strerror or error)) from None
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise UserError(t("report.not_session", lang, path=path)) from None
+    except json.JSONDecodeError as error:
+        raise UserError(t("report.corrupt", lang, path=path, line=error.lineno)) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise UserError(t("report.not_session", lang, path=path))
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise UserError(t("report.newer", lang, path=path, version=version))
+    return text, data
+
+
+def load(path: Path, lang: str, *, verify: bool = True) -> Loaded:
+    """Read, replay and judge the session saved at ``path``.
+
+    With ``verify`` (the default) a session whose events no longer replay is
+    refused: a debrief of different events would mislead. ``gladi replay``
+    passes ``verify=False`` and reports the difference itself.
+    """
+    from scenarios import ScenarioError, load_content
+    from simulator.content import ContentIndex
+
+    text, data = read_json(path, lang)
+    try:
+        rec = parse(text)
+    except SessionFileError as error:
+        raise UserError(t("report.broken", lang, path=path, reason=error)) from None
+    try:
+        packs = load_content(rec.scenario)
+    except ScenarioError as error:
+        raise UserError(error.describe(lang)) from None
+    if ContentIndex(packs, rec.scenario.topic).digest != rec.content_digest:
+        raise UserError(t("report.content_changed", lang, path=path))
+    try:
+        session = replay(rec, packs)
+    except SessionFileError as error:
+        raise UserError(t("report.broken", lang, path=path, reason=error)) from None
+    mismatch = check_replay(rec, session)
+    if verify and mismatch is not None:
+        raise UserError(t("report.events_differ", lang, path=path, index=mismatch))
+    return Loaded(path, data, rec, session, scorecard_of(session), mismatch)
