@@ -729,7 +729,22 @@ def load_content(scenario: Scenario) -> tuple[ContentPack, ...]:
                 Problem(f"content[{i}]", None, problem.code, problem.message, problem.params)
             )
         raise ScenarioError(f"<scenario:{scenario.id}>", problems)
-    return tuple(load_content_pack(pack_id) for pack_id in scenario.content)
+    packs = tuple(load_content_pack(pack_id) for pack_id in scenario.content)
+    templates = {template.id for pack in packs for template in pack.templates}
+    unknown = [(i, s.template) for i, s in enumerate(scenario.scripted)
+               if s.template not in templates]
+    if unknown:
+        raise ScenarioError(
+            f"<scenario:{scenario.id}>",
+            [
+                Problem(f"scripted[{i}].template", None, "unknown_template",
+                        f"no template {template!r} in the scenario's content packs",
+                        types.MappingProxyType({"template": template,
+                                                "packs": ", ".join(scenario.content)}))
+                for i, template in unknown
+            ],
+        )
+    return packs
 
 
 @functools.cache

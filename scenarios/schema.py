@@ -32,6 +32,7 @@ __all__ = [
     "Phase",
     "Scenario",
     "Scoring",
+    "ScriptedComment",
     "Settings",
     "Template",
     "Text",
@@ -252,6 +253,17 @@ class Inject(_Model):
         return self
 
 
+class ScriptedComment(_Model):
+    """One comment that always comes at the same moment (for guided scenarios)."""
+
+    at_s: Annotated[int, Field(ge=0)]
+    template: Identifier
+    """The template to post; it must be in one of the scenario's content packs."""
+    persona: Persona | None = None
+    """Who writes it; by default a troll of the template's category for harmful
+    comments, otherwise a young mother."""
+
+
 class Settings(_Model):
     """How the live is set up when it starts."""
 
@@ -311,6 +323,8 @@ class Scenario(_Model):
     audience: Audience
     phases: tuple[Phase, ...] = Field(min_length=1)
     injects: tuple[Inject, ...] = ()
+    scripted: tuple[ScriptedComment, ...] = ()
+    """Comments posted at fixed times, whatever the seed (tutorial prompts)."""
     settings: Settings = Settings()
     scoring: Scoring = Scoring()
 
@@ -323,9 +337,11 @@ class Scenario(_Model):
             raise ValueError("phases must start at increasing times")
         if starts[-1] >= self.duration_s:
             raise ValueError("every phase must start before the end (duration_s)")
-        late = [i.at_s for i in self.injects if i.at_s >= self.duration_s]
+        times = [i.at_s for i in self.injects] + [c.at_s for c in self.scripted]
+        late = [at for at in times if at >= self.duration_s]
         if late:
-            raise ValueError(f"injects at {late} s fall after the end (duration_s)")
+            raise ValueError(f"injects or scripted comments at {late} s fall after the end "
+                             "(duration_s)")
         return self
 
     def phase_at(self, t_s: float) -> Phase:

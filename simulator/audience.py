@@ -228,25 +228,27 @@ class Audience:
                 return vid
         return None
 
+    def pick_of(self, persona: Persona) -> str:
+        """A present viewer of ``persona``, named or stepping out of the crowd."""
+        named = self.pools[persona].items
+        unnamed = self.anon.get(persona, 0)
+        x = self.rng.random() * (len(named) + unnamed)
+        if x < unnamed:
+            return self._step_out(persona)
+        return named[min(int(x - unnamed), len(named) - 1)]
+
     def pick_chatter(self, category: Category) -> str:
         """Who writes a harmless comment; a newcomer arrives if nobody fits."""
         bag = _CHATTER_BAGS.get(category) or _CHATTER_BAGS[Category.CHITCHAT]
         rng = self.rng
         persona = bag[int(rng.random() * len(bag))]
-        named = self.pools[persona].items
-        unnamed = self.anon[persona]
-        if not named and not unnamed:
+        if not self.pools[persona] and not self.anon[persona]:
             choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
             here = [(p, w) for p, w in choices if self.pools[p] or self.anon[p]]
             if not here:
                 return self.join(weighted(rng, choices)).id
             persona = weighted(rng, here)
-            named = self.pools[persona].items
-            unnamed = self.anon[persona]
-        x = rng.random() * (len(named) + unnamed)
-        if x < unnamed:
-            return self._step_out(persona)
-        return named[min(int(x - unnamed), len(named) - 1)]
+        return self.pick_of(persona)
 
     def pick_troll(self, persona: Persona, repeat: float) -> str:
         """Who writes a harmful comment: a troll already here, or a new one."""

@@ -56,7 +56,7 @@ from moderation.events import (
 )
 from moderation.room import Room
 from moderation.timing import DEAD_AIR_GRACE_MS, QUESTION_PATIENCE_MS
-from scenarios.schema import Economy, Scenario, Template
+from scenarios.schema import Economy, Scenario, ScriptedComment, Template
 from scenarios.taxonomy import TROLL_FOR, Category, InjectKind, Persona
 
 from .audience import Audience, poisson, weighted
@@ -148,6 +148,8 @@ class Session:
         }
         self._injects = sorted(scenario.injects, key=lambda i: i.at_s)
         self._inject_pos = 0
+        self._script = sorted(scenario.scripted, key=lambda c: c.at_s)
+        self._script_pos = 0
         self._spawns: dict[int, list[_Spawn]] = {}
         self._announced = 0
         self._host_active_until = 0
@@ -298,6 +300,12 @@ class Session:
                                 (chatter, template, slots)))
         for spawn in self._spawns.pop(now // TICK_MS, ()):
             self._spawn(spawn)
+        while (
+            self._script_pos < len(self._script)
+            and self._script[self._script_pos].at_s * 1000 <= now
+        ):
+            self._draft_scripted(self._script[self._script_pos])
+            self._script_pos += 1
 
         # Taps, gifts, follows, shares and guest requests follow the mood.
         dropped = now < self._drop_until
@@ -393,6 +401,20 @@ class Session:
             return
         vid = self.audience.pick_troll(TROLL_FOR[category], repeat)
         self._push(t, (vid, template, self.content.fill(template, self.rng)))
+
+    def _draft_scripted(self, scripted: ScriptedComment) -> None:
+        """Post a scenario's scripted comment at exactly its time."""
+        template = self.content.by_id[scripted.template]
+        persona = scripted.persona or (
+            TROLL_FOR[template.category] if template.harmful else Persona.YOUNG_MOTHER
+        )
+        audience = self.audience
+        if persona in audience.anon and (audience.anon[persona] or audience.pools[persona]):
+            # Someone already watching speaks up.
+            vid = audience.pick_of(persona)
+        else:
+            vid = audience.join(persona).id
+        self._push(scripted.at_s * 1000, (vid, template, self.content.fill(template, self.rng)))
 
     def _draft_gift(self, t: int) -> None:
         vid = self.audience.pick_regular()

@@ -671,3 +671,20 @@ def test_the_documented_example_is_valid() -> None:
     scenario = parse_scenario(example, filename="scenario-format.md")
     assert scenario.id == "hoaks-imunisasi"
     assert scenario.content == ("core",)
+
+
+def test_scripted_comment_must_name_a_template_of_the_scenarios_packs() -> None:
+    """A typo in a scripted comment's template is caught with its path."""
+    from scenarios import ScenarioError, load_content, load_scenario
+
+    scenario = load_scenario("live-pertama")
+    broken = scenario.model_copy(
+        update={"scripted": (*scenario.scripted,
+                             type(scenario.scripted[0])(at_s=5, template="no-such-template"))}
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_content(broken)
+    problem = caught.value.problems[0]
+    assert problem.code == "unknown_template"
+    assert problem.path == f"scripted[{len(scenario.scripted)}].template"
+    assert "no-such-template" in caught.value.describe("en")

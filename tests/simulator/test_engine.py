@@ -301,3 +301,25 @@ def test_rejected_actions_are_logged_but_change_nothing() -> None:
     assert result.rejected is RejectCode.UNKNOWN_COMMENT
     assert s.snapshot() == before
     assert s.inputs[-1] == a.Delete(t=1000, comment="c999999")
+
+
+def test_scripted_comments_come_at_their_time_whatever_the_seed() -> None:
+    """Guided scenarios place a prompt exactly; trolls come from a troll."""
+    script = [{"at_s": 12, "template": "q-1"}, {"at_s": 30, "template": "sara-1"},
+              {"at_s": 31, "template": "hi-2", "persona": "cadre"}]
+    for seed in (1, 2, 3):
+        s = session(seed, scripted=script)
+        s.advance(40_000)
+        posted = {e.template: e for e in s.events if isinstance(e, CommentPosted)
+                  and e.template in ("q-1", "sara-1", "hi-2") and e.t in (12_000, 30_000, 31_000)}
+        assert {k: v.t for k, v in posted.items()} == {"q-1": 12_000, "sara-1": 30_000,
+                                                        "hi-2": 31_000}
+        personas = {k: s.audience.viewers[v.viewer].persona.value for k, v in posted.items()}
+        assert personas == {"q-1": "young_mother", "sara-1": "sara_troll", "hi-2": "cadre"}
+
+
+def test_scripted_comment_after_the_end_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="after the end"):
+        session(1, scripted=[{"at_s": 500, "template": "q-1"}])
