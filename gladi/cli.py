@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "gladi.cmd_simulate",
     "gladi.cmd_scenario",
     "gladi.cmd_check",
+    "gladi.cmd_rehearse",
     "gladi.cmd_report",
     "gladi.cmd_history",
     "gladi.cmd_replay",
@@ -63,16 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _default_command(argv: list[str]) -> list[str]:
-    """With no subcommand, run the built-in default.
+    """With no subcommand, open the desktop app (``rehearse``, its home screen).
 
-    Until the desktop app exists this is a simulated session of the first
-    built-in scenario with a printed scorecard.
+    Without a display ``rehearse`` prints one translated line pointing to
+    ``gladi simulate`` and exits 0 (see ``gladi/cmd_rehearse.py``).
     """
-    if any(not a.startswith("-") for a in argv) or any(
+    # The value after ``--lang`` is not a subcommand (``gladi --lang en`` opens the app).
+    words = [a for i, a in enumerate(argv) if not (i and argv[i - 1] == "--lang")]
+    if any(not a.startswith("-") for a in words) or any(
         a in ("-h", "--help", "--version") for a in argv
     ):
         return argv
-    return [*argv, "simulate"]
+    return [*argv, "rehearse"]
 
 
 def crash_report(exc: BaseException) -> Path | None:

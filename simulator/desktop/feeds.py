@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from media.camera import CameraSource, FallbackCamera, SyntheticCamera, open_camera
 from media.faces import FaceBox
+from media.frame import u8
 from media.microphone import MicSource, open_microphone
 from media.results import CheckResult
 from media.sources import Notice, SourceError, SourceLost
@@ -185,7 +186,7 @@ class CameraFeed:
         w, h = self.size
         shown = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if w < crop.shape[1]
                            else cv2.INTER_LINEAR)
-        shown = np.ascontiguousarray(cv2.flip(shown, 1))
+        shown = u8(np.ascontiguousarray(cv2.flip(shown, 1)))
         worker = self._worker
         faces: list[FaceBox] = []
         if worker is not None:

@@ -8,6 +8,7 @@ otherwise grow it without end.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import OrderedDict
 
 import pygame
@@ -17,6 +18,8 @@ from .theme import SIZES, Colour
 __all__ = ["Fonts"]
 
 CACHE_SIZE = 3000
+#: A private-use code point: no font draws it, so its metrics are the "missing" box's.
+_NO_GLYPH = "\U0010fffd"
 
 
 class Fonts:
@@ -29,6 +32,8 @@ class Fonts:
         self._fonts: dict[tuple[str, bool], pygame.font.Font] = {}
         self._text: OrderedDict[tuple[str, str, Colour, bool], pygame.Surface] = OrderedDict()
         self._wrap: OrderedDict[tuple[str, str, int, bool], list[str]] = OrderedDict()
+        self._glyph: dict[str, str] = {}
+        self._notdef: tuple[int, int, int, int, int] | None = None
         self.set_scale(scale)
 
     def set_scale(self, scale: float) -> None:
@@ -36,6 +41,8 @@ class Fonts:
             return
         self.scale = scale
         self._fonts.clear()
+        self._glyph.clear()
+        self._notdef = None
         self._text.clear()
         self._wrap.clear()
 
@@ -52,6 +59,43 @@ class Fonts:
             self._fonts[key] = found
         return found
 
+    def clean(self, text: str) -> str:
+        """``text`` with characters the font cannot draw replaced.
+
+        pygame-ce's default font has no emoji and no "mathematical" letters.
+        Look-alike letters (𝙜𝙖𝙘𝙤𝙧, ｇａｃｏｒ) become their plain form (NFKC) so
+        the words stay readable; emoji and other symbols without a glyph are
+        left out rather than drawn as empty boxes.
+        """
+        if text.isascii():
+            return text
+        out = []
+        glyph = self._glyph
+        for ch in text:
+            found = glyph.get(ch)
+            if found is None:
+                found = self._fallback(ch)
+                glyph[ch] = found
+            out.append(found)
+        return "".join(out)
+
+    def _has_glyph(self, ch: str) -> bool:
+        font = self.font("body")
+        # SDL_ttf answers a missing glyph with the font's "notdef" box, so compare
+        # with the metrics of a code point no font has.
+        if self._notdef is None:
+            self._notdef = font.metrics(_NO_GLYPH)[0]
+        found = font.metrics(ch)[0]
+        return found is not None and found != self._notdef
+
+    def _fallback(self, ch: str) -> str:
+        if ch.isascii() or self._has_glyph(ch):
+            return ch
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain and plain != ch and all(c.isascii() or self._has_glyph(c) for c in plain):
+            return plain
+        return ""
+
     def line_height(self, role: str) -> int:
         return self.font(role).get_linesize()
 
@@ -63,7 +107,7 @@ class Fonts:
         if found is not None:
             cache.move_to_end(key)
             return found
-        surface = self.font(role, bold).render(text or " ", True, colour)
+        surface = self.font(role, bold).render(self.clean(text) or " ", True, colour)
         cache[key] = surface
         if len(cache) > CACHE_SIZE:
             cache.popitem(last=False)
@@ -77,7 +121,7 @@ class Fonts:
             return found
         font = self.font(role, bold)
         lines: list[str] = []
-        for paragraph in text.split("\n"):
+        for paragraph in self.clean(text).split("\n"):
             line = ""
             for word in paragraph.split(" "):
                 trial = f"{line} {word}" if line else word
@@ -102,6 +146,7 @@ class Fonts:
     def ellipsis(self, text: str, role: str, width: int, bold: bool = False) -> str:
         """``text`` cut with "…" to fit ``width``."""
         font = self.font(role, bold)
+        text = self.clean(text)
         if font.size(text)[0] <= width:
             return text
         lo, hi = 0, len(text)

@@ -31,6 +31,7 @@ from moderation.actions import (
     SetComments,
     Talk,
     Thank,
+    Unmute,
     Unpin,
     Welcome,
 )
@@ -75,6 +76,8 @@ class CommentView:
     hidden: str | None = None  # deleted / muted / blocked
     answered: bool = False
     reported: bool = False
+    #: Order of arrival (1, 2, …), so a frozen list can hold back newer comments.
+    seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +147,14 @@ class LiveModel:
             kind = type(event)
             if kind is CommentPosted:
                 assert isinstance(event, CommentPosted)
+                self.posted += 1
                 view = CommentView(event.id, event.viewer, event.handle, event.text, event.t,
-                                   filtered=event.hidden is Hidden.FILTER)
+                                   filtered=event.hidden is Hidden.FILTER, seq=self.posted)
                 if len(self.comments) == self.comments.maxlen:
                     self.by_id.pop(self.comments[0].id, None)
                 self.comments.append(view)
                 self.by_id[view.id] = view
                 self.viewers.setdefault(event.viewer, event.handle)
-                self.posted += 1
             elif kind is CommentsHidden:
                 assert isinstance(event, CommentsHidden)
                 for cid in event.comments:
@@ -289,6 +292,9 @@ class LiveModel:
 
     def mute_viewer(self, t: int, viewer: str, duration: int | None) -> RejectCode | None:
         return self.act(Mute(t=t, actor=HOST, viewer=viewer, duration=duration))
+
+    def unmute(self, t: int, viewer: str) -> RejectCode | None:
+        return self.act(Unmute(t=t, actor=HOST, viewer=viewer))
 
     def block(self, t: int, comment: CommentView) -> RejectCode | None:
         return self.act(Block(t=t, actor=HOST, viewer=comment.viewer, comment=comment.id))

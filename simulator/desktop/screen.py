@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from .fonts import Fonts
 from .widgets import Button
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class Screen:
         self.buttons: list[Button] = []
 
     @property
-    def fonts(self):  # type: ignore[no-untyped-def]
+    def fonts(self) -> Fonts:
         return self.app.fonts
 
     def t(self, key: str, **params: object) -> str:

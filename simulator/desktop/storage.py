@@ -8,23 +8,15 @@ crash or a full disk never leaves a half-written session behind.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["data_dir", "last_scores", "save_session", "sessions_dir"]
+from debrief.paths import data_dir
 
-
-def data_dir() -> Path:
-    """The user's Gladi data folder (``GLADI_DATA_DIR`` wins)."""
-    override = os.environ.get("GLADI_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("gladi", appauthor=False))
+__all__ = ["data_dir", "last_scores", "record_history", "save_session", "sessions_dir",
+           "scores_for_home"]
 
 
 def sessions_dir() -> Path:
@@ -44,7 +36,7 @@ def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None =
     from gladi.cmd_simulate import write_atomically
     from simulator.sessionfile import dumps
 
-    stamp = (when or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    stamp = (when or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
     folder = sessions_dir()
     path = folder / f"{stamp}-{_slug(scenario_id)}.json"
     n = 1
@@ -55,8 +47,42 @@ def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None =
     return path
 
 
+def record_history(session: Any, card: Any, trainee: str | None) -> str | None:
+    """Add the session to the training history database (``debrief.history``).
+
+    Returns an error text, or None when it worked. The history is optional: a
+    Gladi without it, or a locked or broken database, must not lose the
+    session file, which is already saved.
+    """
+    try:
+        from debrief import history
+    except ImportError:
+        return None
+    try:
+        history.record(session, card, trainee or None, "desktop")
+    except Exception as error:  # HistoryError, sqlite3 errors: reported, never raised
+        return str(error)
+    return None
+
+
+def scores_for_home(trainee: str | None = None) -> dict[str, float]:
+    """The last score of each scenario: from the history database when there is one
+    (only ``trainee``'s when a name is given), else from the saved session files."""
+    try:
+        from debrief import history, paths
+
+        if paths.history_path().exists():
+            scores: dict[str, float] = {}
+            for attempt in history.attempts(trainee or None):
+                scores[attempt.scenario] = float(attempt.score)  # oldest first: last wins
+            return scores
+    except Exception:  # no history module or an unreadable database: the files will do
+        pass
+    return last_scores()
+
+
 def last_scores(folder: Path | None = None) -> dict[str, float]:
-    """The latest saved score of each scenario id (files sort by their time stamp).
+    """The latest saved score of each scenario id (file names sort by their time stamp).
 
     Unreadable files are skipped: a broken file must not stop the app opening.
     """

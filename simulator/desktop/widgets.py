@@ -119,6 +119,14 @@ class TextField:
     focused: bool = False
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     on_enter: Callable[[str], None] | None = None
+    #: The character of the shortcut key that focused the field: SDL sends it
+    #: again as text right after the key press, and it must not be typed.
+    swallow: str = ""
+
+    def focus(self, shortcut: str = "") -> None:
+        """Take the keyboard; ``shortcut`` is the text of the key that asked for it."""
+        self.focused = True
+        self.swallow = shortcut
 
     def handle(self, event: pygame.event.Event) -> bool:
         """Take the event if it is for this field; return whether it was used."""
@@ -128,6 +136,10 @@ class TextField:
         if not self.focused:
             return False
         if event.type == pygame.TEXTINPUT:
+            if self.swallow and event.text == self.swallow:
+                self.swallow = ""
+                return True
+            self.swallow = ""
             if len(self.text) < self.max_len:
                 self.text += event.text[: self.max_len - len(self.text)]
             return True

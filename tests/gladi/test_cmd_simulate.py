@@ -65,10 +65,20 @@ def test_readable_report_in_both_languages(capsys: pytest.CaptureFixture[str]) -
     assert "judge." not in indonesian + english  # no untranslated keys
 
 
-def test_no_command_runs_the_default_session(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_runs_the_default_session(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``gladi`` alone opens the desktop app; with no display it says so in one line."""
+    from gladi.i18n import t
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert "Kartu skor" in out and "Live Pertama" in out.title()
+    assert out.strip() == t("desktop.no_display", "id")
+    assert "gladi simulate" in out and len(out.strip().splitlines()) == 1
+    assert main(["--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip() == t("desktop.no_display", "en")
 
 
 def test_missing_scenario_file_is_a_message_not_a_traceback(
