@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "gladi.cmd_history",
     "gladi.cmd_replay",
     "gladi.cmd_quiz",
+    "gladi.cmd_serve",
 )
 
 

@@ -77,7 +77,6 @@ _HOST_ONLY = (AddModerator, RemoveModerator, Talk)
 
 MAX_TEXT = 500
 MAX_KEYWORD = 50
-MAX_MODERATORS = 20
 
 
 def normalise_keyword(keyword: str) -> str:
@@ -364,7 +363,7 @@ class Room:
             return RejectCode.NAME_INVALID
         if name in self.moderators:
             return RejectCode.MODERATOR_EXISTS
-        if len(self.moderators) >= MAX_MODERATORS:
+        if len(self.moderators) >= self.settings.max_moderators:
             return RejectCode.MODERATORS_FULL
         self.moderators[name] = frozenset(action.permissions)
         return []

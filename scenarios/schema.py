@@ -278,6 +278,9 @@ class Settings(_Model):
     and approximate.
     """
     max_guests: Annotated[int, Field(ge=0, le=5)] = 5
+    max_moderators: Annotated[int, Field(ge=1, le=100)] = 20
+    """Most moderators at once. TikTok allows 20 (a third-party figure); a drill
+    server raises it so that every participant can moderate as themselves."""
     filter_limit: Annotated[int, Field(ge=1, le=1000)] = 200
     stream_window: Annotated[int, Field(ge=1, le=100)] = 12
     """How many newer comments push a comment out of the on-screen stream."""

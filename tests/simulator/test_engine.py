@@ -323,3 +323,11 @@ def test_scripted_comment_after_the_end_is_refused() -> None:
 
     with pytest.raises(ValidationError, match="after the end"):
         session(1, scripted=[{"at_s": 500, "template": "q-1"}])
+
+
+def test_moderator_places_follow_the_settings() -> None:
+    s = session(3, settings={"moderators": 1, "max_moderators": 2})
+    assert s.apply(a.AddModerator(t=0, name="Sari")).accepted
+    assert s.apply(a.AddModerator(t=0, name="Dewi")).rejected is RejectCode.MODERATORS_FULL
+    assert s.apply(a.RemoveModerator(t=0, name="mod1")).accepted
+    assert s.apply(a.AddModerator(t=0, name="Dewi")).accepted

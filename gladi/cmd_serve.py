@@ -1,0 +1,137 @@
+"""``gladi serve``: the multi-seat drill server for a room of phones."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import secrets
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import UserError
+from .i18n import get_language, t
+
+DEFAULT_SCENARIO = "live-pertama"
+DEFAULT_HOST = "0.0.0.0"
+DEFAULT_PORT = 8765
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "serve", help=t("serve.help"), description=t("serve.description"))
+    parser.add_argument("--scenario", help=t("serve.scenario_help", default=DEFAULT_SCENARIO))
+    parser.add_argument("--seed", type=int, default=1, help=t("serve.seed_help"))
+    parser.add_argument("--host", default=DEFAULT_HOST, help=t("serve.host_help",
+                                                                default=DEFAULT_HOST))
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=t("serve.port_help", default=DEFAULT_PORT))
+    parser.add_argument("--data", type=Path, default=None, help=t("serve.data_help"))
+    parser.set_defaults(run=run)
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, as phones on the hotspot see it.
+
+    Connecting a UDP socket only picks a route; it sends nothing.
+    """
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("10.254.254.254", 9))
+        address: str = s.getsockname()[0]
+        if not address.startswith("0."):
+            return address
+    with contextlib.suppress(OSError):
+        return socket.gethostbyname(socket.gethostname())
+    return "127.0.0.1"
+
+
+def qr_text(url: str) -> str:
+    """The join URL as a QR code drawn with block characters for the terminal."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def _default_data() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("gladi", appauthor=False)) / "server"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Restore or create the room, print how to join, and serve until Ctrl+C."""
+    from scenarios import ScenarioError
+    from server.app import DrillServer, build_room, new_code
+    from server.store import Store
+
+    data: Path = args.data or _default_data()
+    try:
+        store = Store(data)
+    except Exception as exc:  # sqlite3.Error or OSError: either way the folder is unusable
+        raise UserError(t("serve.cannot_open_data", path=data, reason=exc)) from None
+    server = DrillServer(store)
+    try:
+        rooms = server.restore()
+        if rooms:
+            print(t("serve.restored", path=store.path, count=len(rooms)))
+        if not rooms:  # a restart carries on with the unfinished drill
+            ref = args.scenario or DEFAULT_SCENARIO
+            room = build_room(new_code(store.codes()), secrets.token_urlsafe(12), ref, args.seed)
+            server.add_room(room, ref)
+            rooms.append(room)
+    except ScenarioError as error:
+        raise UserError(error.describe(get_language())) from None
+
+    async def serve_forever() -> None:
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[Any] = loop.create_future()
+        task = asyncio.create_task(server.run(args.host, args.port, started))
+        await asyncio.wait({started, task}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            await task  # it failed to listen: raise the error
+        _print_rooms(args, rooms, data)
+        await task
+
+    try:
+        asyncio.run(serve_forever())
+    except OSError as exc:
+        raise UserError(t("serve.cannot_listen", host=args.host, port=args.port,
+                          reason=exc.strerror or exc)) from None
+    except KeyboardInterrupt:
+        print(t("serve.stopped"))
+    finally:
+        store.close()
+    return 0
+
+
+def _print_rooms(args: argparse.Namespace, rooms: list[Any], data: Path) -> None:
+    """How to join, once the port is open: code, URL, QR code and the trainer key."""
+    shown = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else \
+        (lan_address() if args.host in ("0.0.0.0", "", "::") else args.host)
+    base = f"http://{shown}:{args.port}"
+    lang = get_language()
+    print(t("serve.banner"))
+    print(t("serve.data_line", path=data))
+    for room in rooms:
+        join = f"{base}/?room={room.code}"
+        print()
+        print(t("serve.room_line", code=room.code, scenario=room.scenario.title.get(lang),
+                status=room.status))
+        print(t("serve.join_line", url=join, code=room.code))
+        print(t("serve.trainer_line", url=f"{base}/trainer?room={room.code}#key="
+                f"{room.trainer_key}"))
+        print(t("serve.key_line", key=room.trainer_key))
+        qr = qr_text(join)
+        try:  # an old Windows console code page cannot draw the block characters
+            qr.encode(sys.stdout.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            continue
+        print(t("serve.qr_caption"))
+        print(qr, flush=True)

@@ -1,0 +1,147 @@
+// Trainer console: drive the drill, watch every seat, see the answer key live.
+"use strict";
+(() => {
+  const { t, el, clock, toast, Link, Live } = Gladi;
+  const $ = (id) => document.getElementById(id);
+  // Strings first: a welcome rendered before the catalogue arrived would show raw keys.
+  const ready = Gladi.loadLang(Gladi.lang);
+  const live = new Live();
+  let link = null;
+  let state = {};
+  let templates = {};
+  const log = [];
+  let clockBase = { t: 0, at: 0 };
+
+  const params = new URLSearchParams(location.search);
+  $("room").value = params.get("room") || "";
+  $("key").value = new URLSearchParams(location.hash.slice(1)).get("key") || "";
+  document.querySelectorAll("[data-lang]").forEach((b) =>
+    b.addEventListener("click", () => Gladi.loadLang(b.dataset.lang)));
+
+  $("connect-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    link = new Link({ room: $("room").value.trim(), role: "trainer", key: $("key").value }, {
+      welcome(msg) {
+        state = msg.state; templates = state.templates || {};
+        live.reset(msg.snapshot); log.length = 0;
+        for (const c of msg.snapshot.stream || []) log.push({ ...c, template: (state.truth || {})[c.id] });
+        clockBase = { t: msg.snapshot.t, at: Date.now() };
+        $("connect").hidden = true; $("console").hidden = false;
+        $("room-title").textContent = `${msg.room} · ${state.scenario.title}`;
+        $("join-url").textContent = `${t("join_link")}: ${location.origin}/?room=${msg.room}`;
+        $("show-board").checked = state.leaderboard; $("team-mode").checked = state.team_mode;
+        renderInjects(); render();
+      },
+      event(msg) {
+        live.apply(msg.event);
+        if (msg.event.type === "comment") log.push(msg.event);
+        if (msg.event.type === "hidden") for (const id of msg.event.comments) {
+          const c = log.find((x) => x.id === id); if (c) c.gone = msg.event.by;
+        }
+        if (msg.event.type === "rejected") toast(`${msg.event.action.actor}: ${t(`reject.${msg.event.code}`)}`);
+        while (log.length > 200) log.shift();
+        clockBase = { t: msg.t, at: Date.now() };
+        renderStream(); renderTop();
+      },
+      room(msg) {
+        const d = msg.data;
+        if (msg.kind === "started" || msg.kind === "resumed") state.status = "running";
+        else if (msg.kind === "paused") state.status = "paused";
+        else if (msg.kind === "ended") state.status = "ended";
+        else if (msg.kind === "reset") { state.status = "lobby"; live.reset({}); log.length = 0; $("debrief").hidden = true; }
+        else if (msg.kind === "settings") { state.leaderboard = d.leaderboard; state.team_mode = d.team_mode; $("show-board").checked = d.leaderboard; $("team-mode").checked = d.team_mode; }
+        clockBase = { t: msg.t, at: Date.now() };
+        render();
+      },
+      seats(msg) { renderSeats(msg.seats); },
+      leaderboard(msg) { renderBoard(msg.rows); },
+      ack(msg) { if (!msg.accepted) toast(msg.code || "", "bad"); },
+      error(msg) { toast(msg.message, "bad"); },
+      debrief(msg) { renderDebrief(msg); },
+      status() { toast(t("reconnecting")); },
+    });
+    ready.then(() => link.start());
+  });
+
+  document.querySelectorAll("[data-cmd]").forEach((b) => b.addEventListener("click", () => {
+    const cmd = b.dataset.cmd;
+    if ((cmd === "reset" || cmd === "end") && !confirm(t(`confirm_${cmd}`))) return;
+    link.send({ type: "control", command: cmd });
+  }));
+  $("show-board").addEventListener("change", (e) => link.send({ type: "settings", leaderboard: e.target.checked }));
+  $("team-mode").addEventListener("change", (e) => link.send({ type: "settings", team_mode: e.target.checked }));
+  $("note-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    if ($("note").value.trim()) link.send({ type: "note", text: $("note").value.trim() });
+    $("note").value = "";
+  });
+  for (const [id, format] of [["export-csv", "csv"], ["export-session", "session"]]) {
+    $(id).addEventListener("click", () => link.send({ type: "export", format }, (msg) => {
+      if (msg.type !== "export") return;
+      const blob = new Blob([msg.content], { type: format === "csv" ? "text/csv" : "application/json" });
+      const a = el("a", { href: URL.createObjectURL(blob), download: msg.filename });
+      document.body.append(a); a.click(); a.remove();
+    }));
+  }
+
+  setInterval(() => {
+    if (state.status === "running") $("clock").textContent = clock(clockBase.t + Date.now() - clockBase.at);
+  }, 500);
+
+  function renderInjects() {
+    const kinds = state.injects || [];
+    $("injects").replaceChildren(...kinds.flatMap((k) => k === "official_joins"
+      ? ["village_head", "midwife"].map((role) => el("button", { "data-inject": `${k}:${role}`,
+        onclick: () => link.send({ type: "inject", kind: k, count: 1, role }) }, `${t(`inject.${k}`)} (${t(`official.${role}`)})`))
+      : [el("button", { "data-inject": k, onclick: () => link.send({ type: "inject", kind: k }) }, t(`inject.${k}`))]));
+  }
+
+  function renderTop() {
+    $("status").textContent = t(`status.${state.status}`);
+    $("status").className = `badge ${state.status}`;
+    $("viewers").textContent = live.viewers;
+    $("pause").hidden = state.status !== "running";
+    $("resume").hidden = state.status !== "paused";
+    $("start").hidden = state.status !== "lobby";
+  }
+
+  function render() { renderTop(); renderStream(); }
+
+  function renderStream() {
+    $("stream").replaceChildren(...log.slice(-80).reverse().map((c) => {
+      const tpl = templates[c.template] || {};
+      return el("li", { class: `comment ${tpl.harmful ? "harmful" : "harmless"}${c.gone ? " gone" : ""}${c.hidden ? " filtered" : ""}` },
+        el("span", { class: "cat" }, tpl.category ? t(`category.${tpl.category}`) : "?"), " ", el("b", {}, c.handle), " ", c.text,
+        c.gone ? el("i", {}, ` — ${c.gone}`) : null,
+        tpl.harmful ? el("div", { class: "why" }, `${(tpl.acceptable || []).join(", ")} · ${tpl.explanation || ""}`) : null);
+    }));
+  }
+
+  function renderSeats(seats) {
+    $("seats").replaceChildren(el("tr", {}, ...["name_col", "role", "team_col", "online", "actions", "rejected", "hits", "seat_hits", "false_alarms", "last_action"]
+      .map((k) => el("th", {}, t(k)))),
+    ...seats.map((s) => el("tr", { class: s.online ? "" : "off" }, el("td", {}, s.name), el("td", {}, t(`serve.role.${s.role}`)),
+      el("td", {}, s.team || ""), el("td", {}, s.online ? t("online") : t("offline")), el("td", {}, String(s.actions)),
+      el("td", {}, String(s.rejected)), el("td", {}, String(s.hits)), el("td", {}, String(s.seat_hits)),
+      el("td", {}, String(s.false_alarms)),
+      el("td", {}, s.last_action ? `${t(`action.${s.last_action}`)} ${clock(s.last_t)}` : ""))));
+  }
+
+  function renderBoard(rows) {
+    $("board").replaceChildren(el("tr", {}, el("th", {}, "#"), el("th", {}, t("name_col")), el("th", {}, t("points")),
+      el("th", {}, t("hits")), el("th", {}, t("false_alarms"))),
+    ...rows.map((r) => el("tr", {}, el("td", {}, String(r.rank)), el("td", {}, r.name), el("td", {}, String(r.points)),
+      el("td", {}, String(r.hits)), el("td", {}, String(r.false_alarms)))));
+  }
+
+  function renderDebrief(msg) {
+    const card = msg.scorecard;
+    renderBoard(msg.leaderboard);
+    $("debrief").replaceChildren(el("h2", {}, t("debrief")),
+      el("p", { class: "score" }, `${t("room_score")}: ${card.score} — ${card.passed ? t("passed") : t("not_passed")}`),
+      el("ol", { class: "items" }, ...card.items.map((it) => el("li", { class: `item ${it.outcome}` },
+        `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`))));
+    $("debrief").hidden = false;
+  }
+
+})();

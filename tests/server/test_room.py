@@ -1,0 +1,357 @@
+"""The sans-I/O room core: roles, visibility, clock, conflicts, reset and restore."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from server.app import build_room
+from server.protocol import ActionMsg, Control, Export, Hello, InjectMsg, Note, Settings
+from server.room import DRILL_MODERATORS, Outcome, Room, Seat
+
+KEY = "rahasia"
+
+
+class Harness:
+    """Drives a room with a fake wall clock and collects what each target receives."""
+
+    def __init__(self, scenario: str = "serbuan-troll", seed: int = 1) -> None:
+        self.room: Room = build_room("111111", KEY, scenario, seed)
+        self.now = 1_000_000
+        self.got: dict[str, list[dict[str, Any]]] = {}
+        self.inputs: list[dict[str, Any]] = []
+
+    def take(self, outcome: Outcome, conn: str = "conn") -> Outcome:
+        self.inputs.extend(outcome.inputs)
+        for target, payload in outcome.sends:
+            name = conn if target == "conn" else target
+            self.got.setdefault(name, []).append(json.loads(payload))
+        return outcome
+
+    def join(self, conn: str, **hello: Any) -> Seat:
+        hello.setdefault("room", self.room.code)
+        outcome = self.take(self.room.join(Hello(v=1, type="hello", **hello), self.now), conn)
+        assert outcome.seat is not None, self.got[conn][-1]
+        self.take(self.room.connected(outcome.seat, True))
+        return outcome.seat
+
+    def send(self, seat: Seat, msg: Any, conn: str = "conn") -> list[dict[str, Any]]:
+        start = len(self.got.get(conn, []))
+        self.take(self.room.handle(seat, msg, self.now), conn)
+        return self.got.get(conn, [])[start:]
+
+    def run(self, ms: int, step: int = 100) -> None:
+        for _ in range(ms // step):
+            self.now += step
+            self.take(self.room.tick(self.now))
+
+    def control(self, trainer: Seat, command: str) -> list[dict[str, Any]]:
+        return self.send(trainer, Control(v=1, type="control", command=command))
+
+    def act(self, seat: Seat, conn: str = "conn", **action: Any) -> dict[str, Any]:
+        replies = self.send(seat, ActionMsg(v=1, type="action", id=7, action=action), conn)
+        return replies[-1]
+
+    def view(self, name: str) -> list[dict[str, Any]]:
+        return [m for m in self.got.get("view:" + name, []) if m["type"] in ("event", "room")]
+
+    def first_comment(self, view: str = "staff") -> dict[str, Any]:
+        for msg in self.view(view):
+            if msg["type"] == "event" and msg["event"]["type"] == "comment" \
+                    and msg["event"]["hidden"] is None:
+                return dict(msg["event"])
+        raise AssertionError("no comment yet")
+
+
+@pytest.fixture
+def h() -> Harness:
+    return Harness()
+
+
+def started(h: Harness) -> tuple[Seat, Seat, Seat, Seat]:
+    trainer = h.join("tr", role="trainer", key=KEY)
+    a = h.join("a", name="Ani")
+    b = h.join("b", name="Budi")
+    obs = h.join("o", role="observer", name="Citra")
+    h.control(trainer, "start")
+    h.run(20_000)
+    return trainer, a, b, obs
+
+
+def test_seats_never_receive_ground_truth(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="troll_raid", count=10))
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="guest_request", troll=True))
+    h.run(30_000)
+    h.act(a, type="block", viewer="nobody")  # a rejection: trainer and the actor only
+    seen = [m["event"] for v in ("staff", "observer") for m in h.view(v) if m["type"] == "event"]
+    kinds = {e["type"] for e in seen}
+    assert "comment" in kinds and "rejected" not in kinds
+    for event in seen:
+        if event["type"] == "comment":
+            assert event["template"] == "" and event["slots"] == []
+        if event["type"] == "guest_request":
+            assert event["troll"] is False
+        if event["type"] == "audience":
+            assert {v["persona"] for v in event["joined"]} <= {"lurker", "midwife", "village_head"}
+    truth = [m["event"] for m in h.view("trainer") if m["type"] == "event"
+             and m["event"]["type"] == "comment"]
+    assert truth and all(e["template"] for e in truth)
+    assert any(m["event"]["type"] == "rejected" for m in h.view("trainer") if m["type"] == "event")
+    # The trainer's welcome carries the answer key; a seat's never does.
+    assert "templates" in h.got["tr"][0]["state"]
+    assert "templates" not in h.got["a"][0]["state"]
+    assert all("explanation" not in json.dumps(m) for m in h.got["a"] + h.got["o"])
+
+
+def test_each_view_is_numbered_without_gaps(h: Harness) -> None:
+    started(h)
+    h.run(10_000)
+    for view in ("trainer", "staff", "observer"):
+        seqs = [m["seq"] for m in h.view(view)]
+        assert seqs == list(range(1, len(seqs) + 1)), view
+
+
+def test_filtered_comments_reach_staff_but_not_observers(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    assert h.act(a, type="filter_add", keyword="a")["accepted"]  # catches nearly everything
+    h.run(20_000)
+    staff = [m["event"] for m in h.view("staff") if m["type"] == "event"
+             and m["event"]["type"] == "comment"]
+    observer = [m["event"] for m in h.view("observer") if m["type"] == "event"
+                and m["event"]["type"] == "comment"]
+    assert any(e["hidden"] == "filter" for e in staff)
+    assert not any(e["hidden"] == "filter" for e in observer)
+
+
+def test_block_applies_to_everyone_and_a_duplicate_is_credited_to_the_first(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    comment = h.first_comment()
+    first = h.act(a, "a", type="block", viewer=comment["viewer"], comment=comment["id"])
+    second = h.act(b, "b", type="block", viewer=comment["viewer"], comment=comment["id"])
+    assert first["accepted"] and not second["accepted"]
+    assert second["code"] == "already_blocked" and second["hint"]
+    for view in ("staff", "observer", "trainer"):
+        hidden = [m["event"] for m in h.view(view) if m["type"] == "event"
+                  and m["event"]["type"] == "hidden"]
+        assert any(comment["id"] in e["comments"] and e["by"] == "Ani" for e in hidden), view
+
+
+def test_observers_cannot_act_and_seats_cannot_drive_the_room(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    comment = h.first_comment()
+    assert h.act(obs, "o", type="delete", comment=comment["id"])["code"] == "unauthorised"
+    assert h.send(a, Control(v=1, type="control", command="end"), "a")[-1]["code"] == \
+        "unauthorised"
+    assert h.send(a, Export(v=1, type="export", format="csv"), "a")[-1]["code"] == \
+        "unauthorised"
+    # Stamping one's own time or actor, or sending a trainer-only action, is refused.
+    assert h.act(a, "a", type="delete", comment=comment["id"], actor="host")["code"] == "invalid"
+    assert h.act(a, "a", type="inject", kind="troll_raid")["code"] == "invalid"
+    assert h.act(a, "a", type="moderator_add", name="x")["code"] == "invalid"
+    assert h.act(a, "a", type="delete")["code"] == "invalid"
+
+
+def test_wrong_trainer_key_and_unknown_token_are_refused(h: Harness) -> None:
+    out = h.take(h.room.join(Hello(v=1, type="hello", room="111111", role="trainer",
+                                   key="salah"), h.now), "x")
+    assert out.seat is None and h.got["x"][-1]["code"] == "unauthorised"
+    out = h.take(h.room.join(Hello(v=1, type="hello", room="111111", token="nope"), h.now), "y")
+    assert out.seat is None and h.got["y"][-1]["code"] == "bad_token"
+
+
+def test_one_host_only() -> None:
+    h = Harness()
+    h.join("h1", role="host", name="Bu Sari")
+    out = h.take(h.room.join(Hello(v=1, type="hello", room="111111", role="host",
+                                   name="X"), h.now), "h2")
+    assert out.seat is None and h.got["h2"][-1]["code"] == "host_taken"
+
+
+def test_actions_wait_for_the_start_and_pause_stops_the_clock(h: Harness) -> None:
+    trainer = h.join("tr", role="trainer", key=KEY)
+    a = h.join("a", name="Ani")
+    assert h.act(a, "a", type="comments", enabled=False)["code"] == "bad_state"
+    h.control(trainer, "start")
+    h.run(5_000)
+    t_paused = h.room.room_time(h.now)
+    assert t_paused == 5_000
+    h.control(trainer, "pause")
+    h.run(60_000)
+    assert h.room.room_time(h.now) == t_paused and h.room.session.now == t_paused
+    assert h.act(a, "a", type="comments", enabled=False)["code"] == "bad_state"
+    h.control(trainer, "resume")
+    h.run(1_000)
+    assert h.room.room_time(h.now) == t_paused + 1_000
+    assert h.control(trainer, "resume")[-1]["code"] == "bad_state"
+
+
+def test_reset_really_resets(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    comment = h.first_comment()
+    h.act(a, type="block", viewer=comment["viewer"], comment=comment["id"])
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="gift_storm"))
+    h.run(5_000)
+    h.control(trainer, "reset")
+    room = h.room
+    assert room.status == "lobby" and room.epoch == 1 and room.session.now == 0
+    assert not room.session.room.blocked and room.seats[a.id].actions == 0
+    assert set(room.session.room.moderators) == {"Ani", "Budi"}
+    reset_msgs = [m for m in h.view("observer") if m["type"] == "room" and m["kind"] == "reset"]
+    assert reset_msgs and reset_msgs[-1]["data"]["epoch"] == 1
+    # After the reset the room plays exactly like a fresh one with the same seats.
+    h.control(trainer, "start")
+    h.run(15_000)
+    fresh = Harness()
+    fresh.join("tr", role="trainer", key=KEY)
+    fresh.join("a", name="Ani")
+    fresh.join("b", name="Budi")
+    fresh.control(fresh.room.seats["s1"], "start")
+    fresh.run(15_000)
+    strip = [e for e in room.session.events if e.t > 0]
+    assert [e for e in fresh.room.session.events if e.t > 0] == strip
+
+
+def test_replaying_the_log_restores_the_room_exactly(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    comment = h.first_comment()
+    h.act(a, type="mute", viewer=comment["viewer"], duration=30, comment=comment["id"])
+    h.send(trainer, Settings(v=1, type="settings", leaderboard=False))
+    h.send(trainer, Note(v=1, type="note", text="Bagus!"))
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="hoax_wave"))
+    h.control(trainer, "pause")
+    h.control(trainer, "resume")
+    h.run(7_300)
+    copy = build_room("111111", KEY, "serbuan-troll", 1)
+    copy.replay_inputs(json.loads(json.dumps(h.inputs)))
+    assert copy.session.now == max(r["t"] for r in h.inputs)
+    for view in ("trainer", "staff", "observer"):
+        restored = copy.logs[view]
+        assert restored == h.room.logs[view][:len(restored)]
+        assert len(h.room.logs[view]) - len(restored) < 50
+    assert copy.leaderboard_visible is False
+    assert {s.token_hash for s in copy.seats.values()} == \
+        {s.token_hash for s in h.room.seats.values()}
+
+
+def test_team_mode_shares_credit(h: Harness) -> None:
+    trainer = h.join("tr", role="trainer", key=KEY)
+    h.send(trainer, Settings(v=1, type="settings", team_mode=True))
+    a = h.join("a", name="Ani", team="Melati")
+    b = h.join("b", name="Budi", team="Melati")
+    c = h.join("c", name="Cici", team="Mawar")
+    assert a.actor == b.actor == "tim Melati" and c.actor == "tim Mawar"
+    assert h.send(trainer, Settings(v=1, type="settings", team_mode=False))[-1]["code"] == \
+        "bad_state"
+    h.control(trainer, "start")
+    h.run(30_000)
+    h.control(trainer, "end")
+    board = [m for m in h.got["view:trainer"] if m["type"] == "leaderboard"][-1]["rows"]
+    assert sorted(r["name"] for r in board) == ["Mawar", "Melati"]
+    assert sorted(next(r for r in board if r["name"] == "Melati")["seats"]) == [a.id, b.id]
+
+
+def test_sixty_kader_moderate_individually_and_the_room_fills_at_its_limit() -> None:
+    """A village-hall drill of sixty needs no team mode; past the room's limit it is full."""
+    h = Harness()
+    assert DRILL_MODERATORS >= 60 and h.room.scenario.settings.max_moderators == DRILL_MODERATORS
+    for i in range(DRILL_MODERATORS):
+        h.join(f"m{i}", name=f"Kader {i}")
+    out = h.take(h.room.join(Hello(v=1, type="hello", room="111111", name="Satu lagi"),
+                             h.now), "late")
+    assert out.seat is None and h.got["late"][-1]["code"] == "room_full"
+    h.join("obs", role="observer")  # observers do not take a moderator place
+
+
+def test_end_sends_the_debrief_with_the_answer_key_and_exports(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    comment = h.first_comment()
+    h.act(a, type="delete", comment=comment["id"])
+    h.send(trainer, Settings(v=1, type="settings", leaderboard=False))
+    h.control(trainer, "end")
+    debrief = [m for m in h.got["seat:" + a.id] if m["type"] == "debrief"][-1]
+    assert debrief["you"]["actions_sent"] == 1 and debrief["leaderboard"] == []
+    assert debrief["scorecard"]["items"] and debrief["truth"]
+    trainer_debrief = [m for m in h.got["seat:" + trainer.id] if m["type"] == "debrief"][-1]
+    assert trainer_debrief["leaderboard"]
+    csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("room,epoch,scenario,seat,name") and len(lines) == 5
+    session = json.loads(h.send(trainer, Export(v=1, type="export", format="session"),
+                                "tr")[-1]["content"])
+    assert session["format"] == "gladi-session" and session["meta"]["room"] == "111111"
+    assert h.control(trainer, "pause")[-1]["code"] == "bad_state"
+
+
+def test_the_host_seat_hosts_and_moderators_may_not(h: Harness) -> None:
+    trainer = h.join("tr", role="trainer", key=KEY)
+    host = h.join("host", role="host", name="Bu Sari")
+    mod = h.join("a", name="Ani")
+    assert host.actor == "host"
+    h.control(trainer, "start")
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="official_joins", count=1,
+                              role="village_head"))
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="gift_storm", count=3, over_s=2))
+    h.run(5_000)
+    staff = [m["event"] for m in h.view("staff") if m["type"] == "event"]
+    official = next(e for e in staff if e["type"] == "official")
+    gift = next(e for e in staff if e["type"] == "gift")
+    assert h.act(host, "host", type="welcome", viewer=official["viewer"])["accepted"]
+    assert h.act(host, "host", type="thank", target=gift["id"])["accepted"]
+    assert h.act(host, "host", type="talk", duration=5000)["accepted"]
+    assert h.act(mod, "a", type="talk", duration=5000)["code"] == "not_permitted"
+    again = h.act(mod, "a", type="welcome", viewer=official["viewer"])
+    assert again["code"] == "already_welcomed"
+
+
+def test_export_before_anything_happened(h: Harness) -> None:
+    trainer = h.join("tr", role="trainer", key=KEY)
+    csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
+    assert csv_text.count("\n") == 2
+    session = h.send(trainer, Export(v=1, type="export", format="session"), "tr")[-1]
+    assert json.loads(session["content"])["events"] is not None
+
+
+def test_hidden_leaderboard_reaches_only_the_trainer(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    comment = h.first_comment()
+    h.act(a, type="delete", comment=comment["id"])
+    h.send(trainer, Settings(v=1, type="settings", leaderboard=False))
+    h.run(5_000)
+    seat_boards = [m for m in h.got["view:staff"] + h.got["view:observer"]
+                   if m["type"] == "leaderboard"]
+    trainer_boards = [m for m in h.got["view:trainer"] if m["type"] == "leaderboard"]
+    assert seat_boards[-1] == {"type": "leaderboard", "v": 1, "visible": False, "rows": []}
+    assert trainer_boards[-1]["visible"] is False and trainer_boards[-1]["rows"]
+    h.send(trainer, Settings(v=1, type="settings", leaderboard=True))
+    seat_boards = [m for m in h.got["view:staff"] if m["type"] == "leaderboard"]
+    assert seat_boards[-1]["visible"] and seat_boards[-1]["rows"][0]["name"] in ("Ani", "Budi")
+
+
+def test_team_mode_still_credits_each_seat_for_its_own_hits(h: Harness) -> None:
+    trainer = h.join("tr", role="trainer", key=KEY)
+    h.send(trainer, Settings(v=1, type="settings", team_mode=True))
+    a = h.join("a", name="Ani", team="Melati")
+    b = h.join("b", name="Budi", team="Melati")
+    h.control(trainer, "start")
+    h.send(trainer, InjectMsg(v=1, type="inject", kind="troll_raid", count=6, over_s=2))
+    h.run(3_000)
+    harmful = [m["event"] for m in h.view("trainer") if m["type"] == "event"
+               and m["event"]["type"] == "comment" and m["event"]["hidden"] is None
+               and h.room.content.by_id[m["event"]["template"]].harmful]
+    assert len(harmful) >= 3
+    assert h.act(a, "a", type="delete", comment=harmful[0]["id"])["accepted"]
+    assert h.act(a, "a", type="delete", comment=harmful[1]["id"])["accepted"]
+    assert h.act(b, "b", type="delete", comment=harmful[2]["id"])["accepted"]
+    h.control(trainer, "end")
+    h.run(3_000)  # seat activity goes out on the next refresh
+    seats = [m for m in h.got["view:trainer"] if m["type"] == "seats"][-1]["seats"]
+    by_seat = {s["seat"]: s for s in seats}
+    assert by_seat[a.id]["hits"] == by_seat[b.id]["hits"] == 3  # the team's
+    assert by_seat[a.id]["seat_hits"] == 2 and by_seat[b.id]["seat_hits"] == 1
+    csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
+    rows = {line.split(",")[4]: line.split(",") for line in csv_text.splitlines()[1:]}
+    header = csv_text.splitlines()[0].split(",")
+    assert rows["Ani"][header.index("seat_hits")] == "2"
