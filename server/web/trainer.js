@@ -113,7 +113,7 @@
       return el("li", { class: `comment ${tpl.harmful ? "harmful" : "harmless"}${c.gone ? " gone" : ""}${c.hidden ? " filtered" : ""}` },
         el("span", { class: "cat" }, tpl.category ? t(`category.${tpl.category}`) : "?"), " ", el("b", {}, c.handle), " ", c.text,
         c.gone ? el("i", {}, ` — ${c.gone}`) : null,
-        tpl.harmful ? el("div", { class: "why" }, `${(tpl.acceptable || []).join(", ")} · ${tpl.explanation || ""}`) : null);
+        tpl.harmful ? el("div", { class: "why" }, `${(tpl.acceptable || []).map((r) => t(`action.${r}`)).join(", ")} · ${tpl.explanation || ""}`) : null);
     }));
   }
 
