@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Protocol, Self, TypeVar
 
 import cv2
 import numpy as np
@@ -60,19 +61,65 @@ class CameraView:
     face: FaceBox | None
 
 
-class CameraFeed:
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=_Closable)
+
+
+class _Feed(Generic[S]):
+    """A device read on its own thread, or inline when ``threaded`` is off (tests)."""
+
+    thread_name = "gladi-feed"
+
+    def __init__(self, threaded: bool) -> None:
+        self.threaded = threaded
+        self.source: S | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Self:
+        if self.threaded:
+            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+            self._thread.start()
+        else:
+            self._open()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+        self._close()
+        if self.source is not None:
+            with contextlib.suppress(Exception):
+                self.source.close()
+
+    def _open(self) -> None:
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        """Release what the feed holds besides its source."""
+
+
+class CameraFeed(_Feed[CameraSource]):
     """The camera, opened and read away from the render thread."""
+
+    thread_name = "gladi-camera"
 
     def __init__(self, spec: str | None, *, threaded: bool = True, detect: bool = True,
                  opener: Opener = open_camera, wall: Callable[[], float] = time.monotonic
                  ) -> None:
+        super().__init__(threaded)
         self.spec = spec
-        self.threaded = threaded
         self.detect = detect
         self._opener = opener
         self._wall = wall
         self.size = (270, 480)  # display size the stage wants; set by the screen
-        self.source: CameraSource | None = None
         self.notices: list[Notice] = []
         self.error: str | None = None  # a SourceError's key when the chosen camera failed
         self.view: CameraView | None = None
@@ -83,31 +130,15 @@ class CameraFeed:
         self._focus_best: float | None = None
         self._last_check = -1e9
         self._worker: object | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.opened = False
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> CameraFeed:
-        if self.threaded:
-            self._thread = threading.Thread(target=self._run, name="gladi-camera", daemon=True)
-            self._thread.start()
-        else:
-            self._open()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout=2.0)
+    def _close(self) -> None:
         worker = self._worker
         if worker is not None:
             with contextlib.suppress(Exception):
                 worker.stop()  # type: ignore[attr-defined]
-        if self.source is not None:
-            with contextlib.suppress(Exception):
-                self.source.close()
 
     def _open(self) -> None:
         try:
@@ -225,22 +256,21 @@ class CameraFeed:
         self.face_present = self._worker is None or bool(faces)
 
 
-class MicFeed:
+class MicFeed(_Feed[MicSource]):
     """The microphone: level, voice and checks, read in blocks on a thread."""
+
+    thread_name = "gladi-mic"
 
     def __init__(self, spec: str | None, *, threaded: bool = True,
                  wall: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(threaded)
         self.spec = spec
-        self.threaded = threaded
         self._wall = wall
-        self.source: MicSource | None = None
         self.notices: list[Notice] = []
         self.level_db = -90.0
         self.speaking = False
         self.results: list[CheckResult] = []
         self._meter: object | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._last_check = -1e9
         self._last_voice = -1e9
 
@@ -248,22 +278,6 @@ class MicFeed:
     def live(self) -> bool:
         """A real microphone (its voice counts as the host talking)."""
         return self.source is not None and self.source.live
-
-    def start(self) -> MicFeed:
-        if self.threaded:
-            self._thread = threading.Thread(target=self._run, name="gladi-mic", daemon=True)
-            self._thread.start()
-        else:
-            self._open()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout=2.0)
-        if self.source is not None:
-            with contextlib.suppress(Exception):
-                self.source.close()
 
     def _open(self) -> None:
         from media.mic_checks import AudioMeter
