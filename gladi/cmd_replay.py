@@ -1,4 +1,9 @@
-"""``gladi replay``: recompute a saved session from its log and check it matches."""
+"""``gladi replay``: recompute a saved session from its log and check it matches.
+
+``--watch`` then plays it back in the desktop app (``simulator.desktop.playback``):
+the trainee's actions marked, speed control, the debrief at the end. With no
+screen it says so in one line, like ``gladi rehearse``, and exits 0.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from .cmd_rehearse import NO_DISPLAY_EXIT
 from .i18n import t
 
 
@@ -18,6 +24,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("session", metavar=t("report.session_metavar"),
                         help=t("report.session_help"))
     parser.add_argument("--json", action="store_true", help=t("replay.json_help"))
+    parser.add_argument("--watch", action="store_true", help=t("replay.watch_help"))
+    parser.add_argument("--speed", type=float, default=1.0, choices=(0.5, 1.0, 2.0, 4.0),
+                        metavar="0.5|1|2|4", help=t("replay.speed_help"))
     add_lang(parser)
     parser.set_defaults(run=run)
 
@@ -30,6 +39,26 @@ def _event_text(event: dict[str, Any] | None, lang: str) -> str:
     return t("replay.event", lang, type=event.get("type", "?"), time=clock(int(event.get("t", 0))))
 
 
+def _watch(loaded: Any, lang: str, speed: float) -> bool:
+    """Play the session back in the desktop app; False when there is no screen.
+
+    Only a session that replays exactly is shown: a playback of other events
+    would mislead, so a mismatch is reported as without ``--watch``.
+    """
+    import os
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from simulator.desktop.display import has_display
+
+    if not has_display():
+        print(t("desktop.no_display", lang))
+        return False
+    from simulator.desktop.playback import watch
+
+    watch(loaded, lang, speed)
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     """Replay; exit 0 when events and scorecard match, 1 when they do not."""
     from pathlib import Path
@@ -40,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
 
     lang = lang_of(args)
     path = Path(args.session)
-    result = check(load(path, lang, verify=False))
+    loaded = load(path, lang, verify=False)
+    result = check(loaded)
+    if args.watch and result.matches and not _watch(loaded, lang, args.speed):
+        return NO_DISPLAY_EXIT
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return 0 if result.matches else 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -295,9 +296,10 @@ class App:
                 screen.finish(go_to_debrief=False)
         self.running = False
 
-    def run(self) -> int:
-        """The main loop, until the window closes."""
-        self.start()
+    def run(self, start: Callable[[], None] | None = None) -> int:
+        """The main loop, until the window closes; ``start`` shows the first screen
+        (default :meth:`start`; ``gladi replay --watch`` opens its playback)."""
+        (start or self.start)()
         clock = pygame.time.Clock()
         try:
             while self.running:

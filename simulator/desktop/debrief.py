@@ -7,6 +7,7 @@ the full HTML report (a separate feature).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .app import App
     from .model import LiveModel
+    from .quiz import QuizScreen
 
 __all__ = ["DebriefScreen", "answer_key"]
 
@@ -35,7 +37,8 @@ def answer_key(card: Scorecard) -> list[Item]:
 
 class DebriefScreen(Screen):
     def __init__(self, app: App, model: LiveModel, card: Scorecard | None = None,
-                 ref: str | None = None) -> None:
+                 ref: str | None = None, again: Callable[[], None] | None = None,
+                 again_label: str | None = None) -> None:
         super().__init__(app)
         from simulator.sessionfile import scorecard_of
 
@@ -46,6 +49,11 @@ class DebriefScreen(Screen):
         self.scroll = 0
         self.key_rect = pygame.Rect(0, 0, 0, 0)
         self.items = answer_key(self.card)
+        #: "Try again" (a fresh live) unless the caller says otherwise (a replay: watch again).
+        self._again = again
+        self.again_label = again_label
+        #: The quiz, once opened: reopening it shows its result instead of asking again.
+        self.quiz: QuizScreen | None = None
 
     def layout(self, width: int, height: int) -> None:
         px = self.fonts.px
@@ -53,19 +61,37 @@ class DebriefScreen(Screen):
         self.left = pygame.Rect(pad, px(24), px(560), height - px(120))
         self.key_rect = pygame.Rect(self.left.right + pad, px(24),
                                     width - self.left.right - 2 * pad, height - px(120))
-        bw = px(300)
+        bw = px(270)
         y = height - px(80)
+        result = self.quiz.result if self.quiz is not None else None
+        quiz_label = self.t("quizapp.open") if result is None or not result.total else \
+            self.t("quizapp.open_done", correct=result.correct, total=result.total)
         self.buttons = [
-            Button(self.t("desktop.try_again"), self.again, pygame.Rect(pad, y, bw, px(56)),
+            Button(self.again_label or self.t("desktop.try_again"), self.again,
+                   pygame.Rect(pad, y, bw, px(56)),
                    shortcut="Enter", colour=theme.BUTTON_PRIMARY, role="h2"),
+            Button(quiz_label, self.open_quiz,
+                   pygame.Rect(pad + bw + px(12), y, px(250), px(56)), shortcut="K",
+                   colour=theme.SELECT if result is None else theme.BUTTON),
             Button(self.t("desktop.next_scenario"), self.next_scenario,
-                   pygame.Rect(pad + bw + px(12), y, bw, px(56)), shortcut="N"),
+                   pygame.Rect(pad + bw + px(274), y, px(240), px(56)), shortcut="N"),
             Button(self.t("desktop.home"), self.app.go_home,
-                   pygame.Rect(pad + 2 * (bw + px(12)), y, px(220), px(56)), shortcut="Esc"),
+                   pygame.Rect(pad + bw + px(526), y, px(190), px(56)), shortcut="Esc"),
         ]
 
     def again(self) -> None:
-        self.app.go_live(self.ref)
+        if self._again is not None:
+            self._again()
+        else:
+            self.app.go_live(self.ref)
+
+    def open_quiz(self) -> None:
+        """The short quiz on this session's own comments (``debrief.quiz``)."""
+        from .quiz import QuizScreen
+
+        if self.quiz is None:
+            self.quiz = QuizScreen(self.app, self.model.session, self.card)
+        self.app.push(self.quiz)
 
     def next_scenario(self) -> None:
         ids = [s.id for s in self.app.scenarios()]
@@ -79,6 +105,8 @@ class DebriefScreen(Screen):
                 self.again()
             elif event.key == pygame.K_n:
                 self.next_scenario()
+            elif event.key == pygame.K_k:
+                self.open_quiz()
             elif event.key == pygame.K_ESCAPE:
                 self.app.go_home()
             elif event.key in (pygame.K_DOWN, pygame.K_PAGEDOWN):

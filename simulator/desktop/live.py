@@ -79,13 +79,18 @@ class LiveScreen(Screen):
 
     # ------------------------------------------------------------ layout
 
+    def strip_height(self) -> int:
+        """Room under the top bar for a subclass's strip (a replay's timeline)."""
+        return 0
+
     def layout(self, width: int, height: int) -> None:
         px = self.fonts.px
         pad = px(14)
         self.topbar = pygame.Rect(0, 0, width, px(52))
-        sh = height - self.topbar.height - 2 * pad
+        strip = self.strip_height()
+        sh = height - self.topbar.height - 2 * pad - strip
         sw = round(sh * 9 / 16)
-        self.stage = pygame.Rect(pad, self.topbar.bottom + pad, sw, sh)
+        self.stage = pygame.Rect(pad, self.topbar.bottom + pad + strip, sw, sh)
         camera = self.app.camera
         if camera is not None:
             camera.size = (sw, sh)

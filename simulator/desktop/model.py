@@ -78,6 +78,9 @@ class CommentView:
     reported: bool = False
     #: Order of arrival (1, 2, …), so a frozen list can hold back newer comments.
     seq: int = 0
+    #: Not a comment: a line a replay adds to the host's list to mark the trainee's
+    #: action ("ok" or "refused"); never shown on the stage.
+    marker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,8 @@ class LiveModel:
     network_down_until: int = 0
     #: Comments posted since the start (public ones), for the benchmark.
     posted: int = 0
+    #: Marker lines added by a replay (see :meth:`mark`).
+    marked: int = 0
 
     # ------------------------------------------------------------ time
 
@@ -191,6 +196,16 @@ class LiveModel:
                 self.network_down_until = event.t + event.duration
                 self.note("desktop.notice_network", event.t, bad=True)
 
+    def mark(self, t: int, head: str, text: str, refused: bool = False) -> CommentView:
+        """Add a replay's marker row ("3:14 · tindakan Anda" / "Blokir @handle") to the list."""
+        self.marked += 1
+        view = CommentView(f"mark{self.marked}", "", head, text, t, seq=self.posted,
+                           marker="refused" if refused else "ok")
+        if len(self.comments) == self.comments.maxlen:
+            self.by_id.pop(self.comments[0].id, None)
+        self.comments.append(view)
+        return view
+
     def note(self, key: str, t: int, bad: bool = False, **params: str) -> None:
         self.notices.append(Notice(key, t, tuple(sorted(params.items())), bad))
 
@@ -204,7 +219,7 @@ class LiveModel:
         """The newest ``n`` comments the viewers see (no filtered ones)."""
         out: list[CommentView] = []
         for c in reversed(self.comments):
-            if c.hidden is None and not c.filtered:
+            if c.hidden is None and not c.filtered and c.marker is None:
                 out.append(c)
                 if len(out) == n:
                     break

@@ -646,6 +646,9 @@ class ModerationPanel:
         line_h = fonts.line_height("body")
         room = self.model.session.room
         for rect, comment in self.rows:
+            if comment.marker is not None:
+                self._draw_marker(surface, rect, comment)
+                continue
             chosen = comment.id == self.selected
             hover = rect.collidepoint(self.app.mouse)
             if chosen or hover:
@@ -677,6 +680,22 @@ class ModerationPanel:
         elif not self.rows:
             draw_text(surface, fonts, self.t("desktop.no_comments_yet"), area.center, "body",
                       theme.MUTED, anchor="center")
+
+    def _draw_marker(self, surface: pygame.Surface, rect: pygame.Rect,
+                     comment: CommentView) -> None:
+        """A replay's marker: the trainee's action, highlighted among the comments."""
+        fonts = self.fonts
+        px = fonts.px
+        refused = comment.marker == "refused"
+        draw_panel(surface, rect, (70, 55, 20) if not refused else (80, 30, 36), px(6),
+                   theme.GOLD if not refused else theme.FAIL)
+        draw_text(surface, fonts, comment.handle, (rect.left + px(8), rect.top + px(3)), "small",
+                  theme.GOLD if not refused else theme.FAIL, bold=True,
+                  max_width=rect.width - px(16))
+        y = rect.top + px(3) + fonts.line_height("small")
+        for line in fonts.wrap(comment.text, "body", rect.width - px(16), True)[:2]:
+            draw_text(surface, fonts, line, (rect.left + px(8), y), "body", theme.TEXT, bold=True)
+            y += fonts.line_height("body")
 
     def _draw_viewers(self, surface: pygame.Surface) -> None:
         fonts = self.fonts

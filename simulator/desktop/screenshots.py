@@ -74,8 +74,36 @@ def main(argv: list[str]) -> int:
     key(pygame.K_F10)
     app.step()
     pygame.image.save(app.surface, out / "desktop-debrief.png")
+    # The short quiz: one question half answered, then the explained result.
+    key(pygame.K_k, "k")
+    key(pygame.K_2, "2")
+    key(pygame.K_4, "4")
+    pygame.image.save(app.surface, out / "desktop-quiz.png")
+    quiz = app.top
+    while getattr(quiz, "result", None) is None:
+        for k in (pygame.K_2, pygame.K_4, pygame.K_3):
+            key(k)
+    app.step()
+    pygame.image.save(app.surface, out / "desktop-quiz-result.png")
+    # `gladi replay --watch` of a busy session (the "good" autopilot moderating), at 4×.
+    import contextlib
+    import io
+
+    from debrief.session import load
+    from gladi.cli import main as gladi
+
+    from .playback import PlaybackScreen
+
+    saved = Path(tempfile.mkdtemp(prefix="gladi-shots-")) / "sesi.json"
+    with contextlib.redirect_stdout(io.StringIO()):
+        gladi(["simulate", "--scenario", "serbuan-troll", "--seed", "3", "--autopilot", "good",
+               "--trainee", "Bu Sari", "--out", str(saved), "--no-history"])
+    app.trainee = "Bu Sari"
+    app.replace(PlaybackScreen(app, load(saved, lang), 4.0))
+    frames(50, fps=10)
+    pygame.image.save(app.surface, out / "desktop-replay.png")
     app.close()
-    print(f"4 screenshots in {out}")
+    print(f"7 screenshots in {out}")
     return 0
 
 
