@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from gladi.errors import UserError
+from gladi import files
 from gladi.i18n import LANGUAGES, get_language, set_language, t
 
 __all__ = ["add_lang", "lang_of", "write_atomically"]
@@ -31,18 +30,5 @@ def lang_of(args: argparse.Namespace) -> str:
 
 
 def write_atomically(path: Path, text: str, lang: str) -> None:
-    """Write ``text`` to ``path`` without ever leaving a half-written file behind."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A plain open (not mkstemp) so the file gets the user's usual permissions.
-        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise UserError(t("report.cannot_write", lang, path=path,
-                          reason=error.strerror or error)) from None
+    """Write a debrief file atomically; a failure is a translated message."""
+    files.write_atomically(path, text, "report.cannot_write", lang)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -60,19 +58,6 @@ def load_session_inputs(ref: str | None) -> tuple[Any, Any, Any]:
     return scenario, ContentIndex(packs, scenario.topic), economy
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` without ever leaving a half-written file behind."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as error:
-        raise UserError(t("simulate.cannot_write", path=path, reason=error.strerror or error)) \
-            from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the session and print the scorecard."""
     from debrief import history
@@ -81,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.sessionfile import dumps, record, scorecard_of
 
     from .batch import paused_gc
+    from .files import write_atomically
     from .report_text import scorecard_text
 
     scenario, content, economy = load_session_inputs(args.scenario)
@@ -95,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         data = record(session, trainee=args.trainee, autopilot=args.autopilot,
                       recorded_at=recorded_at)
         data["scorecard"] = card.to_json()
-        write_atomically(Path(args.out), dumps(data))
+        write_atomically(Path(args.out), dumps(data), "simulate.cannot_write")
     if args.json:
         doc = {"scenario": scenario.id, "seed": args.seed, "autopilot": args.autopilot,
                **card.to_json()}

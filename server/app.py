@@ -18,7 +18,6 @@ import contextlib
 import json
 import logging
 import mimetypes
-import os
 import secrets
 import time
 from collections.abc import Iterable
@@ -34,6 +33,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from debrief import history
+from gladi.files import replace_atomically
 from gladi.i18n import LANGUAGES, catalogue, t as translate
 
 from .protocol import ErrorCode, Hello, Ping, ProtocolError, Role, decode, encode, error
@@ -222,12 +222,9 @@ class DrillServer:
     def _save_results(self, room: Room) -> None:
         folder = self.store.folder / "results"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             stem = folder / f"gladi-{room.code}-{room.epoch}"
             for suffix, text in ((".csv", room.results_csv()), (".json", room.session_file())):
-                tmp = stem.with_suffix(suffix + ".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                os.replace(tmp, stem.with_suffix(suffix))
+                replace_atomically(stem.with_suffix(suffix), text)
         except OSError as exc:  # results can still be exported from the console
             log.warning("cannot save results: %s", exc)
         if room.card is not None:

@@ -33,7 +33,7 @@ def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None =
     Raises:
         gladi.errors.UserError: the folder cannot be written (translated message).
     """
-    from gladi.cmd_simulate import write_atomically
+    from gladi.files import write_atomically
     from simulator.sessionfile import dumps
 
     stamp = (when or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
@@ -43,7 +43,7 @@ def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None =
     while path.exists():
         n += 1
         path = folder / f"{stamp}-{_slug(scenario_id)}-{n}.json"
-    write_atomically(path, dumps(data))
+    write_atomically(path, dumps(data), "simulate.cannot_write")
     return path
 
 
