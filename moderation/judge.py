@@ -14,7 +14,7 @@ measured on exactly the screen the viewers had.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scenarios.schema import Scenario, Template
@@ -239,6 +239,7 @@ def judge(
     end = scenario.duration_s * 1000
     tips: list[Tip] = []
     pending_hide: tuple[Action, set[str]] | None = None
+    fa: dict[str, int] = {}  # false alarms by category
 
     def actor(name: str) -> _Actor:
         return actors.setdefault(name, _Actor())
@@ -273,7 +274,6 @@ def judge(
         if item.outcome == "hit":
             actor(who).hits += 1
 
-    fa: dict[str, int] = {}
     for event in events:
         now = event.t
         if pending_hide is not None and not isinstance(event, CommentsHidden):
@@ -589,14 +589,12 @@ def _no_hits_from(
     items: Mapping[str, Item],
     personas: Mapping[str, Persona],
     by_viewer: Mapping[str, list[str]],
-    false_alarm: object,
+    report: Callable[[Item | None, str, int, str], None],
 ) -> None:
     """Decide whether a mute, block or delete that hid no harm was a false alarm."""
     action, hidden = pending
     if any(items[c].harmful for c in hidden):
         return
-    report = false_alarm  # callable(item, who, now, what)
-    assert callable(report)
     if isinstance(action, Delete):
         item = items.get(action.comment)
         if item is not None and not item.harmful:
