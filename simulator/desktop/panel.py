@@ -228,23 +228,24 @@ class ModerationPanel:
                      name=handle)
 
     def _add_keyword(self, text: str) -> None:
-        text = text.strip()
-        if not text:
-            return
-        code = self.model.add_keyword(self.now(), text)
-        self._result(code, "desktop.done_keyword", word=text)
-        if code is None:
-            self.keyword.text = ""
-        self.layout(self.rect)
+        self._add_from_field(self.keyword, text, self.model.add_keyword,
+                             "desktop.done_keyword", "word")
 
     def _add_moderator(self, text: str) -> None:
+        self._add_from_field(self.moderator, text, self.model.add_moderator,
+                             "desktop.done_moderator", "name")
+
+    def _add_from_field(self, field: TextField, text: str,
+                        add: Callable[[int, str], RejectCode | None], done_key: str,
+                        param: str) -> None:
+        """Add what was typed in ``field``; clear it only when the room accepted it."""
         text = text.strip()
         if not text:
             return
-        code = self.model.add_moderator(self.now(), text)
-        self._result(code, "desktop.done_moderator", name=text)
+        code = add(self.now(), text)
+        self._result(code, done_key, **{param: text})
         if code is None:
-            self.moderator.text = ""
+            field.text = ""
         self.layout(self.rect)
 
     def set_tab(self, tab: str) -> None:
