@@ -43,7 +43,7 @@ from .actions import (
     Unpin,
     Welcome,
 )
-from .events import ActionApplied, CommentsHidden, Event, RejectCode
+from .events import ActionApplied, CommentPosted, CommentsHidden, Event, RejectCode
 from .stream import Stream
 
 __all__ = ["DEFAULT_PERMISSIONS", "Room", "normalise_keyword"]
@@ -85,24 +85,21 @@ def normalise_keyword(keyword: str) -> str:
 
 
 @dataclass(slots=True)
-class _Comment:
-    viewer: str
-    t: int
-    text: str
-    visible: bool = True
-    answered: bool = False
-    thanked: bool = False
-    reported: bool = False
-
-
-@dataclass(slots=True)
 class Room:
     """Moderation state of one live room."""
 
     settings: Settings
     stream: Stream
     moderators: dict[str, frozenset[Permission]] = field(default_factory=dict)
-    comments: dict[str, _Comment] = field(default_factory=dict)
+    #: Every comment posted, by id: the event itself, which holds who, when and what.
+    comments: dict[str, CommentPosted] = field(default_factory=dict)
+    #: Comments viewers cannot see: never shown (author muted, comments off, caught by
+    #: the filter) or hidden by an action. Flags live in sets rather than in a record
+    #: per comment, because a busy live posts a hundred comments a second.
+    gone: set[str] = field(default_factory=set)
+    answered: set[str] = field(default_factory=set)
+    thanked: set[str] = field(default_factory=set)
+    reported: set[str] = field(default_factory=set)
     handles: dict[str, str] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
     muted: dict[str, int | None] = field(default_factory=dict)
@@ -124,7 +121,7 @@ class Room:
         """A room as the scenario's settings open it."""
         room = cls(
             settings=settings,
-            stream=Stream(settings.stream_window, settings.stream_max_s * 1000),
+            stream=Stream(settings.stream_window, settings.stream_max_s * 1000, record=False),
             comments_enabled=settings.comments_enabled,
         )
         for name in moderator_names:
@@ -163,11 +160,17 @@ class Room:
 
     # ------------------------------------------------------------ feeding
 
-    def add_comment(self, comment: str, viewer: str, t: int, text: str, visible: bool) -> None:
-        """Record a posted comment; ``visible`` is False when the filter caught it."""
-        self.comments[comment] = _Comment(viewer, t, text, visible)
-        if visible:
-            self.by_viewer.setdefault(viewer, []).append(comment)
+    def add_comment(self, comment: CommentPosted) -> None:
+        """Record a posted comment (the engine inlines this in its release loop)."""
+        self.comments[comment.id] = comment
+        if comment.hidden is None:
+            self.by_viewer.setdefault(comment.viewer, []).append(comment.id)
+        else:
+            self.gone.add(comment.id)
+
+    def is_visible(self, comment: str) -> bool:
+        """True if ``comment`` was posted and viewers can still see it."""
+        return comment in self.comments and comment not in self.gone
 
     # ------------------------------------------------------------ actions
 
@@ -195,10 +198,10 @@ class Room:
 
     def _hide(self, comments: Iterable[str], now: int, reason: str, by: str) -> list[Event]:
         hidden = []
+        gone = self.gone
         for cid in comments:
-            record = self.comments[cid]
-            if record.visible:
-                record.visible = False
+            if cid not in gone:
+                gone.add(cid)
                 self.stream.hide(cid, now)
                 if self.pinned == cid:
                     self.pinned = None
@@ -207,7 +210,7 @@ class Room:
 
     def _visible_by(self, viewer: str) -> list[str]:
         ids = self.by_viewer.pop(viewer, [])
-        return [c for c in ids if self.comments[c].visible]
+        return [c for c in ids if c not in self.gone]
 
     def _target_viewer(self, viewer: str) -> RejectCode | None:
         if viewer not in self.handles:
@@ -261,33 +264,26 @@ class Room:
         self.blocked.discard(action.viewer)
         return []
 
-    def _comment(self, comment: str) -> _Comment | RejectCode:
-        record = self.comments.get(comment)
-        return RejectCode.UNKNOWN_COMMENT if record is None else record
-
     def _delete(self, action: Delete, now: int) -> list[Event] | RejectCode:
-        record = self._comment(action.comment)
-        if isinstance(record, RejectCode):
-            return record
-        if not record.visible:
+        if action.comment not in self.comments:
+            return RejectCode.UNKNOWN_COMMENT
+        if action.comment in self.gone:
             return RejectCode.COMMENT_GONE
         return self._hide((action.comment,), now, "deleted", action.actor)
 
     def _report(self, action: Report, now: int) -> list[Event] | RejectCode:
         # Reporting a comment already hidden is still useful: the platform acts on the account.
-        record = self._comment(action.comment)
-        if isinstance(record, RejectCode):
-            return record
-        if record.reported:
+        if action.comment not in self.comments:
+            return RejectCode.UNKNOWN_COMMENT
+        if action.comment in self.reported:
             return RejectCode.ALREADY_REPORTED
-        record.reported = True
+        self.reported.add(action.comment)
         return []
 
     def _pin(self, action: Pin, now: int) -> list[Event] | RejectCode:
-        record = self._comment(action.comment)
-        if isinstance(record, RejectCode):
-            return record
-        if not record.visible:
+        if action.comment not in self.comments:
+            return RejectCode.UNKNOWN_COMMENT
+        if action.comment in self.gone:
             return RejectCode.COMMENT_GONE
         if self.pinned == action.comment:
             return RejectCode.ALREADY_PINNED
@@ -375,14 +371,13 @@ class Room:
         return []
 
     def _answer(self, action: Answer, now: int) -> list[Event] | RejectCode:
-        record = self._comment(action.comment)
-        if isinstance(record, RejectCode):
-            return record
+        if action.comment not in self.comments:
+            return RejectCode.UNKNOWN_COMMENT
         if len(action.text) > MAX_TEXT:
             return RejectCode.TEXT_TOO_LONG
-        if record.answered:
+        if action.comment in self.answered:
             return RejectCode.ALREADY_ANSWERED
-        record.answered = True
+        self.answered.add(action.comment)
         return []
 
     def _thank(self, action: Thank, now: int) -> list[Event] | RejectCode:
@@ -391,12 +386,11 @@ class Room:
                 return RejectCode.ALREADY_THANKED
             self.thanked_gifts.add(action.target)
             return []
-        record = self.comments.get(action.target)
-        if record is None:
+        if action.target not in self.comments:
             return RejectCode.UNKNOWN_TARGET
-        if record.thanked:
+        if action.target in self.thanked:
             return RejectCode.ALREADY_THANKED
-        record.thanked = True
+        self.thanked.add(action.target)
         return []
 
     def _welcome(self, action: Welcome, now: int) -> list[Event] | RejectCode:

@@ -9,18 +9,19 @@ exposure, so both see exactly the same screen.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 
 class Stream:
     """The comments on screen, oldest first."""
 
-    __slots__ = ("window", "max_ms", "_on", "_harmful", "ended")
+    __slots__ = ("window", "max_ms", "_on", "_harmful", "ended", "_record")
 
-    def __init__(self, window: int, max_ms: int) -> None:
+    def __init__(self, window: int, max_ms: int, *, record: bool = True) -> None:
+        """``record``: keep :attr:`ended` (the judge does; the engine needs only the screen)."""
         self.window = window
         self.max_ms = max_ms
-        self._on: OrderedDict[str, int] = OrderedDict()
+        self._record = record
+        # A plain dict keeps insertion order and is quicker than OrderedDict here.
+        self._on: dict[str, int] = {}
         self._harmful: set[str] = set()
         #: When each comment left the screen (milliseconds), filled as they go.
         self.ended: dict[str, int] = {}
@@ -29,26 +30,31 @@ class Stream:
         """Let comments that have been up for ``max_ms`` scroll away."""
         on = self._on
         while on:
-            comment, posted = next(iter(on.items()))
+            comment = next(iter(on))
+            posted = on[comment]
             if posted + self.max_ms > now:
                 break
-            on.popitem(last=False)
+            del on[comment]
             self._leave(comment, posted + self.max_ms)
 
     def post(self, comment: str, now: int, harmful: bool) -> None:
         """Put a new comment on screen, pushing the oldest out when full."""
         on = self._on
-        if on and next(iter(on.values())) + self.max_ms <= now:
-            self.expire(now)
+        if on:
+            oldest = next(iter(on))
+            if on[oldest] + self.max_ms <= now:
+                self.expire(now)
         on[comment] = now
         if harmful:
             self._harmful.add(comment)
         # Runs for every comment of a busy chat, so the bookkeeping of _leave is inlined.
         if len(on) > self.window:  # one in, at most one out
-            oldest, _ = on.popitem(last=False)
+            oldest = next(iter(on))
+            del on[oldest]
             if self._harmful:
                 self._harmful.discard(oldest)
-            self.ended[oldest] = now
+            if self._record:
+                self.ended[oldest] = now
 
     def hide(self, comment: str, now: int) -> bool:
         """Take a comment off screen; return False if it was not on screen."""
@@ -59,7 +65,8 @@ class Stream:
 
     def _leave(self, comment: str, when: int) -> None:
         self._harmful.discard(comment)
-        self.ended[comment] = when
+        if self._record:
+            self.ended[comment] = when
 
     def __contains__(self, comment: object) -> bool:
         return comment in self._on

@@ -33,11 +33,57 @@ V = TypeVar("V", bound=type[Value])
 
 
 def register(cls: V) -> V:
-    """Class decorator: make ``cls`` known to :func:`from_json` under ``cls.type``."""
+    """Class decorator: make ``cls`` known to :func:`from_json` under ``cls.type``.
+
+    Apply it above ``@dataclass(frozen=True, slots=True)``. It also gives the
+    class a quicker ``__init__`` (see :func:`_quick_init`).
+    """
     if cls.type in _REGISTRY:
         raise ValueError(f"duplicate value type {cls.type!r}")
     _REGISTRY[cls.type] = cls
+    cls.__init__ = _quick_init(cls)  # type: ignore[method-assign]
     return cls
+
+
+def _quick_init(cls: type[Value]) -> Any:
+    """An ``__init__`` equal to the dataclass's, about twice as fast.
+
+    A frozen dataclass's ``__init__`` stores each field through
+    ``object.__setattr__``; this one stores it through the field's slot
+    descriptor, the same write without the generic attribute machinery. The
+    value stays immutable (the class's ``__setattr__`` still refuses), and a
+    busy live builds a quarter of a million of these per simulated hour.
+    """
+    positional: list[str] = []
+    keyword: list[str] = []
+    closure: dict[str, object] = {}
+    body: list[str] = []
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        name = field.name
+        slot = getattr(cls, name)
+        if not field.init or field.default_factory is not dataclasses.MISSING or not hasattr(
+            slot, "__set__"
+        ):
+            raise TypeError(f"{cls.__name__}.{name}: not a plain slot field")
+        param = name
+        if field.default is not dataclasses.MISSING:
+            closure[f"_default_{name}"] = field.default
+            param = f"{name}=_default_{name}"
+        (keyword if field.kw_only else positional).append(param)
+        closure[f"_set_{name}"] = slot.__set__
+        body.append(f"        _set_{name}(self, {name})")
+    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    source = (
+        f"def _make({', '.join(closure)}):\n"
+        f"    def __init__({params}):\n" + "\n".join(body or ["        pass"]) + "\n"
+        "    return __init__\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # generated from the class's own field names
+    init = namespace["_make"](*closure.values())
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    return init
 
 
 def _dump(value: object) -> object:

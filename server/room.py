@@ -321,8 +321,9 @@ class Room:
         if seat is not None and seat.role is Role.TRAINER:
             # The template of each comment on screen: the trainer's stream shows the key
             # for comments posted before the console (re)connected too.
-            state["truth"] = {cid: tpl.id for cid, tpl in self.session.truth.items()
-                              if cid in self.session.room.stream}
+            room = self.session.room
+            state["truth"] = {cid: room.comments[cid].template
+                              for cid in room.stream.on_screen()}
             state["templates"] = {
                 tid: {"category": tpl.category.value, "harmful": tpl.harmful,
                       "severity": tpl.severity, "acceptable": [r.value for r in tpl.acceptable],

@@ -150,9 +150,14 @@ class Audience:
         self.viewers[vid] = viewer
         self.handles[vid] = handle
         self.present.add(vid)
-        self.pools[persona].add(vid)
+        # _Pool.add, inlined: a busy live names a new viewer with most comments.
+        pool = self.pools[persona]
+        pool.index[vid] = len(pool.items)
+        pool.items.append(vid)
         if persona not in OFFICIALS:
-            self.roaming.add(vid)
+            pool = self.roaming
+            pool.index[vid] = len(pool.items)
+            pool.items.append(vid)
         self.joined.append(viewer)
         return viewer
 
@@ -242,13 +247,19 @@ class Audience:
         bag = _CHATTER_BAGS.get(category) or _CHATTER_BAGS[Category.CHITCHAT]
         rng = self.rng
         persona = bag[int(rng.random() * len(bag))]
-        if not self.pools[persona] and not self.anon[persona]:
-            choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
-            here = [(p, w) for p, w in choices if self.pools[p] or self.anon[p]]
-            if not here:
-                return self.join(weighted(rng, choices)).id
-            persona = weighted(rng, here)
-        return self.pick_of(persona)
+        named = self.pools[persona].items
+        unnamed = self.anon[persona]
+        if named or unnamed:
+            # pick_of, inlined: this runs for every harmless comment.
+            x = rng.random() * (len(named) + unnamed)
+            if x < unnamed:
+                return self._step_out(persona)
+            return named[min(int(x - unnamed), len(named) - 1)]
+        choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
+        here = [(p, w) for p, w in choices if self.pools[p].items or self.anon[p]]
+        if not here:
+            return self.join(weighted(rng, choices)).id
+        return self.pick_of(weighted(rng, here))
 
     def pick_troll(self, persona: Persona, repeat: float) -> str:
         """Who writes a harmful comment: a troll already here, or a new one."""

@@ -52,13 +52,15 @@ class Autopilot:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.templates: dict[str, Template] = session.truth  # filled as comments post
         self.rng = random.Random(f"{session.seed}:{self.name}")
         self._plans: list[tuple[int, int, Plan]] = []
         self._seq = 0
         self._next_talk = 0 if self.talk_every_ms else None
         self._targeted: set[str] = set()
         self._thanked: dict[str, int] = {}
+        presets = session.scenario.settings.mute_presets_s
+        #: The longest mute the scenario offers (None: the whole live).
+        self.longest_mute = None if None in presets else max(p for p in presets if p is not None)
 
     def plan(self, due: int, make: Plan) -> None:
         """Act at ``due`` ms; ``make`` builds the action for the actual time."""
@@ -92,12 +94,12 @@ class Autopilot:
 
     def observe(self, events: Iterable[Event]) -> None:
         """Look at new events and plan responses."""
-        truth = self.session.truth
+        templates = self.session.content.by_id
         for event in events:
             kind = type(event)
             if kind is CommentPosted:
                 if event.hidden is None:  # type: ignore[attr-defined]
-                    self.on_comment(event, truth[event.id])  # type: ignore[arg-type,attr-defined]
+                    self.on_comment(event, templates[event.template])  # type: ignore[arg-type,attr-defined]
             elif kind is GiftSent:
                 self.on_gift(event)  # type: ignore[arg-type]
             elif kind is OfficialJoined:
@@ -133,13 +135,12 @@ class Autopilot:
 
     def handle_troll(self, event: CommentPosted, template: Template, delay: int) -> None:
         """Remove a harmful comment the way its template says is right."""
-        acceptable = set(template.acceptable)
+        acceptable = template.acceptable
         viewer, comment = event.viewer, event.id
         due = event.t + delay
         if viewer in self._targeted:
             return  # the mute or block already planned will take this comment too
-        presets = self.session.scenario.settings.mute_presets_s
-        longest = None if None in presets else max(p for p in presets if p is not None)
+        longest = self.longest_mute
         if Response.BLOCK in acceptable and template.severity >= 2:
             self._targeted.add(viewer)
             self.plan(due, lambda t: Block(t=t, viewer=viewer, comment=comment))

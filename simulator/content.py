@@ -69,6 +69,8 @@ class ContentIndex:
                     pool[category] = _Pool(items, weights)
         self.digest = content_digest(self.packs)
         self._slot_names = {tid: tuple(sorted(t.slots)) for tid, t in self.by_id.items()}
+        #: Ids of the templates that have slots to fill.
+        self.slotted = frozenset(tid for tid, names in self._slot_names.items() if names)
 
     def has(self, category: Category) -> bool:
         """True if some template can produce ``category``."""
@@ -77,9 +79,6 @@ class ContentIndex:
     def plain_pool(self, category: Category) -> _Pool | None:
         """The non-evasive templates of ``category`` (for the engine's hot loop)."""
         return self._plain.get(category) or self._evasive.get(category)
-
-    def has_slots(self, template: Template) -> bool:
-        return bool(self._slot_names[template.id])
 
     def pick(self, category: Category, rng: random.Random, evasive: bool) -> Template | None:
         """Choose a template of ``category``, preferring evasive ones when asked."""

@@ -20,8 +20,9 @@ from __future__ import annotations
 import bisect
 import random
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from moderation.actions import (
     HOST,
@@ -73,8 +74,7 @@ _HARMFUL, _QUESTION, _CHAT = "harmful", "question", "chat"
 _DEFAULT_RAID = (Category.SARA, Category.PORN, Category.JUDOL)
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """What :meth:`Session.apply` returns: the events, and the rejection if any."""
 
     events: tuple[Event, ...]
@@ -98,6 +98,26 @@ class _Spawn:
     kind: InjectKind
     category: Category | None
     evasive: bool
+
+
+class _Truth(Mapping[str, Template]):
+    """Comment id → template, read through the room's comments (no copy kept)."""
+
+    __slots__ = ("_comments", "_templates")
+
+    def __init__(self, comments: Mapping[str, CommentPosted],
+                 templates: Mapping[str, Template]) -> None:
+        self._comments = comments
+        self._templates = templates
+
+    def __getitem__(self, comment: str) -> Template:
+        return self._templates[self._comments[comment].template]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._comments)
+
+    def __len__(self) -> int:
+        return len(self._comments)
 
 
 class Session:
@@ -128,7 +148,8 @@ class Session:
         # The room and the audience share the same view of who is here.
         self.room.present = self._present = self.audience.present
         self.room.handles = self._handles = self.audience.handles
-        self.truth: dict[str, Template] = {}
+        #: The template behind each posted comment (ground truth), by comment id.
+        self.truth: Mapping[str, Template] = _Truth(self.room.comments, content.by_id)
         self.taps = 0
         self.coins = 0
         self.follows = 0
@@ -290,11 +311,12 @@ class Session:
                 continue
             cum, total, templates = pool.cum, pool.total, pool.templates
             last = len(templates) - 1
+            slotted = content.slotted
             for _ in range(n):
                 i = bisect.bisect(cum, draw() * total)
                 template = templates[i if i < last else last]
                 chatter = audience.pick_chatter(category)
-                slots = content.fill(template, rng) if content.has_slots(template) else ()
+                slots = content.fill(template, rng) if template.id in slotted else ()
                 self._seq += 1
                 pending.append((now + int(draw() * TICK_MS), self._seq,
                                 (chatter, template, slots)))
@@ -361,8 +383,7 @@ class Session:
         fresh, waiting = self._fresh_questions, self._waiting
         while fresh and fresh[0][0] <= now - QUESTION_PATIENCE_MS:
             posted, cid = fresh.popleft()
-            record = self.room.comments[cid]
-            if record.visible and not record.answered:
+            if cid not in self.room.gone and cid not in self.room.answered:
                 waiting[cid] = posted
         # After two minutes a question no longer weighs on the room: it has scrolled away.
         while waiting:
@@ -523,11 +544,13 @@ class Session:
         if pos >= count or pending[pos][0] > end:
             return
         room = self.room
-        present, handles, truth, kinds = self._present, self._handles, self.truth, self._kinds
+        present, handles, kinds = self._present, self._handles, self._kinds
         muted = room.muted
         enabled = room.comments_enabled
         filtering = bool(room.keywords)
-        post, add_comment = room.stream.post, room.add_comment
+        post = room.stream.post
+        # Room.add_comment, inlined: it runs for every comment of a busy live.
+        comments, gone, by_viewer = room.comments, room.gone, room.by_viewer
         questions = self._fresh_questions
         emit = out.append
         while pos < count:
@@ -551,16 +574,21 @@ class Session:
                 hidden = Hidden.FILTER
             self._comments += 1
             cid = f"c{self._comments}"
-            truth[cid] = template
-            emit(CommentPosted(t, cid, vid, handles[vid], text, template.id, slots, hidden))
+            event = CommentPosted(t, cid, vid, handles[vid], text, template.id, slots, hidden)
+            emit(event)
+            comments[cid] = event
             if hidden is None:
-                add_comment(cid, vid, t, text, True)
+                mine = by_viewer.get(vid)
+                if mine is None:
+                    by_viewer[vid] = [cid]
+                else:
+                    mine.append(cid)
                 kind = kinds[template.id]
                 post(cid, t, kind is _HARMFUL)
                 if kind is _QUESTION:
                     questions.append((t, cid))
-            elif hidden is Hidden.FILTER:
-                add_comment(cid, vid, t, text, False)
+            else:
+                gone.add(cid)
         self._pos = pos
 
     def _release_event(self, event: Event, emit: Callable[[Event], None]) -> None:
@@ -678,10 +706,9 @@ class Session:
             snap["muted"] = {v: u for v, u in room.muted.items() if room.is_muted(v, self.now)}
             snap["blocked"] = sorted(room.blocked)
             snap["filtered"] = [
-                {"id": cid, "text": c.text, "handle": self.audience.handles[c.viewer], "t": c.t}
+                {"id": cid, "text": c.text, "handle": c.handle, "t": c.t}
                 for cid, c in list(room.comments.items())[-200:]
-                if not c.visible and cid not in room.stream and c.t > self.now - 60_000
-                and room.filter_match(c.text) is not None
+                if c.hidden is Hidden.FILTER and c.t > self.now - 60_000
             ]
         return snap
 

@@ -89,3 +89,28 @@ def test_values_are_immutable() -> None:
 def test_bad_json_is_a_clear_value_error(data: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         from_json(data)
+
+
+@pytest.mark.parametrize("value", SAMPLES, ids=lambda v: v.type)
+def test_quick_init_builds_what_the_dataclass_would(value: object) -> None:
+    """register() swaps in a faster __init__; it must take the same arguments."""
+    import dataclasses
+
+    cls = type(value)
+    fields = dataclasses.fields(value)  # type: ignore[arg-type]
+    by_name = {f.name: getattr(value, f.name) for f in fields}
+    assert cls(**by_name) == value
+    positional = [by_name[f.name] for f in fields if not f.kw_only]
+    keyword = {f.name: by_name[f.name] for f in fields if f.kw_only}
+    assert cls(*positional, **keyword) == value
+    required = next(f.name for f in fields if f.default is dataclasses.MISSING)
+    with pytest.raises(TypeError, match=required):
+        cls(**{k: v for k, v in by_name.items() if k != required})
+    with pytest.raises(TypeError):
+        cls(**by_name, unknown=1)
+    if keyword:  # actions take keywords only, as their dataclass declares
+        with pytest.raises(TypeError):
+            cls(*by_name.values())
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    built = cls(**{k: v for k, v in by_name.items() if k not in defaults})
+    assert all(getattr(built, k) == d for k, d in defaults.items())

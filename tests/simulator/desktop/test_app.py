@@ -68,7 +68,7 @@ def test_click_a_troll_block_it_and_see_it_in_the_scorecard(data_dir: Path) -> N
     driver.click(button(screen, "desktop.btn_block").center)
     room = screen.model.session.room
     assert troll.viewer in room.blocked
-    assert not room.comments[troll.id].visible
+    assert not room.is_visible(troll.id)
     assert troll.id not in [c.id for c in screen.model.visible_comments()]
     assert troll.viewer not in screen.model.viewers
     assert screen.panel.status is not None and screen.panel.status[1]
@@ -117,7 +117,7 @@ def test_a_refused_action_shows_its_plain_hint() -> None:
     driver.key(pygame.K_r, text="r")
     assert screen.panel.menu == "report"
     driver.key(pygame.K_1, text="1")
-    assert screen.model.session.room.comments[troll.id].reported
+    assert troll.id in screen.model.session.room.reported
     assert screen.panel.status is not None and screen.panel.status[1]
     driver.key(pygame.K_r, text="r")
     driver.key(pygame.K_1, text="1")  # reporting twice is refused
