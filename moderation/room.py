@@ -73,7 +73,7 @@ _NEEDS: dict[type[Action], Permission | None] = {
     Thank: None,
     Welcome: None,
 }
-_HOST_ONLY = (AddModerator, RemoveModerator, Talk)
+_HOST_ONLY: frozenset[type[Action]] = frozenset({AddModerator, RemoveModerator, Talk})
 
 MAX_TEXT = 500
 MAX_KEYWORD = 50
@@ -177,21 +177,24 @@ class Room:
     def apply(self, action: Action, now: int) -> list[Event] | RejectCode:
         """Apply ``action`` at ``now``; return the events it causes or why not."""
         actor = action.actor
-        if isinstance(action, Inject) or actor == TRAINER:
+        kind = type(action)
+        if actor == HOST:  # the common case first: this runs for every action
+            if kind is Inject:
+                return RejectCode.NOT_PERMITTED
+        elif actor == TRAINER or kind is Inject:
             # Only the trainer fires injects, and the trainer does nothing else.
-            if not (isinstance(action, Inject) and actor == TRAINER):
+            if not (kind is Inject and actor == TRAINER):
                 return RejectCode.NOT_PERMITTED
-        elif isinstance(action, _HOST_ONLY):
-            if actor != HOST:
-                return RejectCode.NOT_PERMITTED
-        elif actor != HOST:
+        elif kind in _HOST_ONLY:
+            return RejectCode.NOT_PERMITTED
+        else:
             perms = self.moderators.get(actor)
             if perms is None:
                 return RejectCode.NOT_STAFF
-            needed = _NEEDS.get(type(action))
+            needed = _NEEDS.get(kind)
             if needed is not None and needed not in perms:
                 return RejectCode.NOT_PERMITTED
-        result: list[Event] | RejectCode = _HANDLERS[type(action)](self, action, now)
+        result: list[Event] | RejectCode = _HANDLERS[kind](self, action, now)
         if isinstance(result, list):
             result.insert(0, ActionApplied(now, action))
         return result

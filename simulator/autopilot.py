@@ -49,6 +49,8 @@ class Autopilot:
 
     name: ClassVar[str] = "idle"
     talk_every_ms: ClassVar[int | None] = None
+    #: False when the pilot only ever responds to harmful comments and questions.
+    reads_chat: ClassVar[bool] = True
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -58,6 +60,12 @@ class Autopilot:
         self._next_talk = 0 if self.talk_every_ms else None
         self._targeted: set[str] = set()
         self._thanked: dict[str, int] = {}
+        templates = session.content.by_id
+        #: The templates whose comments reach :meth:`on_comment`.
+        self.watched: dict[str, Template] = templates if self.reads_chat else {
+            tid: t for tid, t in templates.items()
+            if t.harmful or t.category is Category.QUESTION
+        }
         presets = session.scenario.settings.mute_presets_s
         #: The longest mute the scenario offers (None: the whole live).
         self.longest_mute = None if None in presets else max(p for p in presets if p is not None)
@@ -94,12 +102,14 @@ class Autopilot:
 
     def observe(self, events: Iterable[Event]) -> None:
         """Look at new events and plan responses."""
-        templates = self.session.content.by_id
+        watched = self.watched
         for event in events:
             kind = type(event)
             if kind is CommentPosted:
                 if event.hidden is None:  # type: ignore[attr-defined]
-                    self.on_comment(event, templates[event.template])  # type: ignore[arg-type,attr-defined]
+                    template = watched.get(event.template)  # type: ignore[attr-defined]
+                    if template is not None:
+                        self.on_comment(event, template)  # type: ignore[arg-type]
             elif kind is GiftSent:
                 self.on_gift(event)  # type: ignore[arg-type]
             elif kind is OfficialJoined:
@@ -160,6 +170,7 @@ class Idle(Autopilot):
     """Does nothing at all: the floor of the score."""
 
     name = "idle"
+    reads_chat = False
 
 
 class Perfect(Autopilot):
@@ -167,6 +178,7 @@ class Perfect(Autopilot):
 
     name = "perfect"
     talk_every_ms = 8000
+    reads_chat = False
 
     def on_comment(self, event: CommentPosted, template: Template) -> None:
         if template.harmful:

@@ -22,6 +22,7 @@ import random
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from moderation.actions import (
@@ -69,6 +70,7 @@ __all__ = ["Result", "Session", "TICK_MS"]
 _PLEASING = frozenset({Answer, Thank, Welcome, AcceptGuest, DeclineGuest})
 
 TICK_MS = 1000
+_at = itemgetter(0)
 # What the engine needs to know of a template as it posts it, looked up once.
 _HARMFUL, _QUESTION, _CHAT = "harmful", "question", "chat"
 _DEFAULT_RAID = (Category.SARA, Category.PORN, Category.JUDOL)
@@ -162,6 +164,7 @@ class Session:
         self._seq = 0
         self._ids = {"g": 0, "r": 0}
         self._comments = 0
+        self._texts: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
         self._kinds = {
             tid: _HARMFUL if t.harmful else _QUESTION if t.category is Category.QUESTION
             else _CHAT
@@ -213,7 +216,8 @@ class Session:
                 self._generating = True
                 self._generate(tick_start, out)
                 self._generating = False
-                self._pending.sort()
+                # Stable, so equal times keep their drafting order (the seq).
+                self._pending.sort(key=_at)
                 self._next_tick += 1
                 continue
             break
@@ -552,6 +556,7 @@ class Session:
         # Room.add_comment, inlined: it runs for every comment of a busy live.
         comments, gone, by_viewer = room.comments, room.gone, room.by_viewer
         questions = self._fresh_questions
+        texts = self._texts
         emit = out.append
         while pos < count:
             t, _, item = pending[pos]
@@ -564,7 +569,14 @@ class Session:
             vid, template, slots = item
             if vid not in present:
                 continue  # left or was blocked before posting
-            text = template.text.format_map(dict(slots)) if slots else template.text
+            if slots:
+                # A live repeats a few hundred filled-in texts; render each once.
+                key = (template.id, slots)
+                text = texts.get(key)
+                if text is None:
+                    text = texts[key] = template.text.format_map(dict(slots))
+            else:
+                text = template.text
             hidden: Hidden | None = None
             if muted and vid in muted and room.is_muted(vid, t):
                 hidden = Hidden.MUTED
@@ -626,36 +638,35 @@ class Session:
         self.inputs.append(action)
         now = self.now
         outcome = self.room.apply(action, now)
-        if not isinstance(outcome, list):
+        if isinstance(outcome, RejectCode):
             rejected = ActionRejected(now, action, outcome)
             self.events.append(rejected)
             return Result((*events, rejected), outcome)
-        extra: list[Event] = []
         kind = type(action)
         if kind is Block:
             self.audience.leave(action.viewer)  # type: ignore[attr-defined]
-            self._flush_audience(now, extra)
-        elif isinstance(action, Inject):
+            self._flush_audience(now, outcome)
+        elif kind is Inject:
             self._fire(
-                now, action.kind, action.count, action.over_s, (),
-                Persona(action.role) if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)
+                now, action.kind, action.count, action.over_s, (),  # type: ignore[attr-defined]
+                Persona(action.role)  # type: ignore[attr-defined]
+                if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)  # type: ignore[attr-defined]
                 else Persona.MIDWIFE,
-                action.troll, False, 10, TRAINER, extra,
+                action.troll, False, 10, TRAINER, outcome,  # type: ignore[attr-defined]
             )
         if action.actor == HOST:
-            until = now + action.duration if isinstance(action, Talk) else now
-            self._host_active_until = max(self._host_active_until, until)
+            until = now + action.duration if kind is Talk else now  # type: ignore[attr-defined]
+            if until > self._host_active_until:
+                self._host_active_until = until
         if kind in _PLEASING:
             self._good.append(now)
             if kind is Answer:
                 self._waiting.pop(action.comment, None)  # type: ignore[attr-defined]
         if len(outcome) > 1 and self._waiting:
             for event in outcome:
-                if isinstance(event, CommentsHidden):
+                if type(event) is CommentsHidden:
                     for cid in event.comments:
                         self._waiting.pop(cid, None)
-        if extra:
-            outcome.extend(extra)
         self.events.extend(outcome)
         if events:
             events.extend(outcome)
