@@ -25,13 +25,17 @@ def poisson(rng: random.Random, lam: float) -> int:
     if lam <= 0:
         return 0
     if lam < 30:
-        # Knuth's method: exact and cheap for the small rates of a village live.
-        limit = math.exp(-lam)
+        # Inversion: exact, one draw, then a walk up the cumulative distribution.
+        u = rng.random()
+        p = math.exp(-lam)
+        cumulative = p
         k = 0
-        p = rng.random()
-        while p > limit:
+        while u > cumulative:
             k += 1
-            p *= rng.random()
+            p *= lam / k
+            cumulative += p
+            if p == 0.0:  # rounding left u just above the total mass
+                break
         return k
     return max(0, round(rng.gauss(lam, lam**0.5)))
 
@@ -204,9 +208,9 @@ class Audience:
                 gone = min(n, poisson(rng, n * leave_rate))
                 anon[persona] = n - gone
                 self.anonymous -= gone
-        roaming = self.roaming
-        for _ in range(min(len(roaming), poisson(rng, len(roaming) * leave_rate))):
-            self.leave(roaming.items[int(rng.random() * len(roaming))])
+        named = self.roaming.items
+        for _ in range(min(len(named), poisson(rng, len(named) * leave_rate))):
+            self.leave(named[int(rng.random() * len(named))])
         for persona, weight in mix:
             n = poisson(rng, arrivals * weight / mix_total)
             if n:
@@ -220,16 +224,18 @@ class Audience:
     def pick_regular(self) -> str | None:
         """A random present regular viewer (for taps, gifts, follows)."""
         rng = self.rng
-        roaming = self.roaming
+        named = self.roaming.items
+        viewers = self.viewers
         for _ in range(4):
-            total = len(roaming) + self.anonymous
+            anonymous = self.anonymous
+            total = len(named) + anonymous
             if not total:
                 return None
             x = rng.random() * total
-            if x < self.anonymous:
+            if x < anonymous:
                 return self._step_out(self._crowd_persona(x))
-            vid = roaming.items[min(int(x - self.anonymous), len(roaming) - 1)]
-            if self.viewers[vid].persona in REGULAR_PERSONAS:
+            vid = named[min(int(x - anonymous), len(named) - 1)]
+            if viewers[vid].persona in REGULAR_PERSONAS:
                 return vid
         return None
 
@@ -264,6 +270,6 @@ class Audience:
     def pick_troll(self, persona: Persona, repeat: float) -> str:
         """Who writes a harmful comment: a troll already here, or a new one."""
         pool = self.pools[persona]
-        if pool and self.rng.random() < repeat:
+        if pool.items and self.rng.random() < repeat:
             return pool.choice(self.rng)
         return self.join(persona).id

@@ -90,9 +90,9 @@ class Autopilot:
             duration, gap = self.talk_pattern()
             actions.append(Talk(t=now, duration=duration))
             self._next_talk = now + gap
-        while self._plans and self._plans[0][0] <= now:
-            _, _, make = heapq.heappop(self._plans)
-            actions.append(make(now))
+        plans = self._plans
+        while plans and plans[0][0] <= now:
+            actions.append(heapq.heappop(plans)[2](now))
         return actions
 
     def talk_pattern(self) -> tuple[int, int]:
@@ -323,14 +323,17 @@ def run(session: Session, pilot: Autopilot, step_ms: int = 1000) -> None:
     action, which :meth:`Session.apply` advances to by itself. Reaction delays
     of at least one step are therefore exact.
     """
+    # Bound once: the loop turns once per planned action, tens of thousands of times.
+    observe, next_due, pop_due = pilot.observe, pilot.next_due, pilot.pop_due
+    advance, apply, duration = session.advance, session.apply, session.duration
     while not session.ended:
         now = session.now
-        step_end = min(now + step_ms, session.duration)
-        due = pilot.next_due()
+        step_end = now + step_ms if now + step_ms < duration else duration
+        due = next_due()
         if due is None or due > step_end:
-            pilot.observe(session.advance(step_end))
+            observe(advance(step_end))
             continue
-        for action in pilot.pop_due(max(due, now)):
-            pilot.observe(session.apply(action).events)
-        if session.now >= session.duration:
-            session.advance(session.duration)
+        for action in pop_due(due if due > now else now):
+            observe(apply(action).events)
+        if session.now >= duration:
+            advance(duration)

@@ -283,7 +283,7 @@ class Session:
                 audience.arrive(self._regular_persona())
         ramp = 1.0 if aud.ramp_s == 0 else min(1.0, now / (aud.ramp_s * 1000))
         target = aud.start_viewers + (aud.peak_viewers - aud.start_viewers) * ramp
-        watching = len(audience.roaming) + audience.anonymous
+        watching = len(audience.roaming.items) + audience.anonymous
         audience.churn(
             aud.leave_rate * leave_mult,
             engage * (target * aud.leave_rate + max(0.0, target - watching) * 0.05),
@@ -291,7 +291,7 @@ class Session:
         )
 
         # Comments. Harmless chat grows with the audience; trolls do not.
-        watching = len(audience.roaming) + audience.anonymous
+        watching = len(audience.roaming.items) + audience.anonymous
         scale = min(2.0, max(0.1, watching / aud.peak_viewers))
         chat_mood = scale * min(engage, 1.2)
         content = self.content
@@ -445,11 +445,15 @@ class Session:
         vid = self.audience.pick_regular()
         if vid is None:
             return
-        i = bisect.bisect(self._gift_cum, self.rng.random() * self._gift_cum[-1])
-        gift = self.economy.gifts[min(i, len(self._gift_cum) - 1)]
-        count = 1 if gift.coins >= 100 or self.rng.random() < 0.6 else self.rng.randint(2, 10)
+        draw = self.rng.random
+        cum = self._gift_cum
+        i = bisect.bisect(cum, draw() * cum[-1])
+        gift = self.economy.gifts[min(i, len(cum) - 1)]
+        # A rose comes in streaks of 2–10; a dear gift comes alone.
+        count = 1 if gift.coins >= 100 or draw() < 0.6 else 2 + int(draw() * 9)
+        self._ids["g"] += 1
         self._push(
-            t, GiftSent(t, self._new_id("g"), vid, self.audience.handles[vid], gift.id,
+            t, GiftSent(t, f"g{self._ids['g']}", vid, self.audience.handles[vid], gift.id,
                         gift.coins * count, count)
         )
 
