@@ -414,8 +414,12 @@ def judge(
     hits = [i for i in harmful if i.outcome in ("hit", "prevented")]
     fa_total = sum(fa.values())
     categories: dict[str, dict[str, int]] = {}
+    by_category: dict[Category, list[Item]] = {}
+    for i in items.values():
+        if i.outcome != "silenced":
+            by_category.setdefault(i.category, []).append(i)
     for category in Category:
-        of_cat = [i for i in items.values() if i.category is category and i.outcome != "silenced"]
+        of_cat = by_category.get(category, [])
         row = {"total": len(of_cat), "false_alarms": fa.get(category.value, 0)}
         if category in HARMFUL:
             row["hits"] = sum(1 for i in of_cat if i.outcome in ("hit", "prevented"))
