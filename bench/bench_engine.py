@@ -71,6 +71,7 @@ def main() -> None:
     plays, judges, ratios = [], [], []
     session = None
     for seed in range(1, args.runs + 1):
+        session = None  # free the last run's session first: each run starts alike
         played, judged, session = play(seed, args.autopilot, not args.with_gc)
         with paused_gc():
             base = baseline(session.events)
