@@ -203,3 +203,24 @@ def test_krisis_hoaxes_evade_the_starting_filter(seed: int) -> None:
     assert len(slipped) >= 40 and len(slipped) > 3 * len(caught)
     # … and none of those that got through would have been caught by the filter.
     assert all(room.filter_match(e.text) is None for e in slipped)
+
+
+@pytest.mark.parametrize("scenario_id", builtin_scenario_ids())
+def test_disguised_comments_get_past_the_scenarios_own_starting_filter(scenario_id: str) -> None:
+    """A disguised template that the scenario's own filter catches teaches nothing."""
+    scenario = load_scenario(scenario_id)
+    keywords = [" ".join(k.split()).casefold() for k in scenario.settings.keyword_filter]
+    if not keywords:
+        return
+    index = ContentIndex(load_content(scenario), scenario.topic)
+    caught = []
+    for template in index.by_id.values():
+        if not template.evasion:
+            continue
+        names = sorted(template.slots)
+        rounds = max((len(index.slots[n]) for n in names), default=1)
+        for i in range(rounds):
+            slots = tuple((n, index.slots[n][i % len(index.slots[n])]) for n in names)
+            text = index.render(template.text, slots).casefold()
+            caught += [(template.id, k) for k in keywords if k in text]
+    assert caught == []
