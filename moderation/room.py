@@ -92,6 +92,7 @@ class Room:
     stream: Stream
     moderators: dict[str, frozenset[Permission]] = field(default_factory=dict)
     #: Every comment posted, by id: the event itself, which holds who, when and what.
+    #: The engine fills this, ``gone`` and ``by_viewer`` as it releases comments.
     comments: dict[str, CommentPosted] = field(default_factory=dict)
     #: Comments viewers cannot see: never shown (author muted, comments off, caught by
     #: the filter) or hidden by an action. Flags live in sets rather than in a record
@@ -157,16 +158,6 @@ class Room:
 
     def is_staff(self, name: str) -> bool:
         return name == HOST or name in self.moderators
-
-    # ------------------------------------------------------------ feeding
-
-    def add_comment(self, comment: CommentPosted) -> None:
-        """Record a posted comment (the engine inlines this in its release loop)."""
-        self.comments[comment.id] = comment
-        if comment.hidden is None:
-            self.by_viewer.setdefault(comment.viewer, []).append(comment.id)
-        else:
-            self.gone.add(comment.id)
 
     def is_visible(self, comment: str) -> bool:
         """True if ``comment`` was posted and viewers can still see it."""

@@ -453,9 +453,8 @@ class Session:
         gift = self.economy.gifts[min(i, len(cum) - 1)]
         # A rose comes in streaks of 2–10; a dear gift comes alone.
         count = 1 if gift.coins >= 100 or draw() < 0.6 else 2 + int(draw() * 9)
-        self._ids["g"] += 1
         self._push(
-            t, GiftSent(t, f"g{self._ids['g']}", vid, self.audience.handles[vid], gift.id,
+            t, GiftSent(t, self._new_id("g"), vid, self.audience.handles[vid], gift.id,
                         gift.coins * count, count)
         )
 
@@ -559,7 +558,8 @@ class Session:
         enabled = room.comments_enabled
         filtering = bool(room.keywords)
         post = room.stream.post
-        # Room.add_comment, inlined: it runs for every comment of a busy live.
+        # The room's records of each comment, written here directly: this runs for
+        # every comment of a busy live.
         comments, gone, by_viewer = room.comments, room.gone, room.by_viewer
         questions = self._fresh_questions
         texts = self._texts
