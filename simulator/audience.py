@@ -154,14 +154,9 @@ class Audience:
         self.viewers[vid] = viewer
         self.handles[vid] = handle
         self.present.add(vid)
-        # _Pool.add, inlined: a busy live names a new viewer with most comments.
-        pool = self.pools[persona]
-        pool.index[vid] = len(pool.items)
-        pool.items.append(vid)
+        self.pools[persona].add(vid)
         if persona not in OFFICIALS:
-            pool = self.roaming
-            pool.index[vid] = len(pool.items)
-            pool.items.append(vid)
+            self.roaming.add(vid)
         self.joined.append(viewer)
         return viewer
 
