@@ -23,6 +23,7 @@ from moderation.judge import Item
 from moderation.stream import Stream
 from scenarios.schema import Scenario, Template
 from scenarios.taxonomy import Category
+from simulator.content import ContentIndex
 
 __all__ = [
     "ActionMark",
@@ -144,9 +145,8 @@ def translations(events: Iterable[Event], templates: Mapping[str, Template]) -> 
         if isinstance(event, CommentPosted):
             template = templates.get(event.template)
             if template is not None:
-                slots = dict(event.slots)
                 try:
-                    out[event.id] = template.translation_en.format_map(slots)
+                    out[event.id] = ContentIndex.render(template.translation_en, event.slots)
                 except (KeyError, IndexError, ValueError):
                     out[event.id] = template.translation_en
     return out

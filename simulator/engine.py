@@ -580,7 +580,7 @@ class Session:
                 key = (template.id, slots)
                 text = texts.get(key)
                 if text is None:
-                    text = texts[key] = template.text.format_map(dict(slots))
+                    text = texts[key] = ContentIndex.render(template.text, slots)
             else:
                 text = template.text
             hidden: Hidden | None = None
