@@ -7,12 +7,11 @@ are allowed (see :mod:`moderation.room`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from scenarios.taxonomy import InjectKind, ReportReason
 
-from .values import Value, register
+from .values import Value, register, value
 
 __all__ = [
     "HOST",
@@ -56,7 +55,7 @@ class Permission(StrEnum):
     GUESTS = "guests"  # accept and remove guests
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Action(Value):
     """Base class of every action."""
 
@@ -65,7 +64,7 @@ class Action(Value):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Mute(Action):
     """*Bisukan*: silence a viewer for ``duration`` seconds (None: the whole LIVE).
 
@@ -80,14 +79,14 @@ class Mute(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Unmute(Action):
     type = "unmute"
     viewer: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Block(Action):
     """*Blokir*: remove the viewer from the live and hide all their comments."""
 
@@ -97,14 +96,14 @@ class Block(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Unblock(Action):
     type = "unblock"
     viewer: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Delete(Action):
     """*Hapus*: delete one comment."""
 
@@ -113,7 +112,7 @@ class Delete(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Report(Action):
     """*Laporkan*: report a comment to the platform with a reason."""
 
@@ -123,7 +122,7 @@ class Report(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Pin(Action):
     """*Sematkan*: pin a comment above the stream (replaces any pinned one)."""
 
@@ -132,13 +131,13 @@ class Pin(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Unpin(Action):
     type = "unpin"
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class SetComments(Action):
     """*Matikan komentar* / turn comments back on."""
 
@@ -147,7 +146,7 @@ class SetComments(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class AddKeyword(Action):
     """*Filter kata kunci*: hide future comments containing ``keyword``."""
 
@@ -156,35 +155,35 @@ class AddKeyword(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class RemoveKeyword(Action):
     type = "filter_remove"
     keyword: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class AcceptGuest(Action):
     type = "guest_accept"
     request: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class DeclineGuest(Action):
     type = "guest_decline"
     request: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class RemoveGuest(Action):
     type = "guest_remove"
     viewer: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class AddModerator(Action):
     """Make ``name`` a moderator with the given permissions (host only)."""
 
@@ -198,14 +197,14 @@ class AddModerator(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class RemoveModerator(Action):
     type = "moderator_remove"
     name: str
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Answer(Action):
     """*Jawab*: answer a question (or rebut a hoax) aloud or in the chat."""
 
@@ -215,7 +214,7 @@ class Answer(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Thank(Action):
     """Thank a viewer for a gift (``target`` a gift id) or a kind comment (a comment id)."""
 
@@ -224,7 +223,7 @@ class Thank(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Welcome(Action):
     """Greet a viewer by name, such as the midwife or the village head."""
 
@@ -233,7 +232,7 @@ class Welcome(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Talk(Action):
     """The host spoke to the viewers for ``duration`` milliseconds (keeps off dead air).
 
@@ -245,13 +244,13 @@ class Talk(Action):
 
 
 @register
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value(kw_only=True)
 class Inject(Action):
     """A trainer fires a scripted happening now (troll raid, gift storm …)."""
 
     type = "inject"
     kind: InjectKind
-    count: int = 5
+    count: int = 5  # type: ignore[assignment]  # the field, not tuple.count
     over_s: int = 20
     role: str | None = None
     troll: bool = False

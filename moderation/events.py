@@ -7,14 +7,12 @@ and never sent to a seat; :func:`public` strips them.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from enum import StrEnum
 
 from scenarios.taxonomy import InjectKind, Persona
 
 from .actions import Action
-from .values import Value, register
+from .values import Value, register, replace, value
 
 __all__ = [
     "ActionApplied",
@@ -39,7 +37,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Event(Value):
     """Base class: ``t`` is milliseconds since the start of the live."""
 
@@ -47,7 +45,7 @@ class Event(Value):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class Viewer(Value):
     """A viewer as announced when they join. ``persona`` is ground truth."""
 
@@ -66,7 +64,7 @@ class Hidden(StrEnum):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class AudienceChanged(Event):
     """Viewers joined or left; ``viewers`` is the count afterwards.
 
@@ -82,7 +80,7 @@ class AudienceChanged(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class CommentPosted(Event):
     """A viewer wrote a comment. ``template`` is ground truth."""
 
@@ -97,18 +95,18 @@ class CommentPosted(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class Tapped(Event):
     """Viewers tapped the screen ``count`` times; ``viewer`` is the most eager tapper."""
 
     type = "taps"
     viewer: str
     handle: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field, not tuple.count
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class GiftSent(Event):
     """A viewer sent ``count`` gifts of one kind."""
 
@@ -118,11 +116,11 @@ class GiftSent(Event):
     handle: str
     gift: str
     coins: int
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # the field, not tuple.count
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class Followed(Event):
     type = "follow"
     viewer: str
@@ -130,7 +128,7 @@ class Followed(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class Shared(Event):
     type = "share"
     viewer: str
@@ -138,7 +136,7 @@ class Shared(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class GuestRequested(Event):
     """A viewer asks to join the live as a guest. ``troll`` is ground truth."""
 
@@ -150,7 +148,7 @@ class GuestRequested(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class OfficialJoined(Event):
     """The midwife or the village head joined and should be welcomed."""
 
@@ -161,7 +159,7 @@ class OfficialJoined(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class NetworkDropped(Event):
     """The host's connection dropped for ``duration`` milliseconds."""
 
@@ -170,7 +168,7 @@ class NetworkDropped(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class InjectFired(Event):
     """A scripted or trainer-triggered happening began."""
 
@@ -180,7 +178,7 @@ class InjectFired(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class CommentsHidden(Event):
     """Comments left the stream because of a moderation action."""
 
@@ -191,7 +189,7 @@ class CommentsHidden(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class ActionApplied(Event):
     """An action was accepted and took effect."""
 
@@ -240,7 +238,7 @@ class RejectCode(StrEnum):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class ActionRejected(Event):
     """An action was refused; nothing changed."""
 
@@ -250,7 +248,7 @@ class ActionRejected(Event):
 
 
 @register
-@dataclass(frozen=True, slots=True)
+@value
 class SessionEnded(Event):
     type = "end"
 
@@ -272,14 +270,14 @@ def public(event: Event) -> Event | None:
     if isinstance(event, CommentPosted):
         if event.hidden in (Hidden.COMMENTS_OFF, Hidden.MUTED):
             return None
-        return dataclasses.replace(event, template="", slots=())
+        return replace(event, template="", slots=())
     if isinstance(event, GuestRequested):
-        return dataclasses.replace(event, troll=False)
+        return replace(event, troll=False)
     if isinstance(event, AudienceChanged):
-        return dataclasses.replace(
+        return replace(
             event,
             joined=tuple(
-                dataclasses.replace(v, persona=_public_persona(v.persona)) for v in event.joined
+                replace(v, persona=_public_persona(v.persona)) for v in event.joined
             ),
         )
     return event

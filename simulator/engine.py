@@ -611,17 +611,16 @@ class Session:
 
     def _release_event(self, event: Event, emit: Callable[[Event], None]) -> None:
         """Release a ready-made event (taps, gifts, follows …), counting it."""
-        kind_of = type(event)
-        if kind_of is Tapped:
-            self.taps += event.count  # type: ignore[attr-defined]
-        elif kind_of is GiftSent:
-            if event.viewer not in self._present:  # type: ignore[attr-defined]
+        if isinstance(event, Tapped):
+            self.taps += event.count
+        elif isinstance(event, GiftSent):
+            if event.viewer not in self._present:
                 return
-            self.room.gifts[event.id] = event.viewer  # type: ignore[attr-defined]
-            self.coins += event.coins  # type: ignore[attr-defined]
-        elif kind_of is Followed:
+            self.room.gifts[event.id] = event.viewer
+            self.coins += event.coins
+        elif isinstance(event, Followed):
             self.follows += 1
-        elif kind_of is Shared:
+        elif isinstance(event, Shared):
             self.shares += 1
         emit(event)
 
@@ -652,13 +651,13 @@ class Session:
         if kind is Block:
             self.audience.leave(action.viewer)  # type: ignore[attr-defined]
             self._flush_audience(now, outcome)
-        elif kind is Inject:
+        elif isinstance(action, Inject):
             self._fire(
-                now, action.kind, action.count, action.over_s, (),  # type: ignore[attr-defined]
-                Persona(action.role)  # type: ignore[attr-defined]
-                if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)  # type: ignore[attr-defined]
+                now, action.kind, action.count, action.over_s, (),
+                Persona(action.role)
+                if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)
                 else Persona.MIDWIFE,
-                action.troll, False, 10, TRAINER, outcome,  # type: ignore[attr-defined]
+                action.troll, False, 10, TRAINER, outcome,
             )
         if action.actor == HOST:
             until = now + action.duration if kind is Talk else now  # type: ignore[attr-defined]

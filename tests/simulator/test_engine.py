@@ -203,7 +203,7 @@ def test_only_the_trainer_injects_and_the_raid_arrives() -> None:
     s.advance(20_000)
     raid = a.Inject(t=s.now, kind=a.InjectKind.TROLL_RAID, count=12, over_s=10)
     assert s.apply(raid).rejected is RejectCode.NOT_PERMITTED
-    from dataclasses import replace
+    from moderation.values import replace
 
     result = s.apply(replace(raid, actor=a.TRAINER))
     assert result.accepted
