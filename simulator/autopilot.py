@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import ClassVar
 
 from moderation.actions import (
@@ -34,15 +34,13 @@ from moderation.events import (
     GuestRequested,
     OfficialJoined,
 )
+from moderation.values import replace
 from scenarios.schema import Template
 from scenarios.taxonomy import REPORT_REASON, Category, ReportReason, Response
 
 from .engine import Session
 
 __all__ = ["AUTOPILOTS", "Autopilot", "make_autopilot", "run"]
-
-Plan = Callable[[int], Action]
-
 
 class Autopilot:
     """Base class: watches events and plans actions for later times."""
@@ -55,7 +53,7 @@ class Autopilot:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.rng = random.Random(f"{session.seed}:{self.name}")
-        self._plans: list[tuple[int, int, Plan]] = []
+        self._plans: list[tuple[int, int, Action]] = []
         self._seq = 0
         self._next_talk = 0 if self.talk_every_ms else None
         self._targeted: set[str] = set()
@@ -70,10 +68,10 @@ class Autopilot:
         #: The longest mute the scenario offers (None: the whole live).
         self.longest_mute = None if None in presets else max(p for p in presets if p is not None)
 
-    def plan(self, due: int, make: Plan) -> None:
-        """Act at ``due`` ms; ``make`` builds the action for the actual time."""
+    def plan(self, action: Action) -> None:
+        """Take ``action`` at its time ``action.t`` (or as soon after as the run allows)."""
         self._seq += 1
-        heapq.heappush(self._plans, (due, self._seq, make))
+        heapq.heappush(self._plans, (action.t, self._seq, action))
 
     def next_due(self) -> int | None:
         """When the autopilot next wants to act."""
@@ -92,7 +90,8 @@ class Autopilot:
             self._next_talk = now + gap
         plans = self._plans
         while plans and plans[0][0] <= now:
-            actions.append(heapq.heappop(plans)[2](now))
+            action = heapq.heappop(plans)[2]
+            actions.append(action if action.t == now else replace(action, t=now))
         return actions
 
     def talk_pattern(self) -> tuple[int, int]:
@@ -153,17 +152,16 @@ class Autopilot:
         longest = self.longest_mute
         if Response.BLOCK in acceptable and template.severity >= 2:
             self._targeted.add(viewer)
-            self.plan(due, lambda t: Block(t=t, viewer=viewer, comment=comment))
+            self.plan(Block(t=due, viewer=viewer, comment=comment))
         elif Response.MUTE in acceptable:
             self._targeted.add(viewer)
-            self.plan(due, lambda t: Mute(t=t, viewer=viewer, duration=longest, comment=comment))
+            self.plan(Mute(t=due, viewer=viewer, duration=longest, comment=comment))
         elif Response.DELETE in acceptable:
-            self.plan(due, lambda t: Delete(t=t, comment=comment))
+            self.plan(Delete(t=due, comment=comment))
         else:
-            self.plan(due, lambda t: Answer(t=t, comment=comment))
+            self.plan(Answer(t=due, comment=comment))
         if Response.REPORT in acceptable:
-            reason = REPORT_REASON[template.category]
-            self.plan(due + 400, lambda t: Report(t=t, comment=comment, reason=reason))
+            self.plan(Report(t=due + 400, comment=comment, reason=REPORT_REASON[template.category]))
 
 
 class Idle(Autopilot):
@@ -184,25 +182,21 @@ class Perfect(Autopilot):
         if template.harmful:
             self.handle_troll(event, template, 1000)
         elif template.category is Category.QUESTION:
-            cid = event.id
-            self.plan(event.t + 3000, lambda t: Answer(t=t, comment=cid, text="…"))
+            self.plan(Answer(t=event.t + 3000, comment=event.id, text="…"))
 
     def on_gift(self, event: GiftSent) -> None:
         if self.recently_thanked(event):
             return
-        gid = event.id
-        self.plan(event.t + 2000, lambda t: Thank(t=t, target=gid))
+        self.plan(Thank(t=event.t + 2000, target=event.id))
 
     def on_official(self, event: OfficialJoined) -> None:
-        vid = event.viewer
-        self.plan(event.t + 2000, lambda t: Welcome(t=t, viewer=vid))
+        self.plan(Welcome(t=event.t + 2000, viewer=event.viewer))
 
     def on_guest(self, event: GuestRequested) -> None:
-        rid = event.id
         if event.troll:
-            self.plan(event.t + 3000, lambda t: DeclineGuest(t=t, request=rid))
+            self.plan(DeclineGuest(t=event.t + 3000, request=event.id))
         else:
-            self.plan(event.t + 3000, lambda t: AcceptGuest(t=t, request=rid))
+            self.plan(AcceptGuest(t=event.t + 3000, request=event.id))
 
 
 class Good(Autopilot):
@@ -227,33 +221,27 @@ class Good(Autopilot):
                 self.handle_troll(event, template, self.reaction(1500))
         elif template.category is Category.QUESTION:
             if rng.random() < 0.85:
-                cid = event.id
-                self.plan(event.t + 5000 + rng.randrange(15_000),
-                          lambda t: Answer(t=t, comment=cid, text="…"))
+                self.plan(Answer(t=event.t + 5000 + rng.randrange(15_000), comment=event.id,
+                                 text="…"))
         elif rng.random() < 0.01:
-            cid = event.id  # a mistake: deleting a harmless comment
-            self.plan(event.t + self.reaction(1500), lambda t: Delete(t=t, comment=cid))
+            # A mistake: deleting a harmless comment.
+            self.plan(Delete(t=event.t + self.reaction(1500), comment=event.id))
 
     def on_gift(self, event: GiftSent) -> None:
         if self.recently_thanked(event):
             return
         if self.rng.random() < 0.75:
-            gid = event.id
-            self.plan(event.t + 3000 + self.rng.randrange(8000), lambda t: Thank(t=t, target=gid))
+            self.plan(Thank(t=event.t + 3000 + self.rng.randrange(8000), target=event.id))
 
     def on_official(self, event: OfficialJoined) -> None:
-        vid = event.viewer
-        self.plan(event.t + 3000 + self.rng.randrange(6000), lambda t: Welcome(t=t, viewer=vid))
+        self.plan(Welcome(t=event.t + 3000 + self.rng.randrange(6000), viewer=event.viewer))
 
     def on_guest(self, event: GuestRequested) -> None:
-        rid = event.id
         right = self.rng.random() < 0.85
         accept = (not event.troll) == right
-        self.plan(
-            event.t + 4000 + self.rng.randrange(8000),
-            (lambda t: AcceptGuest(t=t, request=rid)) if accept
-            else (lambda t: DeclineGuest(t=t, request=rid)),
-        )
+        due = event.t + 4000 + self.rng.randrange(8000)
+        self.plan(AcceptGuest(t=due, request=event.id) if accept
+                  else DeclineGuest(t=due, request=event.id))
 
 
 class RandomPilot(Autopilot):
