@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gladi.batch import paused_gc  # noqa: E402
+from moderation.autopilot import make_autopilot, run  # noqa: E402
+from moderation.content import ContentIndex  # noqa: E402
+from moderation.engine import Session  # noqa: E402
 from moderation.events import Event  # noqa: E402
 from moderation.judge import judge  # noqa: E402
 from scenarios import load_content, load_economy, load_scenario  # noqa: E402
-from simulator.autopilot import make_autopilot, run  # noqa: E402
-from simulator.content import ContentIndex  # noqa: E402
-from simulator.engine import Session  # noqa: E402
 
 
 def play(seed: int, autopilot: str, pause_gc: bool) -> tuple[float, float, Session]:

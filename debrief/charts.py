@@ -5,7 +5,7 @@ pyplot), so nothing opens a window and nothing needs a display. Text is drawn
 as paths, so the page needs no font; the XML prologue (which names an external
 DTD) and the metadata block are cut, and a fixed hash salt per chart keeps the
 output byte-for-byte reproducible. Every title and label goes through
-:func:`gladi.i18n.t`.
+:func:`i18n.t`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from gladi.i18n import t
+from i18n import translate
 from scenarios.taxonomy import Category
 
 from .timeline import ActionMark
@@ -90,7 +90,7 @@ def _svg(fig: Figure, name: str) -> str:
 def _minutes_axis(ax: Axes, duration_ms: int, lang: str) -> None:
     # A session stopped in its first second still gets a usable axis.
     ax.set_xlim(0, max(duration_ms, 1000) / 60_000)
-    ax.set_xlabel(t("report.axis_minutes", lang))
+    ax.set_xlabel(translate("report.axis_minutes", lang))
     ax.grid(True, axis="x", alpha=0.3)
 
 
@@ -102,8 +102,8 @@ def viewers_chart(points: Sequence[tuple[int, int]], duration_ms: int, lang: str
     ys = [p[1] for p in points] + [points[-1][1] if points else 0]
     ax.step(xs, ys, where="post", color="#3182bd", linewidth=1.8)
     ax.fill_between(xs, ys, step="post", color="#3182bd", alpha=0.15)
-    ax.set_title(t("report.chart_viewers", lang))
-    ax.set_ylabel(t("report.axis_viewers", lang))
+    ax.set_title(translate("report.chart_viewers", lang))
+    ax.set_ylabel(translate("report.axis_viewers", lang))
     ax.set_ylim(bottom=0)
     _minutes_axis(ax, duration_ms, lang)
     return _svg(fig, "viewers")
@@ -136,14 +136,14 @@ def comments_chart(
         ax.bar(xs, row, width=w, bottom=bottoms, align="edge", color=colour,
                edgecolor="white", linewidth=0.3)
         bottoms = [b + c for b, c in zip(bottoms, row, strict=True)]
-        handles.append(Patch(color=colour, label=t(f"judge.cat_{category.value}", lang)))
+        handles.append(Patch(color=colour, label=translate(f"judge.cat_{category.value}", lang)))
     handles.append(Patch(color=EXPOSURE_COLOUR, alpha=0.12,
-                         label=t("report.legend_exposure", lang)))
+                         label=translate("report.legend_exposure", lang)))
     # Below the plot, not beside it, so the minute axis keeps the timeline width.
     fig.legend(handles=handles, loc="lower center", ncol=LEGEND_COLUMNS, fontsize=8,
                frameon=False, bbox_to_anchor=(0.5, 0.0))
-    ax.set_title(t("report.chart_comments", lang, seconds=width_ms // 1000))
-    ax.set_ylabel(t("report.axis_comments", lang))
+    ax.set_title(translate("report.chart_comments", lang, seconds=width_ms // 1000))
+    ax.set_ylabel(translate("report.axis_comments", lang))
     _minutes_axis(ax, duration_ms, lang)
     return _svg(fig, "comments")
 
@@ -174,11 +174,11 @@ def actions_chart(
         ax.plot([f / 60_000 for f in false_alarms], [y] * len(false_alarms), "v",
                 color="#de2d26", markersize=8)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([t(f"report.action_{k}", lang) for k in rows], fontsize=8)
+    ax.set_yticklabels([translate(f"report.action_{k}", lang) for k in rows], fontsize=8)
     ax.set_ylim(-0.7, max(0.7, len(rows) - 0.3))
-    ax.set_title(t("report.chart_actions", lang))
+    ax.set_title(translate("report.chart_actions", lang))
     if not marks:
-        ax.text(0.5, 0.5, t("report.no_actions", lang), transform=ax.transAxes,
+        ax.text(0.5, 0.5, translate("report.no_actions", lang), transform=ax.transAxes,
                 ha="center", va="center")
     _minutes_axis(ax, duration_ms, lang)
     return _svg(fig, "actions")
@@ -193,17 +193,17 @@ def reaction_chart(times_s: Sequence[float], fast_s: float, window_s: float, lan
         bins = [i * top / 24 for i in range(25)]
         ax.hist(times_s, bins=bins, color="#3182bd", edgecolor="white")
     else:
-        ax.text(0.5, 0.5, t("report.no_reactions", lang), transform=ax.transAxes,
+        ax.text(0.5, 0.5, translate("report.no_reactions", lang), transform=ax.transAxes,
                 ha="center", va="center")
-    ax.axvline(fast_s, color="#31a354", linestyle="--", label=t("report.legend_fast", lang,
+    ax.axvline(fast_s, color="#31a354", linestyle="--", label=translate("report.legend_fast", lang,
                                                               seconds=f"{fast_s:g}"))
     ax.axvline(window_s, color="#de2d26", linestyle="--",
-               label=t("report.legend_window", lang, seconds=f"{window_s:g}"))
+               label=translate("report.legend_window", lang, seconds=f"{window_s:g}"))
     ax.legend(fontsize=8, frameon=False)
     ax.set_xlim(left=0)
-    ax.set_title(t("report.chart_reaction", lang))
-    ax.set_xlabel(t("report.axis_seconds", lang))
-    ax.set_ylabel(t("report.axis_count", lang))
+    ax.set_title(translate("report.chart_reaction", lang))
+    ax.set_xlabel(translate("report.axis_seconds", lang))
+    ax.set_ylabel(translate("report.axis_count", lang))
     return _svg(fig, "reaction")
 
 
@@ -220,9 +220,9 @@ def scores_chart(
         if mark is not None:
             ax.axhline(mark, color=line.get_color(), linestyle=":", linewidth=1)
     ax.set_ylim(0, 100)
-    ax.set_title(t("history.chart_title", lang))
-    ax.set_xlabel(t("history.axis_attempt", lang))
-    ax.set_ylabel(t("history.axis_score", lang))
+    ax.set_title(translate("history.chart_title", lang))
+    ax.set_xlabel(translate("history.axis_attempt", lang))
+    ax.set_ylabel(translate("history.axis_score", lang))
     ax.grid(True, alpha=0.3)
     if series:
         ax.legend(fontsize=8, frameon=False, loc="lower right")

@@ -13,8 +13,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from gladi.i18n import t
-from gladi.report_text import clock
+from debrief.report_text import clock
+from i18n import translate
 from moderation.judge import Scorecard
 
 from . import tables
@@ -31,31 +31,31 @@ def _num(value: float | None) -> object:
 def csv_tables(card: Scorecard, lang: str) -> dict[str, list[Row]]:
     """Every table of the debrief, header first, keyed by file name."""
     def h(*keys: str) -> list[object]:
-        return [t(f"report.col_{k}", lang) for k in keys]
+        return [translate(f"report.col_{k}", lang) for k in keys]
 
     parts: list[Row] = [h("part", "value", "weight", "points")]
-    parts += [[t(f"judge.part_{r.name}", lang), _num(None if r.value is None else 100 * r.value),
+    parts += [[translate(f"judge.part_{r.name}", lang), _num(None if r.value is None else 100 * r.value),
                r.weight, _num(r.points)] for r in tables.part_rows(card)]
-    parts.append([t("report.h_score", lang), card.score, "", card.score])
+    parts.append([translate("report.h_score", lang), card.score, "", card.score])
     categories: list[Row] = [h("category", "total", "hits", "misses", "false_alarms",
                                "reaction_median", "reaction_max")]
-    categories += [[t(f"judge.cat_{r.category}", lang), r.total, _num(r.hits), _num(r.misses),
+    categories += [[translate(f"judge.cat_{r.category}", lang), r.total, _num(r.hits), _num(r.misses),
                     r.false_alarms, _num(r.reaction_median_s), _num(r.reaction_max_s)]
                    for r in tables.category_rows(card)]
     tips: list[Row] = [h("time", "why")]
     for tip in tables.top_tips(card):
         params = dict(tip.params)
         if "category" in params:
-            params["category"] = t(f"judge.cat_{params['category']}", lang)
-        tips.append([clock(tip.t), t(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)])
+            params["category"] = translate(f"judge.cat_{params['category']}", lang)
+        tips.append([clock(tip.t), translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)])
     key: list[Row] = [h("time", "handle", "comment", "category", "outcome", "done", "should",
                         "why", "source")]
     for r in tables.key_rows(card):
-        done = "; ".join(t("report.done_line", lang, time=clock(w), actor=a,
-                           response=t(f"report.response_{x}", lang)) for w, a, x in r.done)
-        should = ", ".join(t(f"report.response_{x}", lang) for x in r.should)
-        key.append([clock(r.t), r.handle, r.text, t(f"judge.cat_{r.category}", lang),
-                    t(f"report.outcome_{r.outcome}", lang), done, should,
+        done = "; ".join(translate("report.done_line", lang, time=clock(w), actor=a,
+                           response=translate(f"report.response_{x}", lang)) for w, a, x in r.done)
+        should = ", ".join(translate(f"report.response_{x}", lang) for x in r.should)
+        key.append([clock(r.t), r.handle, r.text, translate(f"judge.cat_{r.category}", lang),
+                    translate(f"report.outcome_{r.outcome}", lang), done, should,
                     r.explanation.get(lang), r.source or ""])
     questions: list[Row] = [h("time", "handle", "question", "answered", "model_answer", "source")]
     questions += [[clock(r.t), r.handle, r.text, _num(r.answered_s),

@@ -32,10 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from moderation.engine import Session
 from moderation.judge import Scorecard
+from moderation.sessionfile import SessionRecord
 from moderation.values import to_json
-from simulator.engine import Session
-from simulator.sessionfile import SessionRecord
 
 from .paths import history_path
 
@@ -251,8 +251,8 @@ def record(
 ) -> int:
     """Add a finished session to the history; return its row id.
 
-    ``session`` may be the live :class:`~simulator.engine.Session`, a parsed
-    :class:`~simulator.sessionfile.SessionRecord` or the session file's dict.
+    ``session`` may be the live :class:`~moderation.engine.Session`, a parsed
+    :class:`~moderation.sessionfile.SessionRecord` or the session file's dict.
     ``source`` is one of :data:`SOURCES`.
 
     Raises:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from gladi.i18n import t
+from i18n import translate
 
 from . import charts
 from .history import Attempt
@@ -30,30 +30,30 @@ def _cells(n: int, a: Attempt, lang: str) -> list[str]:
     title = a.title.get(lang) or a.title.get("id") or a.scenario
     quiz = "—" if a.quiz is None else f"{a.quiz[0]}/{a.quiz[1]}"
     return [str(n), when(a.recorded_at), a.trainee or "—", title, f"{a.score:.1f}",
-            t("history.passed_yes" if a.passed else "history.passed_no", lang),
+            translate("history.passed_yes" if a.passed else "history.passed_no", lang),
             *[_pct(a.components.get(p)) for p in PARTS], quiz,
-            t(f"history.source_{a.source}", lang)]
+            translate(f"history.source_{a.source}", lang)]
 
 
 def _head(lang: str) -> list[str]:
-    return [t("history.col_n", lang), t("history.col_date", lang),
-            t("history.col_trainee", lang), t("history.col_scenario", lang),
-            t("history.col_score", lang), t("history.col_passed", lang),
-            *[t(f"judge.part_{p}", lang) for p in PARTS], t("history.col_quiz", lang),
-            t("history.col_source", lang)]
+    return [translate("history.col_n", lang), translate("history.col_date", lang),
+            translate("history.col_trainee", lang), translate("history.col_scenario", lang),
+            translate("history.col_score", lang), translate("history.col_passed", lang),
+            *[translate(f"judge.part_{p}", lang) for p in PARTS], translate("history.col_quiz", lang),
+            translate("history.col_source", lang)]
 
 
 def recommendation_text(rec: Recommendation | None, titles: Mapping[str, str],
                         lang: str) -> str:
     """One sentence: what to practise next and why."""
     if rec is None:
-        return t("history.no_scenarios", lang)
+        return translate("history.no_scenarios", lang)
     title = titles.get(rec.scenario, rec.scenario)
     if rec.reason == "weak" and rec.category is not None:
-        return t("history.recommend_weak", lang, scenario=title, id=rec.scenario,
-                 category=t(f"judge.cat_{rec.category}", lang),
+        return translate("history.recommend_weak", lang, scenario=title, id=rec.scenario,
+                 category=translate(f"judge.cat_{rec.category}", lang),
                  rate=round(100 * (rec.rate or 0)))
-    return t(f"history.recommend_{rec.reason}", lang, scenario=title, id=rec.scenario)
+    return translate(f"history.recommend_{rec.reason}", lang, scenario=title, id=rec.scenario)
 
 
 def weakness_text(attempts: Sequence[Attempt], lang: str) -> str | None:
@@ -61,15 +61,15 @@ def weakness_text(attempts: Sequence[Attempt], lang: str) -> str | None:
     weak = weaknesses(attempts)[:3]
     if not weak:
         return None
-    kinds = ", ".join(f"{t(f'judge.cat_{c}', lang)} {round(100 * r)}%" for c, r in weak)
-    return t("history.weak_kinds", lang, kinds=kinds, count=min(RECENT, len(attempts)))
+    kinds = ", ".join(f"{translate(f'judge.cat_{c}', lang)} {round(100 * r)}%" for c, r in weak)
+    return translate("history.weak_kinds", lang, kinds=kinds, count=min(RECENT, len(attempts)))
 
 
 def history_text(attempts: Sequence[Attempt], rec: Recommendation | None,
                  titles: Mapping[str, str], lang: str) -> str:
     """The history as an aligned plain-text table and the recommendation."""
     if not attempts:
-        return t("history.empty", lang)
+        return translate("history.empty", lang)
     rows = [_head(lang)] + [_cells(n, a, lang) for n, a in enumerate(attempts, 1)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
@@ -84,8 +84,8 @@ def history_html(attempts: Sequence[Attempt], rec: Recommendation | None,
                  titles: Mapping[str, str], trainee: str | None, lang: str) -> str:
     """A self-contained page: progress chart, every attempt, what to practise next."""
     e = html.escape
-    title = (t("history.title_trainee", lang, name=trainee) if trainee
-             else t("history.title", lang))
+    title = (translate("history.title_trainee", lang, name=trainee) if trainee
+             else translate("history.title", lang))
     series: dict[str, list[tuple[int, float]]] = {}
     marks: dict[str, int] = {}
     for n, a in enumerate(attempts, 1):
@@ -96,18 +96,18 @@ def history_html(attempts: Sequence[Attempt], rec: Recommendation | None,
     body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in _cells(n, a, lang)) + "</tr>"
                    for n, a in enumerate(attempts, 1))
     parts = [f"<header><h1>{e(title)}</h1></header>",
-             f'<section id="next"><h2>{e(t("history.h_next", lang))}</h2>'
+             f'<section id="next"><h2>{e(translate("history.h_next", lang))}</h2>'
              f"<p>{e(recommendation_text(rec, titles, lang))}</p>"
              + (f"<p>{e(weak)}</p>" if (weak := weakness_text(attempts, lang)) else "")
              + "</section>"]
     if attempts:
-        parts.append(f'<section id="progress"><h2>{e(t("history.h_progress", lang))}</h2>'
+        parts.append(f'<section id="progress"><h2>{e(translate("history.h_progress", lang))}</h2>'
                      f'<figure id="chart-scores">{charts.scores_chart(series, marks, lang)}'
-                     f'<figcaption>{e(t("history.caption", lang))}</figcaption></figure>'
+                     f'<figcaption>{e(translate("history.caption", lang))}</figcaption></figure>'
                      "</section>")
-        parts.append(f'<section id="attempts"><h2>{e(t("history.h_attempts", lang))}</h2>'
+        parts.append(f'<section id="attempts"><h2>{e(translate("history.h_attempts", lang))}</h2>'
                      f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
                      "</section>")
     else:
-        parts.append(f"<p>{e(t('history.empty', lang))}</p>")
+        parts.append(f"<p>{e(translate('history.empty', lang))}</p>")
     return page(title, "\n".join(parts), lang)

@@ -9,16 +9,24 @@ the caller's job.
 from __future__ import annotations
 
 import html
+from importlib import metadata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gladi import __version__
-from gladi.i18n import t
-from gladi.report_text import clock
+from debrief.report_text import clock
+from i18n import translate
+from moderation.engine import Session
 from moderation.events import Event
 from moderation.judge import FAST_MS, Item, Scorecard, Tip
 from scenarios.schema import Scenario, Template
-from simulator.engine import Session
+
+
+def _version() -> str:
+    """The installed Gladi's version, for the report's footer."""
+    try:
+        return metadata.version("gladi")
+    except metadata.PackageNotFoundError:  # run from a bare source tree
+        return "dev"
 
 from . import charts, tables, timeline
 
@@ -111,41 +119,41 @@ def _comment(text: str, translation: str | None, lang: str) -> str:
     """A viewer's comment as typed (Indonesian), with the English translation marked."""
     out = f'<span class="orig">“{_e(text)}”</span>'
     if lang == "en" and translation:
-        out += f'<br><span class="tr">{_e(t("report.translation", lang, text=translation))}</span>'
+        out += f'<br><span class="tr">{_e(translate("report.translation", lang, text=translation))}</span>'
     return out
 
 
 def _responses(codes: Sequence[str], lang: str) -> str:
-    return ", ".join(t(f"report.response_{c}", lang) for c in codes)
+    return ", ".join(translate(f"report.response_{c}", lang) for c in codes)
 
 
 def _score_section(card: Scorecard, lang: str) -> str:
-    verdict = (f'<p class="passed">{_e(t("judge.passed", lang))}</p>' if card.passed
-               else f'<p class="failed">{_e(t("judge.not_passed", lang))}</p>')
+    verdict = (f'<p class="passed">{_e(translate("judge.passed", lang))}</p>' if card.passed
+               else f'<p class="failed">{_e(translate("judge.not_passed", lang))}</p>')
     parts = _table(
-        [(t("report.col_part", lang), False), (t("report.col_value", lang), True),
-         (t("report.col_weight", lang), True), (t("report.col_points", lang), True)],
-        [("", [_e(t(f"judge.part_{row.name}", lang)),
+        [(translate("report.col_part", lang), False), (translate("report.col_value", lang), True),
+         (translate("report.col_weight", lang), True), (translate("report.col_points", lang), True)],
+        [("", [_e(translate(f"judge.part_{row.name}", lang)),
                _num(None if row.value is None else 100 * row.value, "{:.0f}"),
                f"{row.weight:g}", _num(row.points)])
          for row in tables.part_rows(card)],
     )
     reaction, exposure, hosting = card.reaction, card.exposure, card.hosting
     facts = [
-        t("judge.reaction", lang, median=_num(reaction["median_s"]), p90=_num(reaction["p90_s"])),
-        t("judge.exposure", lang, actual=f"{exposure['viewer_seconds']:.0f}",
+        translate("judge.reaction", lang, median=_num(reaction["median_s"]), p90=_num(reaction["p90_s"])),
+        translate("judge.exposure", lang, actual=f"{exposure['viewer_seconds']:.0f}",
           worst=f"{exposure['worst_case']:.0f}"),
-        t("judge.hosting", lang, answered=hosting["answered"], questions=hosting["questions"],
+        translate("judge.hosting", lang, answered=hosting["answered"], questions=hosting["questions"],
           thanked=hosting["gifters_thanked"], gifters=hosting["gifters"],
           welcomed=hosting["officials_welcomed"], officials=hosting["officials"],
           dead_air=f"{hosting['dead_air_s']:.0f}"),
     ]
     return (
-        f'<section id="score" class="keep"><h2>{_e(t("report.h_score", lang))}</h2>'
+        f'<section id="score" class="keep"><h2>{_e(translate("report.h_score", lang))}</h2>'
         f'<div class="score">{card.score:.1f} / 100</div>{verdict}'
-        f'<p class="note">{_e(t("report.pass_mark", lang, pass_mark=card.pass_mark))}</p>'
-        f'<h3>{_e(t("report.h_parts", lang))}</h3>{parts}'
-        f'<p class="note">{_e(t("report.parts_note", lang))}</p>'
+        f'<p class="note">{_e(translate("report.pass_mark", lang, pass_mark=card.pass_mark))}</p>'
+        f'<h3>{_e(translate("report.h_parts", lang))}</h3>{parts}'
+        f'<p class="note">{_e(translate("report.parts_note", lang))}</p>'
         "<ul>" + "".join(f"<li>{_e(f)}</li>" for f in facts) + "</ul></section>"
     )
 
@@ -154,48 +162,48 @@ def _category_section(card: Scorecard, lang: str) -> str:
     rows = []
     for row in tables.category_rows(card):
         rows.append(("harmful" if row.harmful else "", [
-            _e(t(f"judge.cat_{row.category}", lang)), str(row.total),
+            _e(translate(f"judge.cat_{row.category}", lang)), str(row.total),
             "—" if row.hits is None else str(row.hits),
             "—" if row.misses is None else str(row.misses), str(row.false_alarms),
             _num(row.reaction_median_s), _num(row.reaction_max_s)]))
-    head = [(t("report.col_category", lang), False), (t("report.col_total", lang), True),
-            (t("report.col_hits", lang), True), (t("report.col_misses", lang), True),
-            (t("report.col_false_alarms", lang), True),
-            (t("report.col_reaction_median", lang), True),
-            (t("report.col_reaction_max", lang), True)]
-    return (f'<section id="categories"><h2>{_e(t("report.h_categories", lang))}</h2>'
+    head = [(translate("report.col_category", lang), False), (translate("report.col_total", lang), True),
+            (translate("report.col_hits", lang), True), (translate("report.col_misses", lang), True),
+            (translate("report.col_false_alarms", lang), True),
+            (translate("report.col_reaction_median", lang), True),
+            (translate("report.col_reaction_max", lang), True)]
+    return (f'<section id="categories"><h2>{_e(translate("report.h_categories", lang))}</h2>'
             f"{_table(head, rows)}</section>")
 
 
 def _tip(tip: Tip, items: Mapping[str, Item], translated: Mapping[str, str], lang: str) -> str:
     params = dict(tip.params)
     if "category" in params:
-        params["category"] = t(f"judge.cat_{params['category']}", lang)
-    head = t(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)
+        params["category"] = translate(f"judge.cat_{params['category']}", lang)
+    head = translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)
     out = [f'<li><div class="tip-head">{_e(head)}</div>']
     item = items.get(tip.comment) if tip.comment else None
     if item is not None:
         template = item.template
-        out.append(f"<div>{_e(t('report.tip_comment', lang))} "
+        out.append(f"<div>{_e(translate('report.tip_comment', lang))} "
                    f"{_comment(item.text, translated.get(item.id), lang)}</div>")
         if item.harmful:
-            right = t("report.right_harmful", lang,
+            right = translate("report.right_harmful", lang,
                       responses=_responses([r.value for r in template.acceptable], lang))
         elif template.answer is not None:
-            right = t("report.right_question", lang)
+            right = translate("report.right_question", lang)
         else:
-            right = t("report.right_harmless", lang)
+            right = translate("report.right_harmless", lang)
         out.append(f"<div>{_e(right)}</div>")
-        out.append(f"<div>{_e(t('judge.tip_why', lang, text=template.explanation.get(lang)))}"
+        out.append(f"<div>{_e(translate('judge.tip_why', lang, text=template.explanation.get(lang)))}"
                    "</div>")
         if template.answer is not None:
-            answer = t("judge.tip_answer", lang, text=template.answer.get(lang),
+            answer = translate("judge.tip_answer", lang, text=template.answer.get(lang),
                        source=template.source or "—")
             out.append(f"<div>{_e(answer)}</div>")
         elif template.source:
-            out.append(f"<div>{_e(t('report.source', lang, source=template.source))}</div>")
+            out.append(f"<div>{_e(translate('report.source', lang, source=template.source))}</div>")
     else:
-        out.append(f"<div>{_e(t(f'report.right_{tip.code}', lang))}</div>")
+        out.append(f"<div>{_e(translate(f'report.right_{tip.code}', lang))}</div>")
     out.append("</li>")
     return "".join(out)
 
@@ -204,15 +212,15 @@ def _tips_section(card: Scorecard, translated: Mapping[str, str], lang: str) -> 
     items = {item.id: item for item in card.items}
     tips = tables.top_tips(card)
     body = ('<ol class="tips">' + "".join(_tip(tip, items, translated, lang) for tip in tips)
-            + "</ol>") if tips else f"<p>{_e(t('judge.no_tips', lang))}</p>"
-    return f'<section id="tips"><h2>{_e(t("report.h_tips", lang))}</h2>{body}</section>'
+            + "</ol>") if tips else f"<p>{_e(translate('judge.no_tips', lang))}</p>"
+    return f'<section id="tips"><h2>{_e(translate("report.h_tips", lang))}</h2>{body}</section>'
 
 
 def _done(done: Sequence[tuple[int, str, str]], lang: str) -> str:
     if not done:
-        return _e(t("report.nothing_done", lang))
-    return "<br>".join(_e(t("report.done_line", lang, time=clock(when), actor=actor,
-                            response=t(f"report.response_{r}", lang)))
+        return _e(translate("report.nothing_done", lang))
+    return "<br>".join(_e(translate("report.done_line", lang, time=clock(when), actor=actor,
+                            response=translate(f"report.response_{r}", lang)))
                        for when, actor, r in done)
 
 
@@ -223,43 +231,43 @@ def _key_section(card: Scorecard, translated: Mapping[str, str], lang: str) -> s
             should = _e(_responses(row.should, lang))
         else:
             kind = "question" if row.category == "question" else "harmless"
-            should = _e(t(f"report.should_{kind}", lang))
+            should = _e(translate(f"report.should_{kind}", lang))
         why = _e(row.explanation.get(lang))
         if row.answer is not None:
-            why += "<br>" + _e(t("judge.tip_answer", lang, text=row.answer.get(lang),
+            why += "<br>" + _e(translate("judge.tip_answer", lang, text=row.answer.get(lang),
                                  source=row.source or "—"))
         elif row.source:
-            why += "<br>" + _e(t("report.source", lang, source=row.source))
-        outcome = _e(t(f"report.outcome_{row.outcome}", lang))
+            why += "<br>" + _e(translate("report.source", lang, source=row.source))
+        outcome = _e(translate(f"report.outcome_{row.outcome}", lang))
         if row.reaction_s is not None and row.outcome in ("hit", "late"):
-            outcome += "<br>" + _e(t("report.after_seconds", lang, seconds=f"{row.reaction_s:.1f}"))
+            outcome += "<br>" + _e(translate("report.after_seconds", lang, seconds=f"{row.reaction_s:.1f}"))
         rows.append((row.outcome, [
             clock(row.t), "@" + _e(row.handle), _comment(row.text, translated.get(row.id), lang),
-            _e(t(f"judge.cat_{row.category}", lang)), outcome, _done(row.done, lang), should,
+            _e(translate(f"judge.cat_{row.category}", lang)), outcome, _done(row.done, lang), should,
             why]))
-    head = [(t("report.col_time", lang), False), (t("report.col_handle", lang), False),
-            (t("report.col_comment", lang), False), (t("report.col_category", lang), False),
-            (t("report.col_outcome", lang), False), (t("report.col_done", lang), False),
-            (t("report.col_should", lang), False), (t("report.col_why", lang), False)]
-    body = _table(head, rows) if rows else f"<p>{_e(t('report.no_harmful', lang))}</p>"
-    return (f'<section id="answer-key"><h2>{_e(t("report.h_key", lang))}</h2>'
-            f'<p class="note">{_e(t("report.key_note", lang))}</p>{body}</section>')
+    head = [(translate("report.col_time", lang), False), (translate("report.col_handle", lang), False),
+            (translate("report.col_comment", lang), False), (translate("report.col_category", lang), False),
+            (translate("report.col_outcome", lang), False), (translate("report.col_done", lang), False),
+            (translate("report.col_should", lang), False), (translate("report.col_why", lang), False)]
+    body = _table(head, rows) if rows else f"<p>{_e(translate('report.no_harmful', lang))}</p>"
+    return (f'<section id="answer-key"><h2>{_e(translate("report.h_key", lang))}</h2>'
+            f'<p class="note">{_e(translate("report.key_note", lang))}</p>{body}</section>')
 
 
 def _questions_section(card: Scorecard, translated: Mapping[str, str], lang: str) -> str:
     rows = []
     for row in tables.question_rows(card):
-        answered = (t("report.answered_after", lang, seconds=f"{row.answered_s:.0f}")
-                    if row.answered_s is not None else t("report.not_answered", lang))
+        answered = (translate("report.answered_after", lang, seconds=f"{row.answered_s:.0f}")
+                    if row.answered_s is not None else translate("report.not_answered", lang))
         model = "—" if row.answer is None else _e(row.answer.get(lang))
         rows.append(("" if row.answered_s is not None else "miss", [
             clock(row.t), "@" + _e(row.handle), _comment(row.text, translated.get(row.id), lang),
             _e(answered), model, _e(row.source or "—")]))
-    head = [(t("report.col_time", lang), False), (t("report.col_handle", lang), False),
-            (t("report.col_question", lang), False), (t("report.col_answered", lang), False),
-            (t("report.col_model_answer", lang), False), (t("report.col_source", lang), False)]
-    body = _table(head, rows) if rows else f"<p>{_e(t('report.no_questions', lang))}</p>"
-    return f'<section id="questions"><h2>{_e(t("report.h_questions", lang))}</h2>{body}</section>'
+    head = [(translate("report.col_time", lang), False), (translate("report.col_handle", lang), False),
+            (translate("report.col_question", lang), False), (translate("report.col_answered", lang), False),
+            (translate("report.col_model_answer", lang), False), (translate("report.col_source", lang), False)]
+    body = _table(head, rows) if rows else f"<p>{_e(translate('report.no_questions', lang))}</p>"
+    return f'<section id="questions"><h2>{_e(translate("report.h_questions", lang))}</h2>{body}</section>'
 
 
 def chart_svgs(
@@ -293,16 +301,16 @@ def render(
 ) -> str:
     """The whole debrief page for one session."""
     translated = timeline.translations(events, templates)
-    title = t("report.title", lang, scenario=scenario.title.get(lang))
-    info = [t("report.meta_trainee", lang, name=meta.get("trainee") or "—"),
-            t("report.meta_date", lang, date=_when(meta.get("recorded_at"))),
-            t("report.meta_seed", lang, seed=meta.get("seed", "—")),
-            t("report.meta_duration", lang, duration=clock(int(card.duration_s * 1000)))]
+    title = translate("report.title", lang, scenario=scenario.title.get(lang))
+    info = [translate("report.meta_trainee", lang, name=meta.get("trainee") or "—"),
+            translate("report.meta_date", lang, date=_when(meta.get("recorded_at"))),
+            translate("report.meta_seed", lang, seed=meta.get("seed", "—")),
+            translate("report.meta_duration", lang, duration=clock(int(card.duration_s * 1000)))]
     if meta.get("autopilot"):
-        info.append(t("report.meta_autopilot", lang, autopilot=meta["autopilot"]))
+        info.append(translate("report.meta_autopilot", lang, autopilot=meta["autopilot"]))
     svgs = chart_svgs(card, scenario, events, templates, lang)
     figures = "".join(
-        f'<figure id="chart-{name}">{svg}<figcaption>{_e(t(f"report.caption_{name}", lang))}'
+        f'<figure id="chart-{name}">{svg}<figcaption>{_e(translate(f"report.caption_{name}", lang))}'
         "</figcaption></figure>" for name, svg in svgs.items())
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
@@ -310,17 +318,17 @@ def render(
         f"<p>{_e(scenario.summary.get(lang))}</p></header>",
         _score_section(card, lang),
         _category_section(card, lang),
-        f'<section id="charts"><h2>{_e(t("report.h_charts", lang))}</h2>{figures}</section>',
+        f'<section id="charts"><h2>{_e(translate("report.h_charts", lang))}</h2>{figures}</section>',
         _tips_section(card, translated, lang),
         _key_section(card, translated, lang),
         _questions_section(card, translated, lang),
-        f'<footer><p class="note">{_e(t("report.footer", lang, version=__version__))}</p>'
+        f'<footer><p class="note">{_e(translate("report.footer", lang, version=_version()))}</p>'
         "</footer>",
     ])
     return page(title, body, lang)
 
 
 def render_session(session: Session, card: Scorecard, meta: Mapping[str, Any], lang: str) -> str:
-    """:func:`render` for a live :class:`~simulator.engine.Session` (the desktop app's case)."""
+    """:func:`render` for a live :class:`~moderation.engine.Session` (the desktop app's case)."""
     return render(card, session.scenario, session.events, session.content.by_id,
                   {**meta, "seed": session.seed}, lang)

@@ -4,7 +4,7 @@ A session file holds inputs and events; the scorecard is recomputed by
 replaying the inputs, so the debrief never trusts a number it did not compute.
 Every way a file can be wrong (missing, not JSON, not a session, a newer
 format, content that changed since it was recorded, events that no longer
-replay) becomes a translated :class:`~gladi.errors.UserError`.
+replay) becomes a translated :class:`~debrief.errors.UserError`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gladi.errors import UserError
-from gladi.i18n import t
+from debrief.errors import UserError
+from debrief.scenario_text import describe_scenario_error
+from i18n import translate
+from moderation.engine import Session
 from moderation.judge import Scorecard
-from simulator.engine import Session
-from simulator.sessionfile import (
+from moderation.sessionfile import (
     FORMAT,
     VERSION,
     SessionFileError,
@@ -56,22 +57,22 @@ def read_json(path: Path, lang: str) -> tuple[str, dict[str, Any]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(t("report.file_missing", lang, path=path)) from None
+        raise UserError(translate("report.file_missing", lang, path=path)) from None
     except OSError as error:
-        raise UserError(t("report.file_unreadable", lang, path=path,
+        raise UserError(translate("report.file_unreadable", lang, path=path,
                           reason=error.strerror or error)) from None
     try:
         text = raw.decode("utf-8")
         data = json.loads(text)
     except UnicodeDecodeError:
-        raise UserError(t("report.not_session", lang, path=path)) from None
+        raise UserError(translate("report.not_session", lang, path=path)) from None
     except json.JSONDecodeError as error:
-        raise UserError(t("report.corrupt", lang, path=path, line=error.lineno)) from None
+        raise UserError(translate("report.corrupt", lang, path=path, line=error.lineno)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise UserError(t("report.not_session", lang, path=path))
+        raise UserError(translate("report.not_session", lang, path=path))
     version = data.get("version")
     if not isinstance(version, int) or version > VERSION:
-        raise UserError(t("report.newer", lang, path=path, version=version))
+        raise UserError(translate("report.newer", lang, path=path, version=version))
     return text, data
 
 
@@ -82,25 +83,25 @@ def load(path: Path, lang: str, *, verify: bool = True) -> Loaded:
     refused: a debrief of different events would mislead. ``gladi replay``
     passes ``verify=False`` and reports the difference itself.
     """
+    from moderation.content import ContentIndex
     from scenarios import ScenarioError, load_content
-    from simulator.content import ContentIndex
 
     text, data = read_json(path, lang)
     try:
         rec = parse(text)
     except SessionFileError as error:
-        raise UserError(t("report.broken", lang, path=path, reason=error)) from None
+        raise UserError(translate("report.broken", lang, path=path, reason=error)) from None
     try:
         packs = load_content(rec.scenario)
     except ScenarioError as error:
-        raise UserError(error.describe(lang)) from None
+        raise UserError(describe_scenario_error(error, lang)) from None
     if ContentIndex(packs, rec.scenario.topic).digest != rec.content_digest:
-        raise UserError(t("report.content_changed", lang, path=path))
+        raise UserError(translate("report.content_changed", lang, path=path))
     try:
         session = replay(rec, packs)
     except SessionFileError as error:
-        raise UserError(t("report.broken", lang, path=path, reason=error)) from None
+        raise UserError(translate("report.broken", lang, path=path, reason=error)) from None
     mismatch = check_replay(rec, session)
     if verify and mismatch is not None:
-        raise UserError(t("report.events_differ", lang, path=path, index=mismatch))
+        raise UserError(translate("report.events_differ", lang, path=path, index=mismatch))
     return Loaded(path, data, rec, session, scorecard_of(session), mismatch)

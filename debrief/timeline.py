@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from moderation.actions import Talk
+from moderation.content import ContentIndex
 from moderation.events import (
     ActionApplied,
     ActionRejected,
@@ -23,7 +24,6 @@ from moderation.judge import Item
 from moderation.stream import Stream
 from scenarios.schema import Scenario, Template
 from scenarios.taxonomy import Category
-from simulator.content import ContentIndex
 
 __all__ = [
     "ActionMark",

@@ -1,7 +1,7 @@
 """The ``gladi`` command line.
 
 Each subcommand lives in its own ``gladi/cmd_*.py`` module with two functions:
-``register(subparsers)`` adds its parser, and the parser's ``run`` default
+``register(subparsers, lang)`` adds its parser in the user's language, and the parser's ``run`` default
 does the work and returns the exit status. Modules are imported lazily so that
 ``gladi simulate`` never pays for importing the camera or the server.
 """
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from debrief.errors import UserError
+from i18n import LANGUAGES, normalise_language, translate
+
 from . import __version__
-from .errors import UserError
-from .i18n import LANGUAGES, get_language, set_language, t
 
 #: Subcommand modules, in the order ``gladi --help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -43,24 +45,24 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full parser in the current language."""
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    """Build the full parser, its help in ``lang``."""
     parser = argparse.ArgumentParser(
         prog="gladi",
-        description=t("cli.description"),
-        epilog=t("cli.epilog"),
+        description=translate("cli.description", lang),
+        epilog=translate("cli.epilog", lang),
     )
     parser.add_argument("--version", action="version", version=f"gladi {__version__}")
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
-        default=get_language(),
-        help=t("cli.lang_help"),
+        default=lang,
+        help=translate("cli.lang_help", lang),
     )
-    subparsers = parser.add_subparsers(dest="command", metavar=t("cli.command_metavar"))
+    subparsers = parser.add_subparsers(dest="command", metavar=translate("cli.command_metavar", lang))
     for name in COMMANDS:
         module = importlib.import_module(name)
-        module.register(subparsers)
+        module.register(subparsers, lang)
     return parser
 
 
@@ -96,24 +98,26 @@ def crash_report(exc: BaseException) -> Path | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    set_language(_language_from(args_list) or get_language())
-    parser = build_parser()
+    # GLADI_LANG lets a trainer pick English once for every command.
+    lang = normalise_language(_language_from(args_list) or os.environ.get("GLADI_LANG"))
+    parser = build_parser(lang)
     args = parser.parse_args(_default_command(args_list))
-    set_language(args.lang)
+    # ``--lang`` after the subcommand (see cliutil.add_lang) wins over the global one.
+    args.lang = lang = getattr(args, "command_lang", None) or args.lang
     try:
         status: int = args.run(args)
     except UserError as error:
-        print(t("cli.error", message=str(error)), file=sys.stderr)
+        print(translate("cli.error", lang, message=str(error)), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(t("cli.interrupted"), file=sys.stderr)
+        print(translate("cli.interrupted", lang), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as error:  # the last line of defence: no traceback for users
         path = crash_report(error)
         print(
-            t("cli.crash", kind=type(error).__name__, path=path or "-"),
+            translate("cli.crash", lang, kind=type(error).__name__, path=path or "-"),
             file=sys.stderr,
         )
         return 70

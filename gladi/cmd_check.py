@@ -14,28 +14,29 @@ import sys
 import textwrap
 from typing import Any
 
-from .errors import UserError
-from .i18n import get_language, t
+from debrief.errors import UserError
+from i18n import translate
+from media.text import check_hint, check_json, check_label, source_text
 
 __all__ = ["register", "run"]
 
 LEVEL_MARKS = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "·"}
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, lang: str) -> None:
     """Add the ``check`` subcommand."""
     parser = subparsers.add_parser(
-        "check", help=t("check.cli_help"), description=t("check.cli_description")
+        "check", help=translate("check.cli_help", lang), description=translate("check.cli_description", lang)
     )
     parser.add_argument(
-        "--camera", metavar=t("check.cli_camera_metavar"), help=t("check.cli_camera_help")
+        "--camera", metavar=translate("check.cli_camera_metavar", lang), help=translate("check.cli_camera_help", lang)
     )
-    parser.add_argument("--mic", metavar=t("check.cli_mic_metavar"), help=t("check.cli_mic_help"))
-    parser.add_argument("--server", metavar="URL", help=t("check.cli_server_help"))
-    parser.add_argument("--no-camera", action="store_true", help=t("check.cli_no_camera_help"))
-    parser.add_argument("--no-mic", action="store_true", help=t("check.cli_no_mic_help"))
-    parser.add_argument("--strict", action="store_true", help=t("check.cli_strict_help"))
-    parser.add_argument("--json", action="store_true", help=t("check.cli_json_help"))
+    parser.add_argument("--mic", metavar=translate("check.cli_mic_metavar", lang), help=translate("check.cli_mic_help", lang))
+    parser.add_argument("--server", metavar="URL", help=translate("check.cli_server_help", lang))
+    parser.add_argument("--no-camera", action="store_true", help=translate("check.cli_no_camera_help", lang))
+    parser.add_argument("--no-mic", action="store_true", help=translate("check.cli_no_mic_help", lang))
+    parser.add_argument("--strict", action="store_true", help=translate("check.cli_strict_help", lang))
+    parser.add_argument("--json", action="store_true", help=translate("check.cli_json_help", lang))
     parser.set_defaults(run=run)
 
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from media.results import CheckResult, failing, overall
     from media.sources import Notice, SourceError
 
-    lang = get_language()
+    lang = args.lang
     sections: list[tuple[str, list[CheckResult]]] = []
     sources: dict[str, str] = {}
     notices: list[Notice] = []
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 detector = HaarFaceDetector()
                 observations = sample_camera(camera, detector)
                 notices += getattr(camera, "notices", [])
-                sources["camera"] = camera.describe().text(lang)
+                sources["camera"] = source_text(camera.describe(), lang)
             finally:
                 camera.close()
             sections.append(("camera", camera_checks(observations)))
@@ -74,10 +75,10 @@ def run(args: argparse.Namespace) -> int:
             notices += found
             try:
                 if mic.live:
-                    print(t("check.speak_now", lang, seconds=4), file=sys.stderr, flush=True)
+                    print(translate("check.speak_now", lang, seconds=4), file=sys.stderr, flush=True)
                 samples = sample_mic(mic)
                 notices += getattr(mic, "notices", [])
-                sources["microphone"] = mic.describe().text(lang)
+                sources["microphone"] = source_text(mic.describe(), lang)
                 rate = mic.sample_rate
             finally:
                 mic.close()
@@ -86,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
             sources["network"] = server
             sections.append(("network", network_checks(probe_sync(server))))
     except SourceError as error:
-        raise UserError(error.text(lang)) from error
+        raise UserError(source_text(error, lang)) from error
     except FaceDetectorUnavailable as error:
-        raise UserError(t("check.detector_missing", lang, reason=str(error))) from error
+        raise UserError(translate("check.detector_missing", lang, reason=str(error))) from error
 
     results = [r for _, section in sections for r in section]
     failed = failing(results, strict=args.strict)
@@ -100,18 +101,18 @@ def run(args: argparse.Namespace) -> int:
             "strict": bool(args.strict),
             "language": lang,
             "sources": sources,
-            "notices": [n.text(lang) for n in notices],
-            "sections": {name: [r.to_json(lang) for r in section] for name, section in sections},
+            "notices": [source_text(n, lang) for n in notices],
+            "sections": {name: [check_json(r, lang) for r in section] for name, section in sections},
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print(render_table(sections, sources, [n.text(lang) for n in notices], lang))
+        print(render_table(sections, sources, [source_text(n, lang) for n in notices], lang))
         verdict = (
             "summary_fail"
             if failed
             else ("summary_warn" if overall(results).value == "warn" else "summary_ok")
         )
-        print(t(f"check.{verdict}", lang))
+        print(translate(f"check.{verdict}", lang))
     return status
 
 
@@ -127,30 +128,30 @@ def render_table(
 ) -> str:
     """A plain-text report: sources, notices, then one table per section."""
     width = max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
-    lines = [t("check.report_title", lang), ""]
+    lines = [translate("check.report_title", lang), ""]
     for name, text in sources.items():
-        lines.append(f"{t(f'check.section_{name}', lang)}: {text}")
+        lines.append(f"{translate(f'check.section_{name}', lang)}: {text}")
     for notice in notices:
         lines.extend(textwrap.wrap(f"* {notice}", width, subsequent_indent="  "))
     headers = (
-        t("check.col_check", lang),
-        t("check.col_result", lang),
-        t("check.col_value", lang),
-        t("check.col_hint", lang),
+        translate("check.col_check", lang),
+        translate("check.col_result", lang),
+        translate("check.col_value", lang),
+        translate("check.col_hint", lang),
     )
     for name, results in sections:
         rows = [
             (
-                r.label(lang),
-                f"{LEVEL_MARKS[r.level.value]} {t(f'check.result_{r.level.value}', lang)}",
+                check_label(r, lang),
+                f"{LEVEL_MARKS[r.level.value]} {translate(f'check.result_{r.level.value}', lang)}",
                 _format_value(r.value, r.unit),
-                r.hint(lang),
+                check_hint(r, lang),
             )
             for r in results
         ]
         widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:3])]
         hint_width = max(20, width - sum(widths) - 6)
-        lines += ["", f"== {t(f'check.section_{name}', lang)} =="]
+        lines += ["", f"== {translate(f'check.section_{name}', lang)} =="]
         lines.append(
             "  ".join(h.ljust(w) for h, w in zip(headers[:3], widths, strict=True))
             + "  "

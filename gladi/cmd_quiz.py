@@ -11,22 +11,22 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .i18n import t
+from i18n import translate
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, lang: str) -> None:
     """Add the ``quiz`` subcommand."""
-    from debrief.cliutil import add_lang
+    from gladi.cliutil import add_lang
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "quiz", help=t("quiz.help"), description=t("quiz.description"))
-    parser.add_argument("session", metavar=t("report.session_metavar"),
-                        help=t("report.session_help"))
+        "quiz", help=translate("quiz.help", lang), description=translate("quiz.description", lang))
+    parser.add_argument("session", metavar=translate("report.session_metavar", lang),
+                        help=translate("report.session_help", lang))
     parser.add_argument("--count", type=int, default=4, choices=range(3, 6),
-                        metavar="3-5", help=t("quiz.count_help"))
-    parser.add_argument("--trainee", default=None, help=t("quiz.trainee_help"))
-    parser.add_argument("--no-history", action="store_true", help=t("history.no_history_help"))
-    add_lang(parser)
+                        metavar="3-5", help=translate("quiz.count_help", lang))
+    parser.add_argument("--trainee", default=None, help=translate("quiz.trainee_help", lang))
+    parser.add_argument("--no-history", action="store_true", help=translate("history.no_history_help", lang))
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 
@@ -38,15 +38,15 @@ def _choose(ask: Callable[[str], str], title: str, options: Sequence[str], lang:
     """Ask until the answer is one of the numbered options; return its index."""
     print(title)
     for n, text in enumerate(options, 1):
-        print(t("quiz.option", lang, n=n, text=text))
+        print(translate("quiz.option", lang, n=n, text=text))
     while True:
         try:
-            raw = ask(t("quiz.prompt", lang, max=len(options))).strip()
+            raw = ask(translate("quiz.prompt", lang, max=len(options))).strip()
         except EOFError:
             raise _Stopped from None
         if raw.isdigit() and 1 <= int(raw) <= len(options):
             return int(raw) - 1
-        print(t("quiz.invalid", lang, max=len(options)))
+        print(translate("quiz.invalid", lang, max=len(options)))
 
 
 def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
@@ -54,11 +54,10 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     from pathlib import Path
 
     from debrief import history, quiz, timeline
-    from debrief.cliutil import lang_of
+    from debrief.errors import UserError
+    from debrief.report_text import clock
     from debrief.session import load
-
-    from .errors import UserError
-    from .report_text import clock
+    from gladi.cliutil import lang_of
 
     lang = lang_of(args)
     loaded = load(Path(args.session), lang)
@@ -66,49 +65,49 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     questions = quiz.draw(loaded.card.items, seed=loaded.record.seed, count=args.count,
                           translations=translations)
     if not questions:
-        print(t("quiz.no_questions", lang))
+        print(translate("quiz.no_questions", lang))
         return 0
-    print(t("quiz.intro", lang, count=len(questions)))
+    print(translate("quiz.intro", lang, count=len(questions)))
     answers = []
     try:
         for n, q in enumerate(questions, 1):
             print()
-            print(t("quiz.header", lang, n=n, total=len(questions), time=clock(q.t),
+            print(translate("quiz.header", lang, n=n, total=len(questions), time=clock(q.t),
                     handle=q.handle))
-            print(t("quiz.comment", lang, text=q.text))
+            print(translate("quiz.comment", lang, text=q.text))
             if lang == "en" and q.translation:
-                print(t("quiz.translation", lang, text=q.translation))
-            kind = _choose(ask, t("quiz.ask_kind", lang),
-                           [t(f"judge.cat_{k}", lang) for k in q.kinds], lang)
-            action = _choose(ask, t("quiz.ask_action", lang),
-                             [t(f"quiz.action_{a}", lang) for a in q.actions], lang)
-            sure = _choose(ask, t("quiz.ask_confidence", lang),
-                           [t(f"quiz.confidence_{c}", lang) for c in quiz.CONFIDENCE], lang)
+                print(translate("quiz.translation", lang, text=q.translation))
+            kind = _choose(ask, translate("quiz.ask_kind", lang),
+                           [translate(f"judge.cat_{k}", lang) for k in q.kinds], lang)
+            action = _choose(ask, translate("quiz.ask_action", lang),
+                             [translate(f"quiz.action_{a}", lang) for a in q.actions], lang)
+            sure = _choose(ask, translate("quiz.ask_confidence", lang),
+                           [translate(f"quiz.confidence_{c}", lang) for c in quiz.CONFIDENCE], lang)
             answer = quiz.Answer(q.kinds[kind], q.actions[action], sure + 1)
             answers.append(answer)
             mark = quiz.score([q], [answer]).marks[0]
             _feedback(mark, lang)
     except _Stopped:
         print()
-        print(t("quiz.stopped", lang), file=sys.stderr)
+        print(translate("quiz.stopped", lang), file=sys.stderr)
         return 1
     result = quiz.score(questions, answers)
     print()
-    print(t("quiz.summary", lang, correct=result.correct, total=result.total,
+    print(translate("quiz.summary", lang, correct=result.correct, total=result.total,
             points=f"{result.points:g}"))
     if result.overconfident:
-        print(t("quiz.overconfident", lang, count=result.overconfident))
+        print(translate("quiz.overconfident", lang, count=result.overconfident))
     elif result.correct == result.total:
-        print(t("quiz.all_right", lang))
+        print(translate("quiz.all_right", lang))
     if not args.no_history:
         trainee = args.trainee or loaded.record.meta.get("trainee")
         try:
             history.record_quiz(history.session_key(loaded.record), trainee, result.total,
                                 result.correct, result.to_json())
         except history.HistoryError as error:
-            raise UserError(t("history.cannot_record", lang, path=error.path,
+            raise UserError(translate("history.cannot_record", lang, path=error.path,
                               reason=error.reason)) from None
-        print(t("quiz.recorded", lang))
+        print(translate("quiz.recorded", lang))
     return 0
 
 
@@ -116,11 +115,11 @@ def _feedback(mark: Any, lang: str) -> None:
     """Right after each answer: right or not, what it is, what to do, why, the source."""
     q = mark.question
     if mark.right:
-        print(t("quiz.right", lang))
+        print(translate("quiz.right", lang))
     else:
-        print(t("quiz.wrong", lang, kind=t(f"judge.cat_{q.kind}", lang),
-                action=t(f"quiz.action_{q.action}", lang)))
-    print(t("quiz.why", lang, text=q.explanation.get(lang)))
+        print(translate("quiz.wrong", lang, kind=translate(f"judge.cat_{q.kind}", lang),
+                action=translate(f"quiz.action_{q.action}", lang)))
+    print(translate("quiz.why", lang, text=q.explanation.get(lang)))
     if q.answer is not None:
-        print(t("judge.tip_answer", lang, text=q.answer.get(lang), source=q.source or "—"))
-    print(t("quiz.in_session", lang, outcome=t(f"report.outcome_{q.outcome}", lang)))
+        print(translate("judge.tip_answer", lang, text=q.answer.get(lang), source=q.source or "—"))
+    print(translate("quiz.in_session", lang, outcome=translate(f"report.outcome_{q.outcome}", lang)))

@@ -13,26 +13,26 @@ import os
 import sys
 from typing import Any
 
-from .errors import UserError
-from .i18n import get_language, t
+from debrief.errors import UserError
+from i18n import translate
 
 #: Exit status when there is no display: not an error (documented in docs/desktop.md).
 NO_DISPLAY_EXIT = 0
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, lang: str) -> None:
     """Add the ``rehearse`` subcommand."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "rehearse", help=t("desktop.rehearse_help"), description=t("desktop.rehearse_description"))
-    parser.add_argument("--scenario", metavar="ID|FILE", help=t("desktop.scenario_help"))
-    parser.add_argument("--camera", metavar="N|FILE|synthetic", help=t("desktop.camera_help"))
-    parser.add_argument("--mic", metavar="N|FILE|synthetic", help=t("desktop.mic_help"))
-    parser.add_argument("--trainee", default="", help=t("desktop.trainee_help"))
-    parser.add_argument("--seed", type=int, default=None, help=t("desktop.seed_help"))
-    parser.add_argument("--large-text", action="store_true", help=t("desktop.large_text_help"))
-    parser.add_argument("--skip-checks", action="store_true", help=t("desktop.skip_checks_help"))
+        "rehearse", help=translate("desktop.rehearse_help", lang), description=translate("desktop.rehearse_description", lang))
+    parser.add_argument("--scenario", metavar="ID|FILE", help=translate("desktop.scenario_help", lang))
+    parser.add_argument("--camera", metavar="N|FILE|synthetic", help=translate("desktop.camera_help", lang))
+    parser.add_argument("--mic", metavar="N|FILE|synthetic", help=translate("desktop.mic_help", lang))
+    parser.add_argument("--trainee", default="", help=translate("desktop.trainee_help", lang))
+    parser.add_argument("--seed", type=int, default=None, help=translate("desktop.seed_help", lang))
+    parser.add_argument("--large-text", action="store_true", help=translate("desktop.large_text_help", lang))
+    parser.add_argument("--skip-checks", action="store_true", help=translate("desktop.skip_checks_help", lang))
     parser.add_argument("--bench", type=float, metavar="SECONDS", default=None,
-                        help=t("desktop.bench_help"))
+                        help=translate("desktop.bench_help", lang))
     parser.set_defaults(run=run)
 
 
@@ -43,32 +43,33 @@ def _quiet_pygame() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the app (or run the benchmark)."""
+    lang: str = args.lang
     _quiet_pygame()
     if args.bench is not None:
-        from simulator.desktop.bench import run_bench
+        from simulator.bench import run_bench
 
-        return run_bench(args.bench, args.scenario)
-    from simulator.desktop.display import has_display
+        return run_bench(args.bench, args.scenario, lang)
+    from simulator.display import has_display
 
     if not has_display():
-        print(t("desktop.no_display"))
+        print(translate("desktop.no_display", lang))
         return NO_DISPLAY_EXIT
     if args.scenario is not None:
         # Fail early, with the loader's message, for a scenario that does not load.
-        from .cmd_simulate import load_session_inputs
+        from .cmd_simulate import load_setup_or_explain
 
-        load_session_inputs(args.scenario)
+        load_setup_or_explain(args.scenario, args.lang)
     import pygame
 
-    from simulator.desktop.app import App, Options
+    from simulator.app import App, Options
 
-    options = Options(lang=get_language(), trainee=args.trainee, large_text=args.large_text,
+    options = Options(lang=args.lang, trainee=args.trainee, large_text=args.large_text,
                       camera=args.camera, mic=args.mic, scenario=args.scenario, seed=args.seed,
                       skip_preflight=args.skip_checks)
     try:
         app = App(options)
     except pygame.error as error:
-        print(t("desktop.display_failed", reason=str(error)), file=sys.stderr)
+        print(translate("desktop.display_failed", lang, reason=str(error)), file=sys.stderr)
         return NO_DISPLAY_EXIT
     try:
         return app.run()

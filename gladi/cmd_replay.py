@@ -1,6 +1,6 @@
 """``gladi replay``: recompute a saved session from its log and check it matches.
 
-``--watch`` then plays it back in the desktop app (``simulator.desktop.playback``):
+``--watch`` then plays it back in the desktop app (``simulator.screens.playback``):
 the trainee's actions marked, speed control, the debrief at the end. With no
 screen it says so in one line, like ``gladi rehearse``, and exits 0.
 """
@@ -11,32 +11,33 @@ import argparse
 import json
 from typing import Any
 
+from i18n import translate
+
 from .cmd_rehearse import NO_DISPLAY_EXIT
-from .i18n import t
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, lang: str) -> None:
     """Add the ``replay`` subcommand."""
-    from debrief.cliutil import add_lang
+    from gladi.cliutil import add_lang
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "replay", help=t("replay.help"), description=t("replay.description"))
-    parser.add_argument("session", metavar=t("report.session_metavar"),
-                        help=t("report.session_help"))
-    parser.add_argument("--json", action="store_true", help=t("replay.json_help"))
-    parser.add_argument("--watch", action="store_true", help=t("replay.watch_help"))
+        "replay", help=translate("replay.help", lang), description=translate("replay.description", lang))
+    parser.add_argument("session", metavar=translate("report.session_metavar", lang),
+                        help=translate("report.session_help", lang))
+    parser.add_argument("--json", action="store_true", help=translate("replay.json_help", lang))
+    parser.add_argument("--watch", action="store_true", help=translate("replay.watch_help", lang))
     parser.add_argument("--speed", type=float, default=1.0, choices=(0.5, 1.0, 2.0, 4.0),
-                        metavar="0.5|1|2|4", help=t("replay.speed_help"))
-    add_lang(parser)
+                        metavar="0.5|1|2|4", help=translate("replay.speed_help", lang))
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 
 def _event_text(event: dict[str, Any] | None, lang: str) -> str:
     if event is None:
-        return t("replay.no_event", lang)
-    from .report_text import clock
+        return translate("replay.no_event", lang)
+    from debrief.report_text import clock
 
-    return t("replay.event", lang, type=event.get("type", "?"), time=clock(int(event.get("t", 0))))
+    return translate("replay.event", lang, type=event.get("type", "?"), time=clock(int(event.get("t", 0))))
 
 
 def _watch(loaded: Any, lang: str, speed: float) -> bool:
@@ -48,12 +49,12 @@ def _watch(loaded: Any, lang: str, speed: float) -> bool:
     import os
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from simulator.desktop.display import has_display
+    from simulator.display import has_display
 
     if not has_display():
-        print(t("desktop.no_display", lang))
+        print(translate("desktop.no_display", lang))
         return False
-    from simulator.desktop.playback import watch
+    from simulator.screens.playback import watch
 
     watch(loaded, lang, speed)
     return True
@@ -63,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
     """Replay; exit 0 when events and scorecard match, 1 when they do not."""
     from pathlib import Path
 
-    from debrief.cliutil import lang_of
     from debrief.replaycheck import check
     from debrief.session import load
+    from gladi.cliutil import lang_of
 
     lang = lang_of(args)
     path = Path(args.session)
@@ -77,17 +78,17 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return 0 if result.matches else 1
     if result.first_difference is not None:
-        print(t("replay.events_differ", lang, path=path, index=result.first_difference,
+        print(translate("replay.events_differ", lang, path=path, index=result.first_difference,
                 recorded=_event_text(result.recorded_event, lang),
                 replayed=_event_text(result.replayed_event, lang)))
         return 1
     if result.scorecard_differences:
-        print(t("replay.scorecard_differs", lang, path=path,
+        print(translate("replay.scorecard_differs", lang, path=path,
                 fields=", ".join(result.scorecard_differences),
                 stored="—" if result.stored_score is None else result.stored_score,
                 score=result.score))
         return 1
     key = "replay.matches" if result.has_scorecard else "replay.matches_no_scorecard"
-    print(t(key, lang, path=path, events=result.events, inputs=result.inputs,
+    print(translate(key, lang, path=path, events=result.events, inputs=result.inputs,
             score=f"{result.score:.1f}"))
     return 0

@@ -6,29 +6,29 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
-from .i18n import t
+from debrief.errors import UserError
+from i18n import translate
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, lang: str) -> None:
     """Add the ``report`` subcommand."""
-    from debrief.cliutil import add_lang
+    from gladi.cliutil import add_lang
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "report", help=t("report.help"), description=t("report.description"))
-    parser.add_argument("session", metavar=t("report.session_metavar"),
-                        help=t("report.session_help"))
-    parser.add_argument("--html", metavar="FILE", help=t("report.html_help"))
-    parser.add_argument("--csv", metavar="DIR", help=t("report.csv_help"))
-    add_lang(parser)
+        "report", help=translate("report.help", lang), description=translate("report.description", lang))
+    parser.add_argument("session", metavar=translate("report.session_metavar", lang),
+                        help=translate("report.session_help", lang))
+    parser.add_argument("--html", metavar="FILE", help=translate("report.html_help", lang))
+    parser.add_argument("--csv", metavar="DIR", help=translate("report.csv_help", lang))
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the debrief page (and the CSV tables when asked)."""
     from debrief import csv_export, report_html
-    from debrief.cliutil import lang_of, write_atomically
     from debrief.session import load
+    from gladi.cliutil import lang_of, write_atomically
 
     lang = lang_of(args)
     source = Path(args.session)
@@ -38,13 +38,13 @@ def run(args: argparse.Namespace) -> int:
                               loaded.session.content.by_id, meta, lang)
     target = Path(args.html) if args.html else source.with_suffix(".html")
     write_atomically(target, page, lang)
-    print(t("report.written", lang, path=target))
+    print(translate("report.written", lang, path=target))
     if args.csv:
         folder = Path(args.csv)
         try:
             csv_export.write(folder, loaded.card, lang)
         except OSError as error:
-            raise UserError(t("report.cannot_write", lang, path=folder,
+            raise UserError(translate("report.cannot_write", lang, path=folder,
                               reason=error.strerror or error)) from None
-        print(t("report.csv_written", lang, path=folder))
+        print(translate("report.csv_written", lang, path=folder))
     return 0

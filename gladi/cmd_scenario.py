@@ -13,6 +13,9 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
+from debrief.errors import UserError
+from debrief.scenario_text import describe_scenario_error
+from i18n import translate
 from scenarios import (
     ScenarioError,
     builtin_scenario_ids,
@@ -22,9 +25,6 @@ from scenarios import (
 )
 from scenarios.schema import Inject, Phase, Scenario
 from scenarios.taxonomy import InjectKind
-
-from .errors import UserError
-from .i18n import get_language, t
 
 __all__ = ["register", "schema_text"]
 
@@ -36,10 +36,10 @@ _WAVES = frozenset(
 )
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], lang: str) -> None:
     """Add the ``scenario`` command and its actions to the ``gladi`` parser."""
     parser = subparsers.add_parser(
-        "scenario", help=t("scenario.cmd.help"), description=t("scenario.cmd.description")
+        "scenario", help=translate("scenario.cmd.help", lang), description=translate("scenario.cmd.description", lang)
     )
 
     def show_help(args: argparse.Namespace) -> int:
@@ -49,34 +49,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     parser.set_defaults(run=show_help)
     actions = parser.add_subparsers(
-        dest="scenario_action", metavar=t("scenario.cmd.action_metavar")
+        dest="scenario_action", metavar=translate("scenario.cmd.action_metavar", lang)
     )
 
     listing = actions.add_parser(
-        "list", help=t("scenario.cmd.list_help"), description=t("scenario.cmd.list_help")
+        "list", help=translate("scenario.cmd.list_help", lang), description=translate("scenario.cmd.list_help", lang)
     )
-    listing.add_argument("--json", action="store_true", help=t("scenario.cmd.json_help"))
+    listing.add_argument("--json", action="store_true", help=translate("scenario.cmd.json_help", lang))
     listing.set_defaults(run=run_list)
 
     show = actions.add_parser(
-        "show", help=t("scenario.cmd.show_help"), description=t("scenario.cmd.show_help")
+        "show", help=translate("scenario.cmd.show_help", lang), description=translate("scenario.cmd.show_help", lang)
     )
-    show.add_argument("ref", metavar=t("scenario.cmd.ref_metavar"), help=t("scenario.cmd.ref_help"))
-    show.add_argument("--json", action="store_true", help=t("scenario.cmd.json_help"))
+    show.add_argument("ref", metavar=translate("scenario.cmd.ref_metavar", lang), help=translate("scenario.cmd.ref_help", lang))
+    show.add_argument("--json", action="store_true", help=translate("scenario.cmd.json_help", lang))
     show.set_defaults(run=run_show)
 
     validate = actions.add_parser(
         "validate",
-        help=t("scenario.cmd.validate_help"),
-        description=t("scenario.cmd.validate_help"),
+        help=translate("scenario.cmd.validate_help", lang),
+        description=translate("scenario.cmd.validate_help", lang),
     )
     validate.add_argument(
-        "refs", metavar=t("scenario.cmd.ref_metavar"), nargs="+", help=t("scenario.cmd.ref_help")
+        "refs", metavar=translate("scenario.cmd.ref_metavar", lang), nargs="+", help=translate("scenario.cmd.ref_help", lang)
     )
     validate.set_defaults(run=run_validate)
 
     schema = actions.add_parser(
-        "schema", help=t("scenario.cmd.schema_help"), description=t("scenario.cmd.schema_help")
+        "schema", help=translate("scenario.cmd.schema_help", lang), description=translate("scenario.cmd.schema_help", lang)
     )
     schema.set_defaults(run=run_schema)
 
@@ -86,6 +86,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the built-in scenarios as a table or JSON; 1 if any built-in is broken."""
+    lang: str = args.lang
     scenarios: list[Scenario] = []
     broken: list[ScenarioError] = []
     for scenario_id in builtin_scenario_ids():
@@ -96,30 +97,32 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_summary_json(s) for s in scenarios], indent=2))
     elif scenarios:
-        print(_table(scenarios, get_language()))
+        print(_table(scenarios, args.lang))
     else:
-        print(t("scenario.cmd.list_empty"))
+        print(translate("scenario.cmd.list_empty", lang))
     # A broken built-in is a packaging bug; the others stay usable, so list them.
     for error in broken:
-        print(error.describe(), file=sys.stderr)
+        print(describe_scenario_error(error, args.lang), file=sys.stderr)
     return 1 if broken else 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one scenario in readable form (or as JSON)."""
+    lang: str = args.lang
     try:
         scenario = load_scenario(args.ref)
     except ScenarioError as error:
-        raise UserError(error.describe()) from None
+        raise UserError(describe_scenario_error(error, args.lang)) from None
     if args.json:
         print(json.dumps(scenario.model_dump(mode="json"), indent=2))
     else:
-        print(_readable(scenario, get_language()))
+        print(_readable(scenario, args.lang))
     return 0
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Check each scenario and the content packs it names; 1 if any has problems."""
+    lang: str = args.lang
     bad = 0
     for ref in args.refs:
         try:
@@ -127,17 +130,18 @@ def run_validate(args: argparse.Namespace) -> int:
             _check_content(ref, scenario)
         except ScenarioError as error:
             bad += 1
-            print(error.describe())
+            print(describe_scenario_error(error, args.lang))
             continue
-        title = scenario.title.get(get_language())
-        print(t("scenario.cmd.validate_ok", ref=ref, id=scenario.id, title=title))
+        title = scenario.title.get(args.lang)
+        print(translate("scenario.cmd.validate_ok", lang, ref=ref, id=scenario.id, title=title))
     total = len(args.refs)
-    print(t("scenario.cmd.validate_summary", total=total, ok=total - bad, bad=bad))
+    print(translate("scenario.cmd.validate_summary", lang, total=total, ok=total - bad, bad=bad))
     return 1 if bad else 0
 
 
 def run_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files."""
+    lang: str = args.lang
     sys.stdout.write(schema_text())
     return 0
 
@@ -188,23 +192,23 @@ def _clock(seconds: int) -> str:
     return f"{minutes:02d}:{rest:02d}"
 
 
-def _pairs(mapping: Mapping[_K, float]) -> str:
-    return ", ".join(f"{key} {_number(value)}" for key, value in mapping.items()) or t(
-        "scenario.show.none"
+def _pairs(mapping: Mapping[_K, float], lang: str) -> str:
+    return ", ".join(f"{key} {_number(value)}" for key, value in mapping.items()) or translate(
+        "scenario.show.none", lang
     )
 
 
 def _table(scenarios: Iterable[Scenario], lang: str) -> str:
     header = (
-        t("scenario.cmd.col_id"),
-        t("scenario.cmd.col_difficulty"),
-        t("scenario.cmd.col_minutes"),
-        t("scenario.cmd.col_title"),
+        translate("scenario.cmd.col_id", lang),
+        translate("scenario.cmd.col_difficulty", lang),
+        translate("scenario.cmd.col_minutes", lang),
+        translate("scenario.cmd.col_title", lang),
     )
     rows = [header] + [
         (
             s.id,
-            t(f"scenario.difficulty.{s.difficulty.value}"),
+            translate(f"scenario.difficulty.{s.difficulty.value}", lang),
             _minutes(s.duration_s),
             s.title.get(lang),
         )
@@ -222,80 +226,80 @@ def _table(scenarios: Iterable[Scenario], lang: str) -> str:
 def _readable(scenario: Scenario, lang: str) -> str:
     """The scenario as a trainer would describe it, in ``lang``."""
     lines = [
-        t(
-            "scenario.show.heading",
+        translate(
+            "scenario.show.heading", lang,
             title=scenario.title.get(lang),
             id=scenario.id,
             version=scenario.version,
         ),
         scenario.summary.get(lang),
         "",
-        t(
-            "scenario.show.facts",
-            difficulty=t(f"scenario.difficulty.{scenario.difficulty.value}"),
+        translate(
+            "scenario.show.facts", lang,
+            difficulty=translate(f"scenario.difficulty.{scenario.difficulty.value}", lang),
             minutes=_minutes(scenario.duration_s),
             pass_mark=scenario.pass_mark,
             topic=scenario.topic,
         ),
-        t("scenario.show.content", packs=", ".join(scenario.content) or t("scenario.show.none")),
+        translate("scenario.show.content", lang, packs=", ".join(scenario.content) or translate("scenario.show.none", lang)),
         "",
-        t("scenario.show.goals"),
+        translate("scenario.show.goals", lang),
         *(f"  - {goal.get(lang)}" for goal in scenario.learning_goals),
         "",
-        t("scenario.show.audience"),
+        translate("scenario.show.audience", lang),
     ]
     audience = scenario.audience
     lines += [
         "  "
-        + t(
-            "scenario.show.audience_size",
+        + translate(
+            "scenario.show.audience_size", lang,
             start=audience.start_viewers,
             peak=audience.peak_viewers,
             ramp=audience.ramp_s,
         ),
-        "  " + t("scenario.show.audience_mix", mix=_pairs(audience.personas)),
+        "  " + translate("scenario.show.audience_mix", lang, mix=_pairs(audience.personas, lang)),
         "  "
-        + t(
-            "scenario.show.audience_behaviour",
+        + translate(
+            "scenario.show.audience_behaviour", lang,
             leave_rate=_number(audience.leave_rate),
             sensitivity=_number(audience.sensitivity),
         ),
         "",
-        t("scenario.show.phases"),
+        translate("scenario.show.phases", lang),
     ]
     for phase in scenario.phases:
         lines += _phase_lines(phase, lang)
-    lines += ["", t("scenario.show.injects")]
-    lines += [_inject_line(inject) for inject in scenario.injects] or [
-        "  " + t("scenario.show.none")
+    lines += ["", translate("scenario.show.injects", lang)]
+    lines += [_inject_line(inject, lang) for inject in scenario.injects] or [
+        "  " + translate("scenario.show.none", lang)
     ]
     settings = scenario.settings
-    on, off = t("scenario.show.on"), t("scenario.show.off")
+    on, off = translate("scenario.show.on", lang), translate("scenario.show.off", lang)
     presets = ", ".join(
-        t("scenario.show.seconds", n=p) if p is not None else t("scenario.show.mute_live")
+        translate("scenario.show.seconds", lang, n=p) if p is not None else translate("scenario.show.mute_live", lang)
         for p in settings.mute_presets_s
     )
     lines += [
         "",
-        t("scenario.show.settings"),
+        translate("scenario.show.settings", lang),
         "  "
-        + t(
-            "scenario.show.settings_line",
+        + translate(
+            "scenario.show.settings_line", lang,
             gifts=on if settings.gifts else off,
             comments=on if settings.comments_enabled else off,
             moderators=settings.moderators,
             max_guests=settings.max_guests,
         ),
         "  "
-        + t(
-            "scenario.show.settings_filter",
-            words=", ".join(settings.keyword_filter) or t("scenario.show.none"),
+        + translate(
+            "scenario.show.settings_filter", lang,
+            words=", ".join(settings.keyword_filter) or translate("scenario.show.none", lang),
         ),
-        "  " + t("scenario.show.settings_mute", presets=presets or t("scenario.show.none")),
+        "  " + translate("scenario.show.settings_mute", lang, presets=presets or translate("scenario.show.none", lang)),
         "",
-        t(
-            "scenario.show.scoring",
-            weights=_pairs(scenario.scoring.weights),
+        translate(
+            "scenario.show.scoring", lang,
+            weights=_pairs(scenario.scoring.weights, lang),
             window=scenario.scoring.response_window_s,
         ),
     ]
@@ -306,10 +310,10 @@ def _phase_lines(phase: Phase, lang: str) -> list[str]:
     indent = " " * 9
     return [
         f"  {_clock(phase.start_s)}  {phase.name.get(lang)}",
-        indent + t("scenario.show.phase_rates", rates=_pairs(phase.rates)),
+        indent + translate("scenario.show.phase_rates", lang, rates=_pairs(phase.rates, lang)),
         indent
-        + t(
-            "scenario.show.phase_other",
+        + translate(
+            "scenario.show.phase_other", lang,
             taps=_number(phase.taps),
             gifts=_number(phase.gifts),
             follows=_number(phase.follows),
@@ -317,31 +321,31 @@ def _phase_lines(phase: Phase, lang: str) -> list[str]:
             guests=_number(phase.guest_requests),
         ),
         indent
-        + t(
-            "scenario.show.phase_trolls",
+        + translate(
+            "scenario.show.phase_trolls", lang,
             evasion=_number(round(phase.evasion * 100, 1)),
             repeat=_number(round(phase.repeat_offenders * 100, 1)),
         ),
     ]
 
 
-def _inject_line(inject: Inject) -> str:
+def _inject_line(inject: Inject, lang: str) -> str:
     details: list[str] = []
     if inject.kind in _WAVES:
-        details.append(t("scenario.show.inject_wave", count=inject.count, over_s=inject.over_s))
+        details.append(translate("scenario.show.inject_wave", lang, count=inject.count, over_s=inject.over_s))
     elif inject.kind is InjectKind.GUEST_REQUEST:
-        details.append(t("scenario.show.inject_count", count=inject.count))
+        details.append(translate("scenario.show.inject_count", lang, count=inject.count))
     if inject.role is not None:
-        details.append(t("scenario.show.inject_role", role=inject.role.value))
+        details.append(translate("scenario.show.inject_role", lang, role=inject.role.value))
     if inject.kind is InjectKind.NETWORK_DROP:
-        details.append(t("scenario.show.inject_duration", duration_s=inject.duration_s))
+        details.append(translate("scenario.show.inject_duration", lang, duration_s=inject.duration_s))
     if inject.categories:
         details.append(
-            t("scenario.show.inject_categories", categories=", ".join(inject.categories))
+            translate("scenario.show.inject_categories", lang, categories=", ".join(inject.categories))
         )
     if inject.troll:
-        details.append(t("scenario.show.inject_troll"))
+        details.append(translate("scenario.show.inject_troll", lang))
     if inject.evasive:
-        details.append(t("scenario.show.inject_evasive"))
+        details.append(translate("scenario.show.inject_evasive", lang))
     text = f"  {_clock(inject.at_s)}  {inject.kind.value}"
     return f"{text}: {'; '.join(details)}" if details else text

@@ -11,25 +11,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
-from .i18n import get_language, t
+from debrief.errors import UserError
+from debrief.scenario_text import describe_scenario_error
+from i18n import translate
 
 DEFAULT_SCENARIO = "live-pertama"
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8765
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, lang: str) -> None:
     """Add the ``serve`` subcommand."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "serve", help=t("serve.help"), description=t("serve.description"))
-    parser.add_argument("--scenario", help=t("serve.scenario_help", default=DEFAULT_SCENARIO))
-    parser.add_argument("--seed", type=int, default=1, help=t("serve.seed_help"))
-    parser.add_argument("--host", default=DEFAULT_HOST, help=t("serve.host_help",
+        "serve", help=translate("serve.help", lang), description=translate("serve.description", lang))
+    parser.add_argument("--scenario", help=translate("serve.scenario_help", lang, default=DEFAULT_SCENARIO))
+    parser.add_argument("--seed", type=int, default=1, help=translate("serve.seed_help", lang))
+    parser.add_argument("--host", default=DEFAULT_HOST, help=translate("serve.host_help", lang,
                                                                 default=DEFAULT_HOST))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=t("serve.port_help", default=DEFAULT_PORT))
-    parser.add_argument("--data", type=Path, default=None, help=t("serve.data_help"))
+                        help=translate("serve.port_help", lang, default=DEFAULT_PORT))
+    parser.add_argument("--data", type=Path, default=None, help=translate("serve.data_help", lang))
     parser.set_defaults(run=run)
 
 
@@ -67,6 +68,7 @@ def _default_data() -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Restore or create the room, print how to join, and serve until Ctrl+C."""
+    lang: str = args.lang
     from scenarios import ScenarioError
     from server.app import DrillServer, build_room, new_code
     from server.store import Store
@@ -75,19 +77,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = Store(data)
     except Exception as exc:  # sqlite3.Error or OSError: either way the folder is unusable
-        raise UserError(t("serve.cannot_open_data", path=data, reason=exc)) from None
+        raise UserError(translate("serve.cannot_open_data", lang, path=data, reason=exc)) from None
     server = DrillServer(store)
     try:
         rooms = server.restore()
         if rooms:
-            print(t("serve.restored", path=store.path, count=len(rooms)))
+            print(translate("serve.restored", lang, path=store.path, count=len(rooms)))
         if not rooms:  # a restart carries on with the unfinished drill
             ref = args.scenario or DEFAULT_SCENARIO
             room = build_room(new_code(store.codes()), secrets.token_urlsafe(12), ref, args.seed)
             server.add_room(room, ref)
             rooms.append(room)
     except ScenarioError as error:
-        raise UserError(error.describe(get_language())) from None
+        raise UserError(describe_scenario_error(error, args.lang)) from None
 
     async def serve_forever() -> None:
         loop = asyncio.get_running_loop()
@@ -102,10 +104,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(serve_forever())
     except OSError as exc:
-        raise UserError(t("serve.cannot_listen", host=args.host, port=args.port,
+        raise UserError(translate("serve.cannot_listen", lang, host=args.host, port=args.port,
                           reason=exc.strerror or exc)) from None
     except KeyboardInterrupt:
-        print(t("serve.stopped"))
+        print(translate("serve.stopped", lang))
     finally:
         store.close()
     return 0
@@ -116,22 +118,22 @@ def _print_rooms(args: argparse.Namespace, rooms: list[Any], data: Path) -> None
     shown = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else \
         (lan_address() if args.host in ("0.0.0.0", "", "::") else args.host)
     base = f"http://{shown}:{args.port}"
-    lang = get_language()
-    print(t("serve.banner"))
-    print(t("serve.data_line", path=data))
+    lang = args.lang
+    print(translate("serve.banner", lang))
+    print(translate("serve.data_line", lang, path=data))
     for room in rooms:
         join = f"{base}/?room={room.code}"
         print()
-        print(t("serve.room_line", code=room.code, scenario=room.scenario.title.get(lang),
+        print(translate("serve.room_line", lang, code=room.code, scenario=room.scenario.title.get(lang),
                 status=room.status))
-        print(t("serve.join_line", url=join, code=room.code))
-        print(t("serve.trainer_line", url=f"{base}/trainer?room={room.code}#key="
+        print(translate("serve.join_line", lang, url=join, code=room.code))
+        print(translate("serve.trainer_line", lang, url=f"{base}/trainer?room={room.code}#key="
                 f"{room.trainer_key}"))
-        print(t("serve.key_line", key=room.trainer_key))
+        print(translate("serve.key_line", lang, key=room.trainer_key))
         qr = qr_text(join)
         try:  # an old Windows console code page cannot draw the block characters
             qr.encode(sys.stdout.encoding or "utf-8")
         except (UnicodeEncodeError, LookupError):
             continue
-        print(t("serve.qr_caption"))
+        print(translate("serve.qr_caption", lang))
         print(qr, flush=True)

@@ -6,8 +6,6 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from gladi.i18n import t
-
 __all__ = ["CheckResult", "Level", "Param", "overall", "failing"]
 
 #: A message parameter: numbers are formatted by the message template itself.
@@ -37,7 +35,7 @@ class CheckResult:
 
     ``name`` is a stable identifier (``"exposure.brightness"``); ``hint_key`` and
     ``params`` select and fill a message of the ``check`` translation domain, so
-    the same result can be shown in Indonesian and English.
+    the same result can be shown in Indonesian and English (``media.text``).
     """
 
     name: str
@@ -63,27 +61,6 @@ class CheckResult:
     @property
     def param_map(self) -> Mapping[str, Param]:
         return dict(self.params)
-
-    def hint(self, lang: str | None = None) -> str:
-        """What the user should do, in ``lang`` (default: the current language)."""
-        return t(f"check.{self.hint_key}", lang, **self.param_map)
-
-    def label(self, lang: str | None = None) -> str:
-        """The check's short, translated name for a table row."""
-        return t(f"check.name_{self.name}", lang)
-
-    def to_json(self, lang: str | None = None) -> dict[str, object]:
-        """A JSON-ready dictionary, with the translated label and hint."""
-        return {
-            "name": self.name,
-            "label": self.label(lang),
-            "level": self.level.value,
-            "value": self.value,
-            "unit": self.unit,
-            "hint": self.hint(lang),
-            "hint_key": self.hint_key,
-            "params": dict(self.params),
-        }
 
 
 def overall(results: Iterable[CheckResult]) -> Level:

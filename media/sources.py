@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gladi.i18n import t
-
 from .results import Param
 
 __all__ = ["Notice", "SourceError", "SourceLost"]
@@ -28,8 +26,9 @@ class Notice:
     def make(cls, key: str, **params: Param) -> Notice:
         return cls(key, tuple(sorted(params.items())))
 
-    def text(self, lang: str | None = None) -> str:
-        return t(f"check.{self.key}", lang, **dict(self.params))
+    @property
+    def param_map(self) -> dict[str, Param]:
+        return dict(self.params)
 
 
 class SourceError(Exception):
@@ -40,8 +39,9 @@ class SourceError(Exception):
         self.key = key
         self.params = params
 
-    def text(self, lang: str | None = None) -> str:
-        return t(f"check.{self.key}", lang, **self.params)
+    @property
+    def param_map(self) -> dict[str, Param]:
+        return dict(self.params)
 
 
 class SourceLost(Exception):

@@ -5,6 +5,7 @@ The loader's public API is re-exported here, so callers write
 """
 
 from .loader import (
+    IDENTIFIER,
     Problem,
     ScenarioError,
     builtin_scenario_ids,
@@ -17,6 +18,7 @@ from .loader import (
 )
 
 __all__ = [
+    "IDENTIFIER",
     "Problem",
     "ScenarioError",
     "builtin_scenario_ids",

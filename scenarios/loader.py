@@ -38,6 +38,7 @@ from pydantic_core import ErrorDetails
 from .schema import ContentPack, Economy, Scenario
 
 __all__ = [
+    "IDENTIFIER",
     "Problem",
     "ScenarioError",
     "builtin_scenario_ids",
@@ -53,7 +54,7 @@ _M = TypeVar("_M", bound=BaseModel)
 
 #: The pattern of :data:`scenarios.schema.Identifier`; built-in ids must match it
 #: before they are turned into a file name, so an id can never escape the data folder.
-_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _INPUT_REPR_LIMIT = 60
 _YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -99,7 +100,7 @@ class ScenarioError(Exception):
         self.problems = problems
 
     def __str__(self) -> str:
-        # Plain English for logs and developers; users get describe().
+        # Plain English for logs and developers; users get debrief.scenario_text.describe_scenario_error().
         parts = []
         for problem in self.problems:
             where = ", ".join(
@@ -112,124 +113,6 @@ class ScenarioError(Exception):
             )
             parts.append(f"{where}: {problem.message}" if where else problem.message)
         return f"{self.file}: " + "; ".join(parts)
-
-    def describe(self, lang: str | None = None) -> str:
-        """Return a translated, multi-line message naming the file and each problem.
-
-        ``lang`` defaults to the process-wide language of :mod:`gladi.i18n`.
-        """
-        # Imported here, not at module level: the scenario core stays importable
-        # without the front end, and only messages for people need the catalogues.
-        from gladi.i18n import get_language, normalise_language, t
-
-        language = normalise_language(lang) if lang else get_language()
-        count = len(self.problems)
-        header_key = (
-            "scenario.describe.header_one" if count == 1 else "scenario.describe.header_many"
-        )
-        lines = [t(header_key, language, file=self.file, count=count)]
-        lines.extend("  - " + _describe_problem(p, language) for p in self.problems)
-        return "\n".join(lines)
-
-
-#: Error codes whose offending value helps the reader (a mistyped number, a
-#: wrong word); for the others the value is a whole block or is already named.
-_SHOW_INPUT = frozenset(
-    {
-        "bool_parsing",
-        "bool_type",
-        "dict_type",
-        "enum",
-        "float_parsing",
-        "float_type",
-        "greater_than",
-        "greater_than_equal",
-        "int_from_float",
-        "int_parsing",
-        "int_type",
-        "less_than",
-        "less_than_equal",
-        "list_type",
-        "literal_error",
-        "model_attributes_type",
-        "model_type",
-        "string_pattern_mismatch",
-        "string_too_long",
-        "string_type",
-        "tuple_type",
-    }
-)
-
-#: Codes that share a message with another code.
-_SAME_MESSAGE = {
-    "literal_error": "enum",
-    "model_type": "dict_type",
-    "model_attributes_type": "dict_type",
-    "tuple_type": "list_type",
-    "int_type": "int_parsing",
-    "float_type": "float_parsing",
-    "bool_type": "bool_parsing",
-}
-
-
-def _message_key(problem: Problem) -> str:
-    """Choose the catalogue key for a problem, including its more specific variants."""
-    code = _SAME_MESSAGE.get(problem.code, problem.code)
-    params = problem.params
-    if code == "enum" and params.get("in_key"):
-        return "enum_key"
-    if code == "string_pattern_mismatch" and params.get("pattern") == _IDENTIFIER.pattern:
-        return "string_pattern_mismatch_identifier"
-    if code in ("extra_forbidden", "unknown_scenario", "unknown_content_pack") and params.get(
-        "suggestion"
-    ):
-        return code + "_suggest"
-    if code == "yaml_syntax" and params.get("column") is None:
-        return "yaml_syntax_no_column"
-    return code
-
-
-def _format_param(value: object, none_text: str) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) if value else none_text
-    return str(value)
-
-
-def _describe_problem(problem: Problem, lang: str) -> str:
-    from gladi.i18n import catalogue, t
-
-    messages = catalogue(lang)
-    key = "scenario.error." + _message_key(problem)
-    none_text = t("scenario.describe.none", lang)
-    params = {name: _format_param(value, none_text) for name, value in problem.params.items()}
-    text = problem.message
-    if key in messages:
-        try:
-            text = t(key, lang, **params)
-        except (KeyError, IndexError, ValueError):
-            # A message whose values are missing falls back to pydantic's English.
-            text = problem.message
-    # For a wrong dict key the message already names it.
-    if problem.code in _SHOW_INPUT and "input" in params and not problem.params.get("in_key"):
-        text += t("scenario.describe.input", lang, input=params["input"])
-    if problem.line is not None and problem.path:
-        return t(
-            "scenario.describe.item_line_path",
-            lang,
-            line=problem.line,
-            path=problem.path,
-            message=text,
-        )
-    if problem.line is not None:
-        return t("scenario.describe.item_line", lang, line=problem.line, message=text)
-    if problem.path:
-        return t("scenario.describe.item_path", lang, path=problem.path, message=text)
-    return text
-
 
 # ---------------------------------------------------------------- YAML
 
@@ -602,13 +485,13 @@ def _builtin_ids(folder: str) -> tuple[str, ...]:
             for entry in directory.iterdir()
             if entry.name.endswith(".yaml")
             and entry.is_file()
-            and _IDENTIFIER.match(entry.name.removesuffix(".yaml"))
+            and IDENTIFIER.match(entry.name.removesuffix(".yaml"))
         )
     )
 
 
 def _builtin_file(folder: str, item_id: str) -> Traversable | None:
-    if not _IDENTIFIER.match(item_id):
+    if not IDENTIFIER.match(item_id):
         return None
     entry = _data_root() / folder / f"{item_id}.yaml"
     return entry if entry.is_file() else None

@@ -3,7 +3,7 @@
 - :mod:`server.protocol`: every message (pydantic models), the version, typed errors,
   decoding with size limits. Documented in ``docs/protocol.md``.
 - :mod:`server.room`: the sans-I/O room core (roles, views, clock, conflicts, reset,
-  restore) around one :class:`simulator.engine.Session`.
+  restore) around one :class:`moderation.engine.Session`.
 - :mod:`server.seat`, :mod:`server.results`: seats; leaderboard, debrief and exports.
 - :mod:`server.store`: the append-only SQLite log a restart replays.
 - :mod:`server.app`: the thin asyncio layer (websockets, static web client, the tick).

@@ -33,8 +33,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from debrief import history
-from gladi.files import replace_atomically
-from gladi.i18n import LANGUAGES, catalogue, t as translate
+from debrief.files import replace_atomically
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translate
 
 from .protocol import ErrorCode, Hello, Ping, ProtocolError, Role, decode, encode, error
 from .room import Outcome, Room, Seat
@@ -67,8 +67,8 @@ def new_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
 
 def build_room(code: str, key: str, scenario_ref: str, seed: int) -> Room:
     """Load the scenario and make a room (raises ScenarioError for a bad reference)."""
+    from moderation.content import ContentIndex
     from scenarios import load_content, load_economy, load_scenario
-    from simulator.content import ContentIndex
 
     scenario = load_scenario(scenario_ref)
     content = ContentIndex(load_content(scenario), scenario.topic)
@@ -265,7 +265,7 @@ class DrillServer:
                             broadcast([ws], encode({"type": "pong", "id": msg.id, "t": 0}))
                             continue
                         broadcast([ws], encode(error(ErrorCode.NOT_JOINED, translate(
-                            "serve.error.not_joined"), msg.id)))
+                            "serve.error.not_joined", DEFAULT_LANGUAGE), msg.id)))
                         continue
                     room = self.rooms.get(msg.room.strip())
                     if room is None:

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from moderation.actions import HOST
+from moderation.engine import Session
 from moderation.judge import Scorecard
-from simulator.engine import Session
-from simulator.sessionfile import dumps, record
+from moderation.sessionfile import dumps, record
 
 from .protocol import PROTOCOL_VERSION, Role
 from .seat import Seat
@@ -113,7 +113,7 @@ def results_csv(code: str, epoch: int, scenario: str, seats: Iterable[Seat], car
 
 def session_file(session: Session, code: str, epoch: int, seats: Iterable[Seat],
                  card: Scorecard) -> str:
-    """The replayable session file (simulator.sessionfile) with the room's seats in meta."""
+    """The replayable session file (moderation.sessionfile) with the room's seats in meta."""
     data = record(session, room=code, epoch=epoch, seats=[
         {"seat": s.id, "name": s.name, "role": s.role.value, "team": s.team, "actor": s.actor}
         for s in seats])

@@ -1,6 +1,6 @@
 """One drill room, sans-I/O: decoded client messages and time in, messages out.
 
-A :class:`Room` wraps one :class:`simulator.engine.Session`. It reads no clock
+A :class:`Room` wraps one :class:`moderation.engine.Session`. It reads no clock
 and does no I/O: every call takes ``now`` (monotonic wall milliseconds, from
 the caller) and returns an :class:`Outcome` with
 
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gladi.i18n import t as translate
+from i18n import translate
 from moderation.actions import (
     HOST,
     TRAINER,
@@ -36,6 +36,8 @@ from moderation.actions import (
     Permission,
     RemoveModerator,
 )
+from moderation.content import ContentIndex
+from moderation.engine import Session
 from moderation.events import (
     ActionRejected,
     CommentPosted,
@@ -48,8 +50,6 @@ from moderation.judge import Scorecard, judge
 from moderation.values import from_json, to_json
 from scenarios.schema import Economy, Scenario
 from scenarios.taxonomy import InjectKind, ReportReason
-from simulator.content import ContentIndex
-from simulator.engine import Session
 
 from .protocol import (
     PROTOCOL_VERSION,
@@ -616,7 +616,7 @@ class Room:
                            board, seat_hits(card, self.acted))
 
     def session_file(self) -> str:
-        """The replayable session file (simulator.sessionfile) with the room's seats."""
+        """The replayable session file (moderation.sessionfile) with the room's seats."""
         return session_file(self.session, self.code, self.epoch, self.seats.values(),
                             self.card or self._scorecard())
 

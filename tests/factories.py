@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.content import ContentIndex
+from moderation.engine import Session
 from scenarios.schema import ContentPack, Economy, Scenario
-from simulator.content import ContentIndex
-from simulator.engine import Session
 
 
 def _t(text: str) -> dict[str, str]:

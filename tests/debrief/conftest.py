@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from gladi import i18n
 from gladi.cli import main
 
 
@@ -19,7 +18,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the user's real history; start every test in Indonesian."""
     folder = tmp_path / "gladi-data"
     monkeypatch.setenv("GLADI_DATA_DIR", str(folder))
-    i18n.set_language("id")
+    monkeypatch.delenv("GLADI_LANG", raising=False)
     return folder
 
 

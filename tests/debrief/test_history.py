@@ -14,10 +14,10 @@ from debrief import history
 from debrief.paths import data_dir, history_path
 from debrief.recommend import category_load, recommend, weaknesses
 from gladi.cli import main
+from moderation.engine import Session
 from moderation.judge import Scorecard
+from moderation.sessionfile import dumps, parse, record, scorecard_of
 from scenarios import builtin_scenario_ids, load_scenario
-from simulator.engine import Session
-from simulator.sessionfile import dumps, parse, record, scorecard_of
 from tests import factories
 
 ROWS_PER_WRITER = 40

@@ -264,7 +264,7 @@ def test_render_copes_with_short_and_empty_sessions(end_ms: int) -> None:
     import warnings
 
     from debrief.report_html import render_session
-    from simulator.sessionfile import scorecard_of
+    from moderation.sessionfile import scorecard_of
     from tests import factories
 
     session = factories.session()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gladi import cli, i18n
+from gladi import cli
 from gladi.cmd_scenario import schema_text
 from scenarios import load_content_pack, load_economy, loader, parse_scenario, scenario_json_schema
 from tests.scenarios.test_loader import MINIMAL, PACK, line_of, replace_line
@@ -29,9 +29,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(loader, "_data_root", lambda: root)
     load_content_pack.cache_clear()
     load_economy.cache_clear()
-    language = i18n.get_language()
     yield root
-    i18n.set_language(language)
     load_content_pack.cache_clear()
     load_economy.cache_clear()
 

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from gladi import i18n
 from gladi.cli import main
+from moderation.sessionfile import check_replay, parse, replay
 from scenarios import load_content
-from simulator.sessionfile import check_replay, parse, replay
 
 
 @pytest.fixture(autouse=True)
-def _indonesian() -> None:
-    i18n.set_language("id")
+def _indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GLADI_LANG", raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -68,17 +67,17 @@ def test_readable_report_in_both_languages(capsys: pytest.CaptureFixture[str]) -
 def test_no_command_runs_the_default_session(capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """``gladi`` alone opens the desktop app; with no display it says so in one line."""
-    from gladi.i18n import t
+    from i18n import translate
 
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("sys.platform", "linux")
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert out.strip() == t("desktop.no_display", "id")
+    assert out.strip() == translate("desktop.no_display", "id")
     assert "gladi simulate" in out and len(out.strip().splitlines()) == 1
     assert main(["--lang", "en"]) == 0
-    assert capsys.readouterr().out.strip() == t("desktop.no_display", "en")
+    assert capsys.readouterr().out.strip() == translate("desktop.no_display", "en")
 
 
 def test_missing_scenario_file_is_a_message_not_a_traceback(
@@ -117,7 +116,7 @@ def test_unexpected_errors_do_not_show_a_traceback(
     def boom(*_: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cmd, "load_session_inputs", boom)
+    monkeypatch.setattr(cmd, "load_setup_or_explain", boom)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     monkeypatch.setattr("platformdirs.user_log_dir", lambda *a, **k: str(tmp_path))
     assert main(["simulate"]) == 70

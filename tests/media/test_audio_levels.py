@@ -11,6 +11,7 @@ import pytest
 from media.audio_levels import FLOOR_DB, clipped_count, peak_dbfs, rms_dbfs, to_mono_float
 from media.microphone import read_wav
 from media.sources import SourceError
+from media.text import source_text
 
 
 def test_levels_of_a_sine() -> None:
@@ -74,4 +75,4 @@ def test_read_wav_errors(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as bad:
         read_wav(tmp_path / "bad.wav")
     assert bad.value.key == "wav_unreadable"
-    assert "WAV" in bad.value.text("en")
+    assert "WAV" in source_text(bad.value, "en")

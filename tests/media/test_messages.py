@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gladi import i18n
+import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "media").glob("*.py")), ROOT / "gladi" / "cmd_check.py"]

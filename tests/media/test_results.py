@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from media.results import CheckResult, Level, failing, overall
+from media.text import check_hint, check_json, check_label
 
 
 def test_overall_is_the_worst_level() -> None:
@@ -25,9 +26,9 @@ def test_failing_counts_warnings_only_when_strict() -> None:
 
 def test_hint_is_translated_with_parameters() -> None:
     result = CheckResult.make("face", Level.WARN, 2, "", "face_many", count=2)
-    assert result.hint("id").startswith("Terlihat 2 wajah")
-    assert result.hint("en").startswith("2 faces seen")
-    assert result.label("id") == "Wajah terlihat"
+    assert check_hint(result, "id").startswith("Terlihat 2 wajah")
+    assert check_hint(result, "en").startswith("2 faces seen")
+    assert check_label(result, "id") == "Wajah terlihat"
 
 
 def test_results_are_immutable_values() -> None:
@@ -37,6 +38,6 @@ def test_results_are_immutable_values() -> None:
 
 
 def test_json_form() -> None:
-    data = CheckResult.make("clipping", Level.OK, 0.0, "%", "clipping_ok", peak=-3.0).to_json("en")
+    data = check_json(CheckResult.make("clipping", Level.OK, 0.0, "%", "clipping_ok", peak=-3.0), "en")
     assert data["level"] == "ok" and data["params"] == {"peak": -3.0}
     assert data["hint"] == "No distortion (peak -3.0 dBFS)."

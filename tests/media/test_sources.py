@@ -21,6 +21,7 @@ from media.camera import (
 from media.microphone import DeviceMic, FallbackMic, SyntheticMic, WavMic, open_microphone
 from media.sources import SourceError, SourceLost
 from media.synthetic import synthetic_frame
+from media.text import source_text
 
 from .conftest import FIXTURES
 
@@ -29,7 +30,7 @@ def test_image_camera_repeats_the_photo() -> None:
     cam = ImageCamera(FIXTURES / "obama_good.jpg")
     assert np.array_equal(cam.read(), cam.read())
     assert not cam.live
-    assert "obama_good.jpg" in cam.describe().text("en")
+    assert "obama_good.jpg" in source_text(cam.describe(), "en")
 
 
 @pytest.mark.parametrize("spec", ["nope.jpg", "nope.mp4"])
@@ -115,7 +116,7 @@ def test_unplugged_camera_falls_back_with_a_notice() -> None:
     assert third.shape == (480, 640, 3)
     assert cam.fell_back and dying.closed
     assert [n.key for n in cam.notices] == ["camera_lost"]
-    assert "kamera" in cam.notices[0].text("id").lower()
+    assert "kamera" in source_text(cam.notices[0], "id").lower()
 
 
 def test_wav_mic_reads_to_the_end() -> None:
@@ -174,7 +175,7 @@ def test_device_mic_and_unplugging(monkeypatch: pytest.MonkeyPatch) -> None:
     mic, notices = open_microphone(None)
     assert isinstance(mic, FallbackMic) and notices == []
     assert mic.live and mic.sample_rate == 48_000
-    assert mic.describe().text("en") == "microphone Mic Laptop"
+    assert source_text(mic.describe(), "en") == "microphone Mic Laptop"
     assert mic.read(480).tolist() == pytest.approx([0.1] * 480)
     after = mic.read(480)  # unplugged: synthetic voice at 16 kHz from here on
     assert after.size == 480

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from moderation import actions as a
+from moderation.engine import Session
 from moderation.events import CommentPosted, GiftSent, Hidden, OfficialJoined
 from moderation.judge import Scorecard, _dead_air, judge
-from simulator.engine import Session
 from tests.factories import session
 
 ONLY = {"name": {"id": "x", "en": "x"}, "start_s": 0}

@@ -19,6 +19,7 @@ from importlib import resources
 
 import pytest
 
+from moderation.content import ContentIndex
 from scenarios import (
     builtin_scenario_ids,
     load_content,
@@ -36,7 +37,6 @@ from scenarios.taxonomy import (
     Evasion,
     Response,
 )
-from simulator.content import ContentIndex
 
 # The topics a template may name. A new topic is a deliberate decision: add it
 # here and to docs/content.md.

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import i18n
 import scenarios
-from gladi import i18n
+from debrief.scenario_text import describe_scenario_error
 from scenarios import (
     Problem,
     ScenarioError,
@@ -117,13 +118,6 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield root
     load_content_pack.cache_clear()
     load_economy.cache_clear()
-
-
-@pytest.fixture
-def language() -> Iterator[None]:
-    before = i18n.get_language()
-    yield
-    i18n.set_language(before)
 
 
 # ---------------------------------------------------------------- valid files
@@ -381,8 +375,8 @@ def test_describe_names_file_path_and_line_in_both_languages() -> None:
     line = line_of(text, "      hoax")
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, filename="latihan.yaml")
-    indonesian = caught.value.describe("id")
-    english = caught.value.describe("en")
+    indonesian = describe_scenario_error(caught.value, "id")
+    english = describe_scenario_error(caught.value, "en")
     for message in (indonesian, english):
         assert "latihan.yaml" in message
         assert "phases[0].rates.hoax" in message
@@ -396,7 +390,7 @@ def test_describe_lists_every_problem() -> None:
     text = replace_line(text, "      hoax:", "      hoax: -1")
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, filename="x.yaml")
-    described = caught.value.describe("en")
+    described = describe_scenario_error(caught.value, "en")
     assert "2 problems" in described
     assert "easy, medium, hard" in described and "hardd" in described
     assert len(described.splitlines()) == 3
@@ -406,8 +400,8 @@ def test_describe_translates_validator_messages_with_a_prefix() -> None:
     text = replace_line(MINIMAL, "  - {at_s: 30", "  - {at_s: 30, kind: official_joins}")
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, filename="x.yaml")
-    assert "Masalah: official_joins needs a role" in caught.value.describe("id")
-    assert "Problem: official_joins needs a role" in caught.value.describe("en")
+    assert "Masalah: official_joins needs a role" in describe_scenario_error(caught.value, "id")
+    assert "Problem: official_joins needs a role" in describe_scenario_error(caught.value, "en")
 
 
 def test_describe_yaml_syntax_gives_line_and_column() -> None:
@@ -415,24 +409,22 @@ def test_describe_yaml_syntax_gives_line_and_column() -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, filename="x.yaml")
     line = line_of(text, " peak_viewers")
-    assert f"baris {line}" in caught.value.describe("id")
-    assert "posisi ke-2" in caught.value.describe("id")
-    assert f"line {line}" in caught.value.describe("en")
-    assert "column 2" in caught.value.describe("en")
+    assert f"baris {line}" in describe_scenario_error(caught.value, "id")
+    assert "posisi ke-2" in describe_scenario_error(caught.value, "id")
+    assert f"line {line}" in describe_scenario_error(caught.value, "en")
+    assert "column 2" in describe_scenario_error(caught.value, "en")
 
 
-def test_describe_defaults_to_the_current_language(language: None) -> None:
+def test_describe_speaks_the_language_passed_in() -> None:
     error = ScenarioError("f.yaml", [Problem("title", None, "missing", "Field required")])
-    i18n.set_language("en")
-    assert "this field is required" in error.describe()
-    i18n.set_language("id")
-    assert "wajib diisi" in error.describe()
+    assert "this field is required" in describe_scenario_error(error, "en")
+    assert "wajib diisi" in describe_scenario_error(error, "id")
 
 
 def test_describe_falls_back_to_the_english_detail_for_unknown_codes() -> None:
     error = ScenarioError("f.yaml", [Problem("x", 3, "something_new", "Some English detail")])
-    assert "Some English detail" in error.describe("id")
-    assert "baris 3" in error.describe("id")
+    assert "Some English detail" in describe_scenario_error(error, "id")
+    assert "baris 3" in describe_scenario_error(error, "id")
 
 
 #: Codes whose message must be translated, with values for their placeholders.
@@ -503,7 +495,7 @@ PLACEHOLDER_VALUES: dict[str, object] = {
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_common_codes_are_translated(code: str, lang: str) -> None:
     error = ScenarioError("f.yaml", [Problem("x", 1, code, "FALLBACK", PLACEHOLDER_VALUES)])
-    described = error.describe(lang)
+    described = describe_scenario_error(error, lang)
     assert "FALLBACK" not in described
     assert "{" not in described
 
@@ -687,4 +679,4 @@ def test_scripted_comment_must_name_a_template_of_the_scenarios_packs() -> None:
     problem = caught.value.problems[0]
     assert problem.code == "unknown_template"
     assert problem.path == f"scripted[{len(scenario.scripted)}].template"
-    assert "no-such-template" in caught.value.describe("en")
+    assert "no-such-template" in describe_scenario_error(caught.value, "en")

@@ -13,13 +13,13 @@ from functools import cache
 
 import pytest
 
+from moderation.autopilot import make_autopilot, run
+from moderation.content import ContentIndex
+from moderation.engine import Session
 from moderation.events import CommentPosted, GiftSent, GuestRequested, Hidden, OfficialJoined
 from scenarios import builtin_scenario_ids, load_content, load_economy, load_scenario
 from scenarios.schema import Scenario, Template
 from scenarios.taxonomy import Category, Difficulty, InjectKind, Persona
-from simulator.autopilot import make_autopilot, run
-from simulator.content import ContentIndex
-from simulator.engine import Session
 
 SEEDS = (1, 2)
 # The eight training goals of the issue, one scenario each.

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from gladi.i18n import LANGUAGES, catalogue
+from i18n import LANGUAGES, catalogue
 from moderation.events import RejectCode
 from scenarios.taxonomy import Category, InjectKind, ReportReason
 from server.protocol import SEAT_ACTIONS, ErrorCode, Role

@@ -1,0 +1,90 @@
+"""The scorecard as readable text, in the user's language.
+
+Shared by ``gladi simulate`` and any other front end that prints a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from i18n import translate
+from moderation.judge import Item, Scorecard, Tip
+from scenarios.schema import Scenario
+
+#: The debrief shows the few tips that matter most, not a wall of advice.
+TIPS_SHOWN = 3
+
+
+def clock(ms: int) -> str:
+    """``m:ss`` since the start of the live."""
+    seconds = ms // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{round(100 * value)}"
+
+
+def tip_text(tip: Tip, items: Mapping[str, Item], lang: str) -> list[str]:
+    """A coaching tip: what happened, and what would have been right and why."""
+    params = dict(tip.params)
+    if "category" in params:
+        params["category"] = translate(f"judge.cat_{params['category']}", lang)
+    lines = [translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)]
+    item = items.get(tip.comment) if tip.comment else None
+    if item is not None:
+        template = item.template
+        lines.append(translate("judge.tip_comment", lang, text=item.text))
+        lines.append(translate("judge.tip_why", lang, text=template.explanation.get(lang)))
+        if template.answer is not None:
+            lines.append(translate("judge.tip_answer", lang, text=template.answer.get(lang),
+                           source=template.source or "—"))
+    return lines
+
+
+def scorecard_text(card: Scorecard, scenario: Scenario, lang: str) -> str:
+    """Render ``card`` as a plain-text report."""
+    out = [
+        translate("judge.title", lang, scenario=scenario.title.get(lang)),
+        translate("judge.score", lang, score=f"{card.score:.1f}", pass_mark=card.pass_mark),
+        translate("judge.passed" if card.passed else "judge.not_passed", lang),
+        "",
+        translate("judge.components", lang),
+    ]
+    for name, part in card.components.items():
+        out.append(translate("judge.component_line", lang, name=translate(f"judge.part_{name}", lang),
+                     value=_pct(part["value"]), weight=f"{part['weight']:g}"))
+    out += ["", translate("judge.table_header", lang)]
+    for category, row in card.categories.items():
+        out.append(translate("judge.table_row", lang,
+                     category=translate(f"judge.cat_{category}", lang).ljust(22),
+                     total=row["total"], hits=row.get("hits", "—"),
+                     misses=row.get("misses", "—"), false_alarms=row["false_alarms"]))
+    reaction = card.reaction
+    out += [
+        "",
+        translate("judge.reaction", lang,
+          median="—" if reaction["median_s"] is None else f"{reaction['median_s']:.1f}",
+          p90="—" if reaction["p90_s"] is None else f"{reaction['p90_s']:.1f}"),
+        translate("judge.exposure", lang, actual=f"{card.exposure['viewer_seconds']:.0f}",
+          worst=f"{card.exposure['worst_case']:.0f}"),
+    ]
+    hosting = card.hosting
+    out.append(translate("judge.hosting", lang, answered=hosting["answered"],
+                 questions=hosting["questions"], thanked=hosting["gifters_thanked"],
+                 gifters=hosting["gifters"], welcomed=hosting["officials_welcomed"],
+                 officials=hosting["officials"], dead_air=f"{hosting['dead_air_s']:.0f}"))
+    if len(card.actors) > 1:
+        out += ["", translate("judge.actors", lang)]
+        for name, row in card.actors.items():
+            out.append(translate("judge.actor_line", lang, name=name, **row))
+    items = {item.id: item for item in card.items}
+    if card.tips:
+        out += ["", translate("judge.tips", lang)]
+        for n, tip in enumerate(card.tips[:TIPS_SHOWN], 1):
+            lines = tip_text(tip, items, lang)
+            out.append(f"{n}. {lines[0]}")
+            out.extend(f"   {line}" for line in lines[1:])
+    else:
+        out += ["", translate("judge.no_tips", lang)]
+    return "\n".join(out)

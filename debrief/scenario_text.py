@@ -1,0 +1,122 @@
+"""Scenario problems in words: what :class:`scenarios.ScenarioError` means, for people.
+
+The loader reports each problem as a code with its parameters, field path and
+line (see ``scenarios/loader.py``); this module turns them into the message a
+trainer reads, in the language passed in, falling back to pydantic's English
+detail only for a code the catalogue does not know.
+"""
+
+from __future__ import annotations
+
+from i18n import catalogue, translate
+from scenarios.loader import IDENTIFIER, Problem, ScenarioError
+
+__all__ = ["describe_problem", "describe_scenario_error"]
+
+
+def describe_scenario_error(error: ScenarioError, lang: str) -> str:
+    """Return a translated, multi-line message naming the file and each problem."""
+    count = len(error.problems)
+    header_key = (
+        "scenario.describe.header_one" if count == 1 else "scenario.describe.header_many"
+    )
+    lines = [translate(header_key, lang, file=error.file, count=count)]
+    lines.extend("  - " + describe_problem(p, lang) for p in error.problems)
+    return "\n".join(lines)
+
+
+#: Error codes whose offending value helps the reader (a mistyped number, a
+#: wrong word); for the others the value is a whole block or is already named.
+_SHOW_INPUT = frozenset(
+    {
+        "bool_parsing",
+        "bool_type",
+        "dict_type",
+        "enum",
+        "float_parsing",
+        "float_type",
+        "greater_than",
+        "greater_than_equal",
+        "int_from_float",
+        "int_parsing",
+        "int_type",
+        "less_than",
+        "less_than_equal",
+        "list_type",
+        "literal_error",
+        "model_attributes_type",
+        "model_type",
+        "string_pattern_mismatch",
+        "string_too_long",
+        "string_type",
+        "tuple_type",
+    }
+)
+
+#: Codes that share a message with another code.
+_SAME_MESSAGE = {
+    "literal_error": "enum",
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
+    "tuple_type": "list_type",
+    "int_type": "int_parsing",
+    "float_type": "float_parsing",
+    "bool_type": "bool_parsing",
+}
+
+
+def _message_key(problem: Problem) -> str:
+    """Choose the catalogue key for a problem, including its more specific variants."""
+    code = _SAME_MESSAGE.get(problem.code, problem.code)
+    params = problem.params
+    if code == "enum" and params.get("in_key"):
+        return "enum_key"
+    if code == "string_pattern_mismatch" and params.get("pattern") == IDENTIFIER.pattern:
+        return "string_pattern_mismatch_identifier"
+    if code in ("extra_forbidden", "unknown_scenario", "unknown_content_pack") and params.get(
+        "suggestion"
+    ):
+        return code + "_suggest"
+    if code == "yaml_syntax" and params.get("column") is None:
+        return "yaml_syntax_no_column"
+    return code
+
+
+def _format_param(value: object, none_text: str) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else none_text
+    return str(value)
+
+
+def describe_problem(problem: Problem, lang: str) -> str:
+    messages = catalogue(lang)
+    key = "scenario.error." + _message_key(problem)
+    none_text = translate("scenario.describe.none", lang)
+    params = {name: _format_param(value, none_text) for name, value in problem.params.items()}
+    text = problem.message
+    if key in messages:
+        try:
+            text = translate(key, lang, **params)
+        except (KeyError, IndexError, ValueError):
+            # A message whose values are missing falls back to pydantic's English.
+            text = problem.message
+    # For a wrong dict key the message already names it.
+    if problem.code in _SHOW_INPUT and "input" in params and not problem.params.get("in_key"):
+        text += translate("scenario.describe.input", lang, input=params["input"])
+    if problem.line is not None and problem.path:
+        return translate(
+            "scenario.describe.item_line_path",
+            lang,
+            line=problem.line,
+            path=problem.path,
+            message=text,
+        )
+    if problem.line is not None:
+        return translate("scenario.describe.item_line", lang, line=problem.line, message=text)
+    if problem.path:
+        return translate("scenario.describe.item_path", lang, path=problem.path, message=text)
+    return text

@@ -1,0 +1,332 @@
+"""The main loop: a stack of screens, one frame at a time.
+
+:class:`App` owns the window, the fonts, the camera and microphone feeds and
+the stack. :meth:`App.step` runs exactly one frame (events, update, draw,
+flip); :meth:`App.run` repeats it at up to 60 frames a second. The wall clock
+is injected, so tests step the app with a fake clock and posted events.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from i18n import normalise_language, translate
+from simulator import theme
+from simulator.clock import WallClock
+from simulator.feeds import CameraFeed, MicFeed
+from simulator.fonts import Fonts
+
+if TYPE_CHECKING:
+    from scenarios.schema import Scenario
+    from simulator.model import LiveModel
+    from simulator.screen import Screen
+
+__all__ = ["App", "Options"]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How the app was started (from ``gladi rehearse`` or a test)."""
+
+    lang: str = "id"
+    trainee: str = ""
+    large_text: bool = False
+    camera: str | None = None
+    mic: str | None = None
+    #: Open straight into this scenario's pre-flight (``gladi rehearse --scenario``).
+    scenario: str | None = None
+    seed: int | None = None
+    size: tuple[int, int] = (1366, 768)
+    #: Tests run the camera and microphone synchronously, frame by frame.
+    threaded_media: bool = True
+    detect_faces: bool = True
+    use_mic: bool = True
+    save: bool = True
+    skip_preflight: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class App:
+    """The desktop rehearsal app."""
+
+    def __init__(self, options: Options, wall: WallClock = time.monotonic) -> None:
+        self.options = options
+        self.wall = wall
+        self.lang = normalise_language(options.lang)
+        self.trainee = options.trainee
+        self.large_text = options.large_text
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Gladi")
+        self.surface = pygame.display.set_mode(options.size, pygame.RESIZABLE)
+        self._limit_window_size()
+        pygame.key.set_repeat(400, 40)
+        self.fonts = Fonts(theme.scale_for(*self.surface.get_size(), self.large_text))
+        self.stack: list[Screen] = []
+        self.mouse: tuple[int, int] = (-1, -1)
+        self.running = True
+        self.camera: CameraFeed | None = None
+        self.mic: MicFeed | None = None
+        self.last_saved: str | None = None
+        self.save_error: str | None = None
+        self._last_wall = wall()
+        self._scenarios: list[Scenario] | None = None
+
+    # ------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _limit_window_size() -> None:
+        """Below 1024×600 the panel no longer fits; ask SDL not to shrink further."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                window = pygame.Window.from_display_module()
+            window.minimum_size = (theme.MIN_W, theme.MIN_H)
+        except (AttributeError, pygame.error):  # older pygame-ce: no limit, still works
+            pass
+
+    def camera_spec(self) -> str | None:
+        return self.camera.spec if self.camera is not None else self.options.camera
+
+    def switch_camera(self) -> None:
+        """Try the next camera: device 0, device 1, the test card, and round again."""
+        specs = ["0", "1", "synthetic"]
+        current = self.camera_spec()
+        following = specs[(specs.index(current) + 1) % len(specs)] if current in specs \
+            else specs[0]
+        size = self.camera.size if self.camera is not None else (270, 480)
+        if self.camera is not None:
+            self.camera.stop()
+        opts = self.options
+        self.camera = CameraFeed(following, threaded=opts.threaded_media,
+                                 detect=opts.detect_faces,
+                                 **opts.extra.get("camera_kwargs", {}))
+        self.camera.size = size
+        self.camera.start()
+
+    def t(self, key: str, **params: object) -> str:
+        return translate(key, self.lang, **params)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.surface.get_size()
+
+    def scenarios(self) -> list[Scenario]:
+        """The built-in scenarios, loaded once."""
+        if self._scenarios is None:
+            from scenarios import builtin_scenario_ids, load_scenario
+
+            self._scenarios = [load_scenario(sid) for sid in builtin_scenario_ids()]
+        return self._scenarios
+
+    def new_seed(self) -> int:
+        if self.options.seed is not None:
+            return self.options.seed
+        return random.SystemRandom().randrange(1, 1_000_000)
+
+    def ensure_media(self) -> None:
+        """Open the camera and microphone (on their threads) the first time they are needed."""
+        opts = self.options
+        if self.camera is None:
+            self.camera = CameraFeed(opts.camera, threaded=opts.threaded_media,
+                                     detect=opts.detect_faces,
+                                     **opts.extra.get("camera_kwargs", {})).start()
+        if self.mic is None and opts.use_mic:
+            self.mic = MicFeed(opts.mic, threaded=opts.threaded_media).start()
+
+    # ------------------------------------------------------------ stack
+
+    @property
+    def top(self) -> Screen | None:
+        return self.stack[-1] if self.stack else None
+
+    def push(self, screen: Screen) -> None:
+        self.stack.append(screen)
+        screen.layout(*self.size)
+        screen.on_enter()
+
+    def pop(self) -> None:
+        if self.stack:
+            self.stack.pop().on_exit()
+        if self.stack:
+            self.stack[-1].layout(*self.size)
+            self.stack[-1].on_enter()
+
+    def replace(self, screen: Screen) -> None:
+        while self.stack:
+            self.stack.pop().on_exit()
+        self.push(screen)
+
+    def relayout(self) -> None:
+        self.fonts.set_scale(theme.scale_for(*self.size, self.large_text))
+        for screen in self.stack:
+            screen.layout(*self.size)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = normalise_language(lang)
+        self.relayout()
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.lang == "id" else "id")
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+        self.relayout()
+
+    # ------------------------------------------------------------ flow
+
+    def go_home(self) -> None:
+        from simulator.screens.home import HomeScreen
+
+        self.replace(HomeScreen(self))
+
+    def go_preflight(self, scenario_id: str) -> None:
+        from simulator.screens.preflight import PreflightScreen
+
+        self.ensure_media()
+        self.replace(PreflightScreen(self, scenario_id))
+
+    def go_live(self, scenario_id: str) -> None:
+        from simulator.screens.live import LiveScreen
+
+        self.ensure_media()
+        self.replace(LiveScreen(self, scenario_id, self.new_seed()))
+
+    def go_debrief(self, model: LiveModel, ref: str | None = None) -> None:
+        """Show the debrief; ``ref`` is how the scenario was named (id or file), for a retry."""
+        from simulator.screens.debrief import DebriefScreen
+
+        self.replace(DebriefScreen(self, model, ref=ref))
+
+    def start(self) -> None:
+        """Show the first screen the options ask for."""
+        opts = self.options
+        if opts.scenario is not None:
+            if opts.skip_preflight:
+                self.go_live(opts.scenario)
+            else:
+                self.go_preflight(opts.scenario)
+        else:
+            self.go_home()
+
+    def save(self, model: LiveModel, card: Any) -> None:
+        """Save the finished session file; a failure is shown, never raised."""
+        if not self.options.save:
+            return
+        from debrief.errors import UserError
+        from moderation.sessionfile import record
+        from simulator.storage import record_history, save_session
+
+        session = model.session
+        data = record(session, trainee=self.trainee or None, scenario=session.scenario.id,
+                      app="desktop")
+        data["scorecard"] = card.to_json()
+        try:
+            self.last_saved = str(save_session(data, session.scenario.id))
+            self.save_error = None
+        except UserError as error:
+            self.save_error = str(error)
+        problem = record_history(session, card, self.trainee)
+        if problem is not None and self.save_error is None:
+            self.save_error = self.t("desktop.history_failed", reason=problem)
+
+    # ------------------------------------------------------------ loop
+
+    def step(self) -> None:
+        """One frame: events, update, draw, flip."""
+        now = self.wall()
+        dt = max(0.0, now - self._last_wall)
+        self._last_wall = now
+        for event in pygame.event.get():
+            self.dispatch(event)
+        top = self.top
+        if top is None:
+            self.running = False
+            return
+        top.update(dt)
+        self.draw()
+        pygame.display.flip()
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            surface = pygame.display.get_surface()
+            if surface is not None:
+                self.surface = surface
+            self.relayout()
+            return
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            self.mouse = event.pos
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F2:
+            self.toggle_language()
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F3:
+            self.toggle_large_text()
+            return
+        top = self.top
+        if top is not None:
+            top.handle_event(event)
+
+    def draw(self) -> None:
+        # Draw from the last opaque screen up, so an overlay shows what is under it.
+        start = len(self.stack) - 1
+        while start > 0 and self.stack[start].overlay:
+            start -= 1
+        for screen in self.stack[start:]:
+            screen.draw(self.surface)
+
+    def quit(self) -> None:
+        """Close the app; a live in progress is ended and saved first."""
+        from simulator.screens.live import LiveScreen
+
+        for screen in self.stack:
+            if isinstance(screen, LiveScreen):
+                screen.finish(go_to_debrief=False)
+        self.running = False
+
+    def run(self, start: Callable[[], None] | None = None) -> int:
+        """The main loop, until the window closes; ``start`` shows the first screen
+        (default :meth:`start`; ``gladi replay --watch`` opens its playback)."""
+        (start or self.start)()
+        clock = pygame.time.Clock()
+        try:
+            while self.running:
+                self.step()
+                clock.tick(60)
+        except BaseException:
+            self._save_on_crash()
+            raise
+        finally:
+            self.close()
+        return 0
+
+    def _save_on_crash(self) -> None:
+        """An unexpected error must not lose the trainee's session: end and save it first."""
+        from simulator.screens.live import LiveScreen
+
+        for screen in self.stack:
+            if isinstance(screen, LiveScreen) and not screen.finished:
+                try:
+                    screen.finish(go_to_debrief=False)
+                except Exception:  # the crash report is about the first error
+                    pass
+
+    def close(self) -> None:
+        for feed in (self.camera, self.mic):
+            if feed is not None:
+                feed.stop()
+        self.camera = self.mic = None
+        pygame.display.quit()
+
+
+def with_options(options: Options, **changes: Any) -> Options:
+    return replace(options, **changes)

@@ -1,0 +1,485 @@
+"""The live screen: a portrait 9:16 stage beside the moderation panel.
+
+The engine advances with the wall clock: each frame reads the live time from
+:class:`~simulator.clock.LiveClock` (wall time minus pauses) and calls
+``advance``. The stage shows what viewers see (mirrored camera, viewer count,
+taps, gifts, comments, the pinned comment, guests); the panel
+(:mod:`.panel`) is the host's moderation tools. Live warnings (dead air, face
+missing, too dark, noisy microphone, camera lost) sit on top of the stage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from media.results import Level
+from moderation.setup import load_setup
+from simulator import theme
+from simulator.clock import LiveClock
+from simulator.model import LiveModel
+from simulator.panel import ModerationPanel
+from simulator.screen import Screen
+from simulator.widgets import Button, draw_panel, draw_text
+
+if TYPE_CHECKING:
+    from moderation.judge import Scorecard
+    from simulator.app import App
+
+__all__ = ["HelpScreen", "LiveScreen", "PauseScreen", "build_model"]
+
+#: The voice detector sends the engine a Talk this long, at most this often.
+VOICE_TALK_MS = 1500
+STAGE_COMMENTS = 7
+
+
+def build_model(scenario_id: str, seed: int) -> LiveModel:
+    """A fresh live session of a scenario (raises ``ScenarioError`` for one that won't load)."""
+    return LiveModel(load_setup(scenario_id).start(seed))
+
+
+class LiveScreen(Screen):
+    def __init__(self, app: App, scenario_id: str, seed: int,
+                 model: LiveModel | None = None) -> None:
+        super().__init__(app)
+        self.scenario_id = scenario_id
+        self.model = model or build_model(scenario_id, seed)
+        self.clock = LiveClock(app.wall)
+        self.started = False
+        self.finished = False
+        self.card: Scorecard | None = None
+        self.panel = ModerationPanel(self)
+        self.stage = pygame.Rect(0, 0, 0, 0)
+        self.topbar = pygame.Rect(0, 0, 0, 0)
+        self.frame: pygame.Surface | None = None
+        self._frame_pixels: object = None
+        self._last_voice_talk = -10**9
+        self.warnings: list[tuple[str, bool]] = []
+        self._shade: dict[tuple[int, int, int], pygame.Surface] = {}
+        self.gift_names = {g.id: g.name for g in self.model.session.economy.gifts}
+
+    # ------------------------------------------------------------ time
+
+    def now(self) -> int:
+        """Live milliseconds now (never behind the session's own clock)."""
+        return max(self.clock.ms(), self.model.now)
+
+    def on_enter(self) -> None:
+        if not self.started:
+            self.started = True
+            self.clock.start()
+        else:
+            self.clock.resume()
+
+    # ------------------------------------------------------------ layout
+
+    def strip_height(self) -> int:
+        """Room under the top bar for a subclass's strip (a replay's timeline)."""
+        return 0
+
+    def layout(self, width: int, height: int) -> None:
+        px = self.fonts.px
+        pad = px(14)
+        self.topbar = pygame.Rect(0, 0, width, px(52))
+        strip = self.strip_height()
+        sh = height - self.topbar.height - 2 * pad - strip
+        sw = round(sh * 9 / 16)
+        self.stage = pygame.Rect(pad, self.topbar.bottom + pad + strip, sw, sh)
+        camera = self.app.camera
+        if camera is not None:
+            camera.size = (sw, sh)
+        panel = pygame.Rect(self.stage.right + pad, self.stage.top,
+                            width - self.stage.right - 2 * pad, sh)
+        self.buttons = [
+            Button(self.t("desktop.pause"), self.pause,
+                   pygame.Rect(width - px(330), px(8), px(150), px(36)), shortcut="Esc"),
+            Button(self.t("desktop.end_live"), self.finish,
+                   pygame.Rect(width - px(170), px(8), px(156), px(36)), shortcut="F10",
+                   colour=theme.BUTTON_DANGER),
+        ]
+        self.panel.layout(panel)
+
+    # ------------------------------------------------------------ input
+
+    def pause(self) -> None:
+        self.clock.pause()
+        self.app.push(PauseScreen(self.app, self))
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN and not self.panel.typing:
+            if event.key == pygame.K_ESCAPE and not self.panel.menu:
+                self.pause()
+                return
+            if event.key == pygame.K_F10:
+                self.finish()
+                return
+            if event.key == pygame.K_F1:
+                self.clock.pause()
+                self.app.push(HelpScreen(self.app, self))
+                return
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for button in self.buttons:
+                if button.click(event.pos):
+                    return
+        self.panel.handle_event(event)
+
+    # ------------------------------------------------------------ frame
+
+    def update(self, dt: float) -> None:
+        if self.finished:
+            return
+        now = self.clock.ms()
+        model = self.model
+        model.advance(now)
+        camera, mic = self.app.camera, self.app.mic
+        if mic is not None:
+            mic.poll()
+            # A real microphone's voice is the host talking: it keeps dead air away.
+            if mic.live and mic.speaking and now - self._last_voice_talk >= VOICE_TALK_MS:
+                self._last_voice_talk = now
+                model.talk(self.now(), VOICE_TALK_MS)
+        if camera is not None:
+            camera.poll()
+            view = camera.view
+            if view is not None and view.pixels is not self._frame_pixels:
+                self._frame_pixels = view.pixels
+                self.frame = pygame.image.frombuffer(view.pixels.data, view.size, "BGR")
+        self.warnings = self._warnings()
+        self.panel.update()
+        if model.ended:
+            self.finish()
+
+    def _warnings(self) -> list[tuple[str, bool]]:
+        """(text, serious) of each live warning, most urgent first."""
+        out: list[tuple[str, bool]] = []
+        model = self.model
+        dead = model.dead_air_ms()
+        if dead > 0:
+            out.append((self.t("desktop.warn_dead_air", seconds=(dead + 10_000) // 1000), True))
+        camera = self.app.camera
+        if camera is not None:
+            if camera.fell_back or any(n.key == "camera_lost" for n in camera.notices):
+                out.append((self.t("desktop.warn_camera_lost"), True))
+            elif camera.error is not None:
+                out.append((self.t("desktop.warn_camera_failed"), False))
+            elif any(n.key == "no_camera_found" for n in camera.notices):
+                out.append((self.t("desktop.warn_no_camera"), False))
+            results = {r.name: r for r in camera.results}
+            face = results.get("face")
+            if face is not None and face.level is Level.FAIL:
+                out.append((self.t("desktop.warn_face_missing"), True))
+            light = results.get("brightness")
+            if light is not None and light.level is not Level.OK and light.value is not None \
+                    and light.value < 100:
+                out.append((self.t("desktop.warn_too_dark"), light.level is Level.FAIL))
+        mic = self.app.mic
+        if mic is not None:
+            noise = next((r for r in mic.results if r.name == "noise"), None)
+            if noise is not None and noise.level in (Level.WARN, Level.FAIL):
+                out.append((self.t("desktop.warn_noisy"), noise.level is Level.FAIL))
+        if model.now < model.network_down_until:
+            out.append((self.t("desktop.warn_network"), True))
+        return out
+
+    def finish(self, go_to_debrief: bool = True) -> None:
+        """End the live now, judge it, save it and show the debrief."""
+        if self.finished:
+            return
+        from moderation.sessionfile import scorecard_of
+
+        self.finished = True
+        self.clock.resume()
+        self.model.end(self.now())
+        self.card = scorecard_of(self.model.session)
+        self.app.save(self.model, self.card)
+        if go_to_debrief:
+            self.app.go_debrief(self.model, ref=self.scenario_id)
+
+    # ------------------------------------------------------------ drawing
+
+    def shade(self, w: int, h: int, alpha: int = 120) -> pygame.Surface:
+        """A translucent black rectangle, cached by size."""
+        key = (w, h, alpha)
+        found = self._shade.get(key)
+        if found is None:
+            if len(self._shade) > 400:
+                self._shade.clear()
+            found = pygame.Surface((max(1, w), max(1, h)), pygame.SRCALPHA)
+            found.fill((0, 0, 0, alpha))
+            self._shade[key] = found
+        return found
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BG)
+        self._draw_topbar(surface)
+        self._draw_stage(surface)
+        self.panel.draw(surface)
+        self.draw_buttons(surface)
+
+    def _draw_topbar(self, surface: pygame.Surface) -> None:
+        fonts = self.fonts
+        px = fonts.px
+        pygame.draw.rect(surface, theme.PANEL, self.topbar)
+        session = self.model.session
+        now = min(self.model.now, session.duration)
+        clock = f"{now // 60000}:{now // 1000 % 60:02d} / {session.duration // 60000}:" \
+                f"{session.duration // 1000 % 60:02d}"
+        pygame.draw.circle(surface, theme.ACCENT, (px(20), self.topbar.centery), px(6))
+        draw_text(surface, fonts, "LIVE", (px(32), self.topbar.centery), "label", theme.ACCENT,
+                  bold=True, anchor="midleft")
+        draw_text(surface, fonts, clock, (px(100), self.topbar.centery), "h2", theme.TEXT,
+                  bold=True, anchor="midleft")
+        title = session.scenario.title.get(self.app.lang)
+        draw_text(surface, fonts, title, (px(300), self.topbar.centery), "label", theme.MUTED,
+                  anchor="midleft", max_width=self.topbar.width - px(860))
+        draw_text(surface, fonts, self.t("desktop.help_hint"),
+                  (self.topbar.width - px(345), self.topbar.centery), "small", theme.FAINT,
+                  anchor="midright")
+
+    def _draw_stage(self, surface: pygame.Surface) -> None:
+        fonts = self.fonts
+        px = fonts.px
+        stage = self.stage
+        model = self.model
+        if self.frame is not None:
+            frame = self.frame
+            if frame.get_size() != stage.size:
+                frame = pygame.transform.scale(frame, stage.size)
+            surface.blit(frame, stage)
+        else:
+            pygame.draw.rect(surface, theme.PANEL_2, stage)
+            draw_text(surface, fonts, self.t("desktop.camera_opening"), stage.center, "body",
+                      theme.MUTED, anchor="center")
+        old_clip = surface.get_clip()
+        surface.set_clip(stage)
+        x0, y0 = stage.left + px(10), stage.top + px(10)
+        # Host pill, top left.
+        name = self.app.trainee or self.t("desktop.host_default")
+        pill = pygame.Rect(x0, y0, min(px(190), stage.width // 2), px(40))
+        surface.blit(self.shade(pill.width, pill.height, 110), pill)
+        pygame.draw.circle(surface, theme.ACCENT, (pill.left + px(20), pill.centery), px(14))
+        draw_text(surface, fonts, name, (pill.left + px(40), pill.top + px(3)), "small",
+                  theme.TEXT, bold=True, max_width=pill.width - px(46))
+        draw_text(surface, fonts, self.t("desktop.taps", count=model.taps),
+                  (pill.left + px(40), pill.bottom - px(3)), "tiny", theme.MUTED,
+                  anchor="bottomleft")
+        # Viewer count and coins, top right.
+        viewers = self.t("desktop.viewers", count=model.viewer_count)
+        right = stage.right - px(10)
+        image = fonts.text(viewers, "small", theme.TEXT, True)
+        box = image.get_rect(topright=(right, y0)).inflate(px(14), px(8))
+        surface.blit(self.shade(box.width, box.height, 110), box)
+        surface.blit(image, image.get_rect(center=box.center))
+        coins = fonts.text(self.t("desktop.coins", count=model.coins), "tiny", theme.GOLD, True)
+        box2 = coins.get_rect(topright=(right, box.bottom + px(6))).inflate(px(12), px(6))
+        surface.blit(self.shade(box2.width, box2.height, 110), box2)
+        surface.blit(coins, coins.get_rect(center=box2.center))
+        # Warnings under the pills.
+        y = pill.bottom + px(14)
+        for text, serious in self.warnings[:4]:
+            lines = fonts.wrap(text, "small", stage.width - px(36), True)[:2]
+            h = len(lines) * fonts.line_height("small") + px(10)
+            rect = pygame.Rect(x0, y, stage.width - px(20), h)
+            draw_panel(surface, rect, theme.FAIL if serious else theme.WARN, px(8))
+            for i, line in enumerate(lines):
+                draw_text(surface, fonts, line, (rect.left + px(8),
+                          rect.top + px(5) + i * fonts.line_height("small")), "small",
+                          (20, 10, 10) if not serious else theme.TEXT, bold=True)
+            y = rect.bottom + px(6)
+        # Guest tiles down the right edge.
+        gy = max(y, box2.bottom + px(12))
+        tile_w = stage.width // 4
+        for _vid, handle in self.model.guests():
+            tile = pygame.Rect(stage.right - tile_w - px(8), gy, tile_w, round(tile_w * 1.3))
+            draw_panel(surface, tile, (60, 50, 90), px(8), theme.ACCENT_2)
+            draw_text(surface, fonts, self.t("desktop.guest"), (tile.centerx, tile.top + px(6)),
+                      "tiny", theme.MUTED, anchor="midtop")
+            draw_text(surface, fonts, handle, (tile.centerx, tile.bottom - px(6)), "tiny",
+                      theme.TEXT, anchor="midbottom", max_width=tile.width - px(6))
+            gy = tile.bottom + px(8)
+        # Gift banners, left middle.
+        gy = stage.top + stage.height * 38 // 100
+        for gift in model.active_gifts()[-3:]:
+            gift_name = self.gift_names.get(gift.gift)
+            label = self.t("desktop.gift_line", handle=gift.handle,
+                           gift=gift_name.get(self.app.lang) if gift_name else gift.gift,
+                           count=gift.count, coins=gift.coins)
+            age = model.now - gift.t
+            slide = min(1.0, age / 300)
+            image = fonts.text(fonts.ellipsis(label, "small", stage.width * 3 // 4, True),
+                               "small", theme.GOLD, True)
+            rect = image.get_rect(topleft=(stage.left - image.get_width()
+                                           + round((image.get_width() + px(10)) * slide), gy))
+            back = rect.inflate(px(14), px(8))
+            draw_panel(surface, back, (120, 40, 90), back.height // 2)
+            surface.blit(image, rect)
+            gy = back.bottom + px(6)
+        # Hearts rising for recent taps (derived from the tap times; nothing is stored).
+        for t_tap, count in list(model.recent_taps)[-12:]:
+            age = model.now - t_tap
+            if 0 <= age < 2000:
+                rise = age * stage.height // 5000
+                hx = stage.right - px(30) - (t_tap * 7919 % px(40))
+                hy = stage.bottom - px(60) - rise
+                pygame.draw.circle(surface, theme.ACCENT, (hx, hy), px(6 + min(count, 6)))
+        # Comments stream and pinned comment, bottom.
+        bottom = stage.bottom - px(12)
+        width = stage.width * 3 // 4
+        line_h = fonts.line_height("small")
+        mic = self.app.mic
+        if mic is not None and mic.live and mic.speaking:
+            draw_text(surface, fonts, self.t("desktop.you_are_talking"),
+                      (stage.right - px(10), bottom), "tiny", theme.OK, bold=True,
+                      anchor="bottomright")
+        if not model.session.room.comments_enabled:
+            draw_text(surface, fonts, self.t("desktop.comments_off_stage"),
+                      (x0, bottom), "small", theme.MUTED, bold=True, anchor="bottomleft")
+        else:
+            y = bottom
+            for comment in reversed(model.stage_comments(STAGE_COMMENTS)):
+                lines = fonts.wrap(f"{comment.handle}: {comment.text}", "small", width)[:2]
+                h = len(lines) * line_h + px(6)
+                y -= h
+                rect = pygame.Rect(x0 - px(4), y, width + px(8), h)
+                surface.blit(self.shade(rect.width, rect.height, 90), rect)
+                for i, line in enumerate(lines):
+                    draw_text(surface, fonts, line, (x0, y + px(3) + i * line_h), "small",
+                              theme.TEXT)
+                y -= px(4)
+                if y < stage.top + stage.height // 2:
+                    break
+            bottom = y
+        # Room notices (an official joined, a guest request, the network) above the chat.
+        for notice in reversed(model.active_notices()[-2:]):
+            text = self.t(notice.key, **dict(notice.params))
+            image = fonts.text(fonts.ellipsis(text, "small", width, True), "small",
+                               theme.WARN if notice.bad else theme.ACCENT_2, True)
+            rect = image.get_rect(bottomleft=(x0, bottom - px(6)))
+            back = rect.inflate(px(10), px(6))
+            surface.blit(self.shade(back.width, back.height, 150), back)
+            surface.blit(image, rect)
+            bottom = back.top - px(2)
+        pinned = model.pinned()
+        if pinned is not None:
+            lines = fonts.wrap(f"{pinned.handle}: {pinned.text}", "small", width)[:2]
+            h = len(lines) * line_h + px(10)
+            rect = pygame.Rect(x0 - px(4), bottom - h - px(8), width + px(8), h)
+            draw_panel(surface, rect, (90, 70, 20), px(8), theme.GOLD)
+            draw_text(surface, fonts, self.t("desktop.pinned"), (rect.left + px(6), rect.top - 2),
+                      "tiny", theme.GOLD, anchor="bottomleft")
+            for i, line in enumerate(lines):
+                draw_text(surface, fonts, line, (rect.left + px(6), rect.top + px(5) + i * line_h),
+                          "small", theme.TEXT)
+        surface.set_clip(old_clip)
+
+
+class PauseScreen(Screen):
+    """Pause: the live clock stops; resume, end the live, or leave to home."""
+
+    overlay = True
+
+    def __init__(self, app: App, live: LiveScreen) -> None:
+        super().__init__(app)
+        self.live = live
+
+    def layout(self, width: int, height: int) -> None:
+        px = self.fonts.px
+        w, h = px(420), px(56)
+        x = (width - w) // 2
+        y = height // 2 - px(40)
+        self.buttons = [
+            Button(self.t("desktop.resume"), self.resume, pygame.Rect(x, y, w, h),
+                   shortcut="Esc", colour=theme.BUTTON_PRIMARY, role="h2"),
+            Button(self.t("desktop.end_and_debrief"), self.end,
+                   pygame.Rect(x, y + h + px(12), w, h), shortcut="E"),
+            Button(self.t("desktop.quit_home"), self.home,
+                   pygame.Rect(x, y + 2 * (h + px(12)), w, h), shortcut="H"),
+        ]
+
+    def resume(self) -> None:
+        self.app.pop()  # the live screen's on_enter resumes its clock
+
+    def end(self) -> None:
+        self.app.pop()
+        self.live.finish()
+
+    def home(self) -> None:
+        self.live.finish(go_to_debrief=False)
+        self.app.go_home()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE):
+                self.resume()
+            elif event.key == pygame.K_e:
+                self.end()
+            elif event.key == pygame.K_h:
+                self.home()
+            return
+        super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        width, height = surface.get_size()
+        shade = pygame.Surface((width, height), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 170))
+        surface.blit(shade, (0, 0))
+        draw_text(surface, self.fonts, self.t("desktop.paused"),
+                  (width // 2, height // 2 - self.fonts.px(120)), "h1", theme.TEXT, bold=True,
+                  anchor="center")
+        draw_text(surface, self.fonts, self.t("desktop.paused_hint"),
+                  (width // 2, height // 2 - self.fonts.px(80)), "body", theme.MUTED,
+                  anchor="center")
+        self.draw_buttons(surface)
+
+
+class HelpScreen(Screen):
+    """F1: every shortcut of the live screen, read from the buttons themselves.
+
+    The live clock stops while it is open, like a pause.
+    """
+
+    overlay = True
+
+    def __init__(self, app: App, live: LiveScreen) -> None:
+        super().__init__(app)
+        self.live = live
+
+    def lines(self) -> list[str]:
+        panel = self.live.panel
+        seen: set[str] = set()
+        out = [f"↑ ↓  {self.t('desktop.help_select')}", f"Tab  {self.t('desktop.help_tabs')}"]
+        buttons = [*panel.action_buttons, *panel.host_buttons, *self.live.buttons]
+        for button in buttons:
+            if button.shortcut and button.label not in seen:
+                seen.add(button.label)
+                out.append(f"{button.shortcut}  {button.label}")
+        out += [f"K  {self.t('desktop.tab_filter')}",
+                f"A / X  {self.t('desktop.help_guests')}",
+                f"F2  {self.t('desktop.language_label')}",
+                f"F3  {self.t('desktop.text_size_label')}"]
+        return out
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN or (event.type == pygame.MOUSEBUTTONDOWN
+                                            and event.button == 1):
+            self.app.pop()  # the live screen's on_enter resumes its clock
+
+    def draw(self, surface: pygame.Surface) -> None:
+        fonts = self.fonts
+        px = fonts.px
+        width, height = surface.get_size()
+        shade = pygame.Surface((width, height), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 190))
+        surface.blit(shade, (0, 0))
+        draw_text(surface, fonts, self.t("desktop.help_title"), (width // 2, px(30)), "h1",
+                  theme.TEXT, bold=True, anchor="midtop")
+        lines = self.lines()
+        per_column = max(1, (height - px(140)) // fonts.line_height("body"))
+        column_w = width // 2 - px(60)
+        for i, line in enumerate(lines):
+            x = px(60) + (i // per_column) * (column_w + px(40))
+            y = px(90) + (i % per_column) * fonts.line_height("body")
+            draw_text(surface, fonts, line, (x, y), "body", theme.TEXT, max_width=column_w)
+        draw_text(surface, fonts, self.t("desktop.help_close"), (width // 2, height - px(30)),
+                  "small", theme.MUTED, anchor="midbottom")

@@ -1,0 +1,102 @@
+"""Where finished sessions are kept: ``<user data>/sessions/*.json``.
+
+``GLADI_DATA_DIR`` overrides the folder (tests, portable installs, and the
+history database use the same variable). Files are written atomically, so a
+crash or a full disk never leaves a half-written session behind.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from debrief.paths import data_dir
+
+__all__ = ["data_dir", "last_scores", "record_history", "save_session", "sessions_dir",
+           "scores_for_home"]
+
+
+def sessions_dir() -> Path:
+    return data_dir() / "sessions"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:40] or "sesi"
+
+
+def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None = None) -> Path:
+    """Write a session file (already a dict from :func:`moderation.sessionfile.record`).
+
+    Raises:
+        debrief.errors.UserError: the folder cannot be written (translated message).
+    """
+    from debrief.files import write_atomically
+    from moderation.sessionfile import dumps
+
+    stamp = (when or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
+    folder = sessions_dir()
+    path = folder / f"{stamp}-{_slug(scenario_id)}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stamp}-{_slug(scenario_id)}-{n}.json"
+    write_atomically(path, dumps(data), "simulate.cannot_write")
+    return path
+
+
+def record_history(session: Any, card: Any, trainee: str | None) -> str | None:
+    """Add the session to the training history database (``debrief.history``).
+
+    Returns an error text, or None when it worked. The history is optional: a
+    Gladi without it, or a locked or broken database, must not lose the
+    session file, which is already saved.
+    """
+    try:
+        from debrief import history
+    except ImportError:
+        return None
+    try:
+        history.record(session, card, trainee or None, "desktop")
+    except Exception as error:  # HistoryError, sqlite3 errors: reported, never raised
+        return str(error)
+    return None
+
+
+def scores_for_home(trainee: str | None = None) -> dict[str, float]:
+    """The last score of each scenario: from the history database when there is one
+    (only ``trainee``'s when a name is given), else from the saved session files."""
+    try:
+        from debrief import history, paths
+
+        if paths.history_path().exists():
+            scores: dict[str, float] = {}
+            for attempt in history.attempts(trainee or None):
+                scores[attempt.scenario] = float(attempt.score)  # oldest first: last wins
+            return scores
+    except Exception:  # no history module or an unreadable database: the files will do
+        pass
+    return last_scores()
+
+
+def last_scores(folder: Path | None = None) -> dict[str, float]:
+    """The latest saved score of each scenario id (file names sort by their time stamp).
+
+    Unreadable files are skipped: a broken file must not stop the app opening.
+    """
+    folder = sessions_dir() if folder is None else folder
+    scores: dict[str, float] = {}
+    if not folder.is_dir():
+        return scores
+    for path in sorted(folder.glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            scenario = doc["scenario"]["id"]
+            score = doc["scorecard"]["score"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(scenario, str) and isinstance(score, int | float):
+            scores[scenario] = float(score)
+    return scores
