@@ -9,8 +9,8 @@ the caller's job.
 from __future__ import annotations
 
 import html
-from importlib import metadata
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from typing import Any
 
 from debrief.report_text import clock

@@ -17,6 +17,7 @@ from typing import Any
 from debrief.errors import UserError
 from debrief.scenario_text import describe_scenario_error
 from i18n import translate
+from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.judge import Scorecard
 from moderation.sessionfile import (
@@ -29,6 +30,7 @@ from moderation.sessionfile import (
     replay,
     scorecard_of,
 )
+from scenarios import ScenarioError, load_content
 
 __all__ = ["Loaded", "load", "read_json"]
 
@@ -83,9 +85,6 @@ def load(path: Path, lang: str, *, verify: bool = True) -> Loaded:
     refused: a debrief of different events would mislead. ``gladi replay``
     passes ``verify=False`` and reports the difference itself.
     """
-    from moderation.content import ContentIndex
-    from scenarios import ScenarioError, load_content
-
     text, data = read_json(path, lang)
     try:
         rec = parse(text)

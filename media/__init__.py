@@ -8,4 +8,8 @@ adapters around them. ``preflight`` ties a window of frames and samples to a
 list of :class:`media.results.CheckResult`.
 
 Importing ``media`` itself imports nothing heavy; import the submodule you need.
+Results carry message keys and parameters; ``text`` puts them into words.
+
+Comments cite the measured facts behind each threshold as "research §n": the
+sections of docs/research/preflight-anchors.md, with their sources.
 """

@@ -100,7 +100,8 @@ class ScenarioError(Exception):
         self.problems = problems
 
     def __str__(self) -> str:
-        # Plain English for logs and developers; users get debrief.scenario_text.describe_scenario_error().
+        # Plain English for logs and developers; people read
+        # debrief.scenario_text.describe_scenario_error().
         parts = []
         for problem in self.problems:
             where = ", ".join(

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class Category(StrEnum):
-    """What a comment is (DESIGN §4)."""
+    """What a comment is (docs/content.md, "A template")."""
 
     GREETING = "greeting"
     QUESTION = "question"

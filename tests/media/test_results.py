@@ -38,6 +38,7 @@ def test_results_are_immutable_values() -> None:
 
 
 def test_json_form() -> None:
-    data = check_json(CheckResult.make("clipping", Level.OK, 0.0, "%", "clipping_ok", peak=-3.0), "en")
+    result = CheckResult.make("clipping", Level.OK, 0.0, "%", "clipping_ok", peak=-3.0)
+    data = check_json(result, "en")
     assert data["level"] == "ok" and data["params"] == {"peak": -3.0}
     assert data["hint"] == "No distortion (peak -3.0 dBFS)."
