@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         load_setup_or_explain(args.scenario, args.lang)
     import pygame
 
+    import simulator.screens  # noqa: F401  (registers the screens the app builds by name)
     from simulator.app import App, Options
 
     options = Options(lang=args.lang, trainee=args.trainee, large_text=args.large_text,

@@ -1,9 +1,13 @@
 """The main loop: a stack of screens, one frame at a time.
 
 :class:`App` owns the window, the fonts, the camera and microphone feeds and
-the stack. :meth:`App.step` runs exactly one frame (events, update, draw,
-flip); :meth:`App.run` repeats it at up to 60 frames a second. The wall clock
-is injected, so tests step the app with a fake clock and posted events.
+the stack. Screens are built by their registered name (``simulator.screen``):
+the app never imports a screen module, and ``simulator.screens`` must be
+imported once before the app starts. Key presses are translated into intents
+here, once (``simulator.intents``). :meth:`App.step` runs exactly one frame
+(events, update, draw, flip); :meth:`App.run` repeats it at up to 60 frames a
+second. The wall clock is injected, so tests step the app with a fake clock and
+posted events.
 """
 
 from __future__ import annotations
@@ -12,21 +16,25 @@ import random
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 import pygame
 
+from debrief.errors import UserError
 from i18n import normalise_language, translate
+from moderation import sessionfile
+from moderation.judge import Scorecard
+from scenarios import builtin_scenario_ids, load_scenario
+from scenarios.schema import Scenario
 from simulator import theme
 from simulator.clock import WallClock
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.fonts import Fonts
-
-if TYPE_CHECKING:
-    from scenarios.schema import Scenario
-    from simulator.model import LiveModel
-    from simulator.screen import Screen
+from simulator.intents import Intent, KeyMap, intent_for
+from simulator.model import LiveModel
+from simulator.screen import Screen, screen_class
+from simulator.storage import record_history, save_session
 
 __all__ = ["App", "Options"]
 
@@ -111,7 +119,8 @@ class App:
         self.camera.size = size
         self.camera.start()
 
-    def t(self, key: str, **params: object) -> str:
+    def tr(self, key: str, **params: object) -> str:
+        """The text of a catalogue ``key`` in the app's current language."""
         return translate(key, self.lang, **params)
 
     @property
@@ -121,8 +130,6 @@ class App:
     def scenarios(self) -> list[Scenario]:
         """The built-in scenarios, loaded once."""
         if self._scenarios is None:
-            from scenarios import builtin_scenario_ids, load_scenario
-
             self._scenarios = [load_scenario(sid) for sid in builtin_scenario_ids()]
         return self._scenarios
 
@@ -147,7 +154,16 @@ class App:
     def top(self) -> Screen | None:
         return self.stack[-1] if self.stack else None
 
-    def push(self, screen: Screen) -> None:
+    def push(self, name: str, **params: Any) -> Screen:
+        """Build the screen registered as ``name`` and put it on top; return it."""
+        screen = screen_class(name)(self, **params)
+        self.reopen(screen)
+        return screen
+
+    def reopen(self, screen: Screen) -> None:
+        """Put a screen built earlier back on top (the debrief reopens its quiz)."""
+        if self.stack:
+            self.stack[-1].on_cover()
         self.stack.append(screen)
         screen.layout(*self.size)
         screen.on_enter()
@@ -159,10 +175,13 @@ class App:
             self.stack[-1].layout(*self.size)
             self.stack[-1].on_enter()
 
-    def replace(self, screen: Screen) -> None:
+    def replace(self, name: str, **params: Any) -> Screen:
+        """Build the screen registered as ``name``, then empty the stack and show it alone."""
+        screen = screen_class(name)(self, **params)
         while self.stack:
             self.stack.pop().on_exit()
-        self.push(screen)
+        self.reopen(screen)
+        return screen
 
     def relayout(self) -> None:
         self.fonts.set_scale(theme.scale_for(*self.size, self.large_text))
@@ -182,51 +201,23 @@ class App:
 
     # ------------------------------------------------------------ flow
 
-    def go_home(self) -> None:
-        from simulator.screens.home import HomeScreen
-
-        self.replace(HomeScreen(self))
-
-    def go_preflight(self, scenario_id: str) -> None:
-        from simulator.screens.preflight import PreflightScreen
-
-        self.ensure_media()
-        self.replace(PreflightScreen(self, scenario_id))
-
-    def go_live(self, scenario_id: str) -> None:
-        from simulator.screens.live import LiveScreen
-
-        self.ensure_media()
-        self.replace(LiveScreen(self, scenario_id, self.new_seed()))
-
-    def go_debrief(self, model: LiveModel, ref: str | None = None) -> None:
-        """Show the debrief; ``ref`` is how the scenario was named (id or file), for a retry."""
-        from simulator.screens.debrief import DebriefScreen
-
-        self.replace(DebriefScreen(self, model, ref=ref))
-
     def start(self) -> None:
         """Show the first screen the options ask for."""
         opts = self.options
-        if opts.scenario is not None:
-            if opts.skip_preflight:
-                self.go_live(opts.scenario)
-            else:
-                self.go_preflight(opts.scenario)
+        if opts.scenario is None:
+            self.replace("home")
+        elif opts.skip_preflight:
+            self.replace("live", scenario_id=opts.scenario)
         else:
-            self.go_home()
+            self.replace("preflight", scenario_id=opts.scenario)
 
-    def save(self, model: LiveModel, card: Any) -> None:
+    def save(self, model: LiveModel, card: Scorecard) -> None:
         """Save the finished session file; a failure is shown, never raised."""
         if not self.options.save:
             return
-        from debrief.errors import UserError
-        from moderation.sessionfile import record
-        from simulator.storage import record_history, save_session
-
         session = model.session
-        data = record(session, trainee=self.trainee or None, scenario=session.scenario.id,
-                      app="desktop")
+        data = sessionfile.record(session, trainee=self.trainee or None,
+                                  scenario=session.scenario.id, app="desktop")
         data["scorecard"] = card.to_json()
         try:
             self.last_saved = str(save_session(data, session.scenario.id))
@@ -235,7 +226,7 @@ class App:
             self.save_error = str(error)
         problem = record_history(session, card, self.trainee)
         if problem is not None and self.save_error is None:
-            self.save_error = self.t("desktop.history_failed", reason=problem)
+            self.save_error = self.tr("desktop.history_failed", reason=problem)
 
     # ------------------------------------------------------------ loop
 
@@ -255,6 +246,11 @@ class App:
         pygame.display.flip()
 
     def dispatch(self, event: pygame.event.Event) -> None:
+        """One event: the window's own, then F2/F3, then the screen on top.
+
+        A key press reaches the screen as an :class:`Intent` of its key map, unless a
+        focused text field takes it first.
+        """
         if event.type == pygame.QUIT:
             self.quit()
             return
@@ -266,15 +262,24 @@ class App:
             return
         if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
             self.mouse = event.pos
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_F2:
-            self.toggle_language()
-            return
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_F3:
-            self.toggle_large_text()
-            return
+        if event.type == pygame.KEYDOWN:
+            intent = intent_for(KeyMap.APP, event.key, event.mod)
+            if intent is Intent.LANGUAGE:
+                self.toggle_language()
+                return
+            if intent is Intent.TEXT_SIZE:
+                self.toggle_large_text()
+                return
         top = self.top
-        if top is not None:
-            top.handle_event(event)
+        if top is None or top.take_input(event):
+            return
+        if event.type == pygame.KEYDOWN:
+            if top.keymap is not None:
+                intent = intent_for(top.keymap, event.key, event.mod)
+                if intent is not None:
+                    top.handle_intent(intent)
+            return
+        top.handle_event(event)
 
     def draw(self) -> None:
         # Draw from the last opaque screen up, so an overlay shows what is under it.
@@ -286,14 +291,11 @@ class App:
 
     def quit(self) -> None:
         """Close the app; a live in progress is ended and saved first."""
-        from simulator.screens.live import LiveScreen
-
         for screen in self.stack:
-            if isinstance(screen, LiveScreen):
-                screen.finish(go_to_debrief=False)
+            screen.on_quit()
         self.running = False
 
-    def run(self, start: Callable[[], None] | None = None) -> int:
+    def run(self, start: Callable[[], object] | None = None) -> int:
         """The main loop, until the window closes; ``start`` shows the first screen
         (default :meth:`start`; ``gladi replay --watch`` opens its playback)."""
         (start or self.start)()
@@ -311,14 +313,11 @@ class App:
 
     def _save_on_crash(self) -> None:
         """An unexpected error must not lose the trainee's session: end and save it first."""
-        from simulator.screens.live import LiveScreen
-
         for screen in self.stack:
-            if isinstance(screen, LiveScreen) and not screen.finished:
-                try:
-                    screen.finish(go_to_debrief=False)
-                except Exception:  # the crash report is about the first error
-                    pass
+            try:
+                screen.on_quit()
+            except Exception:  # the crash report is about the first error
+                pass
 
     def close(self) -> None:
         for feed in (self.camera, self.mic):
@@ -327,6 +326,3 @@ class App:
         self.camera = self.mic = None
         pygame.display.quit()
 
-
-def with_options(options: Options, **changes: Any) -> Options:
-    return replace(options, **changes)

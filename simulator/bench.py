@@ -14,9 +14,15 @@ import os
 import statistics
 import time
 
+import pygame
+
+import simulator.screens  # noqa: F401  (registers the screens the app builds by name)
 from i18n import translate
-from moderation.setup import load_setup
+from moderation.setup import SessionSetup, load_setup
 from scenarios.taxonomy import Category
+from simulator.app import App, Options
+from simulator.model import LiveModel
+from simulator.screens.live import LiveScreen
 
 __all__ = ["bench_scenario", "run_bench"]
 
@@ -26,7 +32,7 @@ RATES = {"greeting": 18.0, "question": 10.0, "chitchat": 14.0, "praise": 7.0, "o
          "hoax": 1.5, "sara": 1.0, "judol": 1.5, "spam": 1.0}
 
 
-def bench_scenario(ref: str | None = None):  # type: ignore[no-untyped-def]
+def bench_scenario(ref: str | None = None) -> SessionSetup:
     """A scenario (default ``serbuan-troll``) reshaped to a steady ~50 comments a second."""
     setup = load_setup(ref or "serbuan-troll")
     scenario, content, economy = setup.scenario, setup.content, setup.economy
@@ -36,7 +42,7 @@ def bench_scenario(ref: str | None = None):  # type: ignore[no-untyped-def]
                                                     "ramp_s": 0})
     scenario = scenario.model_copy(update={"phases": (phase,), "injects": (),
                                            "audience": audience, "duration_s": 3600})
-    return scenario, content, economy
+    return SessionSetup(scenario, content, economy)
 
 
 def _stats(times: list[float]) -> tuple[float, float, float]:
@@ -51,23 +57,15 @@ def run_bench(seconds: float, scenario_ref: str | None = None, lang: str = "id")
     # Headless by default; SDL_VIDEODRIVER=x11 (e.g. under Xvfb) measures a real window.
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame
-
-    from moderation.engine import Session
-    from simulator.app import App, Options
-    from simulator.model import LiveModel
-    from simulator.screens.live import LiveScreen
-
-    scenario, content, economy = bench_scenario(scenario_ref)
+    setup = bench_scenario(scenario_ref)
     app = App(Options(camera="synthetic", use_mic=False, size=SIZE, save=False,
                       detect_faces=True, trainee="Bench"))
     app.ensure_media()
     camera = app.camera
     assert camera is not None
-    model = LiveModel(Session(scenario, content, economy, 1))
-    live = LiveScreen(app, scenario.id, 1, model=model)
-    app.replace(live)
+    model = LiveModel(setup.start(1))
+    live = app.replace("live", scenario_id=setup.scenario.id, model=model)
+    assert isinstance(live, LiveScreen)
     # Wait for the first camera frame so the baseline and the live screen both draw one.
     deadline = time.monotonic() + 5
     while camera.view is None and time.monotonic() < deadline:
@@ -87,8 +85,9 @@ def run_bench(seconds: float, scenario_ref: str | None = None, lang: str = "id")
         last = now
     comments = model.posted / max(1e-9, model.now / 1000)
     p50, p99, fps = _stats(times)
-    print(translate("desktop.bench_result", lang, width=SIZE[0], height=SIZE[1], seconds=f"{seconds:g}",
-            comments=comments, p50=p50, p99=p99, fps=fps, frames=len(times)))
+    print(translate("desktop.bench_result", lang, width=SIZE[0], height=SIZE[1],
+                    seconds=f"{seconds:g}", comments=comments, p50=p50, p99=p99, fps=fps,
+                    frames=len(times)))
     # Baseline: the camera frame blitted and flipped, nothing else.
     surface = app.surface
     base: list[float] = []
@@ -105,6 +104,6 @@ def run_bench(seconds: float, scenario_ref: str | None = None, lang: str = "id")
         last = now
     b50, b99, bfps = _stats(base)
     print(translate("desktop.bench_baseline", lang, p50=b50, p99=b99, fps=bfps,
-            ratio=p50 / b50 if b50 > 0 else float("inf")))
+                    ratio=p50 / b50 if b50 > 0 else float("inf")))
     app.close()
     return 0

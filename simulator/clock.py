@@ -1,6 +1,6 @@
 """Simulated time for a live rehearsal, read from the wall clock by the app layer.
 
-The engine never reads a clock (DESIGN §3). The app asks :class:`LiveClock`
+The engine never reads a clock (docs/engine.md). The app asks :class:`LiveClock`
 for "milliseconds of the live so far": wall-clock time since the start minus
 the time spent paused. The wall clock itself is injected, so tests drive the
 app with a fake clock and never sleep.

@@ -26,10 +26,14 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from media.audio_levels import rms_dbfs
 from media.camera import CameraSource, FallbackCamera, SyntheticCamera, open_camera
-from media.faces import FaceBox
+from media.face_worker import FaceWorker
+from media.faces import FaceBox, HaarFaceDetector
 from media.frame import u8
-from media.microphone import MicSource, open_microphone
+from media.mic_checks import AudioMeter, mic_checks
+from media.microphone import MicSource, SyntheticMic, open_microphone
+from media.preflight import CameraObservation, camera_checks, observe
 from media.results import CheckResult
 from media.sources import Notice, SourceError, SourceLost
 
@@ -126,10 +130,10 @@ class CameraFeed(_Feed[CameraSource]):
         self.results: list[CheckResult] = []
         self.face_present = True
         self._index = 0
-        self._observations: deque[object] = deque(maxlen=CHECK_WINDOW)
+        self._observations: deque[CameraObservation] = deque(maxlen=CHECK_WINDOW)
         self._focus_best: float | None = None
         self._last_check = -1e9
-        self._worker: object | None = None
+        self._worker: FaceWorker | None = None
         self.opened = False
 
     # ------------------------------------------------------------ lifecycle
@@ -138,7 +142,7 @@ class CameraFeed(_Feed[CameraSource]):
         worker = self._worker
         if worker is not None:
             with contextlib.suppress(Exception):
-                worker.stop()  # type: ignore[attr-defined]
+                worker.stop()
 
     def _open(self) -> None:
         try:
@@ -151,9 +155,6 @@ class CameraFeed(_Feed[CameraSource]):
             self.source = SyntheticCamera()
         if self.detect:
             try:
-                from media.face_worker import FaceWorker
-                from media.faces import HaarFaceDetector
-
                 self._worker = FaceWorker(HaarFaceDetector()).start()
             except Exception:  # no cascades in this OpenCV build: run without face checks
                 self._worker = None
@@ -221,9 +222,9 @@ class CameraFeed(_Feed[CameraSource]):
         worker = self._worker
         faces: list[FaceBox] = []
         if worker is not None:
-            worker.submit(frame, self._index)  # type: ignore[attr-defined]
+            worker.submit(frame, self._index)
             with contextlib.suppress(RuntimeError):
-                latest = worker.latest()  # type: ignore[attr-defined]
+                latest = worker.latest()
                 if latest is not None:
                     faces = list(latest.faces)
         face = None
@@ -241,14 +242,11 @@ class CameraFeed(_Feed[CameraSource]):
         return True
 
     def _check(self, frame: NDArray[np.uint8], faces: list[FaceBox]) -> None:
-        from media.preflight import CameraObservation, camera_checks, observe
-
         obs = observe(frame, faces)
         self._observations.append(obs)
         if obs.faces and not np.isnan(obs.sharpness):
             self._focus_best = max(self._focus_best or 0.0, obs.sharpness)
-        window = [o for o in self._observations if isinstance(o, CameraObservation)]
-        results = camera_checks(window, self._focus_best)
+        results = camera_checks(list(self._observations), self._focus_best)
         if self._worker is None:
             # Without a detector the face checks mean nothing: leave them out.
             results = [r for r in results if r.name in ("brightness", "highlights")]
@@ -270,7 +268,7 @@ class MicFeed(_Feed[MicSource]):
         self.level_db = -90.0
         self.speaking = False
         self.results: list[CheckResult] = []
-        self._meter: object | None = None
+        self._meter: AudioMeter | None = None
         self._last_check = -1e9
         self._last_voice = -1e9
 
@@ -280,15 +278,11 @@ class MicFeed(_Feed[MicSource]):
         return self.source is not None and self.source.live
 
     def _open(self) -> None:
-        from media.mic_checks import AudioMeter
-
         try:
             self.source, notices = open_microphone(self.spec)
             self.notices.extend(notices)
         except SourceError as error:
             self.notices.append(Notice.make(error.key, **error.params))
-            from media.microphone import SyntheticMic
-
             self.source = SyntheticMic()
         self._meter = AudioMeter(self.source.sample_rate, seconds=6.0)
 
@@ -308,11 +302,8 @@ class MicFeed(_Feed[MicSource]):
             self._step()
 
     def _step(self) -> bool:
-        from media.audio_levels import rms_dbfs
-        from media.mic_checks import AudioMeter, mic_checks
-
         source, meter = self.source, self._meter
-        if source is None or not isinstance(meter, AudioMeter):
+        if source is None or meter is None:
             return False
         try:
             block = source.read(max(1, source.sample_rate // 20))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from enum import Enum
 
 from moderation.actions import (
     HOST,
@@ -54,13 +55,20 @@ from moderation.events import (
 from moderation.timing import DEAD_AIR_GRACE_MS
 from scenarios.taxonomy import ReportReason
 
-__all__ = ["CommentView", "GiftView", "LiveModel", "Notice"]
+__all__ = ["CommentView", "GiftView", "LiveModel", "Marker", "RoomNotice"]
 
 #: Comments kept for the panel; older ones have scrolled far away on TikTok too.
 RING = 300
 #: How long a gift banner or a notice stays up (ms of live time).
 GIFT_SHOW_MS = 4000
 NOTICE_SHOW_MS = 5000
+
+
+class Marker(Enum):
+    """A replay's line in the host's list: the trainee's action, and whether it was refused."""
+
+    DONE = "done"
+    REFUSED = "refused"
 
 
 @dataclass(slots=True)
@@ -79,8 +87,8 @@ class CommentView:
     #: Order of arrival (1, 2, …), so a frozen list can hold back newer comments.
     seq: int = 0
     #: Not a comment: a line a replay adds to the host's list to mark the trainee's
-    #: action ("ok" or "refused"); never shown on the stage.
-    marker: str | None = None
+    #: action; never shown on the stage.
+    marker: Marker | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +102,10 @@ class GiftView:
 
 
 @dataclass(frozen=True, slots=True)
-class Notice:
-    """A line for the status strip: a translation key and its parameters."""
+class RoomNotice:
+    """A line about the room on the stage (an official joined, a guest asks to join, the
+    network dropped): a translation key and its parameters. Not a camera or microphone
+    ``media.sources.Notice``."""
 
     key: str
     t: int
@@ -114,7 +124,7 @@ class LiveModel:
     viewers: dict[str, str] = field(default_factory=dict)
     officials: list[tuple[str, str]] = field(default_factory=list)
     gifts: deque[GiftView] = field(default_factory=lambda: deque(maxlen=20))
-    notices: deque[Notice] = field(default_factory=lambda: deque(maxlen=6))
+    notices: deque[RoomNotice] = field(default_factory=lambda: deque(maxlen=6))
     viewer_count: int = 0
     recent_taps: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=64))
     #: Until when the host was last active (spoke or acted), in live ms.
@@ -149,9 +159,7 @@ class LiveModel:
             event = public(raw)
             if event is None:
                 continue
-            kind = type(event)
-            if kind is CommentPosted:
-                assert isinstance(event, CommentPosted)
+            if isinstance(event, CommentPosted):
                 self.posted += 1
                 view = CommentView(event.id, event.viewer, event.handle, event.text, event.t,
                                    filtered=event.hidden is Hidden.FILTER, seq=self.posted)
@@ -160,39 +168,31 @@ class LiveModel:
                 self.comments.append(view)
                 self.by_id[view.id] = view
                 self.viewers.setdefault(event.viewer, event.handle)
-            elif kind is CommentsHidden:
-                assert isinstance(event, CommentsHidden)
+            elif isinstance(event, CommentsHidden):
                 for cid in event.comments:
                     found = self.by_id.get(cid)
                     if found is not None:
                         found.hidden = event.reason
-            elif kind is AudienceChanged:
-                assert isinstance(event, AudienceChanged)
+            elif isinstance(event, AudienceChanged):
                 for viewer in event.joined:
                     self.viewers[viewer.id] = viewer.handle
                 for vid in event.left:
                     self.viewers.pop(vid, None)
                 self.viewer_count = event.viewers
-            elif kind is GiftSent:
-                assert isinstance(event, GiftSent)
+            elif isinstance(event, GiftSent):
                 self.gifts.append(GiftView(event.id, event.handle, event.gift, event.coins,
                                            event.count, event.t))
                 self.viewers.setdefault(event.viewer, event.handle)
-            elif kind is Tapped:
-                assert isinstance(event, Tapped)
+            elif isinstance(event, Tapped):
                 self.recent_taps.append((event.t, event.count))
-            elif kind is OfficialJoined:
-                assert isinstance(event, OfficialJoined)
+            elif isinstance(event, OfficialJoined):
                 self.officials.append((event.viewer, event.handle))
                 self.note("desktop.notice_official", event.t, name=event.handle)
-            elif kind is GuestRequested:
-                assert isinstance(event, GuestRequested)
+            elif isinstance(event, GuestRequested):
                 self.note("desktop.notice_guest", event.t, name=event.handle)
-            elif kind is Followed:
-                assert isinstance(event, Followed)
+            elif isinstance(event, Followed):
                 self.viewers.setdefault(event.viewer, event.handle)
-            elif kind is NetworkDropped:
-                assert isinstance(event, NetworkDropped)
+            elif isinstance(event, NetworkDropped):
                 self.network_down_until = event.t + event.duration
                 self.note("desktop.notice_network", event.t, bad=True)
 
@@ -200,14 +200,14 @@ class LiveModel:
         """Add a replay's marker row ("3:14 · tindakan Anda" / "Blokir @handle") to the list."""
         self.marked += 1
         view = CommentView(f"mark{self.marked}", "", head, text, t, seq=self.posted,
-                           marker="refused" if refused else "ok")
+                           marker=Marker.REFUSED if refused else Marker.DONE)
         if len(self.comments) == self.comments.maxlen:
             self.by_id.pop(self.comments[0].id, None)
         self.comments.append(view)
         return view
 
     def note(self, key: str, t: int, bad: bool = False, **params: str) -> None:
-        self.notices.append(Notice(key, t, tuple(sorted(params.items())), bad))
+        self.notices.append(RoomNotice(key, t, tuple(sorted(params.items())), bad))
 
     # ------------------------------------------------------------ views
 
@@ -230,7 +230,7 @@ class LiveModel:
         now = self.now
         return [g for g in self.gifts if now - g.t < GIFT_SHOW_MS]
 
-    def active_notices(self) -> list[Notice]:
+    def active_notices(self) -> list[RoomNotice]:
         now = self.now
         return [n for n in self.notices if now - n.t < NOTICE_SHOW_MS]
 

@@ -1,30 +1,56 @@
-"""The screen protocol of the state stack (after Tuxemon's states).
+"""A screen of the app's stack, and the registry the stack builds screens from.
 
-Each screen handles events, updates with the frame's ``dt`` and draws. ``draw``
-never changes state: everything it needs was decided in ``handle_event``,
-``update`` or ``layout``.
+After Tuxemon's state stack (https://github.com/Tuxemon/Tuxemon, ``tuxemon/state.py`` and
+``tuxemon/client.py``): each screen class registers itself under a name with
+:func:`register`, and the app builds screens by that name (``app.push("pause", live=self)``),
+so the stack never imports a screen module. ``simulator.screens`` imports every screen
+module once, which registers them; whoever starts the app imports it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pygame
 
 from simulator.fonts import Fonts
+from simulator.intents import Intent, KeyMap
 from simulator.widgets import Button
 
 if TYPE_CHECKING:
     from simulator.app import App
 
-__all__ = ["Screen"]
+__all__ = ["SCREENS", "Screen", "UnknownScreen", "register", "screen_class"]
 
 
 class Screen:
-    """Base class: a full-window screen on the app's stack."""
+    """Base class: a full-window screen on the app's stack.
 
-    #: Screens below an overlay (pause) keep being drawn under it.
+    The stack calls these hooks, in this order over a screen's life:
+
+    * ``__init__(app, **params)``: when ``App.push`` or ``App.replace`` builds it from its
+      registered name. The window size is not known yet.
+    * :meth:`layout`: right after it is put on the stack; again whenever the window is
+      resized or the language or text size changes, and when the screen above it is popped.
+    * :meth:`on_enter`: each time it becomes the top: after its first layout, and after the
+      screen above it is popped.
+    * :meth:`on_cover`: when another screen is pushed on top of it (pause, help, the quiz).
+    * Input, only while it is the top, for each event of a frame: :meth:`take_input` first
+      (a focused text field); then a key press becomes an :class:`Intent` for
+      :meth:`handle_intent` (``simulator.intents``), and any other event goes to
+      :meth:`handle_event`.
+    * :meth:`update`: once a frame, only while it is the top, after the input.
+    * :meth:`draw`: once a frame while it is the top, or under an :attr:`overlay` on top.
+    * :meth:`on_exit`: once, when it is popped or replaced.
+    * :meth:`on_quit`: when the window closes or the app crashes, for every screen on the
+      stack, bottom first.
+    """
+
+    #: Screens below an overlay (pause, help) keep being drawn under it.
     overlay = False
+    #: The keys this screen listens to (its column of ``simulator.intents.KEYS``); None: none.
+    keymap: KeyMap | None = None
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -34,8 +60,9 @@ class Screen:
     def fonts(self) -> Fonts:
         return self.app.fonts
 
-    def t(self, key: str, **params: object) -> str:
-        return self.app.t(key, **params)
+    def tr(self, key: str, **params: object) -> str:
+        """The text of a catalogue ``key`` in the app's language."""
+        return self.app.tr(key, **params)
 
     def layout(self, width: int, height: int) -> None:
         """Place widgets for a window of this size (and after a language switch)."""
@@ -43,10 +70,24 @@ class Screen:
     def on_enter(self) -> None:
         """The screen became the top of the stack."""
 
+    def on_cover(self) -> None:
+        """A screen was pushed on top of this one: stop what must not run unseen."""
+
     def on_exit(self) -> None:
         """The screen left the stack."""
 
+    def on_quit(self) -> None:
+        """The app is closing (or crashed): save what must not be lost; never raise."""
+
+    def take_input(self, event: pygame.event.Event) -> bool:
+        """Give a key or typed text to a focused text field first; True when it took it."""
+        return False
+
+    def handle_intent(self, intent: Intent) -> None:
+        """A key press, translated by the app with :attr:`keymap`."""
+
     def handle_event(self, event: pygame.event.Event) -> None:
+        """Any other event: mouse, wheel, text. By default a left click presses a button."""
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             for button in list(self.buttons):
                 if button.click(event.pos):
@@ -61,3 +102,33 @@ class Screen:
     def draw_buttons(self, surface: pygame.Surface) -> None:
         for button in self.buttons:
             button.draw(surface, self.app.fonts, self.app.mouse)
+
+
+#: Every screen class by its registered name.
+SCREENS: dict[str, Callable[..., Screen]] = {}
+
+S = TypeVar("S", bound=Screen)
+
+
+def register(name: str) -> Callable[[type[S]], type[S]]:
+    """Class decorator: the stack builds this screen for ``app.push(name, …)``."""
+
+    def add(cls: type[S]) -> type[S]:
+        if name in SCREENS and SCREENS[name] is not cls:
+            raise ValueError(f"two screens registered as {name!r}")
+        SCREENS[name] = cls
+        return cls
+
+    return add
+
+
+class UnknownScreen(LookupError):
+    """No screen is registered under a name (``simulator.screens`` was not imported?)."""
+
+
+def screen_class(name: str) -> Callable[..., Screen]:
+    try:
+        return SCREENS[name]
+    except KeyError:
+        raise UnknownScreen(f"no screen {name!r}; registered: {sorted(SCREENS)}; "
+                            "import simulator.screens before starting the app") from None

@@ -13,7 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from debrief import history, paths
+from debrief.files import write_atomically
 from debrief.paths import data_dir
+from moderation.engine import Session
+from moderation.judge import Scorecard
+from moderation.sessionfile import dumps
 
 __all__ = ["data_dir", "last_scores", "record_history", "save_session", "sessions_dir",
            "scores_for_home"]
@@ -33,9 +38,6 @@ def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None =
     Raises:
         debrief.errors.UserError: the folder cannot be written (translated message).
     """
-    from debrief.files import write_atomically
-    from moderation.sessionfile import dumps
-
     stamp = (when or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
     folder = sessions_dir()
     path = folder / f"{stamp}-{_slug(scenario_id)}.json"
@@ -47,17 +49,12 @@ def save_session(data: dict[str, Any], scenario_id: str, when: datetime | None =
     return path
 
 
-def record_history(session: Any, card: Any, trainee: str | None) -> str | None:
+def record_history(session: Session, card: Scorecard, trainee: str | None) -> str | None:
     """Add the session to the training history database (``debrief.history``).
 
-    Returns an error text, or None when it worked. The history is optional: a
-    Gladi without it, or a locked or broken database, must not lose the
-    session file, which is already saved.
+    Returns an error text, or None when it worked. A locked or broken database
+    must not lose the session file, which is already saved.
     """
-    try:
-        from debrief import history
-    except ImportError:
-        return None
     try:
         history.record(session, card, trainee or None, "desktop")
     except Exception as error:  # HistoryError, sqlite3 errors: reported, never raised
@@ -69,14 +66,12 @@ def scores_for_home(trainee: str | None = None) -> dict[str, float]:
     """The last score of each scenario: from the history database when there is one
     (only ``trainee``'s when a name is given), else from the saved session files."""
     try:
-        from debrief import history, paths
-
         if paths.history_path().exists():
             scores: dict[str, float] = {}
             for attempt in history.attempts(trainee or None):
                 scores[attempt.scenario] = float(attempt.score)  # oldest first: last wins
             return scores
-    except Exception:  # no history module or an unreadable database: the files will do
+    except Exception:  # an unreadable database: the files will do
         pass
     return last_scores()
 

@@ -93,7 +93,8 @@ class Button:
         elif self.selected:
             colour = theme.SELECT
         elif hover is not None and self.rect.collidepoint(hover):
-            colour = tuple(min(255, c + 25) for c in colour)  # type: ignore[assignment]
+            red, green, blue = colour
+            colour = (min(255, red + 25), min(255, green + 25), min(255, blue + 25))
         pygame.draw.rect(surface, colour, self.rect, border_radius=fonts.px(8))
         text_colour = theme.TEXT if self.enabled else theme.FAINT
         label = self.label

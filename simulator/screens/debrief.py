@@ -12,34 +12,44 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from debrief.quiz import QuizResult
 from debrief.report_text import TIPS_SHOWN, clock, tip_text
+from moderation.judge import Item, Scorecard
+from moderation.scorecard import Outcome
+from moderation.sessionfile import scorecard_of
+from scenarios.taxonomy import Category
 from simulator import theme
-from simulator.screen import Screen
+from simulator.intents import Intent, KeyMap
+from simulator.model import LiveModel
+from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_bar, draw_panel, draw_text, draw_wrapped
 
 if TYPE_CHECKING:
-    from moderation.judge import Item, Scorecard
     from simulator.app import App
-    from simulator.model import LiveModel
-    from simulator.screens.quiz import QuizScreen
 
 __all__ = ["DebriefScreen", "answer_key"]
+
+#: Outcomes the answer key shows as handled well.
+GOOD = frozenset({Outcome.HIT, Outcome.PREVENTED, Outcome.SILENCED})
 
 
 def answer_key(card: Scorecard) -> list[Item]:
     """The comments worth reviewing: every harmful one, questions, and false alarms."""
     return [item for item in card.items
-            if item.harmful or item.outcome == "false_alarm"
-            or item.category.value == "question"]
+            if item.harmful or item.outcome is Outcome.FALSE_ALARM
+            or item.category is Category.QUESTION]
 
 
+@register("debrief")
 class DebriefScreen(Screen):
+    """The result of a live (or of a replay, whose "again" watches it again)."""
+
+    keymap = KeyMap.DEBRIEF
+
     def __init__(self, app: App, model: LiveModel, card: Scorecard | None = None,
                  ref: str | None = None, again: Callable[[], None] | None = None,
                  again_label: str | None = None) -> None:
         super().__init__(app)
-        from moderation.sessionfile import scorecard_of
-
         self.model = model
         #: How the scenario was named (a built-in id or a YAML file), for "try again".
         self.ref = ref or model.session.scenario.id
@@ -51,7 +61,9 @@ class DebriefScreen(Screen):
         self._again = again
         self.again_label = again_label
         #: The quiz, once opened: reopening it shows its result instead of asking again.
-        self.quiz: QuizScreen | None = None
+        self.quiz: Screen | None = None
+        #: The quiz's result, once it is finished.
+        self.quiz_result: QuizResult | None = None
 
     def layout(self, width: int, height: int) -> None:
         px = self.fonts.px
@@ -61,19 +73,19 @@ class DebriefScreen(Screen):
                                     width - self.left.right - 2 * pad, height - px(120))
         bw = px(270)
         y = height - px(80)
-        result = self.quiz.result if self.quiz is not None else None
-        quiz_label = self.t("quizapp.open") if result is None or not result.total else \
-            self.t("quizapp.open_done", correct=result.correct, total=result.total)
+        result = self.quiz_result
+        quiz_label = self.tr("quizapp.open") if result is None or not result.total else \
+            self.tr("quizapp.open_done", correct=result.correct, total=result.total)
         self.buttons = [
-            Button(self.again_label or self.t("desktop.try_again"), self.again,
+            Button(self.again_label or self.tr("desktop.try_again"), self.again,
                    pygame.Rect(pad, y, bw, px(56)),
                    shortcut="Enter", colour=theme.BUTTON_PRIMARY, role="h2"),
             Button(quiz_label, self.open_quiz,
                    pygame.Rect(pad + bw + px(12), y, px(250), px(56)), shortcut="K",
                    colour=theme.SELECT if result is None else theme.BUTTON),
-            Button(self.t("desktop.next_scenario"), self.next_scenario,
+            Button(self.tr("desktop.next_scenario"), self.next_scenario,
                    pygame.Rect(pad + bw + px(274), y, px(240), px(56)), shortcut="N"),
-            Button(self.t("desktop.home"), self.app.go_home,
+            Button(self.tr("desktop.home"), self.go_home,
                    pygame.Rect(pad + bw + px(526), y, px(190), px(56)), shortcut="Esc"),
         ]
 
@@ -81,37 +93,43 @@ class DebriefScreen(Screen):
         if self._again is not None:
             self._again()
         else:
-            self.app.go_live(self.ref)
+            self.app.replace("live", scenario_id=self.ref)
+
+    def go_home(self) -> None:
+        self.app.replace("home")
 
     def open_quiz(self) -> None:
         """The short quiz on this session's own comments (``debrief.quiz``)."""
-        from simulator.screens.quiz import QuizScreen
-
         if self.quiz is None:
-            self.quiz = QuizScreen(self.app, self.model.session, self.card)
-        self.app.push(self.quiz)
+            self.quiz = self.app.push("quiz", session=self.model.session, card=self.card,
+                                      on_result=self._quiz_done)
+        else:
+            self.app.reopen(self.quiz)
+
+    def _quiz_done(self, result: QuizResult) -> None:
+        self.quiz_result = result
 
     def next_scenario(self) -> None:
         ids = [s.id for s in self.app.scenarios()]
         sid = self.model.session.scenario.id
         following = ids[(ids.index(sid) + 1) % len(ids)] if sid in ids else ids[0]
-        self.app.go_preflight(following)
+        self.app.replace("preflight", scenario_id=following)
+
+    def handle_intent(self, intent: Intent) -> None:
+        if intent is Intent.CONFIRM:
+            self.again()
+        elif intent is Intent.NEXT_SCENARIO:
+            self.next_scenario()
+        elif intent is Intent.OPEN_QUIZ:
+            self.open_quiz()
+        elif intent is Intent.BACK:
+            self.go_home()
+        elif intent is Intent.SCROLL_DOWN:
+            self.scroll = min(max(0, len(self.items) - 1), self.scroll + 1)
+        elif intent is Intent.SCROLL_UP:
+            self.scroll = max(0, self.scroll - 1)
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.again()
-            elif event.key == pygame.K_n:
-                self.next_scenario()
-            elif event.key == pygame.K_k:
-                self.open_quiz()
-            elif event.key == pygame.K_ESCAPE:
-                self.app.go_home()
-            elif event.key in (pygame.K_DOWN, pygame.K_PAGEDOWN):
-                self.scroll = min(max(0, len(self.items) - 1), self.scroll + 1)
-            elif event.key in (pygame.K_UP, pygame.K_PAGEUP):
-                self.scroll = max(0, self.scroll - 1)
-            return
         if event.type == pygame.MOUSEWHEEL:
             self.scroll = max(0, min(max(0, len(self.items) - 1), self.scroll - event.y))
             return
@@ -127,33 +145,33 @@ class DebriefScreen(Screen):
         draw_panel(surface, left, theme.PANEL, px(12))
         x, y = left.left + px(18), left.top + px(14)
         scenario = self.model.session.scenario
-        draw_text(surface, fonts, self.t("desktop.debrief_title", scenario=scenario.title.get(
+        draw_text(surface, fonts, self.tr("desktop.debrief_title", scenario=scenario.title.get(
             lang)), (x, y), "h2", theme.TEXT, bold=True, max_width=left.width - px(36))
         y += px(40)
         colour = theme.OK if card.passed else theme.WARN
         draw_text(surface, fonts, f"{card.score:.0f}", (x, y), "huge", colour, bold=True)
-        draw_text(surface, fonts, self.t("desktop.score_of", pass_mark=card.pass_mark),
+        draw_text(surface, fonts, self.tr("desktop.score_of", pass_mark=card.pass_mark),
                   (x + px(130), y + px(12)), "body", theme.MUTED)
-        draw_wrapped(surface, fonts, self.t("judge.passed" if card.passed else "judge.not_passed"),
+        draw_wrapped(surface, fonts, self.tr("judge.passed" if card.passed else "judge.not_passed"),
                      pygame.Rect(x + px(130), y + px(36), left.width - px(170), px(60)), "small",
                      colour, bold=True, max_lines=2)
         y += px(92)
         bar_w = left.width - px(36)
         for name, part in card.components.items():
-            value = part["value"]
-            label = self.t(f"judge.part_{name}")
+            value = part.value
+            label = self.tr(f"judge.part_{name}")
             shown = "—" if value is None else f"{round(100 * value)}"
             draw_text(surface, fonts, f"{label}: {shown}", (x, y), "small", theme.TEXT)
             y += fonts.line_height("small")
             draw_bar(surface, pygame.Rect(x, y, bar_w, px(10)), value or 0.0, theme.ACCENT_2)
             y += px(18)
         y += px(8)
-        draw_text(surface, fonts, self.t("desktop.top_tips"), (x, y), "label", theme.TEXT,
+        draw_text(surface, fonts, self.tr("desktop.top_tips"), (x, y), "label", theme.TEXT,
                   bold=True)
         y += px(28)
         items = {item.id: item for item in card.items}
         if not card.tips:
-            draw_text(surface, fonts, self.t("judge.no_tips"), (x, y), "small", theme.OK)
+            draw_text(surface, fonts, self.tr("judge.no_tips"), (x, y), "small", theme.OK)
         for n, tip in enumerate(card.tips[:TIPS_SHOWN], 1):
             lines = tip_text(tip, items, lang)
             text = f"{n}. {lines[0]}"
@@ -170,7 +188,7 @@ class DebriefScreen(Screen):
             y += px(8)
         saved = self.app.last_saved if self.app.save_error is None else self.app.save_error
         if saved:
-            draw_text(surface, fonts, self.t("desktop.saved_to", path=saved)
+            draw_text(surface, fonts, self.tr("desktop.saved_to", path=saved)
                       if self.app.save_error is None else saved,
                       (left.left, left.bottom + px(4)), "tiny", theme.FAINT,
                       max_width=surface.get_width() - px(48))
@@ -185,27 +203,27 @@ class DebriefScreen(Screen):
         draw_panel(surface, rect, theme.PANEL, px(12))
         x = rect.left + px(16)
         y = rect.top + px(12)
-        draw_text(surface, fonts, self.t("desktop.answer_key", count=len(self.items)), (x, y),
+        draw_text(surface, fonts, self.tr("desktop.answer_key", count=len(self.items)), (x, y),
                   "label", theme.TEXT, bold=True)
-        draw_text(surface, fonts, self.t("desktop.scroll_hint"), (rect.right - px(16), y + 2),
+        draw_text(surface, fonts, self.tr("desktop.scroll_hint"), (rect.right - px(16), y + 2),
                   "tiny", theme.MUTED, anchor="topright")
         y += px(34)
         width = rect.width - px(32)
         if not self.items:
-            draw_text(surface, fonts, self.t("desktop.answer_key_empty"), (x, y), "small",
+            draw_text(surface, fonts, self.tr("desktop.answer_key_empty"), (x, y), "small",
                       theme.MUTED)
         for item in self.items[self.scroll:]:
             if y > rect.bottom - px(60):
                 break
-            if item.category.value == "question" and item.outcome in ("ok", ""):
-                outcome = self.t("desktop.outcome_answered" if item.answered_ms is not None
-                                 else "desktop.outcome_unanswered")
+            question = item.category is Category.QUESTION
+            if question and item.outcome is Outcome.OK:
+                outcome = self.tr("desktop.outcome_answered" if item.answered_ms is not None
+                                  else "desktop.outcome_unanswered")
             else:
-                outcome = self.t(f"desktop.outcome_{item.outcome}") if item.outcome else ""
-            category = self.t(f"judge.cat_{item.category.value}")
-            good = item.outcome in ("hit", "prevented", "silenced") or (
-                item.outcome == "ok" and (item.category.value != "question"
-                                          or item.answered_ms is not None))
+                outcome = self.tr(f"desktop.outcome_{item.outcome.value}")
+            category = self.tr(f"judge.cat_{item.category.value}")
+            good = item.outcome in GOOD or (
+                item.outcome is Outcome.OK and (not question or item.answered_ms is not None))
             head = f"{clock(item.t)}  {item.handle}  ·  {category}  ·  {outcome}"
             draw_text(surface, fonts, head, (x, y), "small", theme.OK if good else theme.WARN,
                       bold=True, max_width=width)
@@ -213,11 +231,11 @@ class DebriefScreen(Screen):
             box = pygame.Rect(x + px(12), y, width - px(12), rect.bottom - y)
             y += draw_wrapped(surface, fonts, f"“{item.text}”", box, "small", theme.TEXT,
                               max_lines=2)
-            acceptable = ", ".join(self.t(f"desktop.response_{r.value}")
+            acceptable = ", ".join(self.tr(f"desktop.response_{r.value}")
                                    for r in item.template.acceptable)
             if acceptable:
                 box = pygame.Rect(x + px(12), y, width - px(12), rect.bottom - y)
-                y += draw_wrapped(surface, fonts, self.t("desktop.acceptable", actions=acceptable),
+                y += draw_wrapped(surface, fonts, self.tr("desktop.acceptable", actions=acceptable),
                                   box, "tiny", theme.ACCENT_2, max_lines=2)
             box = pygame.Rect(x + px(12), y, width - px(12), rect.bottom - y)
             y += draw_wrapped(surface, fonts, item.template.explanation.get(lang), box, "tiny",

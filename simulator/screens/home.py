@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from simulator import theme
-from simulator.screen import Screen
+from simulator.intents import Intent, KeyMap
+from simulator.screen import Screen, register
 from simulator.storage import scores_for_home
 from simulator.widgets import Button, TextField, draw_panel, draw_text, draw_wrapped
 
@@ -17,7 +18,12 @@ if TYPE_CHECKING:
 __all__ = ["HomeScreen"]
 
 
+@register("home")
 class HomeScreen(Screen):
+    """The first screen: who rehearses, in which language, and which scenario."""
+
+    keymap = KeyMap.HOME
+
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.name = TextField(text=app.trainee, max_len=40, on_enter=lambda _: self.start())
@@ -32,7 +38,7 @@ class HomeScreen(Screen):
         px = self.fonts.px
         pad = px(28)
         left_w = px(380)
-        self.name.placeholder = self.t("desktop.name_placeholder")
+        self.name.placeholder = self.tr("desktop.name_placeholder")
         self.name.rect = pygame.Rect(pad, px(190), left_w, px(44))
         y = px(300)
         self.lang_buttons = [
@@ -43,13 +49,13 @@ class HomeScreen(Screen):
                    pygame.Rect(pad + left_w // 2 + px(4), y, left_w // 2 - px(4), px(44)),
                    selected=self.app.lang == "en"),
         ]
-        large = Button(self.t("desktop.large_text_on" if self.app.large_text
+        large = Button(self.tr("desktop.large_text_on" if self.app.large_text
                               else "desktop.large_text_off"), self.app.toggle_large_text,
                        pygame.Rect(pad, px(390), left_w, px(44)), shortcut="F3")
-        self.start_button = Button(self.t("desktop.start"), self.start,
+        self.start_button = Button(self.tr("desktop.start"), self.start,
                                    pygame.Rect(pad, height - px(150), left_w, px(56)),
                                    shortcut="Enter", colour=theme.BUTTON_PRIMARY, role="h2")
-        skip = Button(self.t("desktop.start_skip_checks"), lambda: self.start(skip=True),
+        skip = Button(self.tr("desktop.start_skip_checks"), lambda: self.start(skip=True),
                       pygame.Rect(pad, height - px(84), left_w, px(44)), shortcut="Ctrl+Enter")
         self.buttons = [*self.lang_buttons, large, self.start_button, skip]
         self.size = (width, height)
@@ -81,14 +87,27 @@ class HomeScreen(Screen):
             return
         self.app.trainee = self.name.text.strip()
         sid = scenarios[self.selected].id
-        if skip:
-            self.app.go_live(sid)
-        else:
-            self.app.go_preflight(sid)
+        self.app.replace("live" if skip else "preflight", scenario_id=sid)
+
+    def take_input(self, event: pygame.event.Event) -> bool:
+        return self.name.handle(event)
+
+    def handle_intent(self, intent: Intent) -> None:
+        n = len(self.app.scenarios())
+        if intent in (Intent.SELECT_NEXT, Intent.SELECT_PREVIOUS) and n:
+            step = 1 if intent is Intent.SELECT_NEXT else -1
+            self.selected = (self.selected + step) % n
+            self._place_cards()
+        elif intent is Intent.CONFIRM:
+            self.start()
+        elif intent is Intent.START_SKIPPING_CHECKS:
+            self.start(skip=True)
+        elif intent is Intent.FOCUS_NAME:
+            self.name.focus()
+        elif intent is Intent.BACK:
+            self.app.quit()
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if self.name.handle(event):
-            return
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             for i, rect in self.cards:
                 if rect.collidepoint(event.pos):
@@ -100,21 +119,6 @@ class HomeScreen(Screen):
                 self.selected = max(0, min(n - 1, self.selected - event.y))
                 self._place_cards()
             return
-        if event.type == pygame.KEYDOWN:
-            n = len(self.app.scenarios())
-            if event.key == pygame.K_DOWN and n:
-                self.selected = (self.selected + 1) % n
-                self._place_cards()
-            elif event.key == pygame.K_UP and n:
-                self.selected = (self.selected - 1) % n
-                self._place_cards()
-            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.start(skip=bool(event.mod & pygame.KMOD_CTRL))
-            elif event.key == pygame.K_TAB:
-                self.name.focus()
-            elif event.key == pygame.K_ESCAPE:
-                self.app.quit()
-            return
         super().handle_event(event)
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -124,25 +128,25 @@ class HomeScreen(Screen):
         surface.fill(theme.BG)
         pad = px(28)
         draw_text(surface, fonts, "Gladi", (pad, px(24)), "huge", theme.ACCENT, bold=True)
-        draw_wrapped(surface, fonts, self.t("desktop.tagline"),
+        draw_wrapped(surface, fonts, self.tr("desktop.tagline"),
                      pygame.Rect(pad, px(96), px(380), px(50)), "small", theme.MUTED, max_lines=2)
-        draw_text(surface, fonts, self.t("desktop.name_label"), (pad, px(160)), "label",
+        draw_text(surface, fonts, self.tr("desktop.name_label"), (pad, px(160)), "label",
                   theme.TEXT, bold=True)
         self.name.draw(surface, fonts)
-        draw_text(surface, fonts, self.t("desktop.language_label") + "  (F2)", (pad, px(270)),
+        draw_text(surface, fonts, self.tr("desktop.language_label") + "  (F2)", (pad, px(270)),
                   "label", theme.TEXT, bold=True)
-        draw_text(surface, fonts, self.t("desktop.text_size_label"), (pad, px(360)), "label",
+        draw_text(surface, fonts, self.tr("desktop.text_size_label"), (pad, px(360)), "label",
                   theme.TEXT, bold=True)
-        draw_wrapped(surface, fonts, self.t("desktop.home_hint"),
+        draw_wrapped(surface, fonts, self.tr("desktop.home_hint"),
                      pygame.Rect(pad, px(460), px(380), px(120)), "small", theme.MUTED)
         self.draw_buttons(surface)
         lang = self.app.lang
         scenarios = self.app.scenarios()
         left = self.cards[0][1].left if self.cards else pad
-        draw_text(surface, fonts, self.t("desktop.choose_scenario"), (left, px(76)), "h2",
+        draw_text(surface, fonts, self.tr("desktop.choose_scenario"), (left, px(76)), "h2",
                   theme.TEXT, bold=True)
         if len(self.cards) < len(scenarios):
-            draw_text(surface, fonts, self.t("desktop.more_scenarios", shown=len(self.cards),
+            draw_text(surface, fonts, self.tr("desktop.more_scenarios", shown=len(self.cards),
                                              total=len(scenarios)),
                       (width - pad, px(84)), "small", theme.MUTED, anchor="topright")
         for i, rect in self.cards:
@@ -153,14 +157,14 @@ class HomeScreen(Screen):
             inner = rect.inflate(-px(32), -px(24))
             draw_text(surface, fonts, scenario.title.get(lang), inner.topleft, "h2", theme.TEXT,
                       bold=True, max_width=inner.width - px(260))
-            diff = self.t(f"desktop.difficulty_{scenario.difficulty}")
+            diff = self.tr(f"desktop.difficulty_{scenario.difficulty}")
             minutes = max(1, round(scenario.duration_s / 60))
-            meta = self.t("desktop.scenario_meta", difficulty=diff, minutes=minutes)
+            meta = self.tr("desktop.scenario_meta", difficulty=diff, minutes=minutes)
             draw_text(surface, fonts, meta, (inner.right, inner.top), "small", theme.MUTED,
                       anchor="topright")
             score = self.scores.get(scenario.id)
-            last = (self.t("desktop.last_score", score=f"{score:.0f}") if score is not None
-                    else self.t("desktop.never_played"))
+            last = (self.tr("desktop.last_score", score=f"{score:.0f}") if score is not None
+                    else self.tr("desktop.never_played"))
             draw_text(surface, fonts, last, (inner.right, inner.top + px(24)), "small",
                       theme.GOLD if score is not None else theme.FAINT, anchor="topright")
             body = pygame.Rect(inner.left, inner.top + px(50), inner.width,

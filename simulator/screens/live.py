@@ -4,8 +4,10 @@ The engine advances with the wall clock: each frame reads the live time from
 :class:`~simulator.clock.LiveClock` (wall time minus pauses) and calls
 ``advance``. The stage shows what viewers see (mirrored camera, viewer count,
 taps, gifts, comments, the pinned comment, guests); the panel
-(:mod:`.panel`) is the host's moderation tools. Live warnings (dead air, face
-missing, too dark, noisy microphone, camera lost) sit on top of the stage.
+(:mod:`simulator.panel`) is the host's moderation tools. Live warnings (dead
+air, face missing, too dark, noisy microphone, camera lost) sit on top of the
+stage. Pause (Esc) and the shortcut list (F1) are overlays that stop the live
+clock while they are open.
 """
 
 from __future__ import annotations
@@ -15,16 +17,18 @@ from typing import TYPE_CHECKING
 import pygame
 
 from media.results import Level
+from moderation.judge import Scorecard
+from moderation.sessionfile import scorecard_of
 from moderation.setup import load_setup
 from simulator import theme
 from simulator.clock import LiveClock
+from simulator.intents import Intent, KeyMap
 from simulator.model import LiveModel
 from simulator.panel import ModerationPanel
-from simulator.screen import Screen
+from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_panel, draw_text
 
 if TYPE_CHECKING:
-    from moderation.judge import Scorecard
     from simulator.app import App
 
 __all__ = ["HelpScreen", "LiveScreen", "PauseScreen", "build_model"]
@@ -39,12 +43,26 @@ def build_model(scenario_id: str, seed: int) -> LiveModel:
     return LiveModel(load_setup(scenario_id).start(seed))
 
 
+@register("live")
 class LiveScreen(Screen):
-    def __init__(self, app: App, scenario_id: str, seed: int,
+    """A live rehearsal of ``scenario_id`` (a built-in id or a YAML file).
+
+    ``seed`` defaults to a fresh one (``--seed`` fixes it); ``model`` is a session
+    built by the caller (the benchmark's, a replay's).
+    """
+
+    keymap = KeyMap.LIVE
+    #: Whether the screen opens the camera and microphone.
+    uses_media = True
+
+    def __init__(self, app: App, scenario_id: str, seed: int | None = None,
                  model: LiveModel | None = None) -> None:
         super().__init__(app)
+        if self.uses_media:
+            app.ensure_media()
         self.scenario_id = scenario_id
-        self.model = model or build_model(scenario_id, seed)
+        self.model = model or build_model(scenario_id,
+                                          app.new_seed() if seed is None else seed)
         self.clock = LiveClock(app.wall)
         self.started = False
         self.finished = False
@@ -66,11 +84,20 @@ class LiveScreen(Screen):
         return max(self.clock.ms(), self.model.now)
 
     def on_enter(self) -> None:
+        """The live clock starts the first time and resumes after pause and help."""
         if not self.started:
             self.started = True
             self.clock.start()
         else:
             self.clock.resume()
+
+    def on_cover(self) -> None:
+        """Pause or help opened on top: the live clock stops while they are open."""
+        self.clock.pause()
+
+    def on_quit(self) -> None:
+        """The window closes mid-live: end and save the session first."""
+        self.finish(go_to_debrief=False)
 
     # ------------------------------------------------------------ layout
 
@@ -92,9 +119,9 @@ class LiveScreen(Screen):
         panel = pygame.Rect(self.stage.right + pad, self.stage.top,
                             width - self.stage.right - 2 * pad, sh)
         self.buttons = [
-            Button(self.t("desktop.pause"), self.pause,
+            Button(self.tr("desktop.pause"), self.pause,
                    pygame.Rect(width - px(330), px(8), px(150), px(36)), shortcut="Esc"),
-            Button(self.t("desktop.end_live"), self.finish,
+            Button(self.tr("desktop.end_live"), self.finish,
                    pygame.Rect(width - px(170), px(8), px(156), px(36)), shortcut="F10",
                    colour=theme.BUTTON_DANGER),
         ]
@@ -103,21 +130,26 @@ class LiveScreen(Screen):
     # ------------------------------------------------------------ input
 
     def pause(self) -> None:
-        self.clock.pause()
-        self.app.push(PauseScreen(self.app, self))
+        self.app.push("pause", live=self)
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN and not self.panel.typing:
-            if event.key == pygame.K_ESCAPE and not self.panel.menu:
+    def take_input(self, event: pygame.event.Event) -> bool:
+        return self.panel.take_input(event)
+
+    def handle_intent(self, intent: Intent) -> None:
+        # While a field has the keyboard, Esc, F1 and F10 belong to it, not to the live.
+        if not self.panel.typing:
+            if intent is Intent.BACK and self.panel.menu is None:
                 self.pause()
                 return
-            if event.key == pygame.K_F10:
+            if intent is Intent.END:
                 self.finish()
                 return
-            if event.key == pygame.K_F1:
-                self.clock.pause()
-                self.app.push(HelpScreen(self.app, self))
+            if intent is Intent.HELP:
+                self.app.push("help", live=self)
                 return
+        self.panel.handle_intent(intent)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             for button in self.buttons:
                 if button.click(event.pos):
@@ -156,45 +188,43 @@ class LiveScreen(Screen):
         model = self.model
         dead = model.dead_air_ms()
         if dead > 0:
-            out.append((self.t("desktop.warn_dead_air", seconds=(dead + 10_000) // 1000), True))
+            out.append((self.tr("desktop.warn_dead_air", seconds=(dead + 10_000) // 1000), True))
         camera = self.app.camera
         if camera is not None:
             if camera.fell_back or any(n.key == "camera_lost" for n in camera.notices):
-                out.append((self.t("desktop.warn_camera_lost"), True))
+                out.append((self.tr("desktop.warn_camera_lost"), True))
             elif camera.error is not None:
-                out.append((self.t("desktop.warn_camera_failed"), False))
+                out.append((self.tr("desktop.warn_camera_failed"), False))
             elif any(n.key == "no_camera_found" for n in camera.notices):
-                out.append((self.t("desktop.warn_no_camera"), False))
+                out.append((self.tr("desktop.warn_no_camera"), False))
             results = {r.name: r for r in camera.results}
             face = results.get("face")
             if face is not None and face.level is Level.FAIL:
-                out.append((self.t("desktop.warn_face_missing"), True))
+                out.append((self.tr("desktop.warn_face_missing"), True))
             light = results.get("brightness")
             if light is not None and light.level is not Level.OK and light.value is not None \
                     and light.value < 100:
-                out.append((self.t("desktop.warn_too_dark"), light.level is Level.FAIL))
+                out.append((self.tr("desktop.warn_too_dark"), light.level is Level.FAIL))
         mic = self.app.mic
         if mic is not None:
             noise = next((r for r in mic.results if r.name == "noise"), None)
             if noise is not None and noise.level in (Level.WARN, Level.FAIL):
-                out.append((self.t("desktop.warn_noisy"), noise.level is Level.FAIL))
+                out.append((self.tr("desktop.warn_noisy"), noise.level is Level.FAIL))
         if model.now < model.network_down_until:
-            out.append((self.t("desktop.warn_network"), True))
+            out.append((self.tr("desktop.warn_network"), True))
         return out
 
     def finish(self, go_to_debrief: bool = True) -> None:
         """End the live now, judge it, save it and show the debrief."""
         if self.finished:
             return
-        from moderation.sessionfile import scorecard_of
-
         self.finished = True
         self.clock.resume()
         self.model.end(self.now())
         self.card = scorecard_of(self.model.session)
         self.app.save(self.model, self.card)
         if go_to_debrief:
-            self.app.go_debrief(self.model, ref=self.scenario_id)
+            self.app.replace("debrief", model=self.model, card=self.card, ref=self.scenario_id)
 
     # ------------------------------------------------------------ drawing
 
@@ -233,7 +263,7 @@ class LiveScreen(Screen):
         title = session.scenario.title.get(self.app.lang)
         draw_text(surface, fonts, title, (px(300), self.topbar.centery), "label", theme.MUTED,
                   anchor="midleft", max_width=self.topbar.width - px(860))
-        draw_text(surface, fonts, self.t("desktop.help_hint"),
+        draw_text(surface, fonts, self.tr("desktop.help_hint"),
                   (self.topbar.width - px(345), self.topbar.centery), "small", theme.FAINT,
                   anchor="midright")
 
@@ -249,29 +279,29 @@ class LiveScreen(Screen):
             surface.blit(frame, stage)
         else:
             pygame.draw.rect(surface, theme.PANEL_2, stage)
-            draw_text(surface, fonts, self.t("desktop.camera_opening"), stage.center, "body",
+            draw_text(surface, fonts, self.tr("desktop.camera_opening"), stage.center, "body",
                       theme.MUTED, anchor="center")
         old_clip = surface.get_clip()
         surface.set_clip(stage)
         x0, y0 = stage.left + px(10), stage.top + px(10)
         # Host pill, top left.
-        name = self.app.trainee or self.t("desktop.host_default")
+        name = self.app.trainee or self.tr("desktop.host_default")
         pill = pygame.Rect(x0, y0, min(px(190), stage.width // 2), px(40))
         surface.blit(self.shade(pill.width, pill.height, 110), pill)
         pygame.draw.circle(surface, theme.ACCENT, (pill.left + px(20), pill.centery), px(14))
         draw_text(surface, fonts, name, (pill.left + px(40), pill.top + px(3)), "small",
                   theme.TEXT, bold=True, max_width=pill.width - px(46))
-        draw_text(surface, fonts, self.t("desktop.taps", count=model.taps),
+        draw_text(surface, fonts, self.tr("desktop.taps", count=model.taps),
                   (pill.left + px(40), pill.bottom - px(3)), "tiny", theme.MUTED,
                   anchor="bottomleft")
         # Viewer count and coins, top right.
-        viewers = self.t("desktop.viewers", count=model.viewer_count)
+        viewers = self.tr("desktop.viewers", count=model.viewer_count)
         right = stage.right - px(10)
         image = fonts.text(viewers, "small", theme.TEXT, True)
         box = image.get_rect(topright=(right, y0)).inflate(px(14), px(8))
         surface.blit(self.shade(box.width, box.height, 110), box)
         surface.blit(image, image.get_rect(center=box.center))
-        coins = fonts.text(self.t("desktop.coins", count=model.coins), "tiny", theme.GOLD, True)
+        coins = fonts.text(self.tr("desktop.coins", count=model.coins), "tiny", theme.GOLD, True)
         box2 = coins.get_rect(topright=(right, box.bottom + px(6))).inflate(px(12), px(6))
         surface.blit(self.shade(box2.width, box2.height, 110), box2)
         surface.blit(coins, coins.get_rect(center=box2.center))
@@ -293,7 +323,7 @@ class LiveScreen(Screen):
         for _vid, handle in self.model.guests():
             tile = pygame.Rect(stage.right - tile_w - px(8), gy, tile_w, round(tile_w * 1.3))
             draw_panel(surface, tile, (60, 50, 90), px(8), theme.ACCENT_2)
-            draw_text(surface, fonts, self.t("desktop.guest"), (tile.centerx, tile.top + px(6)),
+            draw_text(surface, fonts, self.tr("desktop.guest"), (tile.centerx, tile.top + px(6)),
                       "tiny", theme.MUTED, anchor="midtop")
             draw_text(surface, fonts, handle, (tile.centerx, tile.bottom - px(6)), "tiny",
                       theme.TEXT, anchor="midbottom", max_width=tile.width - px(6))
@@ -302,7 +332,7 @@ class LiveScreen(Screen):
         gy = stage.top + stage.height * 38 // 100
         for gift in model.active_gifts()[-3:]:
             gift_name = self.gift_names.get(gift.gift)
-            label = self.t("desktop.gift_line", handle=gift.handle,
+            label = self.tr("desktop.gift_line", handle=gift.handle,
                            gift=gift_name.get(self.app.lang) if gift_name else gift.gift,
                            count=gift.count, coins=gift.coins)
             age = model.now - gift.t
@@ -329,11 +359,11 @@ class LiveScreen(Screen):
         line_h = fonts.line_height("small")
         mic = self.app.mic
         if mic is not None and mic.live and mic.speaking:
-            draw_text(surface, fonts, self.t("desktop.you_are_talking"),
+            draw_text(surface, fonts, self.tr("desktop.you_are_talking"),
                       (stage.right - px(10), bottom), "tiny", theme.OK, bold=True,
                       anchor="bottomright")
         if not model.session.room.comments_enabled:
-            draw_text(surface, fonts, self.t("desktop.comments_off_stage"),
+            draw_text(surface, fonts, self.tr("desktop.comments_off_stage"),
                       (x0, bottom), "small", theme.MUTED, bold=True, anchor="bottomleft")
         else:
             y = bottom
@@ -352,7 +382,7 @@ class LiveScreen(Screen):
             bottom = y
         # Room notices (an official joined, a guest request, the network) above the chat.
         for notice in reversed(model.active_notices()[-2:]):
-            text = self.t(notice.key, **dict(notice.params))
+            text = self.tr(notice.key, **dict(notice.params))
             image = fonts.text(fonts.ellipsis(text, "small", width, True), "small",
                                theme.WARN if notice.bad else theme.ACCENT_2, True)
             rect = image.get_rect(bottomleft=(x0, bottom - px(6)))
@@ -366,7 +396,7 @@ class LiveScreen(Screen):
             h = len(lines) * line_h + px(10)
             rect = pygame.Rect(x0 - px(4), bottom - h - px(8), width + px(8), h)
             draw_panel(surface, rect, (90, 70, 20), px(8), theme.GOLD)
-            draw_text(surface, fonts, self.t("desktop.pinned"), (rect.left + px(6), rect.top - 2),
+            draw_text(surface, fonts, self.tr("desktop.pinned"), (rect.left + px(6), rect.top - 2),
                       "tiny", theme.GOLD, anchor="bottomleft")
             for i, line in enumerate(lines):
                 draw_text(surface, fonts, line, (rect.left + px(6), rect.top + px(5) + i * line_h),
@@ -374,10 +404,12 @@ class LiveScreen(Screen):
         surface.set_clip(old_clip)
 
 
+@register("pause")
 class PauseScreen(Screen):
     """Pause: the live clock stops; resume, end the live, or leave to home."""
 
     overlay = True
+    keymap = KeyMap.PAUSE
 
     def __init__(self, app: App, live: LiveScreen) -> None:
         super().__init__(app)
@@ -389,11 +421,11 @@ class PauseScreen(Screen):
         x = (width - w) // 2
         y = height // 2 - px(40)
         self.buttons = [
-            Button(self.t("desktop.resume"), self.resume, pygame.Rect(x, y, w, h),
+            Button(self.tr("desktop.resume"), self.resume, pygame.Rect(x, y, w, h),
                    shortcut="Esc", colour=theme.BUTTON_PRIMARY, role="h2"),
-            Button(self.t("desktop.end_and_debrief"), self.end,
+            Button(self.tr("desktop.end_and_debrief"), self.end,
                    pygame.Rect(x, y + h + px(12), w, h), shortcut="E"),
-            Button(self.t("desktop.quit_home"), self.home,
+            Button(self.tr("desktop.quit_home"), self.home,
                    pygame.Rect(x, y + 2 * (h + px(12)), w, h), shortcut="H"),
         ]
 
@@ -406,40 +438,39 @@ class PauseScreen(Screen):
 
     def home(self) -> None:
         self.live.finish(go_to_debrief=False)
-        self.app.go_home()
+        self.app.replace("home")
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE):
-                self.resume()
-            elif event.key == pygame.K_e:
-                self.end()
-            elif event.key == pygame.K_h:
-                self.home()
-            return
-        super().handle_event(event)
+    def handle_intent(self, intent: Intent) -> None:
+        if intent is Intent.RESUME:
+            self.resume()
+        elif intent is Intent.END:
+            self.end()
+        elif intent is Intent.HOME:
+            self.home()
 
     def draw(self, surface: pygame.Surface) -> None:
         width, height = surface.get_size()
         shade = pygame.Surface((width, height), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 170))
         surface.blit(shade, (0, 0))
-        draw_text(surface, self.fonts, self.t("desktop.paused"),
+        draw_text(surface, self.fonts, self.tr("desktop.paused"),
                   (width // 2, height // 2 - self.fonts.px(120)), "h1", theme.TEXT, bold=True,
                   anchor="center")
-        draw_text(surface, self.fonts, self.t("desktop.paused_hint"),
+        draw_text(surface, self.fonts, self.tr("desktop.paused_hint"),
                   (width // 2, height // 2 - self.fonts.px(80)), "body", theme.MUTED,
                   anchor="center")
         self.draw_buttons(surface)
 
 
+@register("help")
 class HelpScreen(Screen):
     """F1: every shortcut of the live screen, read from the buttons themselves.
 
-    The live clock stops while it is open, like a pause.
+    The live clock stops while it is open, like a pause. Any key or a click closes it.
     """
 
     overlay = True
+    keymap = KeyMap.HELP
 
     def __init__(self, app: App, live: LiveScreen) -> None:
         super().__init__(app)
@@ -448,22 +479,25 @@ class HelpScreen(Screen):
     def lines(self) -> list[str]:
         panel = self.live.panel
         seen: set[str] = set()
-        out = [f"↑ ↓  {self.t('desktop.help_select')}", f"Tab  {self.t('desktop.help_tabs')}"]
+        out = [f"↑ ↓  {self.tr('desktop.help_select')}", f"Tab  {self.tr('desktop.help_tabs')}"]
         buttons = [*panel.action_buttons, *panel.host_buttons, *self.live.buttons]
         for button in buttons:
             if button.shortcut and button.label not in seen:
                 seen.add(button.label)
                 out.append(f"{button.shortcut}  {button.label}")
-        out += [f"K  {self.t('desktop.tab_filter')}",
-                f"A / X  {self.t('desktop.help_guests')}",
-                f"F2  {self.t('desktop.language_label')}",
-                f"F3  {self.t('desktop.text_size_label')}"]
+        out += [f"K  {self.tr('desktop.tab_filter')}",
+                f"A / X  {self.tr('desktop.help_guests')}",
+                f"F2  {self.tr('desktop.language_label')}",
+                f"F3  {self.tr('desktop.text_size_label')}"]
         return out
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN or (event.type == pygame.MOUSEBUTTONDOWN
-                                            and event.button == 1):
+    def handle_intent(self, intent: Intent) -> None:
+        if intent is Intent.BACK:
             self.app.pop()  # the live screen's on_enter resumes its clock
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.app.pop()
 
     def draw(self, surface: pygame.Surface) -> None:
         fonts = self.fonts
@@ -472,7 +506,7 @@ class HelpScreen(Screen):
         shade = pygame.Surface((width, height), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 190))
         surface.blit(shade, (0, 0))
-        draw_text(surface, fonts, self.t("desktop.help_title"), (width // 2, px(30)), "h1",
+        draw_text(surface, fonts, self.tr("desktop.help_title"), (width // 2, px(30)), "h1",
                   theme.TEXT, bold=True, anchor="midtop")
         lines = self.lines()
         per_column = max(1, (height - px(140)) // fonts.line_height("body"))
@@ -481,5 +515,5 @@ class HelpScreen(Screen):
             x = px(60) + (i // per_column) * (column_w + px(40))
             y = px(90) + (i % per_column) * fonts.line_height("body")
             draw_text(surface, fonts, line, (x, y), "body", theme.TEXT, max_width=column_w)
-        draw_text(surface, fonts, self.t("desktop.help_close"), (width // 2, height - px(30)),
+        draw_text(surface, fonts, self.tr("desktop.help_close"), (width // 2, height - px(30)),
                   "small", theme.MUTED, anchor="midbottom")

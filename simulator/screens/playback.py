@@ -22,11 +22,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 import pygame
 
 from debrief.report_text import clock as clock_text
+from debrief.session import Loaded
+from i18n import translate
 from moderation.actions import (
     HOST,
     AcceptGuest,
@@ -51,17 +52,20 @@ from moderation.actions import (
     Unmute,
     Welcome,
 )
+from moderation.content import ContentIndex
+from moderation.engine import Session
 from moderation.events import RejectCode
+from moderation.sessionfile import scorecard_of
 from simulator import theme
+from simulator.app import App, Options
+from simulator.clock import WallClock
+from simulator.intents import Intent, KeyMap, choice_index
 from simulator.model import LiveModel
 from simulator.panel import mute_label
+from simulator.screen import register
 from simulator.screens.live import LiveScreen
+from simulator.tabs import Tab
 from simulator.widgets import Button, draw_text
-
-if TYPE_CHECKING:
-    from debrief.session import Loaded
-    from simulator.app import App
-    from simulator.clock import WallClock
 
 __all__ = ["SPEEDS", "Marked", "PlaybackScreen", "action_text", "watch"]
 
@@ -90,13 +94,19 @@ def speed_label(speed: float, lang: str = "id") -> str:
     return text.replace(".", ",") if lang == "id" else text
 
 
+@register("playback")
 class PlaybackScreen(LiveScreen):
-    """The live screen replaying a saved session, read-only, with speed control."""
+    """The live screen replaying a saved session, read-only, with speed control.
 
-    def __init__(self, app: App, loaded: Loaded, speed: float = 1.0) -> None:
-        from moderation.content import ContentIndex
-        from moderation.engine import Session
+    ``start_ms``, ``paused`` and ``tab`` let a backward seek start a fresh playback
+    where the old one was looking.
+    """
 
+    keymap = KeyMap.PLAYBACK
+    uses_media = False
+
+    def __init__(self, app: App, loaded: Loaded, speed: float = 1.0, start_ms: int = 0,
+                 paused: bool = False, tab: Tab = Tab.COMMENTS) -> None:
         rec = loaded.record
         content = ContentIndex(loaded.session.content.packs, rec.scenario.topic)
         model = LiveModel(Session(rec.scenario, content, rec.economy, rec.seed))
@@ -107,13 +117,18 @@ class PlaybackScreen(LiveScreen):
         self.pos = 0
         self.playhead = 0.0
         self.speed = speed if speed in SPEEDS else 1.0
-        self.paused = False
+        self.paused = paused
         self.marks: list[Marked] = []
         self.strip = pygame.Rect(0, 0, 0, 0)
         self.bar = pygame.Rect(0, 0, 0, 0)
         #: Whether the replayed scorecard equals the one recomputed on loading (and so
         #: the recorded one, which ``gladi replay`` checked before opening the window).
         self.matches: bool | None = None
+        if tab is not Tab.COMMENTS:
+            self.panel.set_tab(tab)
+        if start_ms:
+            self.playhead = float(start_ms)
+            self._play_to(start_ms)
 
     # ------------------------------------------------------------ time
 
@@ -141,12 +156,9 @@ class PlaybackScreen(LiveScreen):
             self._play_to(t)
             self.panel.update()
             return
-        fresh = PlaybackScreen(self.app, self.loaded, self.speed)
-        fresh.paused = self.paused
-        fresh.panel.set_tab(self.panel.tab)
-        fresh.playhead = float(t)
-        fresh._play_to(t)
-        self.app.replace(fresh)
+        fresh = self.app.replace("playback", loaded=self.loaded, speed=self.speed, start_ms=t,
+                                 paused=self.paused, tab=self.panel.tab)
+        assert isinstance(fresh, PlaybackScreen)
         fresh.panel.update()
 
     def step_speed(self, step: int) -> None:
@@ -171,7 +183,7 @@ class PlaybackScreen(LiveScreen):
         buttons: list[Button] = []
         skip_w = px(190)
         x -= skip_w
-        buttons.append(Button(self.t("playback.skip"), self.finish,
+        buttons.append(Button(self.tr("playback.skip"), self.finish,
                               pygame.Rect(x, y, skip_w, h), shortcut="F10",
                               colour=theme.BUTTON_DANGER, role="small"))
         for i, speed in reversed(list(enumerate(SPEEDS))):
@@ -183,9 +195,9 @@ class PlaybackScreen(LiveScreen):
                                   selected=speed == self.speed and not self.paused))
         pause_w = px(130)
         x -= pause_w + px(6)
-        buttons.append(Button(self.t("playback.play" if self.paused else "playback.pause"),
+        buttons.append(Button(self.tr("playback.play" if self.paused else "playback.pause"),
                               self.toggle_pause, pygame.Rect(x, y, pause_w, h),
-                              shortcut=self.t("playback.space_key"), role="small",
+                              shortcut=self.tr("playback.space_key"), role="small",
                               colour=theme.BUTTON_PRIMARY if self.paused else theme.BUTTON))
         buttons.reverse()
         self.buttons = buttons
@@ -193,7 +205,7 @@ class PlaybackScreen(LiveScreen):
         # No camera was recorded: the stage says so instead of "opening the camera".
         frame = pygame.Surface(self.stage.size)
         frame.fill(theme.PANEL_2)
-        label = self.fonts.text(self.t("playback.no_camera"), "small", theme.MUTED)
+        label = self.fonts.text(self.tr("playback.no_camera"), "small", theme.MUTED)
         frame.blit(label, label.get_rect(center=(self.stage.width // 2,
                                                  self.stage.height // 3)))
         self.frame = frame
@@ -204,34 +216,35 @@ class PlaybackScreen(LiveScreen):
         for button in [*panel.action_buttons, *panel.host_buttons, *panel.menu_buttons,
                        *panel.item_buttons]:
             button.enabled = False
-        panel.keyword.focused = panel.moderator.focused = False
+        panel.unfocus()
         panel.menu = None
 
     # ------------------------------------------------------------ input
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        """Speed, pause, skip and tabs; no action reaches the session."""
-        if event.type == pygame.KEYDOWN:
-            key = event.key
-            if key in (pygame.K_SPACE, pygame.K_p):
-                self.toggle_pause()
-            elif pygame.K_1 <= key < pygame.K_1 + len(SPEEDS):
-                self.set_speed(SPEEDS[key - pygame.K_1])
-            elif key in (pygame.K_RIGHT, pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-                self.step_speed(1)
-            elif key in (pygame.K_LEFT, pygame.K_MINUS, pygame.K_KP_MINUS):
-                self.step_speed(-1)
-            elif key in (pygame.K_F10, pygame.K_ESCAPE):
-                self.finish()
-            elif key == pygame.K_HOME:
-                self.seek(0)
-            elif key == pygame.K_TAB:
-                from simulator.panel import TABS
+    def take_input(self, event: pygame.event.Event) -> bool:
+        return False  # read-only: no field takes the keyboard
 
-                step = -1 if event.mod & pygame.KMOD_SHIFT else 1
-                self.panel.set_tab(TABS[(TABS.index(self.panel.tab) + step) % len(TABS)])
-                self._lock_panel()
-            return
+    def handle_intent(self, intent: Intent) -> None:
+        """Speed, pause, skip and tabs; no action reaches the session."""
+        index = choice_index(intent)
+        if intent is Intent.PLAY_PAUSE:
+            self.toggle_pause()
+        elif index is not None and index < len(SPEEDS):
+            self.set_speed(SPEEDS[index])
+        elif intent is Intent.FASTER:
+            self.step_speed(1)
+        elif intent is Intent.SLOWER:
+            self.step_speed(-1)
+        elif intent in (Intent.END, Intent.BACK):
+            self.finish()
+        elif intent is Intent.REWIND:
+            self.seek(0)
+        elif intent in (Intent.NEXT_TAB, Intent.PREVIOUS_TAB):
+            self.panel.step_tab(-1 if intent is Intent.PREVIOUS_TAB else 1)
+            self._lock_panel()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """Clicks on the buttons, the tabs and the timeline."""
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             for button in [*self.buttons, *self.panel.tab_buttons]:
                 if button.click(event.pos):
@@ -263,7 +276,7 @@ class PlaybackScreen(LiveScreen):
             self.pos += 1
             # Up to its time first, so the viewers and comments it names are known.
             model.advance(action.t)
-            text = action_text(action, model, self.app.t)
+            text = action_text(action, model, self.app.tr)
             code = model.act(action)
             self._mark(action, text, code)
         model.advance(target)
@@ -271,22 +284,22 @@ class PlaybackScreen(LiveScreen):
     def _mark(self, action: Action, text: str, code: RejectCode | None) -> None:
         listed = not isinstance(action, Talk)
         if code is not None:
-            text = self.t("playback.refused", action=text, reason=self.t(f"reject.{code.value}"))
+            text = self.tr("playback.refused", action=text, reason=self.tr(f"reject.{code.value}"))
         when = clock_text(action.t)
         line = text
         if action.actor == HOST:
-            head = self.t("playback.mark_head", time=when)
+            head = self.tr("playback.mark_head", time=when)
         else:
-            head = self.t("playback.mark_head_by", time=when, actor=self._actor(action.actor))
+            head = self.tr("playback.mark_head_by", time=when, actor=self._actor(action.actor))
             if not isinstance(action, Inject):
-                line = self.t("playback.by", actor=self._actor(action.actor), action=text)
+                line = self.tr("playback.by", actor=self._actor(action.actor), action=text)
         self.marks.append(Marked(action.t, line, action.actor, code is not None, listed))
         if listed:
             # The row's head already says who did it.
             self.model.mark(action.t, head, text, refused=code is not None)
 
     def _actor(self, actor: str) -> str:
-        return self.t("playback.trainer") if actor == "trainer" else actor
+        return self.tr("playback.trainer") if actor == "trainer" else actor
 
     def finish(self, go_to_debrief: bool = True) -> None:
         """Play what is left at once, judge the replayed session, show the debrief.
@@ -299,21 +312,16 @@ class PlaybackScreen(LiveScreen):
         self.finished = True
         if not go_to_debrief:
             return
-        from moderation.sessionfile import scorecard_of
-
         self._play_to(self.end_t)
         self.playhead = float(self.end_t)
         self.model.end(self.end_t)
         self.card = scorecard_of(self.model.session)
         self.matches = self.card.to_json() == self.loaded.card.to_json()
-        from simulator.screens.debrief import DebriefScreen
-
-        self.app.replace(DebriefScreen(self.app, self.model, card=self.card,
-                                       again=self.watch_again,
-                                       again_label=self.t("playback.watch_again")))
+        self.app.replace("debrief", model=self.model, card=self.card, again=self.watch_again,
+                         again_label=self.tr("playback.watch_again"))
 
     def watch_again(self) -> None:
-        self.app.replace(PlaybackScreen(self.app, self.loaded, self.speed))
+        self.app.replace("playback", loaded=self.loaded, speed=self.speed)
 
     # ------------------------------------------------------------ drawing
 
@@ -327,12 +335,12 @@ class PlaybackScreen(LiveScreen):
         pygame.draw.rect(surface, theme.PANEL, self.topbar)
         now, end = self.now(), self.end_t
         pygame.draw.circle(surface, theme.GOLD, (px(20), self.topbar.centery), px(6))
-        label = draw_text(surface, fonts, self.t("playback.replay"), (px(32), self.topbar.centery),
+        label = draw_text(surface, fonts, self.tr("playback.replay"), (px(32), self.topbar.centery),
                           "label", theme.GOLD, bold=True, anchor="midleft")
         time_rect = draw_text(surface, fonts, f"{clock_text(now)} / {clock_text(end)}",
                               (label.right + px(14), self.topbar.centery), "h2", theme.TEXT,
                               bold=True, anchor="midleft")
-        state = self.t("playback.paused") if self.paused else \
+        state = self.tr("playback.paused") if self.paused else \
             speed_label(self.speed, self.app.lang)
         state_rect = draw_text(surface, fonts, state, (time_rect.right + px(12),
                                                        self.topbar.centery),
@@ -376,15 +384,15 @@ class PlaybackScreen(LiveScreen):
                          (head, bar.bottom + px(8)), max(2, px(3)))
         last = next((m for m in reversed(self.marks) if m.listed), None)
         if last is not None:
-            text = self.t("playback.last_action", time=clock_text(last.t), action=last.text)
+            text = self.tr("playback.last_action", time=clock_text(last.t), action=last.text)
             colour = theme.FAIL if last.refused else theme.GOLD
         else:
-            text, colour = self.t("playback.no_action_yet"), theme.MUTED
+            text, colour = self.tr("playback.no_action_yet"), theme.MUTED
         draw_text(surface, fonts, text, (bar.left, bar.bottom + px(8)), "small", colour,
                   bold=last is not None, max_width=bar.width * 3 // 4)
         count = sum(1 for m in self.marks if m.listed)
         total = sum(1 for a in self.inputs if not isinstance(a, Talk))
-        draw_text(surface, fonts, self.t("playback.count", done=count, total=total),
+        draw_text(surface, fonts, self.tr("playback.count", done=count, total=total),
                   (bar.right, bar.bottom + px(8)), "small", theme.MUTED, anchor="topright")
 
 
@@ -444,9 +452,6 @@ def action_text(action: Action, model: LiveModel, tr: Callable[..., str]) -> str
 def watch(loaded: Loaded, lang: str, speed: float = 1.0, *,
           wall: WallClock | None = None) -> int:
     """Open the app on the playback of ``loaded``; return when the window closes."""
-    from i18n import translate
-    from simulator.app import App, Options
-
     trainee = loaded.record.meta.get("trainee")
     options = Options(lang=lang, trainee=trainee if isinstance(trainee, str) else "",
                       use_mic=False)
@@ -455,4 +460,4 @@ def watch(loaded: Loaded, lang: str, speed: float = 1.0, *,
     except pygame.error as error:
         print(translate("desktop.display_failed", lang, reason=str(error)), file=sys.stderr)
         return 0
-    return app.run(start=lambda: app.replace(PlaybackScreen(app, loaded, speed)))
+    return app.run(start=lambda: app.replace("playback", loaded=loaded, speed=speed))

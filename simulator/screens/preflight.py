@@ -12,7 +12,8 @@ import pygame
 from media.results import CheckResult, Level
 from media.text import check_hint, check_label, source_text
 from simulator import theme
-from simulator.screen import Screen
+from simulator.intents import Intent, KeyMap, choice_index
+from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_bar, draw_panel, draw_text, draw_wrapped
 
 if TYPE_CHECKING:
@@ -30,13 +31,20 @@ class Question:
     correct: int
 
 
-#: What field trainings had to explain with a borrowed account (DESIGN §1).
+#: What field trainings had to explain with a borrowed account: the host requirements in
+#: docs/research/content-anchors.md ("TikTok LIVE in Indonesia").
 QUIZ = (Question("age", 3, 2), Question("followers", 3, 1), Question("standing", 2, 1))
 
 
+@register("preflight")
 class PreflightScreen(Screen):
+    """The checks before going live; they advise and never block."""
+
+    keymap = KeyMap.PREFLIGHT
+
     def __init__(self, app: App, scenario_id: str) -> None:
         super().__init__(app)
+        app.ensure_media()
         self.scenario_id = scenario_id
         self.answers: dict[int, int] = {}
         self.preview = pygame.Rect(0, 0, 0, 0)
@@ -57,13 +65,13 @@ class PreflightScreen(Screen):
         self.mid = pygame.Rect(self.preview.right + pad, top, px(430), ph)
         self.right = pygame.Rect(self.mid.right + pad, top, width - self.mid.right - 2 * pad, ph)
         self.buttons = [
-            Button(self.t("desktop.switch_camera"), self.app.switch_camera,
+            Button(self.tr("desktop.switch_camera"), self.app.switch_camera,
                    pygame.Rect(pad, height - px(80), pw, px(52)) if pw >= px(240) else
                    pygame.Rect(pad, top - px(46), px(240), px(40)), shortcut="C", role="small"),
-            Button(self.t("desktop.back"), self.app.go_home,
+            Button(self.tr("desktop.back"), self.go_home,
                    pygame.Rect(self.mid.left, height - px(80), px(200), px(52)),
                    shortcut="Esc"),
-            Button(self.t("desktop.go_live"), self.go_live,
+            Button(self.tr("desktop.go_live"), self.go_live,
                    pygame.Rect(width - pad - px(320), height - px(80), px(320), px(52)),
                    shortcut="Enter", colour=theme.BUTTON_PRIMARY, role="h2"),
         ]
@@ -74,7 +82,7 @@ class PreflightScreen(Screen):
             y += px(8) + self._question_height(qi, bw)
             for oi in range(question.options):
                 rect = pygame.Rect(self.right.left + px(12), y, bw, px(34))
-                button = Button(f"{oi + 1}. " + self.t(f"desktop.quiz_{question.key}_{oi}"),
+                button = Button(f"{oi + 1}. " + self.tr(f"desktop.quiz_{question.key}_{oi}"),
                                 partial(self.answer, qi, oi), rect, role="small")
                 self.option_buttons.append((qi, oi, button))
                 y += px(38)
@@ -83,7 +91,7 @@ class PreflightScreen(Screen):
         self._mark_options()
 
     def _question_height(self, qi: int, width: int) -> int:
-        lines = self.fonts.wrap(self.t(f"desktop.quiz_{QUIZ[qi].key}_q"), "label", width, True)
+        lines = self.fonts.wrap(self.tr(f"desktop.quiz_{QUIZ[qi].key}_q"), "label", width, True)
         return len(lines) * self.fonts.line_height("label") + self.fonts.px(4)
 
     def _explanation_height(self, qi: int, width: int) -> int:
@@ -94,9 +102,9 @@ class PreflightScreen(Screen):
 
     def explanation(self, qi: int) -> str:
         question = QUIZ[qi]
-        verdict = self.t("desktop.quiz_right" if self.answers.get(qi) == question.correct
+        verdict = self.tr("desktop.quiz_right" if self.answers.get(qi) == question.correct
                          else "desktop.quiz_wrong")
-        return f"{verdict} {self.t(f'desktop.quiz_{question.key}_why')}"
+        return f"{verdict} {self.tr(f'desktop.quiz_{question.key}_why')}"
 
     def _mark_options(self) -> None:
         for qi, oi, button in self.option_buttons:
@@ -114,22 +122,23 @@ class PreflightScreen(Screen):
         self.layout(*self.app.size)
 
     def go_live(self) -> None:
-        self.app.go_live(self.scenario_id)
+        self.app.replace("live", scenario_id=self.scenario_id)
 
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.go_live()
-            elif event.key == pygame.K_ESCAPE:
-                self.app.go_home()
-            elif event.key == pygame.K_c:
-                self.app.switch_camera()
-            elif pygame.K_1 <= event.key <= pygame.K_3:
-                pending = [i for i in range(len(QUIZ)) if i not in self.answers]
-                if pending and event.key - pygame.K_1 < QUIZ[pending[0]].options:
-                    self.answer(pending[0], event.key - pygame.K_1)
-            return
-        super().handle_event(event)
+    def go_home(self) -> None:
+        self.app.replace("home")
+
+    def handle_intent(self, intent: Intent) -> None:
+        if intent is Intent.CONFIRM:
+            self.go_live()
+        elif intent is Intent.BACK:
+            self.go_home()
+        elif intent is Intent.SWITCH_CAMERA:
+            self.app.switch_camera()
+        elif (index := choice_index(intent)) is not None:
+            # Keys 1-3 answer the first question still open.
+            pending = [i for i in range(len(QUIZ)) if i not in self.answers]
+            if pending and index < QUIZ[pending[0]].options:
+                self.answer(pending[0], index)
 
     def update(self, dt: float) -> None:
         camera, mic = self.app.camera, self.app.mic
@@ -158,7 +167,7 @@ class PreflightScreen(Screen):
         surface.fill(theme.BG)
         scenario = next((s for s in self.app.scenarios() if s.id == self.scenario_id), None)
         title = scenario.title.get(self.app.lang) if scenario else self.scenario_id
-        draw_text(surface, fonts, self.t("desktop.preflight_title", scenario=title),
+        draw_text(surface, fonts, self.tr("desktop.preflight_title", scenario=title),
                   (px(24), px(24)), "h1", theme.TEXT, bold=True)
         self._draw_preview(surface)
         self._draw_checks(surface)
@@ -182,22 +191,22 @@ class PreflightScreen(Screen):
                                   face.w * rect.width, face.h * rect.height)
                 pygame.draw.rect(surface, theme.ACCENT_2, box, width=3, border_radius=px(6))
         else:
-            draw_text(surface, fonts, self.t("desktop.camera_opening"), rect.center, "body",
+            draw_text(surface, fonts, self.tr("desktop.camera_opening"), rect.center, "body",
                       theme.MUTED, anchor="center")
         # Lighting meter: the brightness check's value on a 0-255 scale.
         light = next((r for r in self.results() if r.name == "brightness"), None)
         meter = pygame.Rect(rect.left + px(10), rect.bottom - px(34), rect.width - px(20), px(14))
         if light is not None and light.value is not None:
             draw_bar(surface, meter, light.value / 255, theme.level_colour(light.level.value))
-            draw_text(surface, fonts, self.t("desktop.light_meter"),
+            draw_text(surface, fonts, self.tr("desktop.light_meter"),
                       (meter.left, meter.top - px(4)), "tiny", theme.TEXT, anchor="bottomleft")
         if camera is not None:
             for i, notice in enumerate(camera.all_notices()[-2:]):
                 line = pygame.Rect(rect.left + px(6), rect.top + px(6) + i * px(60),
                                    rect.width - px(12), px(58))
                 draw_panel(surface, line, (90, 60, 10), px(6))
-                draw_wrapped(surface, fonts, source_text(notice, self.app.lang), line.inflate(-px(8),
-                             -px(6)), "tiny", theme.TEXT, max_lines=3)
+                draw_wrapped(surface, fonts, source_text(notice, self.app.lang),
+                             line.inflate(-px(8), -px(6)), "tiny", theme.TEXT, max_lines=3)
 
     def _draw_checks(self, surface: pygame.Surface) -> None:
         fonts = self.fonts
@@ -205,7 +214,7 @@ class PreflightScreen(Screen):
         rect = self.mid
         draw_panel(surface, rect, theme.PANEL, px(10))
         x, y = rect.left + px(14), rect.top + px(12)
-        draw_text(surface, fonts, self.t("desktop.mic_meter"), (x, y), "label", theme.TEXT,
+        draw_text(surface, fonts, self.tr("desktop.mic_meter"), (x, y), "label", theme.TEXT,
                   bold=True)
         mic = self.app.mic
         y += px(28)
@@ -214,17 +223,17 @@ class PreflightScreen(Screen):
         colour = theme.FAIL if level > -3 else theme.OK if level > -40 else theme.WARN
         draw_bar(surface, pygame.Rect(x, y, rect.width - px(28), px(16)), frac, colour)
         y += px(22)
-        label = self.t("desktop.mic_off") if mic is None else (
-            self.t("desktop.mic_level", db=f"{level:.0f}")
-            + ("  ·  " + self.t("desktop.voice_heard") if mic.speaking else ""))
+        label = self.tr("desktop.mic_off") if mic is None else (
+            self.tr("desktop.mic_level", db=f"{level:.0f}")
+            + ("  ·  " + self.tr("desktop.voice_heard") if mic.speaking else ""))
         draw_text(surface, fonts, label, (x, y), "small", theme.MUTED)
         y += px(32)
-        draw_text(surface, fonts, self.t("desktop.checklist"), (x, y), "label", theme.TEXT,
+        draw_text(surface, fonts, self.tr("desktop.checklist"), (x, y), "label", theme.TEXT,
                   bold=True)
         y += px(30)
         results = [r for r in self.results() if r.level is not Level.SKIP]
         if not results:
-            draw_text(surface, fonts, self.t("desktop.checking"), (x, y), "small", theme.MUTED)
+            draw_text(surface, fonts, self.tr("desktop.checking"), (x, y), "small", theme.MUTED)
         width = rect.width - px(44)
         for result in results:
             if y > rect.bottom - px(40):
@@ -246,13 +255,13 @@ class PreflightScreen(Screen):
         px = fonts.px
         rect = self.right
         draw_panel(surface, rect, theme.PANEL, px(10))
-        draw_text(surface, fonts, self.t("desktop.quiz_title"),
+        draw_text(surface, fonts, self.tr("desktop.quiz_title"),
                   (rect.left + px(12), rect.top + px(12)), "label", theme.TEXT, bold=True)
         y = rect.top + px(44)
         bw = rect.width - px(24)
         for qi, question in enumerate(QUIZ):
             y += px(8)
-            y += draw_wrapped(surface, fonts, self.t(f"desktop.quiz_{question.key}_q"),
+            y += draw_wrapped(surface, fonts, self.tr(f"desktop.quiz_{question.key}_q"),
                               pygame.Rect(rect.left + px(12), y, bw, px(100)), "label",
                               theme.TEXT, bold=True) + px(4)
             y += question.options * px(38)

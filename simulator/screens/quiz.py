@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from debrief import quiz as core
+from debrief import history, quiz as core, timeline
 from debrief.report_text import clock
+from moderation.engine import Session
+from moderation.judge import Scorecard
 from simulator import theme
-from simulator.screen import Screen
+from simulator.intents import Intent, KeyMap, choice_index
+from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_panel, draw_text, draw_wrapped
 
 if TYPE_CHECKING:
-    from moderation.engine import Session
-    from moderation.judge import Scorecard
     from simulator.app import App
 
 __all__ = ["Choice", "QuizScreen", "questions_for"]
@@ -38,8 +39,6 @@ ROWS = ("kind", "action", "confidence")
 
 def questions_for(session: Session, card: Scorecard, count: int = 4) -> tuple[core.Question, ...]:
     """The session's quiz: the same questions ``gladi quiz`` asks for its file."""
-    from debrief import timeline
-
     translations = timeline.translations(session.events, session.content.by_id)
     return core.draw(card.items, seed=session.seed, count=count, translations=translations)
 
@@ -62,12 +61,21 @@ class Choice:
         return False
 
 
+@register("quiz")
 class QuizScreen(Screen):
-    """Ask the questions one by one, then show and save the result."""
+    """Ask the questions one by one, then show and save the result.
 
-    def __init__(self, app: App, session: Session, card: Scorecard, count: int = 4) -> None:
+    ``on_result`` hears the result once the last question is answered (the debrief
+    shows it on its quiz button).
+    """
+
+    keymap = KeyMap.QUIZ
+
+    def __init__(self, app: App, session: Session, card: Scorecard, count: int = 4,
+                 on_result: Callable[[core.QuizResult], None] | None = None) -> None:
         super().__init__(app)
         self.session = session
+        self.on_result = on_result
         self.questions = questions_for(session, card, count)
         self.index = 0
         self.kind: int | None = None
@@ -127,17 +135,17 @@ class QuizScreen(Screen):
         self.scroll = 0
         if self.questions and self.app.options.save:
             self.saved = self._save(self.result)
+        if self.on_result is not None:
+            self.on_result(self.result)
 
     def _save(self, result: core.QuizResult) -> bool | str:
         """Into the history, as ``gladi quiz`` does; a failure is shown, never raised."""
-        from debrief import history
-
         try:
             history.record_quiz(history.session_key(self.session), self.app.trainee or None,
                                 result.total, result.correct, result.to_json())
         except Exception as error:  # HistoryError, sqlite3: the trainee still sees the result
             reason = getattr(error, "reason", None) or str(error)
-            return self.t("quizapp.save_failed", reason=reason)
+            return self.tr("quizapp.save_failed", reason=reason)
         return True
 
     def back(self) -> None:
@@ -150,7 +158,7 @@ class QuizScreen(Screen):
         pad = px(28)
         inner = width - 2 * pad
         self.buttons = [
-            Button(self.t("quizapp.back"), self.back,
+            Button(self.tr("quizapp.back"), self.back,
                    pygame.Rect(pad, height - px(72), px(340), px(52)), shortcut="Esc",
                    colour=theme.BUTTON_PRIMARY if self.done else theme.BUTTON, role="label"),
         ]
@@ -166,7 +174,7 @@ class QuizScreen(Screen):
         # Kinds: one row of four.
         self.row_titles["kind"] = (pad, y - px(30))
         w = (inner - 3 * gap) // 4
-        kinds = [Choice(self.t(f"judge.cat_{k}"), partial(self.pick_kind, i),
+        kinds = [Choice(self.tr(f"judge.cat_{k}"), partial(self.pick_kind, i),
                         pygame.Rect(pad + i * (w + gap), y, w, px(56)), shortcut=str(i + 1))
                  for i, k in enumerate(q.kinds)]
         y += px(56) + px(42)
@@ -174,13 +182,13 @@ class QuizScreen(Screen):
         self.row_titles["action"] = (pad, y - px(30))
         w2 = (inner - gap) // 2
         h2 = px(66)
-        actions = [Choice(self.t(f"quiz.action_{a}"), partial(self.pick_action, i),
+        actions = [Choice(self.tr(f"quiz.action_{a}"), partial(self.pick_action, i),
                           pygame.Rect(pad + (i % 2) * (w2 + gap), y + (i // 2) * (h2 + gap),
                                       w2, h2), shortcut=str(i + 1))
                    for i, a in enumerate(q.actions)]
         y += 2 * h2 + gap + px(42)
         self.row_titles["confidence"] = (pad, y - px(30))
-        sure = [Choice(self.t(f"quiz.confidence_{c}"), partial(self.pick_confidence, i),
+        sure = [Choice(self.tr(f"quiz.confidence_{c}"), partial(self.pick_confidence, i),
                        pygame.Rect(pad + i * (w + gap), y, w, px(56)), shortcut=str(i + 1))
                 for i, c in enumerate(core.CONFIDENCE)]
         self.choices = {"kind": kinds, "action": actions, "confidence": sure}
@@ -197,21 +205,20 @@ class QuizScreen(Screen):
 
     # ------------------------------------------------------------ input
 
+    def handle_intent(self, intent: Intent) -> None:
+        index = choice_index(intent)
+        if intent is Intent.BACK or (self.done and intent is Intent.CONFIRM):
+            self.back()
+        elif self.done and intent is Intent.SCROLL_DOWN:
+            self.scroll = min(max(0, len(self.questions) - 1), self.scroll + 1)
+        elif self.done and intent is Intent.SCROLL_UP:
+            self.scroll = max(0, self.scroll - 1)
+        elif not self.done and intent is Intent.UNDO:
+            self.undo()
+        elif not self.done and index is not None:
+            self._number(index)
+
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            key = event.key
-            if key == pygame.K_ESCAPE or (self.done and key in (pygame.K_RETURN,
-                                                                 pygame.K_KP_ENTER)):
-                self.back()
-            elif self.done and key in (pygame.K_DOWN, pygame.K_PAGEDOWN):
-                self.scroll = min(max(0, len(self.questions) - 1), self.scroll + 1)
-            elif self.done and key in (pygame.K_UP, pygame.K_PAGEUP):
-                self.scroll = max(0, self.scroll - 1)
-            elif not self.done and key == pygame.K_BACKSPACE:
-                self.undo()
-            elif not self.done and pygame.K_1 <= key <= pygame.K_4:
-                self._number(key - pygame.K_1)
-            return
         if event.type == pygame.MOUSEWHEEL and self.done:
             self.scroll = max(0, min(max(0, len(self.questions) - 1), self.scroll - event.y))
             return
@@ -271,13 +278,13 @@ class QuizScreen(Screen):
         if q is None:
             return
         width = surface.get_width()
-        draw_text(surface, fonts, self.t("quizapp.title", n=self.index + 1,
+        draw_text(surface, fonts, self.tr("quizapp.title", n=self.index + 1,
                                          total=len(self.questions)),
                   (px(28), px(16)), "h1", theme.TEXT, bold=True, max_width=width - px(56))
         rect = self.comment_rect
         draw_panel(surface, rect, theme.PANEL, px(12), theme.LINE)
         x = rect.left + px(16)
-        draw_text(surface, fonts, self.t("quizapp.wrote", time=clock(q.t), handle=q.handle),
+        draw_text(surface, fonts, self.tr("quizapp.wrote", time=clock(q.t), handle=q.handle),
                   (x, rect.top + px(8)), "small", theme.MUTED, max_width=rect.width - px(32))
         y = rect.top + px(8) + fonts.line_height("small")
         box = pygame.Rect(x, y, rect.width - px(32), rect.bottom - y)
@@ -285,17 +292,17 @@ class QuizScreen(Screen):
                           max_lines=2)
         if self.app.lang == "en" and q.translation:
             box = pygame.Rect(x, y, rect.width - px(32), rect.bottom - y)
-            draw_wrapped(surface, fonts, self.t("quizapp.translation", text=q.translation), box,
+            draw_wrapped(surface, fonts, self.tr("quizapp.translation", text=q.translation), box,
                          "small", theme.MUTED, max_lines=1)
-        titles = {"kind": self.t("quiz.ask_kind"), "action": self.t("quiz.ask_action"),
-                  "confidence": self.t("quiz.ask_confidence")}
+        titles = {"kind": self.tr("quiz.ask_kind"), "action": self.tr("quiz.ask_action"),
+                  "confidence": self.tr("quiz.ask_confidence")}
         for row in ROWS:
             pos = self.row_titles.get(row)
             if pos is not None:
                 draw_text(surface, fonts, titles[row], pos, "label", theme.TEXT, bold=True)
             for choice in self.choices[row]:
                 self._draw_choice(surface, choice)
-        hint = self.t("quizapp.hint")
+        hint = self.tr("quizapp.hint")
         last = self.choices["confidence"][-1].rect if self.choices["confidence"] else rect
         draw_wrapped(surface, fonts, hint, pygame.Rect(px(28), last.bottom + px(14),
                                                        width - px(56), px(50)),
@@ -309,24 +316,24 @@ class QuizScreen(Screen):
         width = surface.get_width()
         x = px(28)
         if not self.questions:
-            draw_text(surface, fonts, self.t("quiz.no_questions"), (x, px(24)), "h2",
+            draw_text(surface, fonts, self.tr("quiz.no_questions"), (x, px(24)), "h2",
                       theme.TEXT, bold=True, max_width=width - 2 * x)
             return
-        draw_text(surface, fonts, self.t("quiz.summary", correct=result.correct,
+        draw_text(surface, fonts, self.tr("quiz.summary", correct=result.correct,
                                          total=result.total, points=f"{result.points:g}"),
                   (x, px(16)), "h1", theme.OK if result.correct == result.total else theme.TEXT,
                   bold=True, max_width=width - 2 * x)
         y = px(16) + fonts.line_height("h1") + px(4)
         if result.overconfident:
-            line, colour = self.t("quiz.overconfident", count=result.overconfident), theme.WARN
+            line, colour = self.tr("quiz.overconfident", count=result.overconfident), theme.WARN
         elif result.correct == result.total:
-            line, colour = self.t("quiz.all_right"), theme.OK
+            line, colour = self.tr("quiz.all_right"), theme.OK
         else:
-            line, colour = self.t("quizapp.review"), theme.MUTED
+            line, colour = self.tr("quizapp.review"), theme.MUTED
         draw_wrapped(surface, fonts, line, pygame.Rect(x, y, width - 2 * x, px(48)), "body",
                      colour, max_lines=2)
         if self.saved is True:
-            saved, colour = self.t("quiz.recorded"), theme.OK
+            saved, colour = self.tr("quiz.recorded"), theme.OK
         elif isinstance(self.saved, str):
             saved, colour = self.saved, theme.WARN
         else:
@@ -337,7 +344,7 @@ class QuizScreen(Screen):
         rect = self.result_rect
         draw_panel(surface, rect, theme.PANEL, px(12))
         if self.scroll:
-            draw_text(surface, fonts, self.t("desktop.scroll_hint"),
+            draw_text(surface, fonts, self.tr("desktop.scroll_hint"),
                       (rect.right - px(12), rect.top + px(6)), "tiny", theme.MUTED,
                       anchor="topright")
         y = rect.top + px(12)
@@ -345,7 +352,7 @@ class QuizScreen(Screen):
         lang = self.app.lang
         for n, mark in enumerate(result.marks[self.scroll:], self.scroll + 1):
             if y > rect.bottom - px(50):
-                draw_text(surface, fonts, self.t("desktop.scroll_hint"),
+                draw_text(surface, fonts, self.tr("desktop.scroll_hint"),
                           (rect.right - px(12), rect.bottom - px(6)), "tiny", theme.MUTED,
                           anchor="bottomright")
                 break
@@ -358,7 +365,7 @@ class QuizScreen(Screen):
         fonts = self.fonts
         px = fonts.px
         q = mark.question
-        verdict = self.t("quiz.right") if mark.right else self.t("quizapp.not_right")
+        verdict = self.tr("quiz.right") if mark.right else self.tr("quizapp.not_right")
         head = f"{n}. {clock(q.t)}  @{q.handle}  —  {verdict}"
         draw_text(surface, fonts, head, (x, y), "label", theme.OK if mark.right else theme.WARN,
                   bold=True, max_width=width)
@@ -373,18 +380,18 @@ class QuizScreen(Screen):
                                   max_lines=lines)
 
         line(f"“{q.text}”", "body", theme.TEXT, 2)
-        yours = self.t("quizapp.yours", kind=self.t(f"judge.cat_{mark.answer.kind}"),
-                       action=self.t(f"quiz.action_{mark.answer.action}"),
-                       confidence=self.t(f"quiz.confidence_{mark.answer.confidence}"))
+        yours = self.tr("quizapp.yours", kind=self.tr(f"judge.cat_{mark.answer.kind}"),
+                       action=self.tr(f"quiz.action_{mark.answer.action}"),
+                       confidence=self.tr(f"quiz.confidence_{mark.answer.confidence}"))
         line(yours, "small", theme.MUTED, 2)
         if not mark.right:
-            line(self.t("quiz.wrong", kind=self.t(f"judge.cat_{q.kind}"),
-                        action=self.t(f"quiz.action_{q.action}")), "small", theme.GOLD, 2,
+            line(self.tr("quiz.wrong", kind=self.tr(f"judge.cat_{q.kind}"),
+                        action=self.tr(f"quiz.action_{q.action}")), "small", theme.GOLD, 2,
                  bold=True)
-        line(self.t("quiz.why", text=q.explanation.get(lang)), "small", theme.TEXT, 3)
+        line(self.tr("quiz.why", text=q.explanation.get(lang)), "small", theme.TEXT, 3)
         if q.answer is not None:
-            line(self.t("judge.tip_answer", text=q.answer.get(lang), source=q.source or "—"),
+            line(self.tr("judge.tip_answer", text=q.answer.get(lang), source=q.source or "—"),
                  "small", theme.ACCENT_2, 2)
-        line(self.t("quiz.in_session", outcome=self.t(f"report.outcome_{q.outcome}")), "tiny",
+        line(self.tr("quiz.in_session", outcome=self.tr(f"report.outcome_{q.outcome}")), "tiny",
              theme.MUTED, 1)
         return y + px(12)

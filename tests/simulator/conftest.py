@@ -14,6 +14,7 @@ from pathlib import Path  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+import simulator.screens  # noqa: E402, F401  (registers the screens the app builds by name)
 from simulator.app import App, Options  # noqa: E402
 from simulator.clock import FakeClock  # noqa: E402
 

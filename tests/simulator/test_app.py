@@ -9,15 +9,20 @@ import pygame
 import pytest
 
 from i18n import translate
-from media.camera import FallbackCamera, SyntheticCamera
+from media.camera import CameraSource, FallbackCamera, SyntheticCamera
+from media.frame import Image
 from media.sources import Notice, SourceError, SourceLost
+from moderation.judge import Outcome
 from moderation.sessionfile import check_replay, parse, replay
 from scenarios import load_content
 from simulator.model import CommentView
+from simulator.panel import Menu
+from simulator.screen import Screen
 from simulator.screens.debrief import DebriefScreen
 from simulator.screens.home import HomeScreen
-from simulator.screens.live import LiveScreen, PauseScreen
+from simulator.screens.live import HelpScreen, LiveScreen, PauseScreen
 from simulator.screens.preflight import PreflightScreen
+from simulator.tabs import Tab
 
 from .conftest import Driver, make_app
 
@@ -37,20 +42,32 @@ def live(driver: Driver) -> LiveScreen:
     return screen
 
 
+def top(driver: Driver) -> Screen | None:
+    """The screen on top now (a fresh read: mypy must not carry an earlier narrowing over)."""
+    return driver.app.top
+
+
+def debrief(driver: Driver) -> DebriefScreen:
+    screen = driver.app.top
+    assert isinstance(screen, DebriefScreen)
+    return screen
+
+
 def wait_for_troll(driver: Driver, limit_s: float = 240) -> tuple[pygame.Rect, CommentView]:
-    """Let the live run until a harmful comment shows in the panel's list."""
+    """Let the live run until a harmful comment shows in the panel's list (one the keyword
+    filter did not already catch: viewers see it)."""
     screen = live(driver)
     truth = screen.model.session.truth
     for _ in range(round(limit_s * 10)):
         driver.frame(0.1)
-        for rect, comment in screen.panel.rows:
-            if truth[comment.id].harmful:
+        for rect, comment in screen.panel.comments.rows:
+            if truth[comment.id].harmful and not comment.filtered:
                 return rect, comment
     raise AssertionError("no troll comment appeared")
 
 
 def button(screen: LiveScreen, label_key: str) -> pygame.Rect:
-    label = screen.app.t(label_key)
+    label = screen.app.tr(label_key)
     panel = screen.panel
     for b in [*panel.action_buttons, *panel.host_buttons, *panel.menu_buttons,
               *panel.tab_buttons, *panel.item_buttons, *screen.buttons]:
@@ -64,20 +81,20 @@ def test_click_a_troll_block_it_and_see_it_in_the_scorecard(data_dir: Path) -> N
     screen = live(driver)
     rect, troll = wait_for_troll(driver)
     driver.click(rect.center)
-    assert screen.panel.selected == troll.id
+    assert screen.panel.comments.selected == troll.id
     driver.click(button(screen, "desktop.btn_block").center)
     room = screen.model.session.room
     assert troll.viewer in room.blocked
     assert not room.is_visible(troll.id)
     assert troll.id not in [c.id for c in screen.model.visible_comments()]
     assert troll.viewer not in screen.model.viewers
-    assert screen.panel.status is not None and screen.panel.status[1]
+    assert screen.panel.status is not None and screen.panel.status.ok
     # End the live: the debrief shows, the troll counts as handled and the file is saved.
     driver.key(pygame.K_F10)
     debrief = driver.app.top
     assert isinstance(debrief, DebriefScreen)
     item = next(i for i in debrief.card.items if i.id == troll.id)
-    assert item.outcome == "hit"
+    assert item.outcome is Outcome.HIT
     assert any(a == "host" for _, a, _ in item.responses)
     files = list((data_dir / "sessions").glob("*.json"))
     assert len(files) == 1
@@ -95,12 +112,12 @@ def test_keyboard_only_mute_with_a_duration() -> None:
     # Select the newest comment with the arrow keys until the troll is selected.
     driver.key(pygame.K_UP)
     for _ in range(20):
-        if screen.panel.selected == troll.id:
+        if screen.panel.comments.selected == troll.id:
             break
         driver.key(pygame.K_UP)
-    assert screen.panel.selected == troll.id
+    assert screen.panel.comments.selected == troll.id
     driver.key(pygame.K_m, text="m")
-    assert screen.panel.menu == "mute"
+    assert screen.panel.menu is Menu.MUTE
     driver.key(pygame.K_2, text="2")  # the second preset
     room = screen.model.session.room
     preset = screen.model.session.scenario.settings.mute_presets_s[1]
@@ -115,15 +132,15 @@ def test_a_refused_action_shows_its_plain_hint() -> None:
     rect, troll = wait_for_troll(driver)
     driver.click(rect.center)
     driver.key(pygame.K_r, text="r")
-    assert screen.panel.menu == "report"
+    assert screen.panel.menu is Menu.REPORT
     driver.key(pygame.K_1, text="1")
     assert troll.id in screen.model.session.room.reported
-    assert screen.panel.status is not None and screen.panel.status[1]
+    assert screen.panel.status is not None and screen.panel.status.ok
     driver.key(pygame.K_r, text="r")
     driver.key(pygame.K_1, text="1")  # reporting twice is refused
     assert screen.panel.status is not None
-    assert screen.panel.status[0] == translate("reject.already_reported", "id")
-    assert not screen.panel.status[1]
+    assert screen.panel.status.text == translate("reject.already_reported", "id")
+    assert not screen.panel.status.ok
 
 
 def test_nothing_selected_says_what_to_do() -> None:
@@ -131,7 +148,7 @@ def test_nothing_selected_says_what_to_do() -> None:
     driver.run(3)
     driver.key(pygame.K_b, text="b")
     status = live(driver).panel.status
-    assert status is not None and status[0] == translate("desktop.pick_comment_first", "id")
+    assert status is not None and status.text == translate("desktop.pick_comment_first", "id")
     assert not live(driver).model.session.room.blocked
 
 
@@ -140,7 +157,7 @@ def test_hovering_the_list_freezes_it_but_not_the_live() -> None:
     screen = live(driver)
     driver.run(20)
     driver.move(screen.panel.list_rect.center)
-    before = [c.id for _, c in screen.panel.rows]
+    before = [c.id for _, c in screen.panel.comments.rows]
     posted, now = screen.model.posted, screen.model.now
     x, y = screen.panel.list_rect.center
     for i in range(24):  # a quiet live may go a while without a comment
@@ -149,9 +166,9 @@ def test_hovering_the_list_freezes_it_but_not_the_live() -> None:
         if screen.model.posted > posted:
             break
     assert screen.model.now > now and screen.model.posted > posted  # the live goes on
-    assert [c.id for _, c in screen.panel.rows] == before  # the list stays put
+    assert [c.id for _, c in screen.panel.comments.rows] == before  # the list stays put
     driver.move((5, 5))
-    assert screen.panel.freeze_seq is None
+    assert screen.panel.comments.freeze_seq is None
 
 
 def test_pause_stops_the_live_clock() -> None:
@@ -159,12 +176,12 @@ def test_pause_stops_the_live_clock() -> None:
     screen = live(driver)
     driver.run(5)
     driver.key(pygame.K_ESCAPE)
-    assert isinstance(driver.app.top, PauseScreen)
+    assert isinstance(top(driver), PauseScreen)
     frozen = screen.clock.ms()
     driver.run(30)
     assert screen.clock.ms() == frozen
     driver.key(pygame.K_ESCAPE)
-    assert driver.app.top is screen
+    assert top(driver) is screen
     driver.run(2)
     assert 1500 <= screen.model.now - frozen <= 2500
 
@@ -175,12 +192,12 @@ def test_keyword_filter_comments_off_and_talk() -> None:
     driver.run(2)
     driver.key(pygame.K_k, text="k")
     driver.type("k")  # SDL repeats the shortcut's key as text: it must not be typed
-    assert screen.panel.tab == "filter" and screen.panel.keyword.focused
+    assert screen.panel.tab is Tab.FILTER and screen.panel.filter.field.focused
     driver.type("gladites")
     driver.key(pygame.K_RETURN)
     room = screen.model.session.room
     assert room.keywords[-1] == "gladites"  # not "kgladites"
-    assert screen.panel.keyword.text == ""
+    assert screen.panel.filter.field.text == ""
     driver.key(pygame.K_ESCAPE)  # leaves the field, does not pause
     assert driver.app.top is screen
     driver.key(pygame.K_c, text="c")
@@ -240,7 +257,7 @@ def test_last_score_on_home_comes_from_saved_sessions(data_dir: Path) -> None:
     driver = live_driver("live-pertama")
     driver.run(5)
     driver.key(pygame.K_F10)
-    card = driver.app.top.card  # type: ignore[union-attr]
+    card = debrief(driver).card
     driver.key(pygame.K_ESCAPE)
     home = driver.app.top
     assert isinstance(home, HomeScreen)
@@ -273,7 +290,7 @@ class _Unplugged:
     def __init__(self) -> None:
         self.reads = 0
 
-    def read(self) -> object:
+    def read(self) -> Image:
         self.reads += 1
         if self.reads > 5:
             raise SourceLost("camera 0")
@@ -287,8 +304,8 @@ class _Unplugged:
 
 
 def test_camera_unplugged_mid_session_falls_back_with_a_banner() -> None:
-    def opener(spec: str | None) -> tuple[object, list[Notice]]:
-        return FallbackCamera(_Unplugged()), []  # type: ignore[arg-type]
+    def opener(spec: str | None) -> tuple[CameraSource, list[Notice]]:
+        return FallbackCamera(_Unplugged()), []
 
     driver = live_driver(camera="0", extra={"camera_kwargs": {"opener": opener}})
     driver.run(2)
@@ -331,7 +348,7 @@ def test_guest_request_official_and_gift_from_the_keyboard() -> None:
     driver.key(pygame.K_TAB)
     driver.key(pygame.K_TAB)
     driver.key(pygame.K_TAB)
-    assert screen.panel.tab == "guests"
+    assert screen.panel.tab is Tab.GUESTS
     driver.frame()
     driver.click(button(screen, "desktop.remove").center)
     assert room.guests == []
@@ -364,11 +381,11 @@ def test_viewer_tab_mutes_a_named_viewer() -> None:
     screen = live(driver)
     driver.run(20)
     driver.key(pygame.K_TAB)
-    assert screen.panel.tab == "viewers"
+    assert screen.panel.tab is Tab.VIEWERS
     driver.frame()
-    rect, vid, _handle = screen.panel.viewer_rows[0]
+    rect, vid, _handle = screen.panel.viewers.rows[0]
     driver.click(rect.center)
-    assert screen.panel.selected_viewer == vid
+    assert screen.panel.viewers.selected == vid
     driver.click(button(screen, "desktop.btn_mute").center)
     driver.click(button(screen, "desktop.mute_whole").center)
     assert screen.model.session.room.is_muted(vid, screen.model.now)
@@ -380,14 +397,14 @@ def test_a_resting_mouse_releases_the_list_and_the_pill_resumes_it() -> None:
     driver.run(5)
     driver.move(screen.panel.list_rect.center)
     driver.run(5)
-    assert screen.panel.freeze_seq is not None
+    assert screen.panel.comments.freeze_seq is not None
     driver.run(15)  # the mouse has not moved for longer than the hold
-    assert screen.panel.freeze_seq is None
+    assert screen.panel.comments.freeze_seq is None
     driver.move((screen.panel.list_rect.centerx, screen.panel.list_rect.centery + 1))
     driver.run(1)
-    assert screen.panel.freeze_seq is not None
-    driver.click(screen.panel.pill.center)
-    assert screen.panel.freeze_seq is None
+    assert screen.panel.comments.freeze_seq is not None
+    driver.click(screen.panel.comments.pill.center)
+    assert screen.panel.comments.freeze_seq is None
 
 
 def test_unmute_from_the_viewers_tab_and_notices_on_stage() -> None:
@@ -399,7 +416,7 @@ def test_unmute_from_the_viewers_tab_and_notices_on_stage() -> None:
     driver.run(20)
     driver.key(pygame.K_TAB)
     driver.frame()
-    rect, vid, _ = screen.panel.viewer_rows[0]
+    rect, vid, _ = screen.panel.viewers.rows[0]
     driver.click(rect.center)
     driver.key(pygame.K_m, text="m")
     driver.key(pygame.K_5, text="5")
@@ -460,7 +477,7 @@ def test_filter_and_moderator_lists_from_the_keyboard() -> None:
     assert "gladicoba" not in room.keywords and "gladiuji" in room.keywords
     driver.key(pygame.K_TAB)  # guests
     driver.key(pygame.K_TAB)  # moderators
-    assert screen.panel.tab == "moderators"
+    assert screen.panel.tab is Tab.MODERATORS
     driver.key(pygame.K_RETURN)
     driver.type("Bu Rina")
     driver.key(pygame.K_RETURN)
@@ -504,8 +521,6 @@ def test_the_microphone_voice_keeps_dead_air_away() -> None:
 
 
 def test_f1_lists_the_shortcuts_and_stops_the_clock() -> None:
-    from simulator.screens.live import HelpScreen
-
     driver = live_driver()
     screen = live(driver)
     driver.run(2)
@@ -518,7 +533,7 @@ def test_f1_lists_the_shortcuts_and_stops_the_clock() -> None:
     driver.run(5)
     assert screen.clock.ms() == frozen
     driver.key(pygame.K_SPACE, text=" ")
-    assert driver.app.top is screen
+    assert top(driver) is screen
 
 
 def test_a_finished_live_is_in_the_training_history(data_dir: Path) -> None:
@@ -526,7 +541,7 @@ def test_a_finished_live_is_in_the_training_history(data_dir: Path) -> None:
     driver = live_driver("live-pertama", trainee="Bu Sari")
     driver.run(3)
     driver.key(pygame.K_F10)
-    card = driver.app.top.card  # type: ignore[union-attr]
+    card = debrief(driver).card
     rows = history.attempts("Bu Sari")
     assert [(r.scenario, r.source, r.score) for r in rows] == [
         ("live-pertama", "desktop", card.score)]
@@ -536,7 +551,7 @@ def test_a_finished_live_is_in_the_training_history(data_dir: Path) -> None:
 def test_switch_camera_in_preflight_cycles_sources() -> None:
     asked: list[str | None] = []
 
-    def opener(spec: str | None) -> tuple[object, list[Notice]]:
+    def opener(spec: str | None) -> tuple[CameraSource, list[Notice]]:
         asked.append(spec)
         if spec == "1":
             raise SourceError("camera_missing", index=1)

@@ -18,6 +18,7 @@ from moderation.values import to_json
 from simulator.screens.debrief import DebriefScreen
 from simulator.screens.playback import PlaybackScreen
 from simulator.screens.quiz import QuizScreen
+from simulator.tabs import Tab
 
 from .conftest import Driver, make_app
 
@@ -35,7 +36,7 @@ def session_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def playback(path: Path, speed: float = 1.0, **changes: object) -> tuple[Driver, PlaybackScreen]:
     app, clock = make_app(**changes)
-    app.replace(PlaybackScreen(app, load(path, "id"), speed))
+    app.replace("playback", loaded=load(path, "id"), speed=speed)
     driver = Driver(app, clock)
     driver.frame(0)
     screen = app.top
@@ -59,7 +60,7 @@ def test_plays_to_the_end_at_4x_marks_the_actions_and_scores_the_same(
     while isinstance(driver.app.top, PlaybackScreen):
         driver.frame(0.5)
         frames += 1
-        rows = [c for _, c in screen.panel.rows if c.marker is not None]
+        rows = [c for _, c in screen.panel.comments.rows if c.marker is not None]
         seen_in_list = seen_in_list or any(c.text == wanted for c in rows)
         assert frames < 1000
     # 4×: 0.5 s of (fake) wall time is 2 s of the session.
@@ -94,9 +95,9 @@ def test_the_playback_is_read_only(session_file: Path) -> None:
     played = screen.pos
     assert list(screen.model.session.inputs) == list(screen.inputs[:played])
     # Click a comment and press the moderation keys and buttons: nothing happens.
-    rect, comment = next((r, c) for r, c in screen.panel.rows if c.marker is None)
+    rect, comment = next((r, c) for r, c in screen.panel.comments.rows if c.marker is None)
     driver.click(rect.center)
-    assert screen.panel.selected is None
+    assert screen.panel.comments.selected is None
     for key in (pygame.K_b, pygame.K_d, pygame.K_m, pygame.K_c, pygame.K_w):
         driver.key(key, text=pygame.key.name(key))
     block = next(b for b in screen.panel.action_buttons
@@ -109,7 +110,7 @@ def test_the_playback_is_read_only(session_file: Path) -> None:
     assert list(screen.model.session.inputs) == list(screen.inputs[:screen.pos])
     # Tabs still switch, to look around.
     driver.key(pygame.K_TAB)
-    assert screen.panel.tab == "viewers"
+    assert screen.panel.tab is Tab.VIEWERS
     driver.frame()
     assert all(not b.enabled for b in screen.panel.action_buttons)
     driver.app.close()
@@ -244,12 +245,11 @@ def test_a_desktop_session_with_trainer_and_moderator_inputs_plays_back(
     from moderation.actions import TRAINER, Inject, Mute
     from scenarios.taxonomy import InjectKind
 
-    from .test_app import live_driver, wait_for_troll
+    from .test_app import live, live_driver, wait_for_troll
 
     driver = live_driver("serbuan-troll", trainee="Bu Sari")
-    screen = driver.app.top
     _, troll = wait_for_troll(driver)
-    model = screen.model  # type: ignore[union-attr]
+    model = live(driver).model
     assert model.act(Mute(t=model.now, actor="mod1", viewer=troll.viewer, duration=None,
                           comment=troll.id)) is None
     model.act(Inject(t=model.now, actor=TRAINER, kind=InjectKind.OFFICIAL_JOINS,
@@ -266,12 +266,13 @@ def test_a_desktop_session_with_trainer_and_moderator_inputs_plays_back(
         driver.frame(0.5)
         texts |= {(c.handle, c.text) for c in playing.model.comments if c.marker is not None}
     mute = translate("playback.act_mute", "id", target=f"@{troll.handle}",
-             duration=translate("desktop.mute_whole", "id"))
+                     duration=translate("desktop.mute_whole", "id"))
     assert any(head.endswith("· mod1") and text == mute
                for head, text in texts)
     assert any(m.text == translate("playback.by", "id", actor="mod1", action=mute)
                for m in playing.marks)
-    inject = translate("playback.act_inject", "id", kind=translate("playback.inject_official_joins", "id"))
+    inject = translate("playback.act_inject", "id",
+                       kind=translate("playback.inject_official_joins", "id"))
     assert any(head.endswith(translate("playback.trainer", "id")) and text == inject
                for head, text in texts)
     assert [m for m in playing.marks if not m.listed]  # the talk: a tick, not a row

@@ -7,8 +7,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from debrief import history, quiz as core
-from debrief.session import load
+from debrief import history, quiz as core, timeline
+from debrief.session import Loaded, load
 from i18n import translate
 from simulator.screens.debrief import DebriefScreen
 from simulator.screens.quiz import QuizScreen
@@ -85,10 +85,8 @@ def test_the_quiz_is_answered_by_clicks_and_lands_in_the_history(data_dir: Path)
     assert len(history.quizzes()) == 1
 
 
-def _translations(loaded: object) -> dict[str, str]:
-    from debrief import timeline
-
-    session = loaded.session  # type: ignore[attr-defined]
+def _translations(loaded: Loaded) -> dict[str, str]:
+    session = loaded.session
     return timeline.translations(session.events, session.content.by_id)
 
 
