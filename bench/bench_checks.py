@@ -34,8 +34,8 @@ from media.face_worker import FaceTracker  # noqa: E402
 from media.faces import HaarFaceDetector  # noqa: E402
 from media.frame import u8  # noqa: E402
 from media.mic_checks import AudioMeter, mic_checks  # noqa: E402
-from media.microphone import read_wav  # noqa: E402
 from media.preflight import camera_checks, observe  # noqa: E402
+from media.recordings import read_audio  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "media" / "fixtures"
 
@@ -116,7 +116,7 @@ def main() -> None:
     steady = (full + 4 * near) / 5  # one full scan in every five detections
 
     # Audio: one 20 ms block through the meter (levels, clipping, voice detector).
-    speech, rate = read_wav(FIXTURES / "speech_good.wav")
+    speech, rate = read_audio(FIXTURES / "speech_good.wav", 60.0)
     audio = {}
     for sr in (16_000, 48_000):
         signal = (

@@ -1,15 +1,17 @@
 """The ``gladi`` command line.
 
 Each subcommand lives in its own ``gladi/cmd_*.py`` module with two functions:
-``register(subparsers, lang)`` adds its parser in the user's language, and the parser's ``run`` default
-does the work and returns the exit status. Modules are imported lazily so that
-``gladi simulate`` never pays for importing the camera or the server.
+``register(subparsers, lang)`` adds its parser in the user's language, and the
+parser's ``run`` default does the work and returns the exit status. Modules are
+imported lazily so that ``gladi simulate`` never pays for importing the camera or
+the server.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 import traceback
@@ -29,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "gladi.cmd_rehearse",
     "gladi.cmd_report",
     "gladi.cmd_history",
+    "gladi.cmd_booster",
     "gladi.cmd_replay",
     "gladi.cmd_quiz",
     "gladi.cmd_serve",
@@ -59,7 +62,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         default=lang,
         help=translate("cli.lang_help", lang),
     )
-    subparsers = parser.add_subparsers(dest="command", metavar=translate("cli.command_metavar", lang))
+    subparsers = parser.add_subparsers(dest="command",
+                                       metavar=translate("cli.command_metavar", lang))
     for name in COMMANDS:
         module = importlib.import_module(name)
         module.register(subparsers, lang)
@@ -95,8 +99,40 @@ def crash_report(exc: BaseException) -> Path | None:
         return None
 
 
+def make_output_safe() -> None:
+    """Text output never stops the program, whatever the console or code page.
+
+    A Windows console shows every letter (Python writes it through the wide-character
+    API), but output redirected to a file or a pipe is encoded in the ANSI code page
+    (cp1252, cp437 …), which lacks "—", "✓" and emoji. Human text then degrades to
+    "?" instead of raising ``UnicodeEncodeError``; JSON on standard output is ASCII
+    (``gladi.cliutil.print_json``) and files are written as UTF-8, so neither loses a
+    letter. A windowed app (the bundle on Windows and macOS, pythonw) has no console
+    at all: its output goes nowhere. docs/install.md, "Text and files", says the same.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+        elif isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a pipe into ``gladi quiz`` in any encoding
+        sys.stdin.reconfigure(errors="replace")
+
+
+def _detach_stdout() -> None:
+    """Point standard output at the null device once its reader has gone, so that the
+    flush at exit cannot fail again (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # no real file behind stdout
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    make_output_safe()
     args_list = list(sys.argv[1:] if argv is None else argv)
     # GLADI_LANG lets a trainer pick English once for every command.
     lang = normalise_language(_language_from(args_list) or os.environ.get("GLADI_LANG"))
@@ -112,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(translate("cli.interrupted", lang), file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # ``gladi … | head``: the reader left; that is not an error
+        _detach_stdout()
         return 0
     except Exception as error:  # the last line of defence: no traceback for users
         path = crash_report(error)

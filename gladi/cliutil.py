@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
+from typing import Any
 
 from debrief import files
 from i18n import LANGUAGES, translate
 
-__all__ = ["add_lang", "lang_of", "write_atomically"]
+__all__ = ["add_lang", "lang_of", "print_json", "write_atomically"]
 
 
 def add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
@@ -30,3 +32,13 @@ def lang_of(args: argparse.Namespace) -> str:
 def write_atomically(path: Path, text: str, lang: str) -> None:
     """Write a debrief file atomically; a failure is a translated message."""
     files.write_atomically(path, text, "report.cannot_write", lang)
+
+
+def print_json(document: Any) -> None:
+    """Print a JSON document as ASCII (letters beyond it as ``\\u`` escapes).
+
+    ASCII is the same bytes in every code page and valid UTF-8, so ``gladi … --json >
+    hasil.json`` parses to the same text on a Windows console, in a pipe or in a file
+    (see ``gladi.cli.make_output_safe``).
+    """
+    print(json.dumps(document, indent=2))

@@ -17,8 +17,10 @@ from typing import Protocol
 
 import cv2
 import numpy as np
+from av.video.frame import VideoFrame
 
 from .frame import Image, u8
+from .recordings import DECODE_ERRORS, open_container, unreadable_reason
 from .sources import Notice, SourceError, SourceLost
 from .synthetic import SYNTHETIC_FPS, synthetic_frame
 
@@ -31,10 +33,13 @@ __all__ = [
     "VideoFileCamera",
     "load_image",
     "open_camera",
+    "upright",
 ]
 
 SYNTHETIC_NAMES = frozenset({"synthetic", "sintetis", "test", "uji"})
-VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".3gp"})
+VIDEO_SUFFIXES = frozenset({
+    ".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".ogv", ".flv"
+})
 
 
 class CameraSource(Protocol):
@@ -110,42 +115,76 @@ class ImageCamera:
         pass
 
 
+def upright(image: Image, rotation: int) -> Image:
+    """Turn a decoded frame the way its display matrix says (a phone held upright).
+
+    Phones store portrait video as landscape pictures plus a rotation; FFmpeg
+    reports it counter-clockwise in degrees (``VideoFrame.rotation``: -90 for
+    an upright iPhone), which is what :func:`numpy.rot90` turns by.
+    """
+    turns = round(rotation / 90) % 4
+    return u8(np.ascontiguousarray(np.rot90(image, turns))) if turns else image
+
+
 class VideoFileCamera:
-    """A video file, looping at its end."""
+    """A video file (any FFmpeg reads: a phone's mp4/mov, H.264 or HEVC), looping at its end.
+
+    Decoded with PyAV rather than OpenCV: FFmpeg opens non-ASCII paths on
+    Windows and reports a phone's rotation (see :mod:`media.recordings`).
+    """
 
     live = False
 
     def __init__(self, path: Path) -> None:
-        if not path.is_file():
-            raise SourceError("file_missing", path=str(path))
         self.path = path
-        with _quiet_opencv():
-            self._capture = cv2.VideoCapture(str(path))
-            ok, first = self._capture.read() if self._capture.isOpened() else (False, None)
-        if not ok or first is None:
-            self._capture.release()
-            raise SourceError("video_unreadable", path=str(path))
-        fps = float(self._capture.get(cv2.CAP_PROP_FPS))
-        self.fps = fps if 1.0 <= fps <= 240.0 else float(SYNTHETIC_FPS)
-        self._first: Image | None = u8(first)
+        self._container = open_container(path, "video_unreadable")
+        try:
+            if not self._container.streams.video:
+                raise SourceError("video_no_picture", path=str(path))
+            self._stream = self._container.streams.video[0]
+            rate = self._stream.average_rate or self._stream.guessed_rate
+            fps = float(rate) if rate else 0.0
+            self.fps = fps if 1.0 <= fps <= 240.0 else float(SYNTHETIC_FPS)
+            self._frames: Iterator[VideoFrame] = self._container.decode(self._stream)
+            first = next(self._frames, None)
+        except DECODE_ERRORS as error:
+            self._container.close()
+            raise SourceError(
+                "video_unreadable", path=str(path), reason=unreadable_reason(error)
+            ) from error
+        except SourceError:
+            self._container.close()
+            raise
+        if first is None:
+            self._container.close()
+            raise SourceError("video_no_picture", path=str(path))
+        self._first: VideoFrame | None = first
 
-    def read(self) -> Image:
+    def _next(self) -> VideoFrame:
         if self._first is not None:
             first, self._first = self._first, None
             return first
-        ok, frame = self._capture.read()
-        if not ok:
-            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            ok, frame = self._capture.read()
-            if not ok:
-                raise SourceLost(str(self.path))
-        return u8(frame)
+        frame = next(self._frames, None)
+        if frame is None:  # the end: start again
+            self._container.seek(0)
+            self._frames = self._container.decode(self._stream)
+            frame = next(self._frames, None)
+        if frame is None:
+            raise SourceLost(str(self.path))
+        return frame
+
+    def read(self) -> Image:
+        try:
+            frame = self._next()
+            return upright(u8(frame.to_ndarray(format="bgr24")), frame.rotation)
+        except DECODE_ERRORS as error:
+            raise SourceLost(str(self.path)) from error
 
     def describe(self) -> Notice:
         return Notice.make("source_camera_video", path=str(self.path))
 
     def close(self) -> None:
-        self._capture.release()
+        self._container.close()
 
 
 class DeviceCamera:

@@ -1,4 +1,4 @@
-"""Microphone sources: a device (sounddevice), a WAV file, or the synthetic voice.
+"""Microphone sources: a device (sounddevice), a recording, or the synthetic voice.
 
 sounddevice needs PortAudio. Its wheels bundle it on Windows and macOS; on
 Linux it needs the system's libportaudio, so it is imported lazily and its
@@ -8,7 +8,6 @@ absence means "no microphone", not a crash. Every source gives mono float32.
 from __future__ import annotations
 
 import contextlib
-import wave
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol, cast
@@ -16,22 +15,25 @@ from typing import Any, Protocol, cast
 import numpy as np
 
 from .audio_levels import Samples, to_mono_float
+from .recordings import read_audio
 from .sources import Notice, SourceError, SourceLost
 from .synthetic import synthetic_voice
 
 __all__ = [
     "DeviceMic",
     "FallbackMic",
+    "FileMic",
     "MicSource",
     "SyntheticMic",
-    "WavMic",
     "load_sounddevice",
     "open_microphone",
-    "read_wav",
 ]
 
 SYNTHETIC_NAMES = frozenset({"synthetic", "sintetis", "test", "uji"})
 SYNTHETIC_RATE = 16_000
+#: Seconds of a recording kept: the check judges up to 30 s (media/preflight.py
+#: MAX_FILE_S) and the desktop app loops what it has.
+FILE_LIMIT_S = 60.0
 
 
 class MicSource(Protocol):
@@ -61,44 +63,15 @@ def load_sounddevice() -> ModuleType | None:
     return cast(ModuleType, sounddevice)
 
 
-def read_wav(path: Path) -> tuple[Samples, int]:
-    """Read a PCM WAV file (8, 16, 24 or 32-bit integer, any channels) as mono float32."""
-    if not path.is_file():
-        raise SourceError("file_missing", path=str(path))
-    try:
-        with wave.open(str(path), "rb") as wav:
-            rate = wav.getframerate()
-            channels = wav.getnchannels()
-            width = wav.getsampwidth()
-            raw = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError, OSError) as error:
-        raise SourceError("wav_unreadable", path=str(path), reason=str(error)) from error
-    if width == 3:  # 24-bit little-endian: place the 3 bytes in the top of an int32
-        bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.uint32)
-        pcm = ((bytes3[:, 0] << 8) | (bytes3[:, 1] << 16) | (bytes3[:, 2] << 24)).view(np.int32)
-    else:
-        dtypes: dict[int, np.dtype[Any]] = {
-            1: np.dtype(np.uint8),
-            2: np.dtype("<i2"),
-            4: np.dtype("<i4"),
-        }
-        if width not in dtypes:
-            raise SourceError("wav_unreadable", path=str(path), reason=f"{8 * width}-bit")
-        pcm = np.frombuffer(raw, dtypes[width])
-    if rate < 8000:
-        raise SourceError("wav_unreadable", path=str(path), reason=f"{rate} Hz")
-    frames = pcm.reshape(-1, channels) if channels > 1 else pcm
-    return to_mono_float(frames), rate
-
-
-class WavMic:
-    """A WAV file judged as if a microphone had recorded it."""
+class FileMic:
+    """A recording (any format :func:`media.recordings.read_audio` reads) judged as if a
+    microphone had recorded it."""
 
     live = False
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._samples, self.sample_rate = read_wav(path)
+        self._samples, self.sample_rate = read_audio(path, FILE_LIMIT_S)
         self._position = 0
 
     @property
@@ -110,8 +83,12 @@ class WavMic:
         self._position += chunk.size
         return chunk
 
+    def rewind(self) -> None:
+        """Start the recording again (the desktop app loops it)."""
+        self._position = 0
+
     def describe(self) -> Notice:
-        return Notice.make("source_mic_wav", path=str(self.path))
+        return Notice.make("source_mic_file", path=str(self.path))
 
     def close(self) -> None:
         pass
@@ -208,7 +185,7 @@ class FallbackMic:
 
 
 def open_microphone(spec: str | None) -> tuple[MicSource, list[Notice]]:
-    """Open the microphone named by ``spec`` (device index, WAV file, ``synthetic``).
+    """Open the microphone named by ``spec`` (device index, recording file, ``synthetic``).
 
     ``None`` means the default input device, or the synthetic voice when there
     is none (or no audio system). Raises :class:`SourceError` for an explicit
@@ -217,7 +194,7 @@ def open_microphone(spec: str | None) -> tuple[MicSource, list[Notice]]:
     if spec is not None and spec.strip().lower() in SYNTHETIC_NAMES:
         return SyntheticMic(), []
     if spec is not None and not spec.strip().isdigit():
-        return WavMic(Path(spec)), []
+        return FileMic(Path(spec)), []
     sd = load_sounddevice()
     if sd is None:
         if spec is not None:

@@ -31,7 +31,7 @@ from .focus import check_focus, measure_sharpness
 from .frame import prepare
 from .framing import check_face_centre, check_face_count, check_face_height, check_face_size
 from .mic_checks import AudioMeter, mic_checks
-from .microphone import MicSource, WavMic
+from .microphone import FileMic, MicSource
 from .results import CheckResult
 
 __all__ = [
@@ -166,8 +166,8 @@ def sample_camera(source: CameraSource, detector: FaceDetector) -> list[CameraOb
 
 def sample_mic(source: MicSource) -> Samples:
     """The audio to judge: ``MIC_WINDOW_S`` from a device or the synthetic voice,
-    a whole file (up to ``MAX_FILE_S``) from a WAV."""
-    seconds = MAX_FILE_S if isinstance(source, WavMic) else MIC_WINDOW_S
+    a whole recording (up to ``MAX_FILE_S``) from a file."""
+    seconds = MAX_FILE_S if isinstance(source, FileMic) else MIC_WINDOW_S
     total = round(seconds * source.sample_rate)
     block = max(1, round(0.1 * source.sample_rate))
     chunks: list[Samples] = []

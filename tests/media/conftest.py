@@ -10,7 +10,7 @@ import pytest
 
 from media.faces import HaarFaceDetector
 from media.frame import Image, u8
-from media.microphone import read_wav
+from media.recordings import read_audio
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -24,7 +24,7 @@ def photo(name: str) -> Image:
 
 def recording(name: str) -> tuple[np.ndarray, int]:
     """A WAV fixture as mono float32 and its sample rate."""
-    return read_wav(FIXTURES / f"{name}.wav")
+    return read_audio(FIXTURES / f"{name}.wav", 60.0)
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from media.frame import u8
+
 HERE = Path(__file__).parent / "fixtures"
 SIZE = (640, 480)  # the camera size Gladi asks for
 JPEG_QUALITY = 75
@@ -72,8 +74,12 @@ Image = NDArray[np.uint8]
 
 def load_sources(sdist: Path) -> dict[str, Image]:
     """Load the three portraits as BGR arrays."""
+    import importlib
+
     import matplotlib
-    import skimage.data
+
+    # scikit-image is only installed for this script (uv run --with scikit-image).
+    skimage_data = importlib.import_module("skimage.data")
 
     hopper_path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
     with tarfile.open(sdist) as tar:
@@ -81,7 +87,7 @@ def load_sources(sdist: Path) -> dict[str, Image]:
         assert member is not None
         obama_bytes = np.frombuffer(member.read(), np.uint8)
     return {
-        "astronaut": cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR),
+        "astronaut": cv2.cvtColor(skimage_data.astronaut(), cv2.COLOR_RGB2BGR),
         "hopper": cv2.imread(str(hopper_path)),
         "obama": cv2.imdecode(obama_bytes, cv2.IMREAD_COLOR),
     }
@@ -93,7 +99,7 @@ def crop_with_mirror(img: Image, x0: int, y0: int, w: int, h: int) -> Image:
     left, top = max(0, -x0), max(0, -y0)
     right, bottom = max(0, x0 + w - iw), max(0, y0 + h - ih)
     padded = cv2.copyMakeBorder(img, top, bottom, left, right, cv2.BORDER_REFLECT)
-    return padded[y0 + top : y0 + top + h, x0 + left : x0 + left + w]
+    return u8(padded[y0 + top : y0 + top + h, x0 + left : x0 + left + w])
 
 
 def frame_around_face(
@@ -111,7 +117,7 @@ def frame_around_face(
     y0 = round(y + h / 2 - centre_y * crop_h)
     crop = crop_with_mirror(img, x0, y0, crop_w, crop_h)
     interp = cv2.INTER_AREA if crop_h > SIZE[1] else cv2.INTER_CUBIC
-    return cv2.resize(crop, SIZE, interpolation=interp)
+    return u8(cv2.resize(crop, SIZE, interpolation=interp))
 
 
 def to_linear(img: Image) -> NDArray[np.float32]:
@@ -120,12 +126,12 @@ def to_linear(img: Image) -> NDArray[np.float32]:
 
 
 def from_linear(lin: NDArray[np.float32]) -> Image:
-    return np.clip(np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return u8(np.clip(np.clip(lin, 0, 1) ** (1 / 2.2) * 255.0 + 0.5, 0, 255).astype(np.uint8))
 
 
 def sensor_noise(img: Image, sigma: float, rng: np.random.Generator) -> Image:
     noisy = img.astype(np.float32) + rng.normal(0, sigma, img.shape).astype(np.float32)
-    return np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
+    return u8(np.clip(noisy + 0.5, 0, 255).astype(np.uint8))
 
 
 def expose(img: Image, gain: float, noise: float, rng: np.random.Generator) -> Image:
@@ -145,7 +151,7 @@ def person_mask(img: Image, face: tuple[int, int, int, int]) -> NDArray[np.float
     cv2.grabCut(img, mask, rect, bgd, fgd, 5, cv2.GC_INIT_WITH_RECT)
     hard = np.where((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD), 1.0, 0.0).astype(np.float32)
     hard[y : y + h, x : x + w] = 1.0  # the face itself is always the person
-    return cv2.GaussianBlur(hard, (0, 0), 3)
+    return np.asarray(cv2.GaussianBlur(hard, (0, 0), 3), np.float32)
 
 
 def backlit(img: Image, face: tuple[int, int, int, int], rng: np.random.Generator) -> Image:
@@ -176,7 +182,7 @@ def far_away(img: Image, background: Image, scale: float) -> Image:
     )[..., None]
     region = canvas[y0 : y0 + sh, x0 : x0 + sw].astype(np.float32)
     canvas[y0 : y0 + sh, x0 : x0 + sw] = (alpha * small + (1 - alpha) * region).astype(np.uint8)
-    return canvas
+    return u8(canvas)
 
 
 def tint(img: Image, b: float, g: float, r: float) -> Image:
@@ -201,7 +207,8 @@ def make_photos(sources: dict[str, Image]) -> None:
         write_jpeg(f"{name}_good", frame)
         write_jpeg(f"{name}_dark", expose(frame, 0.05, 2.5, rng))
         write_jpeg(f"{name}_bright", expose(frame, 5.0, 1.0, rng))
-        write_jpeg(f"{name}_blurred", sensor_noise(cv2.GaussianBlur(frame, (0, 0), 4.0), 1.5, rng))
+        blurred = u8(cv2.GaussianBlur(frame, (0, 0), 4.0))
+        write_jpeg(f"{name}_blurred", sensor_noise(blurred, 1.5, rng))
         write_jpeg(f"{name}_offcentre", shift_face(frame, 200))
         # The backlit frame needs the face box in frame coordinates.
         scale = SIZE[1] * GOOD_FACE_HEIGHT[name] / face[3]
@@ -212,9 +219,9 @@ def make_photos(sources: dict[str, Image]) -> None:
 
     # Faceless: the rooms behind the portraits, with nobody in them.
     office = sources["obama"][0:560, 0:300]  # flag and curtain left of the President
-    write_jpeg("empty_office", cv2.resize(office, SIZE, interpolation=cv2.INTER_AREA))
+    write_jpeg("empty_office", u8(cv2.resize(office, SIZE, interpolation=cv2.INTER_AREA)))
     shuttle = sources["astronaut"][0:330, 300:512]  # the shuttle model beside Collins
-    write_jpeg("empty_shuttle", cv2.resize(shuttle, SIZE, interpolation=cv2.INTER_AREA))
+    write_jpeg("empty_shuttle", u8(cv2.resize(shuttle, SIZE, interpolation=cv2.INTER_AREA)))
 
     # Too far: the whole good frame shrunk in the empty office until the face is
     # 12 % of the frame height (the detector still sees it; it is just small).

@@ -10,7 +10,7 @@ import pytest
 
 from gladi.cli import main
 from media import camera as camera_module, microphone as mic_module
-from media.microphone import read_wav
+from media.recordings import read_audio
 from media.sources import SourceError
 
 from .conftest import FIXTURES
@@ -54,7 +54,7 @@ def test_strict_turns_warnings_into_failure(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # The good take 14 dB quieter: the voice level only warns (about -37 dBFS).
-    samples, rate = read_wav(FIXTURES / "speech_good.wav")
+    samples, rate = read_audio(FIXTURES / "speech_good.wav", 60.0)
     quieter = tmp_path / "agak_pelan.wav"
     with wave.open(str(quieter), "wb") as w:
         w.setnchannels(1)

@@ -6,7 +6,7 @@ import numpy as np
 
 from media.camera import ImageCamera, SyntheticCamera
 from media.faces import HaarFaceDetector
-from media.microphone import SyntheticMic, WavMic
+from media.microphone import FileMic, SyntheticMic
 from media.preflight import (
     CAMERA_SAMPLES,
     MIC_WINDOW_S,
@@ -56,7 +56,7 @@ def test_sample_camera_from_the_test_card(detector: HaarFaceDetector) -> None:
 
 
 def test_sample_mic_reads_a_whole_file_and_a_window_of_a_stream() -> None:
-    mic = WavMic(FIXTURES / "speech_good.wav")
+    mic = FileMic(FIXTURES / "speech_good.wav")
     samples = sample_mic(mic)
     assert samples.size == round(mic.duration * mic.sample_rate)
     stream = sample_mic(SyntheticMic())

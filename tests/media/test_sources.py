@@ -18,7 +18,7 @@ from media.camera import (
     VideoFileCamera,
     open_camera,
 )
-from media.microphone import DeviceMic, FallbackMic, SyntheticMic, WavMic, open_microphone
+from media.microphone import DeviceMic, FallbackMic, FileMic, SyntheticMic, open_microphone
 from media.sources import SourceError, SourceLost
 from media.synthetic import synthetic_frame
 from media.text import source_text
@@ -119,8 +119,8 @@ def test_unplugged_camera_falls_back_with_a_notice() -> None:
     assert "kamera" in source_text(cam.notices[0], "id").lower()
 
 
-def test_wav_mic_reads_to_the_end() -> None:
-    mic = WavMic(FIXTURES / "speech_good.wav")
+def test_file_mic_reads_to_the_end() -> None:
+    mic = FileMic(FIXTURES / "speech_good.wav")
     assert mic.sample_rate == 16_000 and not mic.live
     total = 0
     while (chunk := mic.read(4000)).size:
