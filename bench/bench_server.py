@@ -42,6 +42,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from server.app import DrillServer, build_room  # noqa: E402
+from server.store import Store  # noqa: E402
+
 TEAMS = 20
 
 
@@ -49,9 +52,6 @@ TEAMS = 20
 
 
 def serve_gladi(data: Path) -> None:
-    from server.app import DrillServer, build_room
-    from server.store import Store
-
     store = Store(data)
     srv = DrillServer(store, rate=100, burst=200, trainer_rate=1000)
     room = build_room("424242", "bench-key", "live-pertama", 1)

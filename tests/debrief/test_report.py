@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 import json
 import re
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from debrief import tables
+from debrief.report_html import render_session
 from debrief.session import load
 from gladi.cli import main
+from moderation.judge import Outcome
+from moderation.sessionfile import scorecard_of
+from tests import factories
 
 from .conftest import session_copy
 
@@ -131,7 +136,7 @@ def test_answer_key_lists_every_harmful_comment_and_every_question(
     loaded = load(troll_session, "en")
     page = parse_page(pages["en"])
     key = tables.key_rows(loaded.card)
-    harmful = [i for i in loaded.card.items if i.harmful and i.outcome != "silenced"]
+    harmful = [i for i in loaded.card.items if i.harmful and i.outcome is not Outcome.SILENCED]
     assert len(harmful) > 10
     assert {r.id for r in key} >= {i.id for i in harmful}
     assert page.rows["answer-key"] == len(key)
@@ -172,7 +177,7 @@ def test_csv_tables_match_the_scorecard(troll_session: Path, tmp_path: Path) -> 
     with (folder / "categories.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][:3] == ["Kind", "Total", "Hits"]
-    assert [int(r[1]) for r in rows[1:]] == [c["total"] for c in card.categories.values()]
+    assert [int(r[1]) for r in rows[1:]] == [c.total for c in card.categories.values()]
     with (folder / "answer_key.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.reader(handle))) == 1 + len(tables.key_rows(card))
 
@@ -261,12 +266,6 @@ def test_unwritable_output_is_a_clear_error(first_session: Path, tmp_path: Path,
 @pytest.mark.parametrize("end_ms", [0, 2_000, 120_000])
 def test_render_copes_with_short_and_empty_sessions(end_ms: int) -> None:
     """The desktop app may stop a live at once: the page still has every part."""
-    import warnings
-
-    from debrief.report_html import render_session
-    from moderation.sessionfile import scorecard_of
-    from tests import factories
-
     session = factories.session()
     session.end(end_ms)
     card = scorecard_of(session)

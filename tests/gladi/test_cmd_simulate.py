@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import gladi.cmd_simulate as cmd
+from debrief import history
 from gladi.cli import main
+from i18n import translate
 from moderation.sessionfile import check_replay, parse, replay
 from scenarios import load_content
 
@@ -67,8 +70,6 @@ def test_readable_report_in_both_languages(capsys: pytest.CaptureFixture[str]) -
 def test_no_command_runs_the_default_session(capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """``gladi`` alone opens the desktop app; with no display it says so in one line."""
-    from i18n import translate
-
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("sys.platform", "linux")
@@ -111,8 +112,6 @@ def test_unwritable_out_is_a_clear_error(tmp_path: Path,
 def test_unexpected_errors_do_not_show_a_traceback(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    import gladi.cmd_simulate as cmd
-
     def boom(*_: object) -> None:
         raise RuntimeError("kaboom")
 
@@ -127,8 +126,6 @@ def test_unexpected_errors_do_not_show_a_traceback(
 
 def test_each_finished_session_is_recorded_in_the_history(
         _data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from debrief import history
-
     assert main(["simulate", "--autopilot", "perfect", "--trainee", "Sari", "--json"]) == 0
     score = json.loads(capsys.readouterr().out)["score"]
     assert main(["simulate", "--autopilot", "idle", "--no-history"]) == 0
@@ -138,8 +135,6 @@ def test_each_finished_session_is_recorded_in_the_history(
 
 
 def test_session_file_carries_its_recording_date(tmp_path: Path, _data_dir: Path) -> None:
-    from debrief import history
-
     out = tmp_path / "s.json"
     assert main(["simulate", "--out", str(out)]) == 0
     meta = parse(out.read_text(encoding="utf-8")).meta

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 import i18n
+from moderation.events import RejectCode
+from moderation.judge import TIP_CODES
+from scenarios.taxonomy import Category
 
 
 def test_both_languages_have_the_same_keys() -> None:
@@ -60,17 +63,12 @@ def test_unknown_catalogue_language_is_an_error() -> None:
 
 def test_every_rejection_has_a_message() -> None:
     """A refused action always gets a plain-language hint in both languages."""
-    from moderation.events import RejectCode
-
     for lang in i18n.LANGUAGES:
         missing = [c.value for c in RejectCode if f"reject.{c.value}" not in i18n.catalogue(lang)]
         assert missing == [], lang
 
 
 def test_every_category_and_tip_has_a_name() -> None:
-    from moderation.judge import TIP_CODES
-    from scenarios.taxonomy import Category
-
     for lang in i18n.LANGUAGES:
         cat = i18n.catalogue(lang)
         assert all(f"judge.cat_{c.value}" in cat for c in Category)
