@@ -3,7 +3,9 @@
 The same rows as the HTML page (:mod:`debrief.tables`), with translated
 headers and kinds. :func:`csv_tables` is pure (name → rows); :func:`write`
 saves them, one UTF-8 file per table, with a byte-order mark so that Excel on
-Windows opens Indonesian text correctly.
+Windows opens Indonesian text correctly. Excel set to Indonesian separates a list
+with ";" and writes decimals with ",": an Indonesian file does the same (77,2), so
+it opens in columns, numbers as numbers; an English one uses "," and "." (77.2).
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from debrief.report_text import clock
+from debrief.report_text import clock, tip_params
 from i18n import translate
+from i18n.formats import figure
 from moderation.judge import Scorecard
 
 from . import tables
 
-__all__ = ["csv_tables", "to_csv", "write"]
+__all__ = ["DELIMITER", "csv_tables", "to_csv", "write"]
 
 Row = Sequence[object]
+#: The list separator of Excel in each language.
+DELIMITER = {"id": ";", "en": ","}
 
 
 def _num(value: float | None) -> object:
@@ -34,20 +39,21 @@ def csv_tables(card: Scorecard, lang: str) -> dict[str, list[Row]]:
         return [translate(f"report.col_{k}", lang) for k in keys]
 
     parts: list[Row] = [h("part", "value", "weight", "points")]
-    parts += [[translate(f"judge.part_{r.name}", lang), _num(None if r.value is None else 100 * r.value),
-               r.weight, _num(r.points)] for r in tables.part_rows(card)]
+    parts += [[translate(f"judge.part_{r.name}", lang),
+               _num(None if r.value is None else 100 * r.value), r.weight, _num(r.points)]
+              for r in tables.part_rows(card)]
     parts.append([translate("report.h_score", lang), card.score, "", card.score])
     categories: list[Row] = [h("category", "total", "hits", "misses", "false_alarms",
                                "reaction_median", "reaction_max")]
-    categories += [[translate(f"judge.cat_{r.category}", lang), r.total, _num(r.hits), _num(r.misses),
-                    r.false_alarms, _num(r.reaction_median_s), _num(r.reaction_max_s)]
+    categories += [[translate(f"judge.cat_{r.category}", lang), r.total, _num(r.hits),
+                    _num(r.misses), r.false_alarms, _num(r.reaction_median_s),
+                    _num(r.reaction_max_s)]
                    for r in tables.category_rows(card)]
     tips: list[Row] = [h("time", "why")]
     for tip in tables.top_tips(card):
-        params = dict(tip.params)
-        if "category" in params:
-            params["category"] = translate(f"judge.cat_{params['category']}", lang)
-        tips.append([clock(tip.t), translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)])
+        params = tip_params(tip, lang)
+        tips.append([clock(tip.t),
+                     translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)])
     key: list[Row] = [h("time", "handle", "comment", "category", "outcome", "done", "should",
                         "why", "source")]
     for r in tables.key_rows(card):
@@ -65,10 +71,19 @@ def csv_tables(card: Scorecard, lang: str) -> dict[str, list[Row]]:
             "answer_key": key, "questions": questions}
 
 
-def to_csv(rows: Sequence[Row]) -> str:
-    """One table as CSV text."""
+def _cell(value: object, lang: str) -> object:
+    if isinstance(value, float):
+        return figure(value, lang)
+    if isinstance(value, bool):  # never "True"
+        return translate("report.yes" if value else "report.no", lang)
+    return value
+
+
+def to_csv(rows: Sequence[Row], lang: str = "en") -> str:
+    """One table as CSV text, separated and with decimals as Excel in ``lang`` expects."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    writer = csv.writer(buffer, delimiter=DELIMITER.get(lang, ","), lineterminator="\r\n")
+    writer.writerows([_cell(value, lang) for value in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -82,6 +97,6 @@ def write(folder: Path, card: Scorecard, lang: str) -> list[Path]:
     paths = []
     for name, rows in csv_tables(card, lang).items():
         path = folder / f"{name}.csv"
-        path.write_text(to_csv(rows), encoding="utf-8-sig", newline="")
+        path.write_text(to_csv(rows, lang), encoding="utf-8-sig", newline="")
         paths.append(path)
     return paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from i18n import translate
+from i18n import normalise_language, translate
 
 from .errors import UserError
 
@@ -39,4 +39,5 @@ def write_atomically(path: Path, text: str, error_key: str, lang: str | None = N
     try:
         replace_atomically(path, text)
     except OSError as error:
-        raise UserError(translate(error_key, lang, path=path, reason=error.strerror or error)) from None
+        raise UserError(translate(error_key, normalise_language(lang), path=path,
+                                  reason=error.strerror or error)) from None

@@ -51,9 +51,15 @@ __all__ = [
     "record",
     "record_quiz",
     "session_key",
+    "stopped_at_s",
 ]
 
-SCHEMA_VERSION = 1
+#: 2 added ``stopped_at_s``; a version-1 file gains the column (empty: ran to the end).
+#: 3 added ``room``, ``room_group`` and ``credit`` (a drill participant's attempt); an
+#: older file gains them, empty for its rows.
+SCHEMA_VERSION = 3
+#: Columns added after version 1, and their SQL types.
+_ADDED = (("stopped_at_s", "REAL"), ("room", "TEXT"), ("room_group", "TEXT"), ("credit", "TEXT"))
 #: Where a session came from.
 SOURCES = ("desktop", "simulate", "drill")
 BUSY_TIMEOUT_S = 30.0
@@ -78,7 +84,11 @@ CREATE TABLE IF NOT EXISTS attempts (
     categories TEXT NOT NULL,
     reaction_median_s REAL,
     exposure REAL,
-    false_alarms INTEGER NOT NULL
+    false_alarms INTEGER NOT NULL,
+    stopped_at_s REAL,
+    room TEXT,
+    room_group TEXT,
+    credit TEXT
 );
 CREATE INDEX IF NOT EXISTS attempts_trainee ON attempts (trainee COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS attempts_key ON attempts (session_key);
@@ -129,6 +139,21 @@ class Attempt:
     false_alarms: int
     #: The latest quiz on this session by this trainee: (correct, total).
     quiz: tuple[int, int] | None = None
+    #: When the live was stopped before its end (seconds in); None: it ran to the end.
+    #: A stopped attempt is "dihentikan": never a pass, whatever its score.
+    stopped_at_s: float | None = None
+
+    #: A drill's room code (drill attempts of one participant each), else None.
+    room: str | None = None
+    #: The group that room held on a training day (the room's name), else None.
+    group: str | None = None
+    #: A drill participant's own credit from the judge (``hits``, ``false_alarms``,
+    #: ``answers``, ``thanks``, ``welcomes`` …); ``score`` is the room's, shared by its group.
+    credit: dict[str, int] | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.stopped_at_s is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +165,12 @@ class QuizRow:
     total: int
     correct: int
     answers: list[dict[str, Any]]
+
+
+def stopped_at_s(end_t: int, duration_s: float) -> float | None:
+    """When a live that ended at ``end_t`` ms was stopped, in seconds; None when it ran
+    its scenario's whole length (``duration_s``)."""
+    return None if end_t >= duration_s * 1000 else end_t / 1000
 
 
 def now_utc() -> str:
@@ -194,6 +225,10 @@ def _connect(path: Path) -> sqlite3.Connection:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     con.execute(statement)
+            columns = {row[1] for row in con.execute("PRAGMA table_info(attempts)")}
+            for column, kind in _ADDED:  # an older history: add, keep every row
+                if column not in columns:
+                    con.execute(f"ALTER TABLE attempts ADD COLUMN {column} {kind}")
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
     except BaseException:
@@ -248,12 +283,17 @@ def record(
     autopilot: str | None = None,
     recorded_at: str | None = None,
     path: Path | None = None,
+    room: str | None = None,
+    group: str | None = None,
+    credit: Mapping[str, int] | None = None,
 ) -> int:
     """Add a finished session to the history; return its row id.
 
     ``session`` may be the live :class:`~moderation.engine.Session`, a parsed
     :class:`~moderation.sessionfile.SessionRecord` or the session file's dict.
-    ``source`` is one of :data:`SOURCES`.
+    ``source`` is one of :data:`SOURCES`. A drill records one attempt per participant:
+    ``trainee`` is the participant, ``room`` the room code, ``group`` the room's name on a
+    training day and ``credit`` the participant's own credit.
 
     Raises:
         HistoryError: the database cannot be opened or written.
@@ -263,23 +303,27 @@ def record(
         raise ValueError(f"unknown source {source!r}; expected one of {SOURCES}")
     facts = _facts(session)
     scenario = facts["scenario"]
+    stopped = stopped_at_s(facts["end_t"], float(scenario["duration_s"]))
     row = (
         session_key(session), recorded_at or now_utc(), trainee or None, source, autopilot,
         scenario["id"], json.dumps(scenario["title"], ensure_ascii=False),
-        str(scenario["difficulty"]), facts["seed"], scorecard.score, int(scorecard.passed),
+        str(scenario["difficulty"]), facts["seed"], scorecard.score,
+        int(scorecard.passed and stopped is None),
         scorecard.pass_mark,
-        json.dumps({k: v["value"] for k, v in scorecard.components.items()}),
-        json.dumps(scorecard.categories), scorecard.reaction["median_s"],
-        scorecard.components.get("exposure", {}).get("value"),
-        int(scorecard.reaction["false_alarms"] or 0),
+        json.dumps({k: v.value for k, v in scorecard.components.items()}),
+        json.dumps({c.value: row.to_json() for c, row in scorecard.categories.items()}),
+        scorecard.reaction.median_s, scorecard.components["exposure"].value,
+        scorecard.reaction.false_alarms, stopped, room, group or None,
+        None if credit is None else json.dumps(dict(credit)),
     )
 
     def insert(con: sqlite3.Connection) -> int:
         cursor = con.execute(
             "INSERT INTO attempts (session_key, recorded_at, trainee, source, autopilot, "
             "scenario, title, difficulty, seed, score, passed, pass_mark, components, "
-            "categories, reaction_median_s, exposure, false_alarms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            "categories, reaction_median_s, exposure, false_alarms, stopped_at_s, room, "
+            "room_group, credit) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         return int(cursor.lastrowid or 0)
 
     return _with_db(path, insert, write=True)
@@ -347,6 +391,8 @@ def attempts(trainee: str | None = None, *, path: Path | None = None) -> list[At
                 reaction_median_s=r["reaction_median_s"], exposure=r["exposure"],
                 false_alarms=r["false_alarms"],
                 quiz=None if r["quiz_total"] is None else (r["quiz_correct"], r["quiz_total"]),
+                stopped_at_s=r["stopped_at_s"], room=r["room"], group=r["room_group"],
+                credit=None if r["credit"] is None else json.loads(r["credit"]),
             ))
         return out
 

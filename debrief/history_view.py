@@ -6,20 +6,26 @@ import html
 from collections.abc import Mapping, Sequence
 
 from i18n import translate
+from i18n.formats import decimal, moment, parse_utc
 
 from . import charts
 from .history import Attempt
 from .recommend import RECENT, Recommendation, weaknesses
 from .report_html import page
+from .report_text import clock
 
 __all__ = ["PARTS", "history_html", "history_text", "recommendation_text", "when"]
 
 PARTS = ("detection", "speed", "exposure", "hosting")
 
 
-def when(recorded_at: str) -> str:
-    """``2026-05-01T08:30:00Z`` → ``2026-05-01 08:30`` (UTC, as stored)."""
-    return recorded_at.replace("T", " ")[:16]
+def when(recorded_at: str, lang: str) -> str:
+    """``2026-05-01T08:30:00Z`` (UTC, as stored) in the machine's zone, the reader's way:
+    ``1 Mei 2026 15.30 WIB``; a time that cannot be read is shown as stored."""
+    try:
+        return moment(parse_utc(recorded_at), lang)
+    except ValueError:
+        return recorded_at
 
 
 def _pct(value: float | None) -> str:
@@ -29,8 +35,12 @@ def _pct(value: float | None) -> str:
 def _cells(n: int, a: Attempt, lang: str) -> list[str]:
     title = a.title.get(lang) or a.title.get("id") or a.scenario
     quiz = "—" if a.quiz is None else f"{a.quiz[0]}/{a.quiz[1]}"
-    return [str(n), when(a.recorded_at), a.trainee or "—", title, f"{a.score:.1f}",
-            translate("history.passed_yes" if a.passed else "history.passed_no", lang),
+    if a.stopped_at_s is not None:  # never a pass, whatever the score
+        passed = translate("history.stopped", lang, elapsed=clock(round(a.stopped_at_s * 1000)))
+    else:
+        passed = translate("history.passed_yes" if a.passed else "history.passed_no", lang)
+    return [str(n), when(a.recorded_at, lang), a.trainee or "—", title,
+            decimal(a.score, lang, 1), passed,
             *[_pct(a.components.get(p)) for p in PARTS], quiz,
             translate(f"history.source_{a.source}", lang)]
 
@@ -39,7 +49,8 @@ def _head(lang: str) -> list[str]:
     return [translate("history.col_n", lang), translate("history.col_date", lang),
             translate("history.col_trainee", lang), translate("history.col_scenario", lang),
             translate("history.col_score", lang), translate("history.col_passed", lang),
-            *[translate(f"judge.part_{p}", lang) for p in PARTS], translate("history.col_quiz", lang),
+            *[translate(f"judge.part_{p}", lang) for p in PARTS],
+            translate("history.col_quiz", lang),
             translate("history.col_source", lang)]
 
 

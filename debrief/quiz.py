@@ -19,7 +19,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from moderation.judge import Item
+from moderation.judge import Item, Outcome
 from scenarios.schema import Template, Text
 from scenarios.taxonomy import HARMFUL, Category, Response
 
@@ -41,7 +41,7 @@ ACTIONS: tuple[str, ...] = ("leave", "answer", "correct", "remove")
 CONFIDENCE: dict[int, float] = {1: 0.25, 2: 0.5, 3: 0.75, 4: 1.0}
 KIND_OPTIONS = 4
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
-_MISTAKES = ("miss", "late", "false_alarm")
+_MISTAKES = frozenset({Outcome.MISS, Outcome.LATE, Outcome.FALSE_ALARM})
 _HARMFUL_ORDER = [c for c in Category if c in HARMFUL]
 _HARMLESS_ORDER = [c for c in Category if c not in HARMFUL]
 
@@ -61,8 +61,8 @@ class Question:
     kind: str
     #: The actions offered (:data:`ACTIONS`), and the right one.
     action: str
-    #: What happened to it in the session (the judge's outcome).
-    outcome: str
+    #: What happened to it in the session.
+    outcome: Outcome
     explanation: Text
     answer: Text | None
     source: str | None
@@ -186,7 +186,8 @@ def draw(
     """
     rng = random.Random(seed)
     count = max(MIN_QUESTIONS, min(MAX_QUESTIONS, count))
-    pool = sorted((i for i in items if i.outcome != "silenced"), key=lambda i: (i.t, i.id))
+    pool = sorted((i for i in items if i.outcome is not Outcome.SILENCED),
+                  key=lambda i: (i.t, i.id))
     chosen: list[Item] = []
     templates: set[str] = set()
 

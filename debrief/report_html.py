@@ -13,12 +13,15 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
-from debrief.report_text import clock
+from debrief.report_text import clock, tip_params
 from i18n import translate
+from i18n.formats import decimal, figure, moment, number, parse_utc
 from moderation.engine import Session
 from moderation.events import Event
-from moderation.judge import FAST_MS, Item, Scorecard, Tip
+from moderation.judge import FAST_MS, Item, Outcome, Scorecard, Tip, TipCode
 from scenarios.schema import Scenario, Template
+
+from . import charts, tables, timeline
 
 
 def _version() -> str:
@@ -28,7 +31,6 @@ def _version() -> str:
     except metadata.PackageNotFoundError:  # run from a bare source tree
         return "dev"
 
-from . import charts, tables, timeline
 
 __all__ = ["STYLE", "page", "render", "render_session"]
 
@@ -88,17 +90,20 @@ def page(title: str, body: str, lang: str) -> str:
     )
 
 
-def _when(stamp: object) -> str:
-    """``2026-05-01T08:30:00Z`` → ``2026-05-01 08:30 UTC``; anything else as is."""
+def _when(stamp: object, lang: str) -> str:
+    """``2026-05-01T08:30:00Z`` → ``1 Mei 2026 15.30 WIB`` (the machine's zone, the
+    reader's way); anything else as is."""
     if not isinstance(stamp, str) or not stamp:
         return "—"
-    if len(stamp) >= 16 and stamp[10] == "T" and stamp.endswith("Z"):
-        return f"{stamp[:10]} {stamp[11:16]} UTC"
-    return stamp
+    try:
+        return moment(parse_utc(stamp), lang)
+    except ValueError:
+        return stamp
 
 
-def _num(value: float | None, fmt: str = "{:.1f}") -> str:
-    return "—" if value is None else fmt.format(value)
+def _num(value: float | None, lang: str, digits: int = 1) -> str:
+    """``77,2`` (id) or ``77.2`` (en); "—" for nothing."""
+    return "—" if value is None else decimal(value, lang, digits)
 
 
 def _table(head: Sequence[tuple[str, bool]], rows: Sequence[tuple[str, Sequence[str]]]) -> str:
@@ -119,7 +124,8 @@ def _comment(text: str, translation: str | None, lang: str) -> str:
     """A viewer's comment as typed (Indonesian), with the English translation marked."""
     out = f'<span class="orig">“{_e(text)}”</span>'
     if lang == "en" and translation:
-        out += f'<br><span class="tr">{_e(translate("report.translation", lang, text=translation))}</span>'
+        shown = translate("report.translation", lang, text=translation)
+        out += f'<br><span class="tr">{_e(shown)}</span>'
     return out
 
 
@@ -127,30 +133,37 @@ def _responses(codes: Sequence[str], lang: str) -> str:
     return ", ".join(translate(f"report.response_{c}", lang) for c in codes)
 
 
-def _score_section(card: Scorecard, lang: str) -> str:
-    verdict = (f'<p class="passed">{_e(translate("judge.passed", lang))}</p>' if card.passed
-               else f'<p class="failed">{_e(translate("judge.not_passed", lang))}</p>')
+def _score_section(card: Scorecard, scenario: Scenario, lang: str) -> str:
+    if card.duration_s < scenario.duration_s:  # ended early: stopped, never a pass
+        stopped = translate("report.stopped", lang, elapsed=clock(round(card.duration_s * 1000)),
+                            total=clock(scenario.duration_s * 1000))
+        verdict = f'<p class="failed">{_e(stopped)}</p>'
+    else:
+        verdict = (f'<p class="passed">{_e(translate("judge.passed", lang))}</p>' if card.passed
+                   else f'<p class="failed">{_e(translate("judge.not_passed", lang))}</p>')
     parts = _table(
         [(translate("report.col_part", lang), False), (translate("report.col_value", lang), True),
-         (translate("report.col_weight", lang), True), (translate("report.col_points", lang), True)],
+         (translate("report.col_weight", lang), True),
+         (translate("report.col_points", lang), True)],
         [("", [_e(translate(f"judge.part_{row.name}", lang)),
-               _num(None if row.value is None else 100 * row.value, "{:.0f}"),
-               f"{row.weight:g}", _num(row.points)])
+               _num(None if row.value is None else 100 * row.value, lang, 0),
+               figure(row.weight, lang), _num(row.points, lang)])
          for row in tables.part_rows(card)],
     )
     reaction, exposure, hosting = card.reaction, card.exposure, card.hosting
     facts = [
-        translate("judge.reaction", lang, median=_num(reaction["median_s"]), p90=_num(reaction["p90_s"])),
-        translate("judge.exposure", lang, actual=f"{exposure['viewer_seconds']:.0f}",
-          worst=f"{exposure['worst_case']:.0f}"),
-        translate("judge.hosting", lang, answered=hosting["answered"], questions=hosting["questions"],
-          thanked=hosting["gifters_thanked"], gifters=hosting["gifters"],
-          welcomed=hosting["officials_welcomed"], officials=hosting["officials"],
-          dead_air=f"{hosting['dead_air_s']:.0f}"),
+        translate("judge.reaction", lang, median=_num(reaction.median_s, lang),
+                  p90=_num(reaction.p90_s, lang)),
+        translate("judge.exposure", lang, actual=number(exposure.viewer_seconds, lang),
+          worst=number(exposure.worst_case, lang)),
+        translate("judge.hosting", lang, answered=hosting.answered, questions=hosting.questions,
+          thanked=hosting.gifters_thanked, gifters=hosting.gifters,
+          welcomed=hosting.officials_welcomed, officials=hosting.officials,
+          dead_air=number(hosting.dead_air_s, lang)),
     ]
     return (
         f'<section id="score" class="keep"><h2>{_e(translate("report.h_score", lang))}</h2>'
-        f'<div class="score">{card.score:.1f} / 100</div>{verdict}'
+        f'<div class="score">{decimal(card.score, lang, 1)} / 100</div>{verdict}'
         f'<p class="note">{_e(translate("report.pass_mark", lang, pass_mark=card.pass_mark))}</p>'
         f'<h3>{_e(translate("report.h_parts", lang))}</h3>{parts}'
         f'<p class="note">{_e(translate("report.parts_note", lang))}</p>'
@@ -165,9 +178,11 @@ def _category_section(card: Scorecard, lang: str) -> str:
             _e(translate(f"judge.cat_{row.category}", lang)), str(row.total),
             "—" if row.hits is None else str(row.hits),
             "—" if row.misses is None else str(row.misses), str(row.false_alarms),
-            _num(row.reaction_median_s), _num(row.reaction_max_s)]))
-    head = [(translate("report.col_category", lang), False), (translate("report.col_total", lang), True),
-            (translate("report.col_hits", lang), True), (translate("report.col_misses", lang), True),
+            _num(row.reaction_median_s, lang), _num(row.reaction_max_s, lang)]))
+    head = [(translate("report.col_category", lang), False),
+            (translate("report.col_total", lang), True),
+            (translate("report.col_hits", lang), True),
+            (translate("report.col_misses", lang), True),
             (translate("report.col_false_alarms", lang), True),
             (translate("report.col_reaction_median", lang), True),
             (translate("report.col_reaction_max", lang), True)]
@@ -176,9 +191,7 @@ def _category_section(card: Scorecard, lang: str) -> str:
 
 
 def _tip(tip: Tip, items: Mapping[str, Item], translated: Mapping[str, str], lang: str) -> str:
-    params = dict(tip.params)
-    if "category" in params:
-        params["category"] = translate(f"judge.cat_{params['category']}", lang)
+    params = tip_params(tip, lang)
     head = translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)
     out = [f'<li><div class="tip-head">{_e(head)}</div>']
     item = items.get(tip.comment) if tip.comment else None
@@ -194,8 +207,8 @@ def _tip(tip: Tip, items: Mapping[str, Item], translated: Mapping[str, str], lan
         else:
             right = translate("report.right_harmless", lang)
         out.append(f"<div>{_e(right)}</div>")
-        out.append(f"<div>{_e(translate('judge.tip_why', lang, text=template.explanation.get(lang)))}"
-                   "</div>")
+        why = translate("judge.tip_why", lang, text=template.explanation.get(lang))
+        out.append(f"<div>{_e(why)}</div>")
         if template.answer is not None:
             answer = translate("judge.tip_answer", lang, text=template.answer.get(lang),
                        source=template.source or "—")
@@ -239,16 +252,16 @@ def _key_section(card: Scorecard, translated: Mapping[str, str], lang: str) -> s
         elif row.source:
             why += "<br>" + _e(translate("report.source", lang, source=row.source))
         outcome = _e(translate(f"report.outcome_{row.outcome}", lang))
-        if row.reaction_s is not None and row.outcome in ("hit", "late"):
-            outcome += "<br>" + _e(translate("report.after_seconds", lang, seconds=f"{row.reaction_s:.1f}"))
+        if row.reaction_s is not None and row.outcome in (Outcome.HIT, Outcome.LATE):
+            outcome += "<br>" + _e(translate("report.after_seconds", lang,
+                                             seconds=decimal(row.reaction_s, lang, 1)))
         rows.append((row.outcome, [
             clock(row.t), "@" + _e(row.handle), _comment(row.text, translated.get(row.id), lang),
-            _e(translate(f"judge.cat_{row.category}", lang)), outcome, _done(row.done, lang), should,
-            why]))
-    head = [(translate("report.col_time", lang), False), (translate("report.col_handle", lang), False),
-            (translate("report.col_comment", lang), False), (translate("report.col_category", lang), False),
-            (translate("report.col_outcome", lang), False), (translate("report.col_done", lang), False),
-            (translate("report.col_should", lang), False), (translate("report.col_why", lang), False)]
+            _e(translate(f"judge.cat_{row.category}", lang)), outcome, _done(row.done, lang),
+            should, why]))
+    head = [(translate(f"report.col_{name}", lang), False)
+            for name in ("time", "handle", "comment", "category", "outcome", "done", "should",
+                         "why")]
     body = _table(head, rows) if rows else f"<p>{_e(translate('report.no_harmful', lang))}</p>"
     return (f'<section id="answer-key"><h2>{_e(translate("report.h_key", lang))}</h2>'
             f'<p class="note">{_e(translate("report.key_note", lang))}</p>{body}</section>')
@@ -257,17 +270,40 @@ def _key_section(card: Scorecard, translated: Mapping[str, str], lang: str) -> s
 def _questions_section(card: Scorecard, translated: Mapping[str, str], lang: str) -> str:
     rows = []
     for row in tables.question_rows(card):
-        answered = (translate("report.answered_after", lang, seconds=f"{row.answered_s:.0f}")
+        answered = (translate("report.answered_after", lang, seconds=number(row.answered_s, lang))
                     if row.answered_s is not None else translate("report.not_answered", lang))
         model = "—" if row.answer is None else _e(row.answer.get(lang))
         rows.append(("" if row.answered_s is not None else "miss", [
             clock(row.t), "@" + _e(row.handle), _comment(row.text, translated.get(row.id), lang),
             _e(answered), model, _e(row.source or "—")]))
-    head = [(translate("report.col_time", lang), False), (translate("report.col_handle", lang), False),
-            (translate("report.col_question", lang), False), (translate("report.col_answered", lang), False),
-            (translate("report.col_model_answer", lang), False), (translate("report.col_source", lang), False)]
+    head = [(translate(f"report.col_{name}", lang), False)
+            for name in ("time", "handle", "question", "answered", "model_answer", "source")]
     body = _table(head, rows) if rows else f"<p>{_e(translate('report.no_questions', lang))}</p>"
-    return f'<section id="questions"><h2>{_e(translate("report.h_questions", lang))}</h2>{body}</section>'
+    heading = _e(translate("report.h_questions", lang))
+    return f'<section id="questions"><h2>{heading}</h2>{body}</section>'
+
+
+def _coaching_section(coaching: object, lang: str) -> str:
+    """The host's camera and voice warnings of a drill (the session file's ``meta.coaching``,
+    written by the drill server), each with its time: *1:42 Wajah terlalu gelap — …*."""
+    if not isinstance(coaching, list) or not coaching:
+        return ""
+    lines = []
+    for entry in coaching:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("hint_key"), str):
+            continue
+        params = entry.get("params")
+        text = translate(f"check.{entry['hint_key']}", lang,
+                         **(dict(params) if isinstance(params, Mapping) else {}))
+        cleared = entry.get("cleared_t")
+        until = translate("report.coaching_until", lang, time=clock(cleared)) \
+            if isinstance(cleared, int) else translate("report.coaching_to_end", lang)
+        line = translate("report.coaching_line", lang, time=clock(int(entry.get("t") or 0)),
+                         text=text, until=until)
+        lines.append(f'<li class="{_e(entry.get("level", ""))}">{_e(line)}</li>')
+    return (f'<section id="coaching"><h2>{_e(translate("report.h_coaching", lang))}</h2>'
+            f'<p>{_e(translate("report.coaching_intro", lang))}</p>'
+            f'<ul class="coaching">{"".join(lines)}</ul></section>')
 
 
 def chart_svgs(
@@ -279,8 +315,9 @@ def chart_svgs(
     width = timeline.bin_width(end)
     spans = timeline.merge_spans(timeline.exposure_spans(events, scenario, card.items, end))
     reactions = [i.reaction_ms / 1000 for i in card.items
-                 if i.harmful and i.reaction_ms is not None and i.outcome in ("hit", "late")]
-    false_alarms = [tip.t for tip in card.tips if tip.code == "false_alarm"]
+                 if i.harmful and i.reaction_ms is not None
+                 and i.outcome in (Outcome.HIT, Outcome.LATE)]
+    false_alarms = [tip.t for tip in card.tips if tip.code is TipCode.FALSE_ALARM]
     return {
         "viewers": charts.viewers_chart(timeline.viewers(events), end, lang),
         "comments": charts.comments_chart(
@@ -303,25 +340,28 @@ def render(
     translated = timeline.translations(events, templates)
     title = translate("report.title", lang, scenario=scenario.title.get(lang))
     info = [translate("report.meta_trainee", lang, name=meta.get("trainee") or "—"),
-            translate("report.meta_date", lang, date=_when(meta.get("recorded_at"))),
+            translate("report.meta_date", lang, date=_when(meta.get("recorded_at"), lang)),
             translate("report.meta_seed", lang, seed=meta.get("seed", "—")),
             translate("report.meta_duration", lang, duration=clock(int(card.duration_s * 1000)))]
     if meta.get("autopilot"):
         info.append(translate("report.meta_autopilot", lang, autopilot=meta["autopilot"]))
     svgs = chart_svgs(card, scenario, events, templates, lang)
     figures = "".join(
-        f'<figure id="chart-{name}">{svg}<figcaption>{_e(translate(f"report.caption_{name}", lang))}'
-        "</figcaption></figure>" for name, svg in svgs.items())
+        f'<figure id="chart-{name}">{svg}'
+        f'<figcaption>{_e(translate(f"report.caption_{name}", lang))}</figcaption></figure>'
+        for name, svg in svgs.items())
     body = "\n".join([
         f"<header><h1>{_e(title)}</h1>"
         f'<p class="meta">{_e(" · ".join(str(i) for i in info))}</p>'
         f"<p>{_e(scenario.summary.get(lang))}</p></header>",
-        _score_section(card, lang),
+        _score_section(card, scenario, lang),
         _category_section(card, lang),
-        f'<section id="charts"><h2>{_e(translate("report.h_charts", lang))}</h2>{figures}</section>',
+        f'<section id="charts"><h2>{_e(translate("report.h_charts", lang))}</h2>'
+        f"{figures}</section>",
         _tips_section(card, translated, lang),
         _key_section(card, translated, lang),
         _questions_section(card, translated, lang),
+        _coaching_section(meta.get("coaching"), lang),
         f'<footer><p class="note">{_e(translate("report.footer", lang, version=_version()))}</p>'
         "</footer>",
     ])

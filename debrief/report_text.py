@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from i18n import translate
+from i18n.formats import decimal, figure, number
 from moderation.judge import Item, Scorecard, Tip
 from scenarios.schema import Scenario
 
@@ -25,11 +26,20 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(100 * value)}"
 
 
+def tip_params(tip: Tip, lang: str) -> dict[str, str]:
+    """A tip's parameters in words: its codes (a category, an action, a report reason)
+    translated, never shown raw ("mute", "gambling")."""
+    params = dict(tip.params)
+    for name, prefix in (("category", "judge.cat_"), ("action", "judge.act_"),
+                         ("reason", "judge.reason_"), ("right", "judge.reason_")):
+        if name in params:
+            params[name] = translate(prefix + params[name], lang)
+    return params
+
+
 def tip_text(tip: Tip, items: Mapping[str, Item], lang: str) -> list[str]:
     """A coaching tip: what happened, and what would have been right and why."""
-    params = dict(tip.params)
-    if "category" in params:
-        params["category"] = translate(f"judge.cat_{params['category']}", lang)
+    params = tip_params(tip, lang)
     lines = [translate(f"judge.tip_{tip.code}", lang, time=clock(tip.t), **params)]
     item = items.get(tip.comment) if tip.comment else None
     if item is not None:
@@ -44,40 +54,48 @@ def tip_text(tip: Tip, items: Mapping[str, Item], lang: str) -> list[str]:
 
 def scorecard_text(card: Scorecard, scenario: Scenario, lang: str) -> str:
     """Render ``card`` as a plain-text report."""
+    if card.duration_s < scenario.duration_s:  # ended early: stopped, never a pass
+        verdict = translate("report.stopped", lang, elapsed=clock(round(card.duration_s * 1000)),
+                            total=clock(scenario.duration_s * 1000))
+    else:
+        verdict = translate("judge.passed" if card.passed else "judge.not_passed", lang)
     out = [
         translate("judge.title", lang, scenario=scenario.title.get(lang)),
-        translate("judge.score", lang, score=f"{card.score:.1f}", pass_mark=card.pass_mark),
-        translate("judge.passed" if card.passed else "judge.not_passed", lang),
+        translate("judge.score", lang, score=decimal(card.score, lang, 1),
+                  pass_mark=card.pass_mark),
+        verdict,
         "",
         translate("judge.components", lang),
     ]
     for name, part in card.components.items():
-        out.append(translate("judge.component_line", lang, name=translate(f"judge.part_{name}", lang),
-                     value=_pct(part["value"]), weight=f"{part['weight']:g}"))
+        out.append(translate("judge.component_line", lang,
+                             name=translate(f"judge.part_{name}", lang),
+                             value=_pct(part.value), weight=figure(part.weight, lang)))
     out += ["", translate("judge.table_header", lang)]
     for category, row in card.categories.items():
         out.append(translate("judge.table_row", lang,
                      category=translate(f"judge.cat_{category}", lang).ljust(22),
-                     total=row["total"], hits=row.get("hits", "—"),
-                     misses=row.get("misses", "—"), false_alarms=row["false_alarms"]))
+                     total=row.total, hits="—" if row.hits is None else row.hits,
+                     misses="—" if row.misses is None else row.misses,
+                     false_alarms=row.false_alarms))
     reaction = card.reaction
     out += [
         "",
         translate("judge.reaction", lang,
-          median="—" if reaction["median_s"] is None else f"{reaction['median_s']:.1f}",
-          p90="—" if reaction["p90_s"] is None else f"{reaction['p90_s']:.1f}"),
-        translate("judge.exposure", lang, actual=f"{card.exposure['viewer_seconds']:.0f}",
-          worst=f"{card.exposure['worst_case']:.0f}"),
+          median="—" if reaction.median_s is None else decimal(reaction.median_s, lang, 1),
+          p90="—" if reaction.p90_s is None else decimal(reaction.p90_s, lang, 1)),
+        translate("judge.exposure", lang, actual=number(card.exposure.viewer_seconds, lang),
+          worst=number(card.exposure.worst_case, lang)),
     ]
     hosting = card.hosting
-    out.append(translate("judge.hosting", lang, answered=hosting["answered"],
-                 questions=hosting["questions"], thanked=hosting["gifters_thanked"],
-                 gifters=hosting["gifters"], welcomed=hosting["officials_welcomed"],
-                 officials=hosting["officials"], dead_air=f"{hosting['dead_air_s']:.0f}"))
+    out.append(translate("judge.hosting", lang, answered=hosting.answered,
+                 questions=hosting.questions, thanked=hosting.gifters_thanked,
+                 gifters=hosting.gifters, welcomed=hosting.officials_welcomed,
+                 officials=hosting.officials, dead_air=number(hosting.dead_air_s, lang)))
     if len(card.actors) > 1:
         out += ["", translate("judge.actors", lang)]
-        for name, row in card.actors.items():
-            out.append(translate("judge.actor_line", lang, name=name, **row))
+        for actor, credit in card.actors.items():
+            out.append(translate("judge.actor_line", lang, name=actor, **credit.to_json()))
     items = {item.id: item for item in card.items}
     if card.tips:
         out += ["", translate("judge.tips", lang)]

@@ -8,10 +8,15 @@ detail only for a code the catalogue does not know.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from i18n import catalogue, translate
 from scenarios.loader import IDENTIFIER, Problem, ScenarioError
 
-__all__ = ["describe_problem", "describe_scenario_error"]
+__all__ = ["describe_problem", "describe_scenario_error", "describe_warning", "describe_warnings"]
+
+#: The pattern of ``as_of`` dates (scenarios/schema.py, ``AsOf``): a date, not an identifier.
+_DATE_PATTERN_START = r"^\d{4}-"
 
 
 def describe_scenario_error(error: ScenarioError, lang: str) -> str:
@@ -73,13 +78,28 @@ def _message_key(problem: Problem) -> str:
         return "enum_key"
     if code == "string_pattern_mismatch" and params.get("pattern") == IDENTIFIER.pattern:
         return "string_pattern_mismatch_identifier"
-    if code in ("extra_forbidden", "unknown_scenario", "unknown_content_pack") and params.get(
-        "suggestion"
+    if code == "string_pattern_mismatch" and str(params.get("pattern", "")).startswith(
+        _DATE_PATTERN_START
     ):
+        return "string_pattern_mismatch_date"
+    if code in (
+        "extra_forbidden", "unknown_scenario", "unknown_content_pack", "unknown_template"
+    ) and params.get("suggestion"):
         return code + "_suggest"
     if code == "yaml_syntax" and params.get("column") is None:
         return "yaml_syntax_no_column"
     return code
+
+
+def _yaml_hint(problem: Problem, lang: str) -> str:
+    """What to do about a YAML mistake, from its kind (never the parser's English)."""
+    kind = str(problem.params.get("kind") or "other")
+    if kind == "special_char" and not problem.params.get("char"):
+        kind = "special_char_nochar"
+    key = f"scenario.yaml.{kind}"
+    if key not in catalogue(lang):
+        key = "scenario.yaml.other"
+    return translate(key, lang, char=problem.params.get("char", ""))
 
 
 def _format_param(value: object, none_text: str) -> str:
@@ -93,12 +113,34 @@ def _format_param(value: object, none_text: str) -> str:
 
 
 def describe_problem(problem: Problem, lang: str) -> str:
-    messages = catalogue(lang)
-    key = "scenario.error." + _message_key(problem)
+    """One problem in words: where it is (file, line, field) and what to do."""
+    return _place(problem, _message(problem, "scenario.error." + _message_key(problem), lang),
+                  lang)
+
+
+def describe_warning(warning: Problem, lang: str) -> str:
+    """One warning (a valid scenario that may make a poor drill) in words, with its place."""
+    return _place(warning, _message(warning, "scenario.warn." + warning.code, lang), lang)
+
+
+def describe_warnings(file: str, warnings: Sequence[Problem], lang: str) -> str:
+    """A header naming the file, then each warning on its own line ("" when none)."""
+    if not warnings:
+        return ""
+    lines = [translate("scenario.describe.warnings_header", lang, file=file,
+                       count=len(warnings))]
+    lines += [translate("scenario.describe.warning_item", lang,
+                        message=describe_warning(w, lang)) for w in warnings]
+    return "\n".join(lines)
+
+
+def _message(problem: Problem, key: str, lang: str) -> str:
     none_text = translate("scenario.describe.none", lang)
     params = {name: _format_param(value, none_text) for name, value in problem.params.items()}
+    if problem.code == "yaml_syntax":
+        params["hint"] = _yaml_hint(problem, lang)
     text = problem.message
-    if key in messages:
+    if key in catalogue(lang):
         try:
             text = translate(key, lang, **params)
         except (KeyError, IndexError, ValueError):
@@ -107,16 +149,25 @@ def describe_problem(problem: Problem, lang: str) -> str:
     # For a wrong dict key the message already names it.
     if problem.code in _SHOW_INPUT and "input" in params and not problem.params.get("in_key"):
         text += translate("scenario.describe.input", lang, input=params["input"])
+    return text
+
+
+def _place(problem: Problem, text: str, lang: str) -> str:
+    """Prefix a message with its line and field path, and its file when not the scenario."""
     if problem.line is not None and problem.path:
-        return translate(
+        placed = translate(
             "scenario.describe.item_line_path",
             lang,
             line=problem.line,
             path=problem.path,
             message=text,
         )
-    if problem.line is not None:
-        return translate("scenario.describe.item_line", lang, line=problem.line, message=text)
-    if problem.path:
-        return translate("scenario.describe.item_path", lang, path=problem.path, message=text)
-    return text
+    elif problem.line is not None:
+        placed = translate("scenario.describe.item_line", lang, line=problem.line, message=text)
+    elif problem.path:
+        placed = translate("scenario.describe.item_path", lang, path=problem.path, message=text)
+    else:
+        placed = text
+    if problem.file:
+        return translate("scenario.describe.in_file", lang, file=problem.file, rest=placed)
+    return placed

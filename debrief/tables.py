@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from moderation.judge import Item, Scorecard, Tip
+from moderation.judge import Item, Outcome, Scorecard, Tip
 from scenarios.schema import Text
 from scenarios.taxonomy import HARMFUL, Category
 
@@ -26,8 +26,6 @@ __all__ = [
     "question_rows",
     "top_tips",
 ]
-
-HARMFUL_VALUES = frozenset(c.value for c in HARMFUL)
 
 #: The report shows the few tips that matter most (the issue asks for three to five).
 TIPS_SHOWN = 5
@@ -65,7 +63,7 @@ class KeyRow:
     text: str
     category: str
     severity: int
-    outcome: str
+    outcome: Outcome
     reaction_s: float | None
     #: What was done: ``(t_ms, actor, response)``.
     done: tuple[tuple[int, str, str], ...]
@@ -84,7 +82,7 @@ class QuestionRow:
     handle: str
     text: str
     answered_s: float | None
-    outcome: str
+    outcome: Outcome
     answer: Text | None
     source: str | None
 
@@ -92,11 +90,11 @@ class QuestionRow:
 def part_rows(card: Scorecard) -> list[PartRow]:
     """How the score was made up: each part's value, weight and points out of 100."""
     used = {name: part for name, part in card.components.items()
-            if part["value"] is not None and (part["weight"] or 0) > 0}
-    total = sum(float(part["weight"] or 0) for part in used.values())
+            if part.value is not None and part.weight > 0}
+    total = sum(float(part.weight) for part in used.values())
     rows = []
     for name, part in card.components.items():
-        value, weight = part["value"], float(part["weight"] or 0)
+        value, weight = part.value, float(part.weight)
         points = 100 * weight * value / total if name in used and total and value is not None \
             else None
         rows.append(PartRow(name, value, weight, None if points is None else round(points, 1)))
@@ -105,24 +103,24 @@ def part_rows(card: Scorecard) -> list[PartRow]:
 
 def _hits(items: list[Item]) -> list[int]:
     return [i.reaction_ms for i in items
-            if i.outcome in ("hit", "prevented") and i.reaction_ms is not None]
+            if i.outcome.is_hit and i.reaction_ms is not None]
 
 
 def category_rows(card: Scorecard) -> list[CategoryRow]:
     """The per-category table, with reaction times of the hits in each category."""
-    by_cat: dict[str, list[Item]] = {}
+    by_cat: dict[Category, list[Item]] = {}
     for item in card.items:
-        by_cat.setdefault(item.category.value, []).append(item)
+        by_cat.setdefault(item.category, []).append(item)
     rows = []
     for category, row in card.categories.items():
         times = _hits(by_cat.get(category, []))
         rows.append(CategoryRow(
-            category=category,
-            harmful=category in HARMFUL_VALUES,
-            total=row["total"],
-            hits=row.get("hits"),
-            misses=row.get("misses"),
-            false_alarms=row["false_alarms"],
+            category=category.value,
+            harmful=category in HARMFUL,
+            total=row.total,
+            hits=row.hits,
+            misses=row.misses,
+            false_alarms=row.false_alarms,
             reaction_median_s=statistics.median(times) / 1000 if times else None,
             reaction_max_s=max(times) / 1000 if times else None,
         ))
@@ -138,7 +136,8 @@ def key_rows(card: Scorecard) -> list[KeyRow]:
     """The answer key: every harmful comment and every false alarm, in time order."""
     rows = []
     for item in card.items:
-        if not (item.harmful or item.outcome == "false_alarm") or item.outcome == "silenced":
+        if not (item.harmful or item.outcome is Outcome.FALSE_ALARM) \
+                or item.outcome is Outcome.SILENCED:
             continue
         template = item.template
         rows.append(KeyRow(
@@ -157,7 +156,7 @@ def question_rows(card: Scorecard) -> list[QuestionRow]:
     """Every viewer question with its model answer and source."""
     rows = []
     for item in card.items:
-        if item.category is Category.QUESTION and item.outcome != "silenced":
+        if item.category is Category.QUESTION and item.outcome is not Outcome.SILENCED:
             rows.append(QuestionRow(
                 id=item.id, t=item.t, handle=item.handle, text=item.text,
                 answered_s=None if item.answered_ms is None else item.answered_ms / 1000,

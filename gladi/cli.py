@@ -15,7 +15,8 @@ import io
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from debrief.errors import UserError
@@ -38,6 +39,53 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
+#: argparse's own words (its gettext message ids) and the catalogue keys that say them.
+ARGPARSE_WORDS: dict[str, str] = {
+    "usage: ": "cli.argparse_usage",
+    "positional arguments": "cli.argparse_positionals",
+    "options": "cli.argparse_options",
+    "show this help message and exit": "cli.argparse_help",
+    "%(prog)s: error: %(message)s\n": "cli.argparse_error",
+    "argument %(argument_name)s: %(message)s": "cli.argparse_argument",
+    "the following arguments are required: %s": "cli.argparse_required",
+    "unrecognized arguments: %s": "cli.argparse_unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse_invalid_choice",
+    "invalid %(type)s value: %(value)r": "cli.argparse_invalid_value",
+    "expected one argument": "cli.argparse_expected_one",
+    "expected at least one argument": "cli.argparse_expected_some",
+    "expected at most one argument": "cli.argparse_expected_at_most_one",
+    "expected %s argument": "cli.argparse_expected_n",
+    "expected %s arguments": "cli.argparse_expected_n",
+    "one of the arguments %s is required": "cli.argparse_one_required",
+    "not allowed with argument %s": "cli.argparse_not_allowed",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse_ambiguous",
+    "ignored explicit argument %r": "cli.argparse_ignored",
+}
+
+
+@contextmanager
+def argparse_words(lang: str) -> Iterator[None]:
+    """argparse's own words — "usage:", "options", its error messages — in ``lang`` while
+    the parser is built and used. argparse asks :mod:`gettext` for them through the names
+    ``_`` and ``ngettext`` of its module (https://docs.python.org/3/library/argparse.html),
+    so those are swapped for the catalogue's words here, and put back afterwards."""
+
+    def words(message: str) -> str:
+        key = ARGPARSE_WORDS.get(message)
+        return message if key is None else translate(key, lang)
+
+    def plural(single: str, many: str, count: int) -> str:
+        return words(single if count == 1 else many)
+
+    names = vars(argparse)
+    saved = names["_"], names["ngettext"]
+    names["_"], names["ngettext"] = words, plural
+    try:
+        yield
+    finally:
+        names["_"], names["ngettext"] = saved
+
+
 def _language_from(argv: Sequence[str]) -> str | None:
     """Find ``--lang`` before argparse runs, so that help text is translated too."""
     for i, arg in enumerate(argv):
@@ -55,7 +103,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         description=translate("cli.description", lang),
         epilog=translate("cli.epilog", lang),
     )
-    parser.add_argument("--version", action="version", version=f"gladi {__version__}")
+    parser.add_argument("--version", action="version", version=f"gladi {__version__}",
+                        help=translate("cli.version_help", lang))
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
@@ -136,8 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # GLADI_LANG lets a trainer pick English once for every command.
     lang = normalise_language(_language_from(args_list) or os.environ.get("GLADI_LANG"))
-    parser = build_parser(lang)
-    args = parser.parse_args(_default_command(args_list))
+    with argparse_words(lang):
+        parser = build_parser(lang)
+        args = parser.parse_args(_default_command(args_list))
     # ``--lang`` after the subcommand (see cliutil.add_lang) wins over the global one.
     args.lang = lang = getattr(args, "command_lang", None) or args.lang
     try:

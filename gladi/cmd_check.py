@@ -8,7 +8,6 @@ plain-language hint, and exits 0 when nothing fails, 1 when a check fails
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import textwrap
@@ -16,7 +15,9 @@ from typing import Any
 
 from debrief.errors import UserError
 from i18n import translate
-from media.text import check_hint, check_json, check_label, source_text
+from media.text import check_hint, check_json, check_label, check_value, source_text
+
+from .cliutil import print_json
 
 __all__ = ["register", "run"]
 
@@ -26,16 +27,30 @@ LEVEL_MARKS = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "·"}
 def register(subparsers: Any, lang: str) -> None:
     """Add the ``check`` subcommand."""
     parser = subparsers.add_parser(
-        "check", help=translate("check.cli_help", lang), description=translate("check.cli_description", lang)
+        "check",
+        help=translate("check.cli_help", lang),
+        description=translate("check.cli_description", lang),
     )
     parser.add_argument(
-        "--camera", metavar=translate("check.cli_camera_metavar", lang), help=translate("check.cli_camera_help", lang)
+        "--camera",
+        metavar=translate("check.cli_camera_metavar", lang),
+        help=translate("check.cli_camera_help", lang),
     )
-    parser.add_argument("--mic", metavar=translate("check.cli_mic_metavar", lang), help=translate("check.cli_mic_help", lang))
+    parser.add_argument(
+        "--mic",
+        metavar=translate("check.cli_mic_metavar", lang),
+        help=translate("check.cli_mic_help", lang),
+    )
     parser.add_argument("--server", metavar="URL", help=translate("check.cli_server_help", lang))
-    parser.add_argument("--no-camera", action="store_true", help=translate("check.cli_no_camera_help", lang))
-    parser.add_argument("--no-mic", action="store_true", help=translate("check.cli_no_mic_help", lang))
-    parser.add_argument("--strict", action="store_true", help=translate("check.cli_strict_help", lang))
+    parser.add_argument(
+        "--no-camera", action="store_true", help=translate("check.cli_no_camera_help", lang)
+    )
+    parser.add_argument(
+        "--no-mic", action="store_true", help=translate("check.cli_no_mic_help", lang)
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help=translate("check.cli_strict_help", lang)
+    )
     parser.add_argument("--json", action="store_true", help=translate("check.cli_json_help", lang))
     parser.set_defaults(run=run)
 
@@ -75,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
             notices += found
             try:
                 if mic.live:
-                    print(translate("check.speak_now", lang, seconds=4), file=sys.stderr, flush=True)
+                    print(
+                        translate("check.speak_now", lang, seconds=4), file=sys.stderr, flush=True
+                    )
                 samples = sample_mic(mic)
                 notices += getattr(mic, "notices", [])
                 sources["microphone"] = source_text(mic.describe(), lang)
@@ -102,9 +119,11 @@ def run(args: argparse.Namespace) -> int:
             "language": lang,
             "sources": sources,
             "notices": [source_text(n, lang) for n in notices],
-            "sections": {name: [check_json(r, lang) for r in section] for name, section in sections},
+            "sections": {
+                name: [check_json(r, lang) for r in section] for name, section in sections
+            },
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(document)
     else:
         print(render_table(sections, sources, [source_text(n, lang) for n in notices], lang))
         verdict = (
@@ -114,13 +133,6 @@ def run(args: argparse.Namespace) -> int:
         )
         print(translate(f"check.{verdict}", lang))
     return status
-
-
-def _format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    number = f"{value:g}" if abs(value) >= 0.01 or value == 0 else f"{value:.4f}"
-    return f"{number} {unit}".strip()
 
 
 def render_table(
@@ -144,7 +156,7 @@ def render_table(
             (
                 check_label(r, lang),
                 f"{LEVEL_MARKS[r.level.value]} {translate(f'check.result_{r.level.value}', lang)}",
-                _format_value(r.value, r.unit),
+                check_value(r, lang),
                 check_hint(r, lang),
             )
             for r in results

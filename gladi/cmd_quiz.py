@@ -19,13 +19,25 @@ def register(subparsers: Any, lang: str) -> None:
     from gladi.cliutil import add_lang
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "quiz", help=translate("quiz.help", lang), description=translate("quiz.description", lang))
-    parser.add_argument("session", metavar=translate("report.session_metavar", lang),
-                        help=translate("report.session_help", lang))
-    parser.add_argument("--count", type=int, default=4, choices=range(3, 6),
-                        metavar="3-5", help=translate("quiz.count_help", lang))
+        "quiz", help=translate("quiz.help", lang), description=translate("quiz.description", lang)
+    )
+    parser.add_argument(
+        "session",
+        metavar=translate("report.session_metavar", lang),
+        help=translate("report.session_help", lang),
+    )
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=4,
+        choices=range(3, 6),
+        metavar="3-5",
+        help=translate("quiz.count_help", lang),
+    )
     parser.add_argument("--trainee", default=None, help=translate("quiz.trainee_help", lang))
-    parser.add_argument("--no-history", action="store_true", help=translate("history.no_history_help", lang))
+    parser.add_argument(
+        "--no-history", action="store_true", help=translate("history.no_history_help", lang)
+    )
     add_lang(parser, lang)
     parser.set_defaults(run=run)
 
@@ -62,8 +74,9 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     lang = lang_of(args)
     loaded = load(Path(args.session), lang)
     translations = timeline.translations(loaded.session.events, loaded.session.content.by_id)
-    questions = quiz.draw(loaded.card.items, seed=loaded.record.seed, count=args.count,
-                          translations=translations)
+    questions = quiz.draw(
+        loaded.card.items, seed=loaded.record.seed, count=args.count, translations=translations
+    )
     if not questions:
         print(translate("quiz.no_questions", lang))
         return 0
@@ -72,17 +85,32 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     try:
         for n, q in enumerate(questions, 1):
             print()
-            print(translate("quiz.header", lang, n=n, total=len(questions), time=clock(q.t),
-                    handle=q.handle))
+            print(
+                translate(
+                    "quiz.header", lang, n=n, total=len(questions), time=clock(q.t), handle=q.handle
+                )
+            )
             print(translate("quiz.comment", lang, text=q.text))
             if lang == "en" and q.translation:
                 print(translate("quiz.translation", lang, text=q.translation))
-            kind = _choose(ask, translate("quiz.ask_kind", lang),
-                           [translate(f"judge.cat_{k}", lang) for k in q.kinds], lang)
-            action = _choose(ask, translate("quiz.ask_action", lang),
-                             [translate(f"quiz.action_{a}", lang) for a in q.actions], lang)
-            sure = _choose(ask, translate("quiz.ask_confidence", lang),
-                           [translate(f"quiz.confidence_{c}", lang) for c in quiz.CONFIDENCE], lang)
+            kind = _choose(
+                ask,
+                translate("quiz.ask_kind", lang),
+                [translate(f"judge.cat_{k}", lang) for k in q.kinds],
+                lang,
+            )
+            action = _choose(
+                ask,
+                translate("quiz.ask_action", lang),
+                [translate(f"quiz.action_{a}", lang) for a in q.actions],
+                lang,
+            )
+            sure = _choose(
+                ask,
+                translate("quiz.ask_confidence", lang),
+                [translate(f"quiz.confidence_{c}", lang) for c in quiz.CONFIDENCE],
+                lang,
+            )
             answer = quiz.Answer(q.kinds[kind], q.actions[action], sure + 1)
             answers.append(answer)
             mark = quiz.score([q], [answer]).marks[0]
@@ -93,8 +121,15 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
         return 1
     result = quiz.score(questions, answers)
     print()
-    print(translate("quiz.summary", lang, correct=result.correct, total=result.total,
-            points=f"{result.points:g}"))
+    print(
+        translate(
+            "quiz.summary",
+            lang,
+            correct=result.correct,
+            total=result.total,
+            points=f"{result.points:g}",
+        )
+    )
     if result.overconfident:
         print(translate("quiz.overconfident", lang, count=result.overconfident))
     elif result.correct == result.total:
@@ -102,11 +137,17 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     if not args.no_history:
         trainee = args.trainee or loaded.record.meta.get("trainee")
         try:
-            history.record_quiz(history.session_key(loaded.record), trainee, result.total,
-                                result.correct, result.to_json())
+            history.record_quiz(
+                history.session_key(loaded.record),
+                trainee,
+                result.total,
+                result.correct,
+                result.to_json(),
+            )
         except history.HistoryError as error:
-            raise UserError(translate("history.cannot_record", lang, path=error.path,
-                              reason=error.reason)) from None
+            raise UserError(
+                translate("history.cannot_record", lang, path=error.path, reason=error.reason)
+            ) from None
         print(translate("quiz.recorded", lang))
     return 0
 
@@ -117,9 +158,17 @@ def _feedback(mark: Any, lang: str) -> None:
     if mark.right:
         print(translate("quiz.right", lang))
     else:
-        print(translate("quiz.wrong", lang, kind=translate(f"judge.cat_{q.kind}", lang),
-                action=translate(f"quiz.action_{q.action}", lang)))
+        print(
+            translate(
+                "quiz.wrong",
+                lang,
+                kind=translate(f"judge.cat_{q.kind}", lang),
+                action=translate(f"quiz.action_{q.action}", lang),
+            )
+        )
     print(translate("quiz.why", lang, text=q.explanation.get(lang)))
     if q.answer is not None:
         print(translate("judge.tip_answer", lang, text=q.answer.get(lang), source=q.source or "—"))
-    print(translate("quiz.in_session", lang, outcome=translate(f"report.outcome_{q.outcome}", lang)))
+    print(
+        translate("quiz.in_session", lang, outcome=translate(f"report.outcome_{q.outcome}", lang))
+    )

@@ -8,7 +8,6 @@ screen it says so in one line, like ``gladi rehearse``, and exits 0.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from i18n import translate
@@ -21,13 +20,25 @@ def register(subparsers: Any, lang: str) -> None:
     from gladi.cliutil import add_lang
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "replay", help=translate("replay.help", lang), description=translate("replay.description", lang))
-    parser.add_argument("session", metavar=translate("report.session_metavar", lang),
-                        help=translate("report.session_help", lang))
+        "replay",
+        help=translate("replay.help", lang),
+        description=translate("replay.description", lang),
+    )
+    parser.add_argument(
+        "session",
+        metavar=translate("report.session_metavar", lang),
+        help=translate("report.session_help", lang),
+    )
     parser.add_argument("--json", action="store_true", help=translate("replay.json_help", lang))
     parser.add_argument("--watch", action="store_true", help=translate("replay.watch_help", lang))
-    parser.add_argument("--speed", type=float, default=1.0, choices=(0.5, 1.0, 2.0, 4.0),
-                        metavar="0.5|1|2|4", help=translate("replay.speed_help", lang))
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        choices=(0.5, 1.0, 2.0, 4.0),
+        metavar="0.5|1|2|4",
+        help=translate("replay.speed_help", lang),
+    )
     add_lang(parser, lang)
     parser.set_defaults(run=run)
 
@@ -37,7 +48,9 @@ def _event_text(event: dict[str, Any] | None, lang: str) -> str:
         return translate("replay.no_event", lang)
     from debrief.report_text import clock
 
-    return translate("replay.event", lang, type=event.get("type", "?"), time=clock(int(event.get("t", 0))))
+    return translate(
+        "replay.event", lang, type=event.get("type", "?"), time=clock(int(event.get("t", 0)))
+    )
 
 
 def _watch(loaded: Any, lang: str, speed: float) -> bool:
@@ -66,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     from debrief.replaycheck import check
     from debrief.session import load
-    from gladi.cliutil import lang_of
+    from gladi.cliutil import lang_of, print_json
 
     lang = lang_of(args)
     path = Path(args.session)
@@ -75,20 +88,41 @@ def run(args: argparse.Namespace) -> int:
     if args.watch and result.matches and not _watch(loaded, lang, args.speed):
         return NO_DISPLAY_EXIT
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print_json(result.to_json())
         return 0 if result.matches else 1
     if result.first_difference is not None:
-        print(translate("replay.events_differ", lang, path=path, index=result.first_difference,
+        print(
+            translate(
+                "replay.events_differ",
+                lang,
+                path=path,
+                index=result.first_difference,
                 recorded=_event_text(result.recorded_event, lang),
-                replayed=_event_text(result.replayed_event, lang)))
+                replayed=_event_text(result.replayed_event, lang),
+            )
+        )
         return 1
     if result.scorecard_differences:
-        print(translate("replay.scorecard_differs", lang, path=path,
+        print(
+            translate(
+                "replay.scorecard_differs",
+                lang,
+                path=path,
                 fields=", ".join(result.scorecard_differences),
                 stored="—" if result.stored_score is None else result.stored_score,
-                score=result.score))
+                score=result.score,
+            )
+        )
         return 1
     key = "replay.matches" if result.has_scorecard else "replay.matches_no_scorecard"
-    print(translate(key, lang, path=path, events=result.events, inputs=result.inputs,
-            score=f"{result.score:.1f}"))
+    print(
+        translate(
+            key,
+            lang,
+            path=path,
+            events=result.events,
+            inputs=result.inputs,
+            score=f"{result.score:.1f}",
+        )
+    )
     return 0

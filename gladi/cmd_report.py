@@ -15,9 +15,15 @@ def register(subparsers: Any, lang: str) -> None:
     from gladi.cliutil import add_lang
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "report", help=translate("report.help", lang), description=translate("report.description", lang))
-    parser.add_argument("session", metavar=translate("report.session_metavar", lang),
-                        help=translate("report.session_help", lang))
+        "report",
+        help=translate("report.help", lang),
+        description=translate("report.description", lang),
+    )
+    parser.add_argument(
+        "session",
+        metavar=translate("report.session_metavar", lang),
+        help=translate("report.session_help", lang),
+    )
     parser.add_argument("--html", metavar="FILE", help=translate("report.html_help", lang))
     parser.add_argument("--csv", metavar="DIR", help=translate("report.csv_help", lang))
     add_lang(parser, lang)
@@ -34,8 +40,14 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.session)
     loaded = load(source, lang)
     meta = {**loaded.record.meta, "seed": loaded.record.seed}
-    page = report_html.render(loaded.card, loaded.record.scenario, loaded.session.events,
-                              loaded.session.content.by_id, meta, lang)
+    page = report_html.render(
+        loaded.card,
+        loaded.record.scenario,
+        loaded.session.events,
+        loaded.session.content.by_id,
+        meta,
+        lang,
+    )
     target = Path(args.html) if args.html else source.with_suffix(".html")
     write_atomically(target, page, lang)
     print(translate("report.written", lang, path=target))
@@ -44,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             csv_export.write(folder, loaded.card, lang)
         except OSError as error:
-            raise UserError(translate("report.cannot_write", lang, path=folder,
-                              reason=error.strerror or error)) from None
+            raise UserError(
+                translate("report.cannot_write", lang, path=folder, reason=error.strerror or error)
+            ) from None
         print(translate("report.csv_written", lang, path=folder))
     return 0

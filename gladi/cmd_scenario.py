@@ -1,29 +1,39 @@
-"""``gladi scenario``: list, show and validate scenarios, and print their JSON Schema.
+"""``gladi scenario``: list, show, validate and audit scenarios, and print their JSON Schema.
 
 Trainers write their own scenario files; ``gladi scenario validate FILE`` is
-how they find every mistake with its line before a session in the village hall,
-and ``gladi scenario schema`` feeds their text editor the same rules.
+how they find every mistake with its line before a session in the village hall
+(and what would make the drill a poor one), ``gladi scenario audit`` lists the
+facts in the content packs due for a re-check, and ``gladi scenario schema``
+feeds their text editor the same rules.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
+import types
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from debrief.errors import UserError
-from debrief.scenario_text import describe_scenario_error
+from debrief.scenario_text import describe_scenario_error, describe_warnings
 from i18n import translate
 from scenarios import (
+    Problem,
+    ScenarioCheck,
     ScenarioError,
+    builtin_content_ids,
     builtin_scenario_ids,
-    load_content,
+    check_scenario,
+    load_content_pack,
+    load_economy,
     load_scenario,
     scenario_json_schema,
 )
-from scenarios.schema import Inject, Phase, Scenario
+from scenarios.checks import StaleFact, stale_facts
+from scenarios.schema import ContentPack, Inject, Phase, Scenario
 from scenarios.taxonomy import InjectKind
 
 __all__ = ["register", "schema_text"]
@@ -39,7 +49,9 @@ _WAVES = frozenset(
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], lang: str) -> None:
     """Add the ``scenario`` command and its actions to the ``gladi`` parser."""
     parser = subparsers.add_parser(
-        "scenario", help=translate("scenario.cmd.help", lang), description=translate("scenario.cmd.description", lang)
+        "scenario",
+        help=translate("scenario.cmd.help", lang),
+        description=translate("scenario.cmd.description", lang),
     )
 
     def show_help(args: argparse.Namespace) -> int:
@@ -53,15 +65,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], la
     )
 
     listing = actions.add_parser(
-        "list", help=translate("scenario.cmd.list_help", lang), description=translate("scenario.cmd.list_help", lang)
+        "list",
+        help=translate("scenario.cmd.list_help", lang),
+        description=translate("scenario.cmd.list_help", lang),
     )
-    listing.add_argument("--json", action="store_true", help=translate("scenario.cmd.json_help", lang))
+    listing.add_argument(
+        "--json", action="store_true", help=translate("scenario.cmd.json_help", lang)
+    )
     listing.set_defaults(run=run_list)
 
     show = actions.add_parser(
-        "show", help=translate("scenario.cmd.show_help", lang), description=translate("scenario.cmd.show_help", lang)
+        "show",
+        help=translate("scenario.cmd.show_help", lang),
+        description=translate("scenario.cmd.show_help", lang),
     )
-    show.add_argument("ref", metavar=translate("scenario.cmd.ref_metavar", lang), help=translate("scenario.cmd.ref_help", lang))
+    show.add_argument(
+        "ref",
+        metavar=translate("scenario.cmd.ref_metavar", lang),
+        help=translate("scenario.cmd.ref_help", lang),
+    )
     show.add_argument("--json", action="store_true", help=translate("scenario.cmd.json_help", lang))
     show.set_defaults(run=run_show)
 
@@ -71,12 +93,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], la
         description=translate("scenario.cmd.validate_help", lang),
     )
     validate.add_argument(
-        "refs", metavar=translate("scenario.cmd.ref_metavar", lang), nargs="+", help=translate("scenario.cmd.ref_help", lang)
+        "refs",
+        metavar=translate("scenario.cmd.ref_metavar", lang),
+        nargs="+",
+        help=translate("scenario.cmd.ref_help", lang),
+    )
+    validate.add_argument(
+        "--fast", action="store_true", help=translate("scenario.cmd.fast_help", lang)
     )
     validate.set_defaults(run=run_validate)
 
+    audit = actions.add_parser(
+        "audit",
+        help=translate("scenario.cmd.audit_help", lang),
+        description=translate("scenario.cmd.audit_description", lang),
+    )
+    audit.add_argument(
+        "refs",
+        metavar=translate("scenario.cmd.ref_metavar", lang),
+        nargs="*",
+        help=translate("scenario.cmd.audit_refs_help", lang),
+    )
+    audit.add_argument(
+        "--today", metavar="YYYY-MM-DD", type=_date, help=translate("scenario.cmd.today_help", lang)
+    )
+    audit.add_argument(
+        "--max-age-days", type=int, default=365, help=translate("scenario.cmd.max_age_help", lang)
+    )
+    audit.set_defaults(run=run_audit)
+
     schema = actions.add_parser(
-        "schema", help=translate("scenario.cmd.schema_help", lang), description=translate("scenario.cmd.schema_help", lang)
+        "schema",
+        help=translate("scenario.cmd.schema_help", lang),
+        description=translate("scenario.cmd.schema_help", lang),
     )
     schema.set_defaults(run=run_schema)
 
@@ -108,7 +157,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one scenario in readable form (or as JSON)."""
-    lang: str = args.lang
     try:
         scenario = load_scenario(args.ref)
     except ScenarioError as error:
@@ -121,27 +169,140 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Check each scenario and the content packs it names; 1 if any has problems."""
+    """Check each scenario with its content packs; 1 if any has problems.
+
+    Warnings (a drill that cannot tell a good moderator from an idle one,
+    rates far from a real live's, an unknown topic) are printed under a valid
+    scenario and do not change the exit status.
+    """
     lang: str = args.lang
     bad = 0
     for ref in args.refs:
-        try:
-            scenario = load_scenario(ref)
-            _check_content(ref, scenario)
-        except ScenarioError as error:
+        check = check_scenario(ref)
+        if check.scenario is None:
             bad += 1
-            print(describe_scenario_error(error, args.lang))
+            # Built-in ids are shown as typed; files by their path.
+            file = ref if check.file.startswith("<builtin:") else check.file
+            print(describe_scenario_error(ScenarioError(file, check.problems), lang))
             continue
-        title = scenario.title.get(args.lang)
+        scenario = check.scenario
+        title = scenario.title.get(lang)
         print(translate("scenario.cmd.validate_ok", lang, ref=ref, id=scenario.id, title=title))
+        warnings = list(check.warnings)
+        if not args.fast:
+            warnings += trial_warnings(check, lang)
+        if warnings:
+            print(describe_warnings(ref, warnings, lang))
     total = len(args.refs)
     print(translate("scenario.cmd.validate_summary", lang, total=total, ok=total - bad, bad=bad))
     return 1 if bad else 0
 
 
+#: Below this many points between the good and the idle autopilot, a drill cannot grade.
+MIN_SPREAD = 25.0
+#: The seed of the trial runs: any fixed one, so that ``validate`` says the same each time.
+TRIAL_SEED = 1
+
+
+def trial_warnings(check: ScenarioCheck, lang: str) -> list[Problem]:
+    """Play the scenario with the idle and the good autopilot and compare their scores.
+
+    A scenario in which doing nothing passes, or scores close to moderating
+    well, teaches nothing; the static checks catch the obvious cases (nothing
+    harmful), this catches the rest.
+    """
+    # Imported here, as the CLI loads commands lazily: only validate plays sessions.
+    from moderation.autopilot import make_autopilot, run as play
+    from moderation.content import ContentIndex
+    from moderation.engine import Session
+    from moderation.sessionfile import scorecard_of
+
+    scenario = check.scenario
+    if scenario is None:
+        return []
+    content = ContentIndex(check.packs, scenario.topic)
+    try:
+        economy = load_economy()
+    except ScenarioError as error:
+        raise UserError(describe_scenario_error(error, lang)) from None
+    scores: dict[str, float] = {}
+    for kind in ("idle", "good"):
+        session = Session(scenario, content, economy, TRIAL_SEED)
+        play(session, make_autopilot(kind, session))
+        scores[kind] = round(scorecard_of(session).score, 1)
+    idle, good = scores["idle"], scores["good"]
+    params = types.MappingProxyType({"idle": idle, "good": good, "pass_mark": scenario.pass_mark})
+    if idle >= scenario.pass_mark:
+        return [Problem("pass_mark", None, "idle_passes", "an idle moderator passes", params)]
+    if good - idle < MIN_SPREAD:
+        return [Problem("", None, "idle_close_to_good", "idle scores close to good", params)]
+    return []
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    """List the facts whose ``as_of`` date is older than ``--max-age-days``; 1 if any."""
+    lang: str = args.lang
+    # The core reads no clock: today's date is taken here and passed in.
+    today: dt.date = args.today or dt.date.today()
+    packs = _audit_packs(args.refs, lang)
+    stale = stale_facts(packs, today.isoformat(), args.max_age_days)
+    economy = load_economy()
+    economy_stale = stale_facts((), today.isoformat(), args.max_age_days,
+                                economy_as_of=economy.as_of)
+    for fact in (*stale, *economy_stale):
+        print(_stale_line(fact, lang))
+    count = len(stale) + len(economy_stale)
+    print(
+        translate(
+            "scenario.cmd.audit_summary",
+            lang,
+            count=count,
+            days=args.max_age_days,
+            today=today.isoformat(),
+            packs=len(packs),
+        )
+    )
+    return 1 if count else 0
+
+
+def _audit_packs(refs: list[str], lang: str) -> tuple[ContentPack, ...]:
+    """The built-in packs, or the packs of the scenarios named (their own packs too)."""
+    if not refs:
+        try:
+            return tuple(load_content_pack(pack_id) for pack_id in builtin_content_ids())
+        except ScenarioError as error:
+            raise UserError(describe_scenario_error(error, lang)) from None
+    packs: dict[str, ContentPack] = {}
+    for ref in refs:
+        check = check_scenario(ref, warnings=False)
+        if check.scenario is None:
+            raise UserError(describe_scenario_error(ScenarioError(ref, check.problems), lang))
+        packs.update((pack.id, pack) for pack in check.packs)
+    return tuple(packs.values())
+
+
+def _stale_line(fact: StaleFact, lang: str) -> str:
+    key = "scenario.cmd.audit_economy" if fact.template is None else "scenario.cmd.audit_fact"
+    return translate(
+        key,
+        lang,
+        pack=fact.pack,
+        template=fact.template or "",
+        as_of=fact.as_of,
+        days=fact.age_days,
+        source=fact.source or "-",
+    )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(text) from None
+
+
 def run_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files."""
-    lang: str = args.lang
     sys.stdout.write(schema_text())
     return 0
 
@@ -152,17 +313,6 @@ def schema_text() -> str:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _check_content(ref: str, scenario: Scenario) -> None:
-    """Raise the content-pack problems of ``scenario`` under the name the user typed."""
-    try:
-        load_content(scenario)
-    except ScenarioError as error:
-        if error.file.startswith("<scenario:"):
-            # Unknown pack ids are mistakes in this file, so name the file.
-            raise ScenarioError(ref, error.problems) from None
-        raise
 
 
 def _summary_json(scenario: Scenario) -> dict[str, object]:
@@ -227,7 +377,8 @@ def _readable(scenario: Scenario, lang: str) -> str:
     """The scenario as a trainer would describe it, in ``lang``."""
     lines = [
         translate(
-            "scenario.show.heading", lang,
+            "scenario.show.heading",
+            lang,
             title=scenario.title.get(lang),
             id=scenario.id,
             version=scenario.version,
@@ -235,13 +386,20 @@ def _readable(scenario: Scenario, lang: str) -> str:
         scenario.summary.get(lang),
         "",
         translate(
-            "scenario.show.facts", lang,
+            "scenario.show.facts",
+            lang,
             difficulty=translate(f"scenario.difficulty.{scenario.difficulty.value}", lang),
             minutes=_minutes(scenario.duration_s),
             pass_mark=scenario.pass_mark,
-            topic=scenario.topic,
+            topic=", ".join((scenario.topic, *scenario.topics)),
         ),
-        translate("scenario.show.content", lang, packs=", ".join(scenario.content) or translate("scenario.show.none", lang)),
+        translate(
+            "scenario.show.content",
+            lang,
+            # The scenario's own packs (inline, or read from files) after the built-in ones.
+            packs=", ".join((*scenario.content, *(pack.id for pack in scenario.packs)))
+            or translate("scenario.show.none", lang),
+        ),
         "",
         translate("scenario.show.goals", lang),
         *(f"  - {goal.get(lang)}" for goal in scenario.learning_goals),
@@ -252,7 +410,8 @@ def _readable(scenario: Scenario, lang: str) -> str:
     lines += [
         "  "
         + translate(
-            "scenario.show.audience_size", lang,
+            "scenario.show.audience_size",
+            lang,
             start=audience.start_viewers,
             peak=audience.peak_viewers,
             ramp=audience.ramp_s,
@@ -260,7 +419,8 @@ def _readable(scenario: Scenario, lang: str) -> str:
         "  " + translate("scenario.show.audience_mix", lang, mix=_pairs(audience.personas, lang)),
         "  "
         + translate(
-            "scenario.show.audience_behaviour", lang,
+            "scenario.show.audience_behaviour",
+            lang,
             leave_rate=_number(audience.leave_rate),
             sensitivity=_number(audience.sensitivity),
         ),
@@ -276,7 +436,9 @@ def _readable(scenario: Scenario, lang: str) -> str:
     settings = scenario.settings
     on, off = translate("scenario.show.on", lang), translate("scenario.show.off", lang)
     presets = ", ".join(
-        translate("scenario.show.seconds", lang, n=p) if p is not None else translate("scenario.show.mute_live", lang)
+        translate("scenario.show.seconds", lang, n=p)
+        if p is not None
+        else translate("scenario.show.mute_live", lang)
         for p in settings.mute_presets_s
     )
     lines += [
@@ -284,7 +446,8 @@ def _readable(scenario: Scenario, lang: str) -> str:
         translate("scenario.show.settings", lang),
         "  "
         + translate(
-            "scenario.show.settings_line", lang,
+            "scenario.show.settings_line",
+            lang,
             gifts=on if settings.gifts else off,
             comments=on if settings.comments_enabled else off,
             moderators=settings.moderators,
@@ -292,13 +455,20 @@ def _readable(scenario: Scenario, lang: str) -> str:
         ),
         "  "
         + translate(
-            "scenario.show.settings_filter", lang,
+            "scenario.show.settings_filter",
+            lang,
             words=", ".join(settings.keyword_filter) or translate("scenario.show.none", lang),
         ),
-        "  " + translate("scenario.show.settings_mute", lang, presets=presets or translate("scenario.show.none", lang)),
+        "  "
+        + translate(
+            "scenario.show.settings_mute",
+            lang,
+            presets=presets or translate("scenario.show.none", lang),
+        ),
         "",
         translate(
-            "scenario.show.scoring", lang,
+            "scenario.show.scoring",
+            lang,
             weights=_pairs(scenario.scoring.weights, lang),
             window=scenario.scoring.response_window_s,
         ),
@@ -313,7 +483,8 @@ def _phase_lines(phase: Phase, lang: str) -> list[str]:
         indent + translate("scenario.show.phase_rates", lang, rates=_pairs(phase.rates, lang)),
         indent
         + translate(
-            "scenario.show.phase_other", lang,
+            "scenario.show.phase_other",
+            lang,
             taps=_number(phase.taps),
             gifts=_number(phase.gifts),
             follows=_number(phase.follows),
@@ -322,7 +493,8 @@ def _phase_lines(phase: Phase, lang: str) -> list[str]:
         ),
         indent
         + translate(
-            "scenario.show.phase_trolls", lang,
+            "scenario.show.phase_trolls",
+            lang,
             evasion=_number(round(phase.evasion * 100, 1)),
             repeat=_number(round(phase.repeat_offenders * 100, 1)),
         ),
@@ -332,16 +504,22 @@ def _phase_lines(phase: Phase, lang: str) -> list[str]:
 def _inject_line(inject: Inject, lang: str) -> str:
     details: list[str] = []
     if inject.kind in _WAVES:
-        details.append(translate("scenario.show.inject_wave", lang, count=inject.count, over_s=inject.over_s))
+        details.append(
+            translate("scenario.show.inject_wave", lang, count=inject.count, over_s=inject.over_s)
+        )
     elif inject.kind is InjectKind.GUEST_REQUEST:
         details.append(translate("scenario.show.inject_count", lang, count=inject.count))
     if inject.role is not None:
         details.append(translate("scenario.show.inject_role", lang, role=inject.role.value))
     if inject.kind is InjectKind.NETWORK_DROP:
-        details.append(translate("scenario.show.inject_duration", lang, duration_s=inject.duration_s))
+        details.append(
+            translate("scenario.show.inject_duration", lang, duration_s=inject.duration_s)
+        )
     if inject.categories:
         details.append(
-            translate("scenario.show.inject_categories", lang, categories=", ".join(inject.categories))
+            translate(
+                "scenario.show.inject_categories", lang, categories=", ".join(inject.categories)
+            )
         )
     if inject.troll:
         details.append(translate("scenario.show.inject_troll", lang))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import secrets
 import socket
+import ssl
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,21 @@ DEFAULT_PORT = 8765
 def register(subparsers: Any, lang: str) -> None:
     """Add the ``serve`` subcommand."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "serve", help=translate("serve.help", lang), description=translate("serve.description", lang))
-    parser.add_argument("--scenario", help=translate("serve.scenario_help", lang, default=DEFAULT_SCENARIO))
+        "serve", help=translate("serve.help", lang),
+        description=translate("serve.description", lang))
+    parser.add_argument("--scenario", help=translate("serve.scenario_help", lang,
+                                                     default=DEFAULT_SCENARIO))
     parser.add_argument("--seed", type=int, default=1, help=translate("serve.seed_help", lang))
     parser.add_argument("--host", default=DEFAULT_HOST, help=translate("serve.host_help", lang,
                                                                 default=DEFAULT_HOST))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
                         help=translate("serve.port_help", lang, default=DEFAULT_PORT))
     parser.add_argument("--data", type=Path, default=None, help=translate("serve.data_help", lang))
+    parser.add_argument("--https", action="store_true",
+                        help=translate("serve.https_help", lang))
+    parser.add_argument("--redis", metavar="URL", default=None,
+                        help=translate("serve.redis_help", lang))
+    parser.add_argument("--worker", default=None, help=translate("serve.worker_help", lang))
     parser.set_defaults(run=run)
 
 
@@ -67,10 +74,11 @@ def _default_data() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Restore or create the room, print how to join, and serve until Ctrl+C."""
+    """Restore the training day's rooms or make the first one, print how to join, and serve
+    until Ctrl+C."""
     lang: str = args.lang
     from scenarios import ScenarioError
-    from server.app import DrillServer, build_room, new_code
+    from server.app import DrillServer
     from server.store import Store
 
     data: Path = args.data or _default_data()
@@ -78,18 +86,23 @@ def run(args: argparse.Namespace) -> int:
         store = Store(data)
     except Exception as exc:  # sqlite3.Error or OSError: either way the folder is unusable
         raise UserError(translate("serve.cannot_open_data", lang, path=data, reason=exc)) from None
-    server = DrillServer(store)
+    ref = args.scenario or DEFAULT_SCENARIO
+    if args.redis is not None:
+        if args.https:
+            store.close()
+            raise UserError(translate("serve.https_with_redis", lang))
+        return _run_worker(args, store, ref, data)
+    server = DrillServer(store, join_base=_base_url(args), scenarios=[ref])
     try:
         rooms = server.restore()
         if rooms:
             print(translate("serve.restored", lang, path=store.path, count=len(rooms)))
         if not rooms:  # a restart carries on with the unfinished drill
-            ref = args.scenario or DEFAULT_SCENARIO
-            room = build_room(new_code(store.codes()), secrets.token_urlsafe(12), ref, args.seed)
-            server.add_room(room, ref)
-            rooms.append(room)
+            rooms.append(server.new_room(ref, args.seed))
     except ScenarioError as error:
         raise UserError(describe_scenario_error(error, args.lang)) from None
+
+    server.tls = _tls(args, data) if args.https else None
 
     async def serve_forever() -> None:
         loop = asyncio.get_running_loop()
@@ -98,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         await asyncio.wait({started, task}, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
             await task  # it failed to listen: raise the error
-        _print_rooms(args, rooms, data)
+        _print_rooms(args, rooms, data, server.day_key)
         await task
 
     try:
@@ -113,19 +126,88 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_rooms(args: argparse.Namespace, rooms: list[Any], data: Path) -> None:
-    """How to join, once the port is open: code, URL, QR code and the trainer key."""
-    shown = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else \
+def _run_worker(args: argparse.Namespace, store: Any, ref: str, data: Path) -> int:
+    """``--redis``: serve as one worker of a cluster (server/cluster.py) until Ctrl+C."""
+    lang: str = args.lang
+    from redis.exceptions import RedisError
+
+    from scenarios import ScenarioError, load_scenario
+    from server.cluster import ClusterServer
+
+    try:
+        load_scenario(ref)
+    except ScenarioError as error:
+        raise UserError(describe_scenario_error(error, lang)) from None
+    base = _base_url(args)
+    server = ClusterServer(store, args.redis, worker=args.worker, first_scenario=ref,
+                           seed=args.seed, join_base=base,
+                           advertise=base.replace("http://", "ws://", 1) + "/ws")
+
+    async def serve_forever() -> None:
+        started: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(server.run(args.host, args.port, started))
+        await asyncio.wait({started, task}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            await task
+        print(translate("serve.worker_line", lang, worker=server.worker, count=len(server.rooms)))
+        _print_rooms(args, list(server.rooms.values()), data, server.day_key)
+        await task
+
+    try:
+        asyncio.run(serve_forever())
+    except (RedisError, ValueError) as exc:
+        raise UserError(translate("serve.cannot_reach_redis", lang, url=args.redis,
+                                  reason=exc)) from None
+    except OSError as exc:
+        raise UserError(translate("serve.cannot_listen", lang, host=args.host, port=args.port,
+                                  reason=exc.strerror or exc)) from None
+    except KeyboardInterrupt:
+        print(translate("serve.stopped", lang))
+    finally:
+        store.close()
+    return 0
+
+
+def _shown_host(args: argparse.Namespace) -> str:
+    """The address phones use: this machine's LAN address when listening on every interface."""
+    return "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else \
         (lan_address() if args.host in ("0.0.0.0", "", "::") else args.host)
-    base = f"http://{shown}:{args.port}"
+
+
+def _base_url(args: argparse.Namespace) -> str:
+    scheme = "https" if getattr(args, "https", False) else "http"
+    return f"{scheme}://{_shown_host(args)}:{args.port}"
+
+
+def _tls(args: argparse.Namespace, data: Path) -> ssl.SSLContext:
+    """``--https``: the TLS context with Gladi's own certificate for this laptop's addresses
+    (made once, kept in the data folder); its fingerprint is printed for the browser warning."""
+    from server.tls import certificate, fingerprint, server_context
+
+    names = ["localhost", "127.0.0.1", _shown_host(args)]
+    try:
+        cert, key = certificate(data / "tls", names)
+        context = server_context(cert, key)
+    except (OSError, ValueError) as exc:
+        raise UserError(translate("serve.https_failed", args.lang, reason=exc)) from None
+    print(translate("serve.https_line", args.lang, path=cert, fingerprint=fingerprint(cert)))
+    return context
+
+
+def _print_rooms(args: argparse.Namespace, rooms: list[Any], data: Path, day_key: str) -> None:
+    """How to join, once the port is open: code, URL, QR code and the trainer key; and the
+    training-day overview with the organiser's key, to make and watch more rooms."""
+    base = _base_url(args)
     lang = args.lang
     print(translate("serve.banner", lang))
     print(translate("serve.data_line", lang, path=data))
+    print(translate("serve.day_line", lang, url=f"{base}/day#key={day_key}"))
+    print(translate("serve.day_key_line", lang, key=day_key))
     for room in rooms:
         join = f"{base}/?room={room.code}"
         print()
-        print(translate("serve.room_line", lang, code=room.code, scenario=room.scenario.title.get(lang),
-                status=room.status))
+        print(translate("serve.room_line", lang, code=room.code,
+                        scenario=room.scenario.title.get(lang), status=room.status))
         print(translate("serve.join_line", lang, url=join, code=room.code))
         print(translate("serve.trainer_line", lang, url=f"{base}/trainer?room={room.code}#key="
                 f"{room.trainer_key}"))

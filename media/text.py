@@ -7,17 +7,37 @@ them, so the values themselves stay free of any language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from i18n import translate
+from i18n.formats import figure
 
 from .results import CheckResult
 from .sources import Notice, SourceError
 
-__all__ = ["check_hint", "check_json", "check_label", "source_text"]
+__all__ = ["check_hint", "check_json", "check_label", "check_value", "source_text"]
+
+
+def _local(params: Mapping[str, object], lang: str) -> dict[str, object]:
+    """Numbers among ``params`` written the reader's way (``-2,6`` in Indonesian)."""
+    return {
+        name: figure(value, lang)
+        if isinstance(value, float | int) and not isinstance(value, bool)
+        else value
+        for name, value in params.items()
+    }
 
 
 def check_hint(result: CheckResult, lang: str) -> str:
     """What the user should do about ``result``."""
-    return translate(f"check.{result.hint_key}", lang, **result.param_map)
+    return translate(f"check.{result.hint_key}", lang, **_local(result.param_map, lang))
+
+
+def check_value(result: CheckResult, lang: str) -> str:
+    """The measured value with its unit, ``146,9 /255`` (id); ``—`` when not measured."""
+    if result.value is None:
+        return "—"
+    return f"{figure(result.value, lang, digits=4)} {result.unit}".strip()
 
 
 def check_label(result: CheckResult, lang: str) -> str:

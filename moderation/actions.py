@@ -36,6 +36,7 @@ __all__ = [
     "Talk",
     "Thank",
     "Unblock",
+    "Undo",
     "Unmute",
     "Unpin",
     "Welcome",
@@ -134,6 +135,20 @@ class Pin(Action):
 @value(kw_only=True)
 class Unpin(Action):
     type = "unpin"
+
+
+@register
+@value(kw_only=True)
+class Undo(Action):
+    """Take back the actor's last block, pin, report or comments-off, within
+    :data:`moderation.timing.UNDO_MS` of it (a slip of the finger, caught at once).
+
+    The room puts that back as it was (a block lifted, the earlier pin back, the
+    report withdrawn, comments on); the judge counts the state after the undo, so the
+    slip is no false alarm and earns no tip (docs/scoring.md, "Undo").
+    """
+
+    type = "undo"
 
 
 @register

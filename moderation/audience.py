@@ -8,6 +8,7 @@ second than one with forty.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections.abc import Sequence
@@ -73,19 +74,20 @@ class _Pool:
         return item in self.index
 
 
-#: Who writes each harmless category, by persona weight.
+#: How readily each persona writes each harmless category (lurkers never do).
+#: Multiplied by how many of that persona are watching, this decides who
+#: comments: a room of teenagers is a room where teenagers talk
+#: (docs/scenario-format.md, "Topics and personas").
 CHATTERS: dict[Category, tuple[tuple[Persona, int], ...]] = {
-    Category.GREETING: ((Persona.YOUNG_MOTHER, 6), (Persona.CADRE, 4), (Persona.TEEN, 4)),
-    Category.QUESTION: ((Persona.YOUNG_MOTHER, 12), (Persona.CADRE, 2), (Persona.TEEN, 1)),
-    Category.PRAISE: ((Persona.YOUNG_MOTHER, 4), (Persona.CADRE, 6), (Persona.TEEN, 2)),
-    Category.CHITCHAT: ((Persona.YOUNG_MOTHER, 4), (Persona.CADRE, 2), (Persona.TEEN, 6)),
-    Category.OFFTOPIC: ((Persona.YOUNG_MOTHER, 2), (Persona.TEEN, 8)),
-}
-#: The same weights spelt out as lists (a persona once per unit of weight), so
-#: that a choice is one index: this runs for every comment of a busy live.
-_CHATTER_BAGS: dict[Category, tuple[Persona, ...]] = {
-    category: tuple(p for p, w in choices for _ in range(w))
-    for category, choices in CHATTERS.items()
+    Category.GREETING: ((Persona.YOUNG_MOTHER, 6), (Persona.CADRE, 4), (Persona.TEEN, 4),
+                        (Persona.ELDER, 5)),
+    Category.QUESTION: ((Persona.YOUNG_MOTHER, 12), (Persona.CADRE, 2), (Persona.TEEN, 3),
+                        (Persona.ELDER, 8)),
+    Category.PRAISE: ((Persona.YOUNG_MOTHER, 4), (Persona.CADRE, 6), (Persona.TEEN, 2),
+                      (Persona.ELDER, 5)),
+    Category.CHITCHAT: ((Persona.YOUNG_MOTHER, 4), (Persona.CADRE, 2), (Persona.TEEN, 6),
+                        (Persona.ELDER, 3)),
+    Category.OFFTOPIC: ((Persona.YOUNG_MOTHER, 2), (Persona.TEEN, 8), (Persona.ELDER, 1)),
 }
 
 
@@ -243,24 +245,45 @@ class Audience:
             return self._step_out(persona)
         return named[min(int(x - unnamed), len(named) - 1)]
 
+    def writers(self, category: Category) -> tuple[tuple[Persona, ...], list[float]]:
+        """Who may write ``category`` now, with cumulative weights for :func:`bisect`.
+
+        A persona's weight is how readily it writes that category times how
+        many of it are watching. Empty when nobody watching writes such comments.
+        """
+        choices = CHATTERS.get(category) or CHATTERS[Category.CHITCHAT]
+        pools, anon = self.pools, self.anon
+        personas: list[Persona] = []
+        cum: list[float] = []
+        total = 0.0
+        for persona, affinity in choices:
+            present = len(pools[persona].items) + anon[persona]
+            if present:
+                total += affinity * present
+                personas.append(persona)
+                cum.append(total)
+        return tuple(personas), cum
+
+    def chatter_persona(self, category: Category) -> Persona | None:
+        """Who writes the next harmless comment of ``category`` (see :meth:`writers`).
+
+        None when nobody watching writes such comments (then a newcomer does).
+        """
+        personas, cum = self.writers(category)
+        if not personas:
+            return None
+        i = bisect.bisect(cum, self.rng.random() * cum[-1])
+        return personas[i if i < len(personas) else -1]
+
+    def newcomer(self, category: Category) -> str:
+        """A viewer who arrives to write ``category`` because nobody watching would."""
+        choices = CHATTERS.get(category) or CHATTERS[Category.CHITCHAT]
+        return self.join(weighted(self.rng, choices)).id
+
     def pick_chatter(self, category: Category) -> str:
         """Who writes a harmless comment; a newcomer arrives if nobody fits."""
-        bag = _CHATTER_BAGS.get(category) or _CHATTER_BAGS[Category.CHITCHAT]
-        rng = self.rng
-        persona = bag[int(rng.random() * len(bag))]
-        named = self.pools[persona].items
-        unnamed = self.anon[persona]
-        if named or unnamed:
-            # pick_of, inlined: this runs for every harmless comment.
-            x = rng.random() * (len(named) + unnamed)
-            if x < unnamed:
-                return self._step_out(persona)
-            return named[min(int(x - unnamed), len(named) - 1)]
-        choices = CHATTERS.get(category, CHATTERS[Category.CHITCHAT])
-        here = [(p, w) for p, w in choices if self.pools[p].items or self.anon[p]]
-        if not here:
-            return self.join(weighted(rng, choices)).id
-        return self.pick_of(weighted(rng, here))
+        persona = self.chatter_persona(category)
+        return self.newcomer(category) if persona is None else self.pick_of(persona)
 
     def pick_troll(self, persona: Persona, repeat: float) -> str:
         """Who writes a harmful comment: a troll already here, or a new one."""

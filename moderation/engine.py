@@ -58,6 +58,7 @@ from moderation.events import (
 )
 from moderation.room import Room
 from moderation.timing import DEAD_AIR_GRACE_MS, QUESTION_PATIENCE_MS
+from scenarios.checks import scenario_topics
 from scenarios.schema import Economy, Scenario, ScriptedComment, Template
 from scenarios.taxonomy import TROLL_FOR, Category, InjectKind, Persona
 
@@ -184,6 +185,8 @@ class Session:
         # when it is emptied from the front, as this one is every tick.
         self._waiting: OrderedDict[str, int] = OrderedDict()
         self._drop_until = 0
+        #: The template pools of this scenario's topics (docs/scenario-format.md).
+        self._draw = content.drawer(scenario_topics(scenario))
         self._mix = tuple(scenario.audience.personas.items())
         self._mix_total = sum(scenario.audience.personas.values())
         gifts = economy.gifts
@@ -213,6 +216,8 @@ class Session:
             tick_start = self._next_tick * TICK_MS
             if tick_start <= end and tick_start < self.duration:
                 self.now = tick_start
+                # Expiries happen here, at one point of the tick, never inside a query.
+                self.room.expire_mutes(tick_start)
                 self._pending = []
                 self._pos = 0
                 self._generating = True
@@ -297,10 +302,11 @@ class Session:
         scale = min(2.0, max(0.1, watching / aud.peak_viewers))
         chat_mood = scale * min(engage, 1.2)
         content = self.content
+        drawer = self._draw
         pending = self._pending
         draw = rng.random
         for category, rate in phase.rates.items():
-            if rate <= 0 or not content.has(category):
+            if rate <= 0 or not drawer.has(category):
                 continue
             if category.harmful:
                 n = poisson(rng, rate)
@@ -309,19 +315,30 @@ class Session:
                     self._draft_troll(now + int(draw() * TICK_MS), category, evasive,
                                       phase.repeat_offenders)
                 continue
-            # The hot loop of a busy live: drafting ordinary chat. What
-            # ContentIndex.pick and .fill do is inlined here (same draws, same order).
+            # The hot loop of a busy live: drafting ordinary chat. Who writes is
+            # decided first (the room's mix), then what they write (their pool).
             n = poisson(rng, rate * chat_mood)
-            pool = content.plain_pool(category)
-            if pool is None or not n:
+            if not n:
                 continue
-            cum, total, templates = pool.cum, pool.total, pool.templates
-            last = len(templates) - 1
             slotted = content.slotted
+            # Who may write, weighed once per category and tick: a comment's
+            # writer hardly changes the mix (stepping out keeps the persona).
+            writers, writer_cum = audience.writers(category)
+            if not writers:
+                for _ in range(n):
+                    self._draft_chat(now + int(draw() * TICK_MS), category)
+                continue
+            pools = [drawer.plain_pool(category, p) for p in writers]
+            top, last_writer = writer_cum[-1], len(writers) - 1
             for _ in range(n):
-                i = bisect.bisect(cum, draw() * total)
-                template = templates[i if i < last else last]
-                chatter = audience.pick_chatter(category)
+                w = bisect.bisect(writer_cum, draw() * top)
+                w = w if w < last_writer else last_writer
+                pool = pools[w]
+                if pool is None:
+                    break
+                i = bisect.bisect(pool.cum, draw() * pool.total)
+                template = pool.templates[min(i, len(pool.templates) - 1)]
+                chatter = audience.pick_of(writers[w])
                 slots = content.fill(template, rng) if template.id in slotted else ()
                 self._seq += 1
                 pending.append((now + int(draw() * TICK_MS), self._seq,
@@ -416,14 +433,16 @@ class Session:
     # ---------------------------------------------------------------- drafts
 
     def _draft_chat(self, t: int, category: Category) -> None:
-        template = self.content.pick(category, self.rng, evasive=False)
+        persona = self.audience.chatter_persona(category)
+        template = self._draw.pick(category, self.rng, False, persona)
         if template is None:
             return
-        vid = self.audience.pick_chatter(category)
+        audience = self.audience
+        vid = audience.newcomer(category) if persona is None else audience.pick_of(persona)
         self._push(t, (vid, template, self.content.fill(template, self.rng)))
 
     def _draft_troll(self, t: int, category: Category, evasive: bool, repeat: float) -> None:
-        template = self.content.pick(category, self.rng, evasive=evasive)
+        template = self._draw.pick(category, self.rng, evasive)
         if template is None:
             return
         vid = self.audience.pick_troll(TROLL_FOR[category], repeat)
@@ -677,54 +696,3 @@ class Session:
             events.extend(outcome)
             return Result(tuple(events))
         return Result(tuple(outcome))
-
-    # ---------------------------------------------------------------- views
-
-    def snapshot(self, staff: bool = True) -> dict[str, object]:
-        """The room's state for someone joining late, as JSON-ready data.
-
-        ``staff`` (host and moderators) also see comments the keyword filter
-        caught, greyed out, and the mute and block lists.
-        """
-        room = self.room
-        room.stream.expire(self.now)
-        stream = []
-        for cid in room.stream.on_screen():
-            record = room.comments[cid]
-            stream.append({"id": cid, "viewer": record.viewer,
-                           "handle": self.audience.handles[record.viewer], "text": record.text,
-                           "t": record.t})
-        snap: dict[str, object] = {
-            "t": self.now,
-            "ended": self.ended,
-            "viewers": self.audience.count,
-            "taps": self.taps,
-            "coins": self.coins,
-            "follows": self.follows,
-            "shares": self.shares,
-            "comments_enabled": room.comments_enabled,
-            "pinned": None if room.pinned is None else {
-                "id": room.pinned, "text": room.comments[room.pinned].text,
-                "handle": self.audience.handles[room.comments[room.pinned].viewer],
-            },
-            "stream": stream,
-            "guests": [{"viewer": v, "handle": self.audience.handles[v]} for v in room.guests],
-            "requests": [
-                {"id": rid, "viewer": v, "handle": self.audience.handles[v]}
-                for rid, (v, open_) in room.requests.items()
-                if open_ and v in self.audience.present
-            ],
-            "moderators": {name: sorted(p) for name, p in room.moderators.items()},
-            "phase": self.scenario.phase_at(self.now / 1000).name.model_dump(),
-        }
-        if staff:
-            snap["keywords"] = list(room.keywords)
-            snap["muted"] = {v: u for v, u in room.muted.items() if room.is_muted(v, self.now)}
-            snap["blocked"] = sorted(room.blocked)
-            snap["filtered"] = [
-                {"id": cid, "text": c.text, "handle": c.handle, "t": c.t}
-                for cid, c in list(room.comments.items())[-200:]
-                if c.hidden is Hidden.FILTER and c.t > self.now - 60_000
-            ]
-        return snap
-

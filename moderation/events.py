@@ -235,6 +235,7 @@ class RejectCode(StrEnum):
     UNKNOWN_TARGET = "unknown_target"
     ALREADY_WELCOMED = "already_welcomed"
     TEXT_TOO_LONG = "text_too_long"
+    NOTHING_TO_UNDO = "nothing_to_undo"
 
 
 @register

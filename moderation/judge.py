@@ -1,10 +1,17 @@
 """The judge: a session log in, a scorecard out.
 
-Moderation is scored like a detection task (DESIGN §2.3): hits on harmful
-comments, misses, false alarms on harmless ones, and reaction time, plus the
-harm viewers were exposed to and how well the host hosted. The formula is
-written out in ``docs/scoring.md``; :func:`judge` is its only implementation,
-used alike by ``gladi simulate``, the desktop app and drills.
+Moderation is scored like a detection task: hits on harmful comments, misses,
+false alarms on harmless ones, and reaction time, plus the harm viewers were
+exposed to and how well the host hosted. The formula is written out in
+``docs/scoring.md``; this module and :mod:`moderation.scoring` are its only
+implementation, used alike by ``gladi simulate``, the desktop app and drills.
+
+:class:`Judge` folds the log, event by event, into running facts (who hid
+what and when, what is on screen, what the host did); :func:`moderation.scoring.score`
+turns the facts into a :class:`~moderation.scorecard.Scorecard`. The fold is
+incremental: a judge fed a log in any number of pieces gives the scorecard a
+full re-judge of the same log gives, so a drill can keep its scorecard current
+at the cost of the new events only.
 
 The judge reads only the log: it replays the on-screen stream with the same
 :class:`~moderation.stream.Stream` rules the engine used, so exposure is
@@ -13,9 +20,8 @@ measured on exactly the screen the viewers had.
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from scenarios.schema import Scenario, Template
 from scenarios.taxonomy import (
@@ -25,13 +31,13 @@ from scenarios.taxonomy import (
     TROLL_FOR,
     Category,
     Persona,
+    ReportReason,
     Response,
 )
 
 from .actions import (
     HOST,
     AcceptGuest,
-    Action,
     AddKeyword,
     Answer,
     Block,
@@ -44,6 +50,7 @@ from .actions import (
     SetComments,
     Talk,
     Thank,
+    Undo,
     Unpin,
     Welcome,
 )
@@ -61,150 +68,587 @@ from .events import (
     SessionEnded,
 )
 from .room import normalise_keyword
-from .stream import Stream
-from .timing import DEAD_AIR_GRACE_MS
-
-__all__ = ["TIP_CODES", "Item", "Scorecard", "Tip", "judge"]
-
-TROLLS = frozenset(TROLL_FOR.values())
-FAST_MS = 5_000
-ANSWER_FAST_MS = 30_000
-ANSWER_SLOW_MS = 180_000
-HOSTING_WINDOW_MS = 60_000
-#: Every kind of coaching tip the judge gives (each has a translated text).
-TIP_CODES = (
-    "miss", "late", "false_alarm", "unanswered", "pinned_harmful", "wrong_reason",
-    "official_not_welcomed", "troll_guest", "dead_air", "comments_off_long",
+from .scorecard import (
+    ActorCredit,
+    CategoryTally,
+    Exposure,
+    Handling,
+    Hosting,
+    HostingParts,
+    Item,
+    Outcome,
+    Part,
+    Reaction,
+    Scorecard,
+    Tip,
+    TipCode,
 )
+from .scoring import (
+    ANSWER_FAST_MS,
+    FAST_MS,
+    Facts,
+    HostingLog,
+    PinnedSpan,
+    exposure_weight,
+    score,
+    tip,
+    too_late,
+)
+from .stream import Stream
+
+# The scorecard's records are defined in moderation.scorecard and the formulas
+# in moderation.scoring; the judge's users find them here too.
+__all__ = [
+    "FAST_MS",
+    "SETUP",
+    "TIP_CODES",
+    "ActorCredit",
+    "CategoryTally",
+    "Exposure",
+    "Handling",
+    "Hit",
+    "Hosting",
+    "HostingParts",
+    "Item",
+    "Judge",
+    "Outcome",
+    "Part",
+    "Reaction",
+    "Scorecard",
+    "Tip",
+    "TipCode",
+    "judge",
+]
+
+#: Every kind of coaching tip the judge gives (each has a translated text).
+TIP_CODES: tuple[TipCode, ...] = tuple(TipCode)
 #: Who "did" what the scenario set up before the live (starting filter, comments off).
 SETUP = "setup"
-MAX_TIPS = 50
-COMMENTS_OFF_GRACE_MS = 60_000
+TROLLS = frozenset(TROLL_FOR.values())
 _HIDE_RESPONSE = {"deleted": Response.DELETE, "muted": Response.MUTE, "blocked": Response.BLOCK}
+_SILENCING = (Mute, Block, Delete)
+_GUEST_DECISION = (AcceptGuest, DeclineGuest)
+#: Outcomes that keep a comment in the count however late in the live it came.
+_SETTLED = frozenset({Outcome.PREVENTED, Outcome.FALSE_ALARM, Outcome.SILENCED})
+#: The responses that take a comment off the screen.
+_HIDING = frozenset({Response.DELETE, Response.MUTE, Response.BLOCK})
 
 
-@dataclass(slots=True)
-class Item:
-    """One comment as the judge sees it."""
+class _Comment:
+    """The running fate of one posted comment (the scorecard gets an :class:`Item`)."""
 
-    id: str
+    __slots__ = ("event", "template", "harmful", "viewers", "outcome", "responses",
+                 "reaction_ms", "credited", "reported", "answered_ms")
+
+    def __init__(self, event: CommentPosted, template: Template, harmful: bool, viewers: int,
+                 outcome: Outcome) -> None:
+        self.event = event
+        self.template = template
+        self.harmful = harmful
+        self.viewers = viewers
+        self.outcome = outcome
+        #: A tuple, not a list: most comments get none, and the scorecard shares it.
+        self.responses: tuple[Handling, ...] = ()
+        self.reaction_ms: int | None = None
+        self.credited: str | None = None
+        self.reported: ReportReason | None = None
+        self.answered_ms: int | None = None
+
+
+class _Tally:
+    """One actor's running credit."""
+
+    __slots__ = ("hits", "false_alarms", "answers", "thanks", "welcomes", "actions", "rejected")
+
+    def __init__(self) -> None:
+        self.hits = self.false_alarms = self.answers = self.thanks = 0
+        self.welcomes = self.actions = self.rejected = 0
+
+    def credit(self, more_false_alarms: int = 0) -> ActorCredit:
+        return ActorCredit(self.hits, self.false_alarms + more_false_alarms, self.answers,
+                           self.thanks, self.welcomes, self.actions, self.rejected)
+
+
+class _Silencing(NamedTuple):
+    """A mute, block or delete waiting for the comments it hid (the next event says)."""
+
+    action: Mute | Block | Delete
+    hidden: set[str]
+
+
+class _FalseAlarm(NamedTuple):
+    """``actor`` acted at ``t`` on a harmless comment or viewer (``comment`` when known)."""
+
+    comment: _Comment | None
+    actor: str
     t: int
+    action: str
+
+
+class _Undoable:
+    """An actor's last block, pin, report or comments-off, and what the judge made of it,
+    so that an :class:`~moderation.actions.Undo` can take it back (docs/scoring.md, "Undo")."""
+
+    __slots__ = ("action", "alarm", "relabelled", "tips", "pinned_before", "off_by_before")
+
+    def __init__(self, action: Block | Pin | Report | SetComments,
+                 pinned_before: str | None = None, off_by_before: str = SETUP) -> None:
+        self.action = action
+        #: The false alarm it caused, and the comment's outcome before it said so.
+        self.alarm: _FalseAlarm | None = None
+        self.relabelled: tuple[Outcome, str | None] | None = None
+        self.tips: list[Tip] = []
+        self.pinned_before = pinned_before
+        self.off_by_before = off_by_before
+
+    def caused(self, alarm: _FalseAlarm) -> bool:
+        return alarm.t == self.action.t and alarm.action == self.action.type
+
+
+class Hit(NamedTuple):
+    """A hit in time, as a drill credits it to a seat: who acted at ``t`` on what."""
+
+    t: int
+    actor: str
+    comment: str
     viewer: str
-    handle: str
-    text: str
-    template: Template
-    viewers: int
-    hidden: Hidden | None
-    #: Every response to this comment: (time, actor, response).
-    responses: list[tuple[int, str, Response]] = field(default_factory=list)
-    outcome: str = ""  # hit, late, miss, prevented, false_alarm, ok
-    reaction_ms: int | None = None
-    credited: str | None = None
-    exposure: float = 0.0
-    worst_exposure: float = 0.0
-    reported: str | None = None
-    answered_ms: int | None = None
+
+
+class Judge:
+    """A session's log folded in order into the running facts the score is made of.
+
+    :meth:`feed` the events as they come (in order, each once); :meth:`scorecard`
+    gives the scorecard of the log fed so far at any point, and the judge can
+    be fed on afterwards. :meth:`credits` is the cheap part a leaderboard needs.
+    """
+
+    __slots__ = ("_scenario", "_templates", "_harmful", "_window", "_end", "_fed", "_comments",
+                 "_personas", "_last_comment", "_tallies", "_keywords", "_comments_off_by",
+                 "_viewers", "_pinned", "_pinned_spans", "_tips", "_pending", "_false_alarms",
+                 "_hosting", "_stream", "_natural", "_undoable")
+
+    def __init__(self, scenario: Scenario, templates: Mapping[str, Template]) -> None:
+        settings = scenario.settings
+        self._scenario = scenario
+        self._templates = templates
+        #: The harmful templates' ids: a str is hashed faster than an enum member.
+        self._harmful = frozenset(tid for tid, t in templates.items() if t.category in HARMFUL)
+        self._window = scenario.scoring.response_window_s * 1000
+        #: When the live ends: as scheduled, until the log says it ended.
+        self._end = scenario.duration_s * 1000
+        self._fed = 0
+        self._comments: dict[str, _Comment] = {}
+        self._personas: dict[str, Persona] = {}
+        #: Each viewer's last comment on screen.
+        self._last_comment: dict[str, str] = {}
+        self._tallies: dict[str, _Tally] = {}
+        #: Each filter keyword (normalised) and who added it.
+        self._keywords = {normalise_keyword(k): SETUP for k in settings.keyword_filter}
+        self._comments_off_by = SETUP
+        self._viewers = 0
+        self._pinned: tuple[str, int] | None = None
+        self._pinned_spans: list[PinnedSpan] = []
+        self._tips: list[Tip] = []
+        self._pending: _Silencing | None = None
+        self._false_alarms: dict[Category | None, int] = {}
+        self._hosting = HostingLog(off_since=None if settings.comments_enabled else 0)
+        #: The screen the viewers had, and the one they would have had with no moderation.
+        self._stream = Stream(settings.stream_window, settings.stream_max_s * 1000)
+        self._natural = Stream(settings.stream_window, settings.stream_max_s * 1000)
+        #: Each actor's last undoable action.
+        self._undoable: dict[str, _Undoable] = {}
 
     @property
-    def category(self) -> Category:
-        return self.template.category
+    def fed(self) -> int:
+        """How many events have been folded."""
+        return self._fed
 
-    @property
-    def harmful(self) -> bool:
-        return self.template.category in HARMFUL
+    def feed(self, events: Iterable[Event]) -> None:
+        """Fold ``events``, which continue the log fed so far."""
+        fed = self._fed
+        for event in events:
+            fed += 1
+            if self._pending is not None and not isinstance(event, CommentsHidden):
+                self._settle()
+            # The busiest kinds first: this runs for every event of a long live.
+            if isinstance(event, CommentPosted):
+                self._posted(event)
+            elif isinstance(event, ActionApplied):
+                self._applied(event)
+            elif isinstance(event, GiftSent):
+                self._hosting.gifts.append(event)
+            elif isinstance(event, AudienceChanged):
+                for viewer in event.joined:
+                    self._personas[viewer.id] = viewer.persona
+                self._viewers = event.viewers
+            elif isinstance(event, CommentsHidden):
+                self._hidden(event)
+            elif isinstance(event, ActionRejected):
+                self._tally(event.action.actor).rejected += 1
+            elif isinstance(event, OfficialJoined):
+                self._hosting.officials[event.viewer] = (event.t, event.handle)
+            elif isinstance(event, GuestRequested):
+                self._hosting.requests[event.id] = event
+            elif isinstance(event, SessionEnded):
+                self._end = event.t
+        self._fed = fed
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "t": self.t,
-            "handle": self.handle,
-            "text": self.text,
-            "template": self.template.id,
-            "category": self.category.value,
-            "severity": self.template.severity,
-            "outcome": self.outcome,
-            "reaction_s": None if self.reaction_ms is None else self.reaction_ms / 1000,
-            "by": self.credited,
-            "responses": [
-                {"t": t, "actor": a, "response": r.value} for t, a, r in self.responses
-            ],
-            "acceptable": [r.value for r in self.template.acceptable],
-            "reported": self.reported,
-        }
+    def catch_up(self, log: Sequence[Event]) -> None:
+        """Fold what ``log`` gained since the last call: ``log`` is the whole log so far."""
+        if len(log) > self._fed:
+            self.feed(log[self._fed:])
 
+    # ------------------------------------------------------------ results
 
-@dataclass(frozen=True, slots=True)
-class Tip:
-    """A coaching point: what happened at ``t``, keyed for translation."""
+    def scorecard(self) -> Scorecard:
+        """The scorecard of the log fed so far, equal to :func:`judge` of that log."""
+        return score(self._scenario, self.facts())
 
-    t: int
-    code: str
-    weight: float
-    comment: str | None = None
-    params: tuple[tuple[str, str], ...] = ()
+    def credits(self) -> dict[str, ActorCredit]:
+        """Each actor's credit so far, as :meth:`scorecard` gives it, without scoring."""
+        verdict = self._verdict()
+        blamed = verdict.actor if verdict is not None else None
+        credits = {name: tally.credit(1 if name == blamed else 0)
+                   for name, tally in sorted(self._tallies.items())}
+        if blamed is not None and blamed not in credits:
+            credits = dict(sorted({**credits, blamed: ActorCredit(false_alarms=1)}.items()))
+        return credits
 
-    def to_json(self) -> dict[str, object]:
-        return {"t": self.t, "code": self.code, "comment": self.comment,
-                "params": dict(self.params)}
+    def hits(self) -> list[Hit]:
+        """The hits in time so far (not the prevented ones), in the order posted.
 
+        The scorecard's items with the outcome :attr:`Outcome.HIT`, without scoring.
+        """
+        verdict = self._verdict()
+        relabel = verdict.comment if verdict is not None else None
+        return [Hit(c.event.t + c.reaction_ms, c.credited, c.event.id, c.event.viewer)
+                for c in self._comments.values()
+                if c.outcome is Outcome.HIT and c.credited is not None
+                and c.reaction_ms is not None and c is not relabel]
 
-@dataclass(slots=True)
-class _Actor:
-    hits: int = 0
-    false_alarms: int = 0
-    answers: int = 0
-    thanks: int = 0
-    welcomes: int = 0
-    actions: int = 0
-    rejected: int = 0
+    def facts(self) -> Facts:
+        """What the log fed so far established, as if it ended here; changes nothing."""
+        end = self._end
+        verdict = self._verdict()
+        false_alarms = dict(self._false_alarms)
+        tips = list(self._tips)
+        if verdict is not None:
+            key = None if verdict.comment is None else verdict.comment.template.category
+            false_alarms[key] = false_alarms.get(key, 0) + 1
+            tips.append(_false_alarm_tip(verdict))
+        pinned = list(self._pinned_spans)
+        if self._pinned is not None:
+            span = self._pin_span(end)
+            if span is not None:
+                pinned.append(span)
+        return Facts(end, self._items(end, verdict), false_alarms, tuple(tips), self.credits(),
+                     tuple(pinned), self._hosting)
 
+    # ------------------------------------------------------------ the fold
 
-@dataclass(frozen=True, slots=True)
-class Scorecard:
-    """The result of one session, JSON-ready through :meth:`to_json`."""
+    def _tally(self, actor: str) -> _Tally:
+        tally = self._tallies.get(actor)
+        if tally is None:
+            tally = self._tallies[actor] = _Tally()
+        return tally
 
-    score: float
-    passed: bool
-    pass_mark: int
-    components: dict[str, dict[str, float | None]]
-    categories: dict[str, dict[str, int]]
-    reaction: dict[str, float | None]
-    exposure: dict[str, float]
-    hosting: dict[str, object]
-    actors: dict[str, dict[str, int]]
-    tips: tuple[Tip, ...]
-    items: tuple[Item, ...]
-    duration_s: float
+    def _posted(self, event: CommentPosted) -> None:
+        hidden = event.hidden
+        if hidden is Hidden.MUTED:
+            return  # a muted troll's attempt never appeared
+        template = self._templates[event.template]
+        harmful = event.template in self._harmful
+        cid, now = event.id, event.t
+        if hidden is None:
+            self._comments[cid] = _Comment(event, template, harmful, self._viewers,
+                                           Outcome.MISS if harmful else Outcome.OK)
+            self._stream.post(cid, now, harmful)
+            self._natural.post(cid, now, harmful)
+            self._last_comment[event.viewer] = cid
+            return
+        comment = self._comments[cid] = _Comment(event, template, harmful, self._viewers,
+                                                 Outcome.SILENCED)
+        if hidden is Hidden.FILTER:
+            folded = event.text.casefold()
+            who = next((by for k, by in self._keywords.items() if k in folded), SETUP)
+        else:
+            who = self._comments_off_by if harmful else SETUP
+        if who == SETUP:
+            # The scenario's own set-up kept it off the screen: nobody's doing.
+            if hidden is Hidden.COMMENTS_OFF:
+                self._hosting.silenced += 1
+            return
+        self._natural.post(cid, now, harmful)
+        if harmful:
+            comment.outcome, comment.reaction_ms, comment.credited = Outcome.PREVENTED, 0, who
+            self._tally(who).hits += 1
+        else:
+            self._false_alarm(_FalseAlarm(comment, who, now, "filter"))
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "score": self.score,
-            "passed": self.passed,
-            "pass_mark": self.pass_mark,
-            "duration_s": self.duration_s,
-            "components": self.components,
-            "categories": self.categories,
-            "reaction": self.reaction,
-            "exposure": self.exposure,
-            "hosting": self.hosting,
-            "actors": self.actors,
-            "tips": [tip.to_json() for tip in self.tips],
-            "items": [item.to_json() for item in self.items if item.harmful
-                      or item.outcome == "false_alarm" or item.category is Category.QUESTION],
-        }
+    def _hidden(self, event: CommentsHidden) -> None:
+        response = _HIDE_RESPONSE.get(event.reason, Response.DELETE)
+        now, pending = event.t, self._pending
+        for cid in event.comments:
+            self._stream.hide(cid, now)
+            if self._pinned is not None and self._pinned[0] == cid:
+                self._unpin(now)
+            self._respond(self._comments[cid], now, event.by, response)
+            if pending is not None:
+                pending.hidden.add(cid)
+        if pending is not None:
+            self._settle()
 
+    def _respond(self, comment: _Comment, now: int, who: str, response: Response) -> None:
+        comment.responses += (Handling(now, who, response),)
+        if not comment.harmful or comment.outcome.is_hit:
+            return
+        reaction = now - comment.event.t
+        comment.reaction_ms, comment.credited = reaction, who
+        if reaction <= self._window:
+            comment.outcome = Outcome.HIT
+            self._tally(who).hits += 1
+        else:
+            comment.outcome = Outcome.LATE
 
-def _percentile(values: list[int], q: float) -> float | None:
-    if not values:
+    def _applied(self, event: ActionApplied) -> None:
+        action, now = event.action, event.t
+        who = action.actor
+        tally = self._tally(who)
+        tally.actions += 1
+        hosting = self._hosting
+        if who == HOST:
+            until = now + action.duration if isinstance(action, Talk) else now
+            hosting.host_active.append((now, until))
+        # The commonest actions first.
+        if isinstance(action, Answer):
+            self._answered(action, tally, now)
+        elif isinstance(action, Thank):
+            tally.thanks += 1
+            hosting.thanked.setdefault(action.target, now)
+        elif isinstance(action, Report):
+            self._undoable[who] = _Undoable(action)
+            self._reported(action, now)
+        elif isinstance(action, _SILENCING):
+            if isinstance(action, Block):
+                self._undoable[who] = _Undoable(action)
+            self._pending = _Silencing(action, set())
+        elif isinstance(action, Pin):
+            record = self._undoable[who] = _Undoable(
+                action, None if self._pinned is None else self._pinned[0])
+            self._unpin(now)
+            self._pinned = (action.comment, now)
+            target = self._comments.get(action.comment)
+            if target is not None and target.harmful:
+                record.tips.append(tip(TipCode.PINNED_HARMFUL, now, target.event.id,
+                                       (("handle", target.event.handle),)))
+                self._tips.append(record.tips[-1])
+        elif isinstance(action, Unpin):
+            self._unpin(now)
+        elif isinstance(action, Welcome):
+            tally.welcomes += 1
+            hosting.welcomed.setdefault(action.viewer, now)
+        elif isinstance(action, _GUEST_DECISION):
+            hosting.decisions[action.request] = (now, isinstance(action, AcceptGuest))
+        elif isinstance(action, SetComments):
+            if action.enabled and hosting.off_since is not None:
+                hosting.off_total += now - hosting.off_since
+                hosting.off_since = None
+            elif not action.enabled:
+                self._undoable[who] = _Undoable(action, off_by_before=self._comments_off_by)
+                hosting.off_since, self._comments_off_by = now, who
+        elif isinstance(action, Undo):
+            self._undo(who, now)
+        elif isinstance(action, AddKeyword):
+            self._keywords.setdefault(normalise_keyword(action.keyword), who)
+        elif isinstance(action, RemoveKeyword):
+            self._keywords.pop(normalise_keyword(action.keyword), None)
+
+    def _answered(self, action: Answer, tally: _Tally, now: int) -> None:
+        target = self._comments.get(action.comment)
+        if target is None:
+            return
+        tally.answers += 1
+        if target.answered_ms is None:
+            target.answered_ms = now - target.event.t
+        if target.harmful and Response.ANSWER in target.template.acceptable:
+            self._respond(target, now, action.actor, Response.ANSWER)
+
+    def _reported(self, action: Report, now: int) -> None:
+        target = self._comments.get(action.comment)
+        if target is None:
+            return
+        if not target.harmful:
+            self._false_alarm(_FalseAlarm(target, action.actor, now, "report"))
+            return
+        # A report alone hides nothing, so it is recorded but is no hit.
+        target.reported = action.reason
+        target.responses += (Handling(now, action.actor, Response.REPORT),)
+        right = REPORT_REASON[target.template.category]
+        if action.reason is not right:
+            self._tips.append(tip(TipCode.WRONG_REASON, now, target.event.id,
+                                  (("reason", action.reason.value), ("right", right.value))))
+            self._undoable[action.actor].tips.append(self._tips[-1])
+
+    def _undo(self, actor: str, now: int) -> None:
+        """``actor`` took back their last block, pin, report or comments-off: what it did
+        to the screen stays done, but it no longer counts against them."""
+        record = self._undoable.pop(actor, None)
+        if record is None:
+            return
+        for given in record.tips:
+            self._tips.remove(given)
+        if record.alarm is not None:
+            self._withdraw(record.alarm, record.relabelled)
+        action = record.action
+        if isinstance(action, Pin):
+            self._unpin(now)
+            before = record.pinned_before
+            if before is not None and not any(h.response in _HIDING
+                                              for h in self._comments[before].responses):
+                self._pinned = (before, now)
+        elif isinstance(action, Report):
+            target = self._comments.get(action.comment)
+            if target is not None and target.harmful:
+                target.reported = None
+                target.responses = tuple(h for h in target.responses if h != Handling(
+                    action.t, actor, Response.REPORT))
+        elif isinstance(action, SetComments):
+            hosting = self._hosting
+            if hosting.off_since is not None:
+                hosting.off_total += now - hosting.off_since
+                hosting.off_since = None
+            self._comments_off_by = record.off_by_before
+
+    def _withdraw(self, alarm: _FalseAlarm,
+                  relabelled: tuple[Outcome, str | None] | None) -> None:
+        """Take back a false alarm :meth:`_false_alarm` counted."""
+        self._tally(alarm.actor).false_alarms -= 1
+        comment = alarm.comment
+        key = None if comment is None else comment.template.category
+        left = self._false_alarms[key] - 1
+        if left:
+            self._false_alarms[key] = left
+        else:
+            del self._false_alarms[key]
+        if comment is not None and relabelled is not None:
+            comment.outcome, comment.credited = relabelled
+
+    def _pin_span(self, until: int) -> PinnedSpan | None:
+        """The pinned comment's exposure span up to ``until``, if it is harmful."""
+        assert self._pinned is not None
+        cid, since = self._pinned
+        comment = self._comments[cid]
+        if not comment.harmful:
+            return None
+        return PinnedSpan(comment.template.severity, comment.viewers, since, until)
+
+    def _unpin(self, now: int) -> None:
+        if self._pinned is not None:
+            span = self._pin_span(now)
+            if span is not None:
+                self._pinned_spans.append(span)
+            self._pinned = None
+
+    def _false_alarm(self, alarm: _FalseAlarm) -> None:
+        self._tally(alarm.actor).false_alarms += 1
+        comment = alarm.comment
+        key = None if comment is None else comment.template.category
+        self._false_alarms[key] = self._false_alarms.get(key, 0) + 1
+        record = self._undoable.get(alarm.actor)
+        if record is not None and not record.caused(alarm):
+            record = None
+        if comment is not None and comment.outcome is not Outcome.FALSE_ALARM:
+            if record is not None:
+                record.relabelled = (comment.outcome, comment.credited)
+            comment.outcome, comment.credited = Outcome.FALSE_ALARM, alarm.actor
+        self._tips.append(_false_alarm_tip(alarm))
+        if record is not None:
+            record.alarm = alarm
+            record.tips.append(self._tips[-1])
+
+    def _settle(self) -> None:
+        """Judge the pending mute, block or delete now that its hidden comments are known."""
+        alarm = self._verdict()
+        self._pending = None
+        if alarm is not None:
+            self._false_alarm(alarm)
+
+    def _verdict(self) -> _FalseAlarm | None:
+        """Whether the pending mute, block or delete, hiding no harm, was a false alarm."""
+        if self._pending is None:
+            return None
+        action, hidden = self._pending
+        comments = self._comments
+        if any(comments[c].harmful for c in hidden):
+            return None
+        if isinstance(action, Delete):
+            item = comments.get(action.comment)
+            if item is not None and not item.harmful:
+                return _FalseAlarm(item, action.actor, action.t, "delete")
+            return None
+        persona = self._personas.get(action.viewer)
+        if persona in TROLLS:
+            return None  # silencing a troll before they post is fine
+        target = comments.get(action.comment) if action.comment else None
+        if target is None:
+            last = self._last_comment.get(action.viewer)
+            target = comments[last] if last is not None else None
+        if persona in OFFICIALS or target is None or not target.harmful:
+            return _FalseAlarm(target, action.actor, action.t, action.type)
         return None
-    ordered = sorted(values)
-    # Nearest-rank percentile: simple to explain in docs/scoring.md.
-    rank = max(1, min(len(ordered), round(q * len(ordered) + 0.5)))
-    return ordered[rank - 1] / 1000
+
+    # ------------------------------------------------------------ the items
+
+    def _items(self, end: int, verdict: _FalseAlarm | None) -> tuple[Item, ...]:
+        """Every comment counted, as the scorecard's items, with the log ending at ``end``."""
+        relabel, blamed = (verdict.comment, verdict.actor) if verdict is not None else (None, "")
+        shown_until = _leaving(self._stream, self._comments, end)
+        would_until = _leaving(self._natural, self._comments, end)
+        shown_ended, would_ended = self._stream.ended, self._natural.ended
+        # Only comments of the last moments can be left out (scoring.too_late).
+        recent = end - ANSWER_FAST_MS
+        items = []
+        for cid, c in self._comments.items():
+            event = c.event
+            outcome, credited = c.outcome, c.credited
+            if c is relabel and outcome is not Outcome.FALSE_ALARM:
+                outcome, credited = Outcome.FALSE_ALARM, blamed
+            if event.t > recent and too_late(event.t, end, c.template.category, bool(
+                    c.responses) or c.answered_ms is not None or outcome in _SETTLED):
+                continue
+            exposure = worst = 0.0
+            if c.harmful and outcome is not Outcome.SILENCED:
+                weight = exposure_weight(c.template.severity, c.viewers)
+                shown = 0 if event.hidden is not None else (
+                    shown_until[cid] if cid in shown_until else shown_ended.get(cid, end)
+                ) - event.t
+                would = (would_until[cid] if cid in would_until
+                         else would_ended.get(cid, end)) - event.t
+                exposure, worst = weight * shown, weight * would
+            items.append(Item(cid, event.t, event.viewer, event.handle, event.text, c.template,
+                              c.viewers, event.hidden, outcome, c.responses,
+                              c.reaction_ms, credited, c.reported, c.answered_ms, exposure,
+                              worst))
+        return tuple(items)
 
 
-def _clamp(x: float) -> float:
-    return 0.0 if x < 0 else 1.0 if x > 1 else x
+def _leaving(stream: Stream, comments: Mapping[str, _Comment], end: int) -> dict[str, int]:
+    """When the comments still on ``stream`` time out by ``end``, as ``stream.expire(end)``
+    would record it, without changing the stream; the others stay on to the end."""
+    leaving: dict[str, int] = {}
+    for cid in stream.on_screen():
+        until = comments[cid].event.t + stream.max_ms
+        if until > end:
+            break
+        leaving[cid] = until
+    return leaving
+
+
+def _false_alarm_tip(alarm: _FalseAlarm) -> Tip:
+    comment = alarm.comment
+    return tip(TipCode.FALSE_ALARM, alarm.t, None if comment is None else comment.event.id,
+               (("action", alarm.action), ("handle", "" if comment is None
+                                           else comment.event.handle)))
 
 
 def judge(
@@ -213,417 +657,6 @@ def judge(
     events: Iterable[Event],
 ) -> Scorecard:
     """Score a session from its events (which include every applied action)."""
-    settings = scenario.settings
-    window = scenario.scoring.response_window_s * 1000
-    stream = Stream(settings.stream_window, settings.stream_max_s * 1000)
-    natural = Stream(settings.stream_window, settings.stream_max_s * 1000)
-    items: dict[str, Item] = {}
-    personas: dict[str, Persona] = {}
-    by_viewer: dict[str, list[str]] = {}
-    actors: dict[str, _Actor] = {}
-    keywords: dict[str, str] = {normalise_keyword(k): SETUP for k in settings.keyword_filter}
-    comments_off_by: str = SETUP
-    off_since: int | None = None if settings.comments_enabled else 0
-    off_total = 0
-    viewers = 0
-    host_active: list[tuple[int, int]] = []
-    gifts: list[GiftSent] = []
-    thanked_gifts: dict[str, int] = {}
-    officials: dict[str, tuple[int, str]] = {}
-    welcomed: dict[str, int] = {}
-    requests: dict[str, GuestRequested] = {}
-    decisions: dict[str, tuple[int, bool]] = {}
-    pinned: tuple[str, int] | None = None
-    pinned_harmful: list[tuple[Item, int, int]] = []
-    silenced = 0
-    end = scenario.duration_s * 1000
-    tips: list[Tip] = []
-    pending_hide: tuple[Action, set[str]] | None = None
-    fa: dict[str, int] = {}  # false alarms by category
-
-    def actor(name: str) -> _Actor:
-        return actors.setdefault(name, _Actor())
-
-    def unpin(now: int) -> None:
-        nonlocal pinned
-        if pinned is not None:
-            item = items[pinned[0]]
-            if item.harmful:
-                pinned_harmful.append((item, pinned[1], now))
-            pinned = None
-
-    def false_alarm(item: Item | None, who: str, now: int, what: str) -> None:
-        actor(who).false_alarms += 1
-        category = item.category.value if item else "none"
-        fa[category] = fa.get(category, 0) + 1
-        if item is not None and item.outcome != "false_alarm":
-            item.outcome = "false_alarm"
-            item.credited = who
-        # As heavy as missing a troll of middling severity (DESIGN §2.3).
-        tips.append(Tip(now, "false_alarm", 5.0, item.id if item else None,
-                        (("action", what), ("handle", item.handle if item else ""))))
-
-    def respond(item: Item, now: int, who: str, response: Response) -> None:
-        item.responses.append((now, who, response))
-        if not item.harmful or item.outcome in ("hit", "prevented"):
-            return
-        rt = now - item.t
-        item.reaction_ms = rt
-        item.credited = who
-        item.outcome = "hit" if rt <= window else "late"
-        if item.outcome == "hit":
-            actor(who).hits += 1
-
-    for event in events:
-        now = event.t
-        if pending_hide is not None and not isinstance(event, CommentsHidden):
-            _no_hits_from(pending_hide, items, personas, by_viewer, false_alarm)
-            pending_hide = None
-        if isinstance(event, AudienceChanged):
-            for v in event.joined:
-                personas[v.id] = v.persona
-            viewers = event.viewers
-        elif isinstance(event, CommentPosted):
-            template = templates[event.template]
-            item = Item(event.id, now, event.viewer, event.handle, event.text, template,
-                        viewers, event.hidden)
-            if event.hidden is Hidden.MUTED:
-                continue  # a muted troll's attempt never appeared
-            items[event.id] = item
-            if event.hidden is None:
-                stream.post(event.id, now, item.harmful)
-                natural.post(event.id, now, item.harmful)
-                by_viewer.setdefault(event.viewer, []).append(event.id)
-                item.outcome = "miss" if item.harmful else "ok"
-            elif event.hidden is Hidden.FILTER:
-                folded = event.text.casefold()
-                who = next((by for k, by in keywords.items() if k in folded), SETUP)
-                if who == SETUP:
-                    # The scenario's own starting filter caught it: nobody's doing.
-                    item.outcome = "silenced"
-                    continue
-                natural.post(event.id, now, item.harmful)
-                if item.harmful:
-                    item.outcome, item.reaction_ms, item.credited = "prevented", 0, who
-                    actor(who).hits += 1
-                else:
-                    false_alarm(item, who, now, "filter")
-            elif event.hidden is Hidden.COMMENTS_OFF:
-                if item.harmful and comments_off_by != SETUP:
-                    natural.post(event.id, now, True)
-                    item.outcome, item.reaction_ms = "prevented", 0
-                    item.credited = comments_off_by
-                    actor(item.credited).hits += 1
-                else:
-                    silenced += 1
-                    item.outcome = "silenced"
-        elif isinstance(event, CommentsHidden):
-            response = _HIDE_RESPONSE.get(event.reason, Response.DELETE)
-            for cid in event.comments:
-                stream.hide(cid, now)
-                if pinned is not None and pinned[0] == cid:
-                    unpin(now)
-                item = items[cid]
-                respond(item, now, event.by, response)
-                if pending_hide is not None:
-                    pending_hide[1].add(cid)
-            if pending_hide is not None:
-                _no_hits_from(pending_hide, items, personas, by_viewer, false_alarm)
-                pending_hide = None
-        elif isinstance(event, ActionApplied):
-            action = event.action
-            who = action.actor
-            actor(who).actions += 1
-            if who == HOST:
-                until = now + action.duration if isinstance(action, Talk) else now
-                host_active.append((now, until))
-            if isinstance(action, Mute | Block | Delete):
-                pending_hide = (action, set())
-            elif isinstance(action, Report):
-                target = items.get(action.comment)
-                if target is not None:
-                    if not target.harmful:
-                        false_alarm(target, who, now, "report")
-                    else:
-                        target.reported = action.reason.value
-                        target.responses.append((now, who, Response.REPORT))
-                        right = REPORT_REASON[target.category]
-                        if action.reason is not right:
-                            tips.append(Tip(now, "wrong_reason", 1.0, target.id,
-                                            (("reason", action.reason.value),
-                                             ("right", right.value))))
-            elif isinstance(action, Answer):
-                target = items.get(action.comment)
-                if target is not None:
-                    actor(who).answers += 1
-                    if target.answered_ms is None:
-                        target.answered_ms = now - target.t
-                    if target.harmful and Response.ANSWER in target.template.acceptable:
-                        respond(target, now, who, Response.ANSWER)
-            elif isinstance(action, Pin):
-                unpin(now)
-                pinned = (action.comment, now)
-                target = items.get(action.comment)
-                if target is not None and target.harmful:
-                    tips.append(Tip(now, "pinned_harmful", 8.0, target.id,
-                                    (("handle", target.handle),)))
-            elif isinstance(action, Unpin):
-                unpin(now)
-            elif isinstance(action, Thank):
-                actor(who).thanks += 1
-                thanked_gifts.setdefault(action.target, now)
-            elif isinstance(action, Welcome):
-                actor(who).welcomes += 1
-                welcomed.setdefault(action.viewer, now)
-            elif isinstance(action, AcceptGuest | DeclineGuest):
-                decisions[action.request] = (now, isinstance(action, AcceptGuest))
-            elif isinstance(action, SetComments):
-                if action.enabled and off_since is not None:
-                    off_total += now - off_since
-                    off_since = None
-                elif not action.enabled:
-                    off_since, comments_off_by = now, who
-            elif isinstance(action, AddKeyword):
-                keywords.setdefault(normalise_keyword(action.keyword), who)
-            elif isinstance(action, RemoveKeyword):
-                keywords.pop(normalise_keyword(action.keyword), None)
-        elif isinstance(event, ActionRejected):
-            actor(event.action.actor).rejected += 1
-        elif isinstance(event, GiftSent):
-            gifts.append(event)
-        elif isinstance(event, OfficialJoined):
-            officials[event.viewer] = (now, event.handle)
-        elif isinstance(event, GuestRequested):
-            requests[event.id] = event
-        elif isinstance(event, SessionEnded):
-            end = now
-    if pending_hide is not None:
-        _no_hits_from(pending_hide, items, personas, by_viewer, false_alarm)
-    unpin(end)
-    if off_since is not None:
-        off_total += end - off_since
-    stream.expire(end)
-    natural.expire(end)
-    # Nobody can be expected to act on what arrived in the last moments of the
-    # live: such comments, if untouched, are left out rather than counted missed.
-    for cid in [c for c, i in items.items() if _too_late(i, end)]:
-        del items[cid]
-
-    # ------------------------------------------------------------ detection
-    harmful = [i for i in items.values() if i.harmful and i.outcome != "silenced"]
-    hits = [i for i in harmful if i.outcome in ("hit", "prevented")]
-    fa_total = sum(fa.values())
-    categories: dict[str, dict[str, int]] = {}
-    by_category: dict[Category, list[Item]] = {}
-    for i in items.values():
-        if i.outcome != "silenced":
-            by_category.setdefault(i.category, []).append(i)
-    for category in Category:
-        of_cat = by_category.get(category, [])
-        row = {"total": len(of_cat), "false_alarms": fa.get(category.value, 0)}
-        if category in HARMFUL:
-            row["hits"] = sum(1 for i in of_cat if i.outcome in ("hit", "prevented"))
-            row["misses"] = row["total"] - row["hits"]
-        if row["total"] or row["false_alarms"]:
-            categories[category.value] = row
-    for item in harmful:
-        if item.outcome in ("miss", "late"):
-            tips.append(Tip(item.t, item.outcome, 1.0 + 2.0 * item.template.severity, item.id,
-                            (("handle", item.handle), ("category", item.category.value))))
-
-    # ------------------------------------------------------------ exposure
-    actual = worst = 0.0
-    for item in harmful:
-        if item.hidden is None:
-            shown = stream.ended.get(item.id, end) - item.t
-            would = natural.ended.get(item.id, end) - item.t
-        else:
-            shown = 0
-            would = natural.ended.get(item.id, end) - item.t
-        weight = item.template.severity * item.viewers / 1000
-        item.exposure = weight * shown
-        item.worst_exposure = weight * would
-        actual += item.exposure
-        worst += item.worst_exposure
-    for item, since, until in pinned_harmful:
-        actual += item.template.severity * item.viewers * (until - since) / 1000
-
-    # ------------------------------------------------------------ hosting
-    questions = [i for i in items.values()
-                 if i.category is Category.QUESTION and i.outcome != "silenced"]
-    answer_credit = 0.0
-    for q in questions:
-        if q.answered_ms is not None:
-            answer_credit += _clamp(1 - (q.answered_ms - ANSWER_FAST_MS)
-                                    / (ANSWER_SLOW_MS - ANSWER_FAST_MS))
-        else:
-            tips.append(Tip(q.t, "unanswered", 1.5, q.id, (("handle", q.handle),)))
-    gifters: dict[str, bool] = {}
-    for gift in gifts:
-        thanked_at = thanked_gifts.get(gift.id)
-        ok = thanked_at is not None and thanked_at - gift.t <= HOSTING_WINDOW_MS
-        gifters[gift.viewer] = gifters.get(gift.viewer, False) or ok
-    official_credit = 0.0
-    for vid, (joined_at, handle) in officials.items():
-        at = welcomed.get(vid)
-        if at is not None and at - joined_at <= HOSTING_WINDOW_MS:
-            official_credit += 1
-        else:
-            official_credit += 0.5 if at is not None else 0.0
-            tips.append(Tip(joined_at, "official_not_welcomed", 2.0, None,
-                            (("handle", handle),)))
-    guest_credit = 0.0
-    for rid, request in requests.items():
-        decision = decisions.get(rid)
-        if decision is None:
-            guest_credit += 0.5 if request.troll else 0.0
-            continue
-        at, accepted = decision
-        if accepted != request.troll:
-            guest_credit += 1.0 if at - request.t <= HOSTING_WINDOW_MS else 0.5
-        elif accepted:
-            tips.append(Tip(at, "troll_guest", 6.0, None, (("handle", request.handle),)))
-    dead = _dead_air(host_active, end)
-    for start, length in dead[1]:
-        if length >= 30_000:
-            tips.append(Tip(start, "dead_air", 2.0 * length / 60_000, None,
-                            (("seconds", str(length // 1000)),)))
-    if off_total > COMMENTS_OFF_GRACE_MS:
-        tips.append(Tip(end, "comments_off_long", 2.0, None,
-                        (("seconds", str(off_total // 1000)),)))
-
-    parts: dict[str, float | None] = {
-        "questions": answer_credit / len(questions) if questions else None,
-        "gifts": sum(gifters.values()) / len(gifters) if gifters else None,
-        "officials": official_credit / len(officials) if officials else None,
-        "guests": guest_credit / len(requests) if requests else None,
-        "dead_air": _clamp(1 - dead[0] / end) if end else None,
-        "comments_open": _clamp(1 - max(0, off_total - COMMENTS_OFF_GRACE_MS) / end)
-        if end else None,
-    }
-    available = [v for v in parts.values() if v is not None]
-    hosting_score = sum(available) / len(available) if available else None
-
-    # ------------------------------------------------------------ score
-    reaction_times = [i.reaction_ms for i in hits if i.reaction_ms is not None]
-    components: dict[str, float | None]
-    if harmful:
-        speed = sum(
-            _clamp(1 - max(0, i.reaction_ms - FAST_MS) / (window - FAST_MS))
-            for i in hits if i.reaction_ms is not None
-        ) / len(harmful)
-        components = {
-            "detection": _clamp((len(hits) - fa_total) / len(harmful)),
-            "speed": speed,
-            "exposure": _clamp(1 - actual / worst) if worst > 0 else None,
-            "hosting": hosting_score,
-        }
-    else:
-        components = {
-            "detection": _clamp(1 - 0.25 * fa_total),
-            "speed": None,
-            "exposure": None,
-            "hosting": hosting_score,
-        }
-    weights: dict[str, float] = {str(k): v for k, v in scenario.scoring.weights.items()}
-    used = {k: v for k, v in components.items() if v is not None and weights.get(k, 0.0) > 0}
-    total_weight = sum(weights[k] for k in used)
-    score = 100 * sum(weights[k] * v for k, v in used.items()) / total_weight \
-        if total_weight else 0.0
-    score = round(score, 1)
-    tips.sort(key=lambda tip: (-tip.weight, tip.t))
-
-    return Scorecard(
-        score=score,
-        passed=score >= scenario.pass_mark,
-        pass_mark=scenario.pass_mark,
-        components={
-            k: {"value": None if v is None else round(v, 4), "weight": weights.get(k, 0.0)}
-            for k, v in components.items()
-        },
-        categories=categories,
-        reaction={
-            "median_s": (statistics.median(reaction_times) / 1000) if reaction_times else None,
-            "p90_s": _percentile(reaction_times, 0.9),
-            "hits": len(hits),
-            "harmful": len(harmful),
-            "false_alarms": fa_total,
-        },
-        exposure={"viewer_seconds": round(actual, 1), "worst_case": round(worst, 1)},
-        hosting={
-            "parts": {k: None if v is None else round(v, 4) for k, v in parts.items()},
-            "questions": len(questions),
-            "answered": sum(1 for q in questions if q.answered_ms is not None),
-            "answer_median_s": statistics.median(
-                [q.answered_ms for q in questions if q.answered_ms is not None]
-            ) / 1000 if any(q.answered_ms is not None for q in questions) else None,
-            "gifters": len(gifters),
-            "gifters_thanked": sum(gifters.values()),
-            "officials": len(officials),
-            "officials_welcomed": sum(1 for v in officials if v in welcomed),
-            "guest_requests": len(requests),
-            "dead_air_s": dead[0] / 1000,
-            "comments_off_s": off_total / 1000,
-            "silenced_comments": silenced,
-        },
-        actors={name: {"hits": a.hits, "false_alarms": a.false_alarms, "answers": a.answers,
-                       "thanks": a.thanks, "welcomes": a.welcomes, "actions": a.actions,
-                       "rejected": a.rejected}
-                for name, a in sorted(actors.items())},
-        tips=tuple(tips[:MAX_TIPS]),
-        items=tuple(items.values()),
-        duration_s=end / 1000,
-    )
-
-
-def _too_late(item: Item, end: int) -> bool:
-    if item.responses or item.answered_ms is not None or item.outcome in (
-        "prevented", "false_alarm", "silenced"
-    ):
-        return False
-    if item.harmful:
-        return end - item.t < FAST_MS
-    if item.category is Category.QUESTION:
-        return end - item.t < ANSWER_FAST_MS
-    return False
-
-
-def _no_hits_from(
-    pending: tuple[Action, set[str]],
-    items: Mapping[str, Item],
-    personas: Mapping[str, Persona],
-    by_viewer: Mapping[str, list[str]],
-    report: Callable[[Item | None, str, int, str], None],
-) -> None:
-    """Decide whether a mute, block or delete that hid no harm was a false alarm."""
-    action, hidden = pending
-    if any(items[c].harmful for c in hidden):
-        return
-    if isinstance(action, Delete):
-        item = items.get(action.comment)
-        if item is not None and not item.harmful:
-            report(item, action.actor, action.t, "delete")
-        return
-    assert isinstance(action, Mute | Block)
-    if personas.get(action.viewer) in TROLLS:
-        return  # silencing a troll before they post is fine
-    target = items.get(action.comment) if action.comment else None
-    if target is None:
-        mine = by_viewer.get(action.viewer, [])
-        target = items[mine[-1]] if mine else None
-    if personas.get(action.viewer) in OFFICIALS or target is None or not target.harmful:
-        report(target, action.actor, action.t, action.type)
-
-
-def _dead_air(active: list[tuple[int, int]], end: int) -> tuple[int, list[tuple[int, int]]]:
-    """Total dead air and its gaps: silence past the grace period, in ms."""
-    total = 0
-    gaps: list[tuple[int, int]] = []
-    last = 0
-    for start, until in sorted(active) + [(end, end)]:
-        gap = start - last
-        if gap > DEAD_AIR_GRACE_MS:
-            total += gap - DEAD_AIR_GRACE_MS
-            gaps.append((last, gap))
-        last = max(last, until)
-    return total, gaps
+    folded = Judge(scenario, templates)
+    folded.feed(events)
+    return folded.scorecard()

@@ -10,6 +10,7 @@ a double click: the first action wins, the second is rejected with a reason.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,14 +40,16 @@ from .actions import (
     Talk,
     Thank,
     Unblock,
+    Undo,
     Unmute,
     Unpin,
     Welcome,
 )
 from .events import ActionApplied, CommentPosted, CommentsHidden, Event, RejectCode
 from .stream import Stream
+from .timing import UNDO_MS
 
-__all__ = ["DEFAULT_PERMISSIONS", "Room", "normalise_keyword"]
+__all__ = ["DEFAULT_PERMISSIONS", "Room", "Undoable", "normalise_keyword"]
 
 #: What a moderator added by the scenario may do; pinning and guests stay with
 #: the host unless granted, as sources disagree whether TikTok lets moderators pin.
@@ -72,6 +75,7 @@ _NEEDS: dict[type[Action], Permission | None] = {
     Answer: None,
     Thank: None,
     Welcome: None,
+    Undo: None,  # an actor undoes only what they did themselves
 }
 _HOST_ONLY: frozenset[type[Action]] = frozenset({AddModerator, RemoveModerator, Talk})
 
@@ -82,6 +86,17 @@ MAX_KEYWORD = 50
 def normalise_keyword(keyword: str) -> str:
     """Keywords match case-insensitively, as TikTok's filter does."""
     return " ".join(keyword.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Undoable:
+    """An actor's last block, pin, report or comments-off, which :class:`Undo` can take back."""
+
+    action: Block | Pin | Report | SetComments
+    #: When it was applied (ms).
+    t: int
+    #: The comment pinned before a pin: it comes back when the pin is undone.
+    pinned_before: str | None = None
 
 
 @dataclass(slots=True)
@@ -104,6 +119,10 @@ class Room:
     handles: dict[str, str] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
     muted: dict[str, int | None] = field(default_factory=dict)
+    #: Timed mutes by end time (a heap of (until, viewer)), so that expiring them
+    #: costs O(ended) a tick rather than a scan of every mute. An entry whose
+    #: viewer was unmuted or muted again meanwhile is skipped when it comes up.
+    mute_ends: list[tuple[int, str]] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
     keywords: list[str] = field(default_factory=list)
     comments_enabled: bool = True
@@ -116,6 +135,8 @@ class Room:
     by_viewer: dict[str, list[str]] = field(default_factory=dict)
     #: Who added each keyword and who last switched comments off: the judge credits them.
     keyword_by: dict[str, str] = field(default_factory=dict)
+    #: Each actor's last undoable action (see :class:`Undo`).
+    undoable: dict[str, Undoable] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, moderator_names: Iterable[str]) -> Room:
@@ -137,14 +158,23 @@ class Room:
     # ------------------------------------------------------------ queries
 
     def is_muted(self, viewer: str, now: int) -> bool:
-        """True while ``viewer``'s mute lasts (None means the whole live)."""
+        """True while ``viewer``'s mute lasts (None means the whole live).
+
+        A pure query: callers may ask while iterating over :attr:`muted`. Mutes
+        that ran out leave the dict only in :meth:`expire_mutes`.
+        """
         if viewer not in self.muted:
             return False
         until = self.muted[viewer]
-        if until is not None and until <= now:
-            del self.muted[viewer]
-            return False
-        return True
+        return until is None or until > now
+
+    def expire_mutes(self, now: int) -> None:
+        """Forget the mutes that ran out by ``now`` (the engine calls this once a tick)."""
+        ends = self.mute_ends
+        while ends and ends[0][0] <= now:
+            until, viewer = heapq.heappop(ends)
+            if self.muted.get(viewer, None) == until:
+                del self.muted[viewer]
 
     def filter_match(self, text: str) -> str | None:
         """Return the first filter keyword found in ``text``, if any."""
@@ -225,6 +255,8 @@ class Room:
             return RejectCode.ALREADY_MUTED
         until = None if action.duration is None else now + action.duration * 1000
         self.muted[action.viewer] = until
+        if until is not None:
+            heapq.heappush(self.mute_ends, (until, action.viewer))
         # TikTok removes a muted viewer's whole comment history.
         return self._hide(self._visible_by(action.viewer), now, "muted", action.actor)
 
@@ -247,6 +279,7 @@ class Room:
         events = self._hide(self._visible_by(action.viewer), now, "blocked", action.actor)
         if action.viewer in self.guests:
             self.guests.remove(action.viewer)
+        self.undoable[action.actor] = Undoable(action, now)
         # The engine takes the blocked viewer out of the audience.
         return events
 
@@ -272,6 +305,7 @@ class Room:
         if action.comment in self.reported:
             return RejectCode.ALREADY_REPORTED
         self.reported.add(action.comment)
+        self.undoable[action.actor] = Undoable(action, now)
         return []
 
     def _pin(self, action: Pin, now: int) -> list[Event] | RejectCode:
@@ -281,6 +315,7 @@ class Room:
             return RejectCode.COMMENT_GONE
         if self.pinned == action.comment:
             return RejectCode.ALREADY_PINNED
+        self.undoable[action.actor] = Undoable(action, now, self.pinned)
         self.pinned = action.comment
         return []
 
@@ -294,7 +329,38 @@ class Room:
         if self.comments_enabled == action.enabled:
             return RejectCode.COMMENTS_ALREADY
         self.comments_enabled = action.enabled
+        if not action.enabled:
+            self.undoable[action.actor] = Undoable(action, now)
         return []
+
+    def _undo(self, action: Undo, now: int) -> list[Event] | RejectCode:
+        last = self.undoable.get(action.actor)
+        if last is None or now - last.t > UNDO_MS or not self._in_force(last):
+            return RejectCode.NOTHING_TO_UNDO
+        del self.undoable[action.actor]
+        done = last.action
+        if isinstance(done, Block):
+            # The viewer may come back; comments the block hid stay hidden, as on TikTok.
+            self.blocked.discard(done.viewer)
+        elif isinstance(done, Pin):
+            before = last.pinned_before
+            self.pinned = before if before is not None and before not in self.gone else None
+        elif isinstance(done, Report):
+            self.reported.discard(done.comment)
+        else:
+            self.comments_enabled = True
+        return []
+
+    def _in_force(self, last: Undoable) -> bool:
+        """Whether ``last`` still holds (nobody lifted the block, unpinned, switched on …)."""
+        done = last.action
+        if isinstance(done, Block):
+            return done.viewer in self.blocked
+        if isinstance(done, Pin):
+            return self.pinned == done.comment
+        if isinstance(done, Report):
+            return done.comment in self.reported
+        return not self.comments_enabled
 
     def _filter_add(self, action: AddKeyword, now: int) -> list[Event] | RejectCode:
         keyword = normalise_keyword(action.keyword)
@@ -412,5 +478,5 @@ _HANDLERS: dict[type[Action], Callable[[Room, Any, int], list[Event] | RejectCod
     cls: getattr(Room, "_" + cls.type)
     for cls in (Mute, Unmute, Block, Unblock, Delete, Report, Pin, Unpin, SetComments,
                 AddKeyword, RemoveKeyword, AcceptGuest, DeclineGuest, RemoveGuest,
-                AddModerator, RemoveModerator, Answer, Thank, Welcome, Talk, Inject)
+                AddModerator, RemoveModerator, Answer, Thank, Welcome, Talk, Inject, Undo)
 }

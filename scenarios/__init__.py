@@ -7,8 +7,11 @@ The loader's public API is re-exported here, so callers write
 from .loader import (
     IDENTIFIER,
     Problem,
+    ScenarioCheck,
     ScenarioError,
+    builtin_content_ids,
     builtin_scenario_ids,
+    check_scenario,
     load_content,
     load_content_pack,
     load_economy,
@@ -20,8 +23,11 @@ from .loader import (
 __all__ = [
     "IDENTIFIER",
     "Problem",
+    "ScenarioCheck",
     "ScenarioError",
+    "builtin_content_ids",
     "builtin_scenario_ids",
+    "check_scenario",
     "load_content",
     "load_content_pack",
     "load_economy",

@@ -25,7 +25,7 @@ import reprlib
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -35,13 +35,25 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .schema import ContentPack, Economy, Scenario
+from .checks import (
+    LOADER_CHECKS,
+    Finding,
+    clash_findings,
+    pack_findings,
+    scenario_warnings,
+    scripted_findings,
+    timeline_findings,
+)
+from .schema import ContentPack, Economy, Scenario, is_pack_file
 
 __all__ = [
     "IDENTIFIER",
     "Problem",
+    "ScenarioCheck",
     "ScenarioError",
+    "builtin_content_ids",
     "builtin_scenario_ids",
+    "check_scenario",
     "load_content",
     "load_content_pack",
     "load_economy",
@@ -72,8 +84,11 @@ class Problem:
     the loader's own: ``yaml_syntax``, ``not_a_mapping``, ``empty_file``,
     ``not_utf8``, ``file_not_found``, ``is_a_directory``, ``unreadable``,
     ``duplicate_key``, ``id_mismatch``, ``unknown_scenario``,
-    ``unknown_content_pack``), ``message`` the English detail, and ``params``
-    the values a translated message is built from.
+    ``unknown_content_pack``, and the cross-field codes of
+    :mod:`scenarios.checks`), ``message`` the English detail, ``params`` the
+    values a translated message is built from, and ``file`` the file the
+    problem is in when that is not the scenario itself (a content pack file
+    beside it, or a built-in pack).
     """
 
     path: str
@@ -84,6 +99,7 @@ class Problem:
     params: Mapping[str, object] = field(
         default_factory=lambda: types.MappingProxyType({}), hash=False
     )
+    file: str | None = None
 
 
 class ScenarioError(Exception):
@@ -107,6 +123,7 @@ class ScenarioError(Exception):
             where = ", ".join(
                 part
                 for part in (
+                    problem.file or "",
                     f"line {problem.line}" if problem.line else "",
                     problem.path,
                 )
@@ -146,23 +163,81 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+#: How a PyYAML complaint reads, mapped to the kind of mistake a person made, so
+#: that the message can say what to do in the user's language instead of
+#: passing the parser's English on. Checked in order; the first match wins.
+_YAML_KINDS: tuple[tuple[str, str], ...] = (
+    ("'\\t'", "tab"),
+    ("tab character", "tab"),
+    ("that cannot start any token", "special_char"),
+    ("quoted scalar", "quote"),
+    ("escape character", "quote"),
+    ("flow sequence", "bracket"),
+    ("flow mapping", "bracket"),
+    ("mapping values are not allowed", "colon_in_value"),
+    ("could not find expected ':'", "missing_colon"),
+    ("alias", "alias"),
+    ("anchor", "alias"),
+    ("constructor for the tag", "tag"),
+    ("block end", "indent"),
+    ("expected key", "indent"),
+    ("'-' indicator", "indent"),
+    ("block collection", "indent"),
+    ("block mapping", "indent"),
+)
+
+
+def yaml_kind(problem: str, context: str | None = None) -> str:
+    """The kind of a PyYAML error (``tab``, ``quote``, ``indent`` …), ``other`` if unknown."""
+    words = f"{problem} {context or ''}"
+    return next((kind for marker, kind in _YAML_KINDS if marker in words), "other")
+
+
+def _unpaired_quote(text: str, first: yaml.Mark | None, last: yaml.Mark | None) -> bool:
+    """True when a line between two parser marks has an odd number of double quotes."""
+    if first is None or last is None:
+        return False
+    lines = text.splitlines()[first.line:last.line + 1]
+    return any(line.replace('\\"', "").count('"') % 2 for line in lines)
+
+
+def _yaml_params(kind: str, detail: str, column: int | None,
+                 **extra: object) -> types.MappingProxyType[str, object]:
+    return types.MappingProxyType({"kind": kind, "detail": detail, "column": column, **extra})
+
+
 def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
-    """Turn a PyYAML error into a ``yaml_syntax`` problem with its line and column."""
+    """Turn a PyYAML error into a ``yaml_syntax`` problem with its line, column and kind.
+
+    ``detail`` keeps the parser's English for developers; messages for people
+    are built from ``kind`` (and ``char``, the character at fault).
+    """
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
-        detail = error.problem or "invalid YAML"
-        params: dict[str, object] = {"detail": detail}
+        problem = error.problem or "invalid YAML"
+        detail = problem
+        extra: dict[str, object] = {}
         if error.context:
             context_line = error.context_mark.line + 1 if error.context_mark else None
-            params["context"] = error.context
-            params["context_line"] = context_line
+            extra["context"] = error.context
+            extra["context_line"] = context_line
             detail = f"{detail} ({error.context}" + (
                 f", line {context_line})" if context_line else ")"
             )
-            params["detail"] = detail
+        kind = yaml_kind(problem, error.context)
+        if kind in ("indent", "bracket", "colon_in_value") and _unpaired_quote(
+            text, error.context_mark or mark, mark
+        ):
+            # An unclosed quote swallows what follows, and the parser then
+            # complains about the indentation or a bracket further down.
+            kind = "quote"
+        found = re.search(r"found character '(.)'", problem)
+        if found:
+            extra["char"] = found.group(1)
         line = mark.line + 1 if mark else None
-        params["column"] = mark.column + 1 if mark else None
-        return Problem("", line, "yaml_syntax", detail, types.MappingProxyType(params))
+        column = mark.column + 1 if mark else None
+        return Problem("", line, "yaml_syntax", detail,
+                       _yaml_params(kind, detail, column, **extra))
     if isinstance(error, yaml.reader.ReaderError):
         # A control character (often from copy-and-paste): the reader knows only
         # its offset in the text, from which the line follows.
@@ -173,17 +248,9 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
             else f"unacceptable character {character!r}"
         )
         line = text.count("\n", 0, error.position) + 1
-        return Problem(
-            "",
-            line,
-            "yaml_syntax",
-            detail,
-            types.MappingProxyType({"detail": detail, "column": None}),
-        )
+        return Problem("", line, "yaml_syntax", detail, _yaml_params("control_char", detail, None))
     detail = str(error)
-    return Problem(
-        "", None, "yaml_syntax", detail, types.MappingProxyType({"detail": detail, "column": None})
-    )
+    return Problem("", None, "yaml_syntax", detail, _yaml_params("other", detail, None))
 
 
 def _duplicate_keys(root: yaml.Node) -> list[Problem]:
@@ -331,17 +398,23 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= _INPUT_REPR_LIMIT else text[: _INPUT_REPR_LIMIT - 3] + "..."
 
 
-def _validation_problem(error: ErrorDetails, root: yaml.Node, model: type[BaseModel]) -> Problem:
+def _validation_problem(error: ErrorDetails, root: yaml.Node, model: type[BaseModel],
+                        prefix: Sequence[int | str] = ()) -> Problem:
     """Turn one pydantic error into a :class:`Problem` located in the YAML."""
-    loc = list(error["loc"])
+    loc = [*prefix, *error["loc"]]
     params: dict[str, object] = {}
     if loc and loc[-1] == "[key]":
         # A dict key of the wrong kind, e.g. an unknown category under rates.
         loc.pop()
         params["in_key"] = True
         params["key_name"] = str(loc[-1]) if loc else ""
+    ctx = dict(error.get("ctx") or {})
+    # A model's own rule names the field below the model it is about ("at").
+    at = ctx.pop("at", ())
+    if isinstance(at, (list, tuple)):
+        loc.extend(part for part in at if isinstance(part, int | str))
     path, line = _locate(root, loc)
-    for name, value in (error.get("ctx") or {}).items():
+    for name, value in ctx.items():
         params[name] = _safe_param(value)
     code = error["type"]
     message = error["msg"]
@@ -354,7 +427,7 @@ def _validation_problem(error: ErrorDetails, root: yaml.Node, model: type[BaseMo
     if loc and isinstance(loc[-1], str):
         params["field"] = loc[-1]
     if code == "extra_forbidden" and loc:
-        allowed = _fields_at(model, loc[:-1])
+        allowed = _fields_at(model, loc[len(prefix):-1])
         params["allowed"] = allowed
         matches = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         if matches:
@@ -363,13 +436,36 @@ def _validation_problem(error: ErrorDetails, root: yaml.Node, model: type[BaseMo
     return Problem(path, line, code, message, types.MappingProxyType(params))
 
 
-def _sort_key(problem: Problem) -> int:
-    # Top to bottom through the file; whole-file problems first.
-    return problem.line or 0
+def _finding_problem(finding: Finding, root: yaml.Node | None, file: str | None = None) -> Problem:
+    """Locate a cross-field finding in the YAML it came from."""
+    if root is None:
+        path = ""
+        for element in finding.loc:
+            path = _join_path(path, element)
+        line = None
+    else:
+        path, line = _locate(root, finding.loc)
+    params = {name: _safe_param(value) for name, value in finding.params.items()}
+    return Problem(path, line, finding.code, finding.message, types.MappingProxyType(params),
+                   file)
 
 
-def _parse_model(text: str, filename: str, model: type[_M]) -> _M:
-    """Parse YAML ``text`` into ``model``, raising :class:`ScenarioError` with every problem."""
+def _sort_key(problem: Problem) -> tuple[bool, str, int]:
+    # The file's own problems first, top to bottom; whole-file problems first.
+    return (problem.file is not None, problem.file or "", problem.line or 0)
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A YAML file composed into nodes (for lines) and constructed into data."""
+
+    root: yaml.Node
+    data: dict[str, Any]
+    problems: list[Problem]
+
+
+def _compose(text: str, filename: str) -> _Document:
+    """Read YAML ``text`` into nodes and data; raise for what makes it unreadable."""
     loader: _Loader | None = None
     try:
         # Inside the try: the reader already rejects control characters here.
@@ -391,9 +487,7 @@ def _parse_model(text: str, filename: str, model: type[_M]) -> _M:
                     None,
                     "yaml_syntax",
                     "the YAML is nested too deeply",
-                    types.MappingProxyType(
-                        {"detail": "the YAML is nested too deeply", "column": None}
-                    ),
+                    _yaml_params("nesting", "the YAML is nested too deeply", None),
                 )
             ],
         ) from None
@@ -416,13 +510,47 @@ def _parse_model(text: str, filename: str, model: type[_M]) -> _M:
                 )
             ],
         )
+    return _Document(root, data, problems)
+
+
+def _validate(document: _Document, model: type[_M]) -> tuple[_M | None, list[Problem]]:
+    """Validate the document as ``model``; its schema problems, and its cross-field ones."""
+    problems: list[Problem] = []
+    result: _M | None = None
     try:
-        result = model.model_validate(data)
+        result = model.model_validate(document.data, context={LOADER_CHECKS: True})
     except ValidationError as error:
         problems.extend(
-            _validation_problem(details, root, model) for details in error.errors(include_url=False)
+            _validation_problem(details, document.root, model)
+            for details in error.errors(include_url=False)
         )
-        result = None
+    findings: list[Finding] = []
+    if model is ContentPack:
+        findings = pack_findings(document.data)
+    elif model is Scenario:
+        findings = timeline_findings(document.data)
+        raw_packs = document.data.get("packs")
+        if isinstance(raw_packs, list):
+            for i, raw in enumerate(raw_packs):
+                if isinstance(raw, Mapping):
+                    findings += [Finding(("packs", i, *f.loc), f.code, f.message, f.params)
+                                 for f in pack_findings(raw)]
+    # A rule about a value the schema already refuses would only repeat it.
+    refused = {p.path for p in problems}
+    for finding in findings:
+        problem = _finding_problem(finding, document.root)
+        if problem.path in refused or ("duration_s" in refused
+                                       and "duration_s" in finding.params):
+            continue
+        problems.append(problem)
+    return (result if not findings else None), problems
+
+
+def _parse_model(text: str, filename: str, model: type[_M]) -> _M:
+    """Parse YAML ``text`` into ``model``, raising :class:`ScenarioError` with every problem."""
+    document = _compose(text, filename)
+    result, problems = _validate(document, model)
+    problems = document.problems + problems
     if problems or result is None:
         raise ScenarioError(filename, sorted(problems, key=_sort_key))
     return result
@@ -513,7 +641,8 @@ def builtin_scenario_ids() -> tuple[str, ...]:
     return _builtin_ids("scenarios")
 
 
-def _builtin_content_ids() -> tuple[str, ...]:
+def builtin_content_ids() -> tuple[str, ...]:
+    """Return the ids of the built-in content packs, sorted."""
     return _builtin_ids("content")
 
 
@@ -544,16 +673,6 @@ def _load_builtin(
     return loaded
 
 
-def _load_builtin_scenario(scenario_id: str) -> Scenario:
-    if _builtin_file("scenarios", scenario_id) is None:
-        raise ScenarioError(
-            scenario_id,
-            [_unknown("unknown_scenario", scenario_id, builtin_scenario_ids(), param="ref")],
-        )
-    return _load_builtin("scenarios", scenario_id, f"<builtin:{scenario_id}>", Scenario,
-                         "unknown_scenario", builtin_scenario_ids, "ref")
-
-
 def _is_path_like(ref: str) -> bool:
     separators = {"/", "\\", os.sep, os.altsep or "/"}
     return ref.lower().endswith(_YAML_SUFFIXES) or any(s in ref for s in separators)
@@ -562,28 +681,216 @@ def _is_path_like(ref: str) -> bool:
 def parse_scenario(text: str, *, filename: str) -> Scenario:
     """Validate the YAML ``text`` of a scenario; ``filename`` names it in errors.
 
-    Raises :class:`ScenarioError` listing every problem found.
+    Checks the schema and the rules between fields (phase order, events after
+    the end), not the content packs: :func:`check_scenario` and
+    :func:`load_scenario` do that too. Raises :class:`ScenarioError` listing
+    every problem found.
     """
     return _parse_model(text, filename, Scenario)
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    """Everything known about one scenario file: its problems, and its warnings.
+
+    ``scenario`` and ``packs`` are set only when there are no ``problems``; the
+    scenario then names only built-in packs in ``content`` and carries its own
+    packs (inline, or read from the files ``content`` named) in ``packs``, so it
+    travels whole, into a saved session too. ``warnings`` say why a valid
+    scenario may make a poor drill (an unknown topic, nothing to moderate,
+    rates far from a real live's).
+    """
+
+    file: str
+    scenario: Scenario | None
+    packs: tuple[ContentPack, ...]
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+def _scenario_source(ref: str | os.PathLike[str]) -> tuple[str, str, Path | None, str | None]:
+    """The text of scenario ``ref``, its display name, its folder and the id it must have."""
+    if isinstance(ref, os.PathLike) or _is_path_like(ref):
+        filename = os.fspath(ref)
+        return _decode(_read_file(Path(ref), filename), filename), filename, Path(ref).parent, None
+    entry = _builtin_file("scenarios", ref)
+    if entry is not None:
+        filename = f"<builtin:{ref}>"
+        return _decode(entry.read_bytes(), filename), filename, None, ref
+    if ref and Path(ref).exists():
+        return _decode(_read_file(Path(ref), ref), ref), ref, Path(ref).parent, None
+    raise ScenarioError(ref, [_unknown("unknown_scenario", ref, builtin_scenario_ids(),
+                                       param="ref")])
+
+
+def check_scenario(ref: str | os.PathLike[str], *, warnings: bool = True) -> ScenarioCheck:
+    """Check the scenario ``ref`` (a built-in id or a path) with its content packs.
+
+    Never raises for a bad file: every problem of the scenario, of the pack
+    files beside it and of the built-in packs it names comes back at once.
+    """
+    try:
+        text, filename, folder, expected_id = _scenario_source(ref)
+    except ScenarioError as error:
+        return ScenarioCheck(error.file, None, (), error.problems)
+    return _check_scenario_text(text, filename, folder, expected_id, warnings=warnings)
 
 
 def load_scenario(ref: str | os.PathLike[str]) -> Scenario:
     """Load a scenario by built-in id (``"hoax-basics"``) or from a ``.yaml``/``.yml`` path.
 
     A string with a path separator or a YAML suffix is a path; otherwise a
-    built-in id is tried first, then an existing file of that name.
+    built-in id is tried first, then an existing file of that name. The content
+    packs are checked too; pack files named in ``content`` are read into the
+    scenario's ``packs``. Raises :class:`ScenarioError` with every problem.
     """
-    if isinstance(ref, os.PathLike) or _is_path_like(ref):
-        filename = os.fspath(ref)
-        return parse_scenario(_decode(_read_file(Path(ref), filename), filename), filename=filename)
-    if _builtin_file("scenarios", ref) is not None:
-        return _load_builtin_scenario(ref)
-    if ref and Path(ref).exists():
-        return parse_scenario(_decode(_read_file(Path(ref), ref), ref), filename=ref)
-    raise ScenarioError(
-        ref,
-        [_unknown("unknown_scenario", ref, builtin_scenario_ids(), param="ref")],
-    )
+    check = check_scenario(ref, warnings=False)
+    if check.scenario is None:
+        raise ScenarioError(check.file, check.problems)
+    return check.scenario
+
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass
+class _Content:
+    """The content packs of a scenario being checked, and what went wrong with them."""
+
+    builtin: list[ContentPack] = field(default_factory=list)
+    #: Packs the scenario brings, with where they are: a file, or ``packs[i]``.
+    local: list[tuple[ContentPack, str | None, Loc]] = field(default_factory=list)
+    local_roots: list[yaml.Node | None] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    broken: bool = False
+
+
+def _check_scenario_text(text: str, filename: str, folder: Path | None,
+                         expected_id: str | None, *, warnings: bool) -> ScenarioCheck:
+    """The whole check of one scenario text: schema, cross-field rules, content, warnings."""
+    try:
+        document = _compose(text, filename)
+    except ScenarioError as error:
+        return ScenarioCheck(filename, None, (), error.problems)
+    scenario, problems = _validate(document, Scenario)
+    problems = document.problems + problems
+    if scenario is not None and expected_id is not None and scenario.id != expected_id:
+        # A session file names the scenario by id; a mismatch would replay the wrong one.
+        problems.append(_id_mismatch(scenario.id, expected_id, document.root))
+    content = _resolve_content(document, folder)
+    _inline_packs(document, scenario, content)
+    problems += content.problems
+    if not content.broken:
+        problems += _cross_pack_problems(document, content)
+    if problems or scenario is None:
+        return ScenarioCheck(filename, None, (), tuple(sorted(problems, key=_sort_key)))
+    local = tuple(pack for pack, _, _ in content.local)
+    scenario = scenario.model_copy(update={
+        "content": tuple(pack.id for pack in content.builtin), "packs": local})
+    packs = (*content.builtin, *local)
+    found = scenario_warnings(scenario, packs) if warnings else []
+    return ScenarioCheck(filename, scenario, packs, (),
+                         tuple(_finding_problem(f, document.root) for f in found))
+
+
+def _id_mismatch(loaded_id: str, expected: str, root: yaml.Node | None) -> Problem:
+    line = _locate(root, ("id",))[1] if root is not None else None
+    return Problem("id", line, "id_mismatch",
+                   f"the id {loaded_id!r} must match the file name {expected!r}",
+                   types.MappingProxyType({"id": loaded_id, "expected": expected}))
+
+
+def _resolve_content(document: _Document, folder: Path | None) -> _Content:
+    """Load every pack ``content`` names: built-in ids, and pack files beside the scenario."""
+    content = _Content()
+    raw = document.data.get("content", ["core"])
+    if not isinstance(raw, list):
+        content.broken = True
+        return content  # the schema says what is wrong
+    known = builtin_content_ids()
+    for i, ref in enumerate(raw):
+        if not isinstance(ref, str):
+            content.broken = True
+            continue
+        path, line = _locate(document.root, ("content", i))
+        if is_pack_file(ref):
+            _load_pack_file(ref, folder, path, line, content)
+        elif ref not in known:
+            unknown = _unknown("unknown_content_pack", ref, known, param="pack")
+            content.problems.append(Problem(path, line, unknown.code, unknown.message,
+                                            unknown.params))
+            content.broken = True
+        else:
+            try:
+                content.builtin.append(load_content_pack(ref))
+            except ScenarioError as error:
+                content.problems += [replace(p, file=error.file) for p in error.problems]
+                content.broken = True
+    return content
+
+
+def _load_pack_file(ref: str, folder: Path | None, path: str, line: int | None,
+                    content: _Content) -> None:
+    """Read the pack file ``ref`` (relative to ``folder``) into ``content``."""
+    if folder is None:
+        content.problems.append(Problem(path, line, "pack_file_in_builtin",
+                                        "a built-in scenario names only built-in packs",
+                                        types.MappingProxyType({"pack": ref})))
+        content.broken = True
+        return
+    name = os.fspath(folder / ref)
+    try:
+        text = _decode(_read_file(folder / ref, name), name)
+        document = _compose(text, name)
+    except ScenarioError as error:
+        first = error.problems[0]
+        if first.code in ("file_not_found", "is_a_directory", "unreadable"):
+            # The mistake is in the scenario's content list, so point there.
+            params = {**first.params, "pack": ref, "folder": os.fspath(folder) or "."}
+            content.problems.append(Problem(path, line, "pack_" + first.code, first.message,
+                                            types.MappingProxyType(params)))
+        else:
+            content.problems += [replace(p, file=name) for p in error.problems]
+        content.broken = True
+        return
+    pack, problems = _validate(document, ContentPack)
+    content.problems += [replace(p, file=name) for p in problems]
+    if pack is None:
+        content.broken = True
+        return
+    content.local.append((pack, name, ()))
+    content.local_roots.append(document.root)
+
+
+def _inline_packs(document: _Document, scenario: Scenario | None, content: _Content) -> None:
+    """Add the scenario's inline packs (their problems came with the scenario's own)."""
+    if scenario is not None:
+        content.local += [(pack, None, ("packs", i)) for i, pack in enumerate(scenario.packs)]
+        content.local_roots += [document.root] * len(scenario.packs)
+        return
+    raw = document.data.get("packs")
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            pack = ContentPack.model_validate(item, context={LOADER_CHECKS: True})
+        except ValidationError:
+            content.broken = True  # already reported as packs[i]...
+            continue
+        content.local.append((pack, None, ("packs", i)))
+        content.local_roots.append(document.root)
+
+
+def _cross_pack_problems(document: _Document, content: _Content) -> list[Problem]:
+    """Template ids used in two packs, and scripted comments naming no template."""
+    problems: list[Problem] = []
+    locals_ = [(loc, pack) for pack, _, loc in content.local]
+    for index, finding in clash_findings(locals_, content.builtin):
+        _, file, _ = content.local[index]
+        problems.append(_finding_problem(finding, content.local_roots[index], file))
+    packs = [*content.builtin, *(pack for pack, _, _ in content.local)]
+    template_ids = frozenset(t.id for pack in packs for t in pack.templates)
+    findings = scripted_findings(document.data, template_ids, [p.id for p in packs])
+    problems += [_finding_problem(f, document.root) for f in findings]
+    return problems
 
 
 @functools.cache
@@ -594,16 +901,18 @@ def load_content_pack(pack_id: str) -> ContentPack:
     no such pack, or with the pack's problems when its file is invalid.
     """
     return _load_builtin("content", pack_id, f"<builtin:content/{pack_id}>", ContentPack,
-                         "unknown_content_pack", _builtin_content_ids, "pack")
+                         "unknown_content_pack", builtin_content_ids, "pack")
 
 
 def load_content(scenario: Scenario) -> tuple[ContentPack, ...]:
-    """Return the built-in content packs ``scenario.content`` names, in order.
+    """Return the content packs of ``scenario``: the built-in ones it names, then its own.
 
     Every unknown pack id is reported at once, as ``content[i]`` of the
-    scenario (the file is given as ``<scenario:ID>``).
+    scenario (the file is given as ``<scenario:ID>``). A scenario loaded with
+    :func:`load_scenario` names only built-in packs: it carries its own packs in
+    ``scenario.packs``.
     """
-    known = _builtin_content_ids()
+    known = builtin_content_ids()
     missing = [(i, pack_id) for i, pack_id in enumerate(scenario.content) if pack_id not in known]
     if missing:
         problems = []
@@ -613,21 +922,13 @@ def load_content(scenario: Scenario) -> tuple[ContentPack, ...]:
                 Problem(f"content[{i}]", None, problem.code, problem.message, problem.params)
             )
         raise ScenarioError(f"<scenario:{scenario.id}>", problems)
-    packs = tuple(load_content_pack(pack_id) for pack_id in scenario.content)
-    templates = {template.id for pack in packs for template in pack.templates}
-    unknown = [(i, s.template) for i, s in enumerate(scenario.scripted)
-               if s.template not in templates]
-    if unknown:
-        raise ScenarioError(
-            f"<scenario:{scenario.id}>",
-            [
-                Problem(f"scripted[{i}].template", None, "unknown_template",
-                        f"no template {template!r} in the scenario's content packs",
-                        types.MappingProxyType({"template": template,
-                                                "packs": ", ".join(scenario.content)}))
-                for i, template in unknown
-            ],
-        )
+    packs = (*(load_content_pack(pack_id) for pack_id in scenario.content), *scenario.packs)
+    template_ids = frozenset(template.id for pack in packs for template in pack.templates)
+    data = {"scripted": [{"template": s.template} for s in scenario.scripted]}
+    findings = scripted_findings(data, template_ids, [p.id for p in packs])
+    if findings:
+        raise ScenarioError(f"<scenario:{scenario.id}>",
+                            [_finding_problem(f, None) for f in findings])
     return packs
 
 

@@ -6,14 +6,24 @@ is an error that names the field instead of a setting silently ignored.
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from .checks import LOADER_CHECKS, Finding, pack_findings, timeline_findings
 from .taxonomy import (
     HARMFUL,
-    REGULAR_PERSONAS,
     REMOVALS,
     Category,
     Difficulty,
@@ -41,6 +51,56 @@ __all__ = [
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Rate = Annotated[float, Field(ge=0)]
+#: A regular viewer: the personas an audience mix and a template's writers may name
+#: (trolls arrive through comment rates and injects, officials through injects).
+RegularPersona = Literal[Persona.YOUNG_MOTHER, Persona.CADRE, Persona.TEEN, Persona.LURKER,
+                         Persona.ELDER]
+#: A date a fact was last checked: ``2025-06`` or ``2025-06-30``.
+AsOf = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")]
+
+#: What a content pack file beside a scenario is called: a path ending in one of these.
+PACK_FILE_SUFFIXES = (".yaml", ".yml")
+_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def _pack_ref(value: str) -> str:
+    """A built-in pack id, or the path of a pack file relative to the scenario."""
+    if value.lower().endswith(PACK_FILE_SUFFIXES) and value.strip() == value:
+        return value
+    if _IDENTIFIER.match(value) and len(value) <= 80:
+        return value
+    raise PydanticCustomError(
+        "pack_ref",
+        "\"{value}\" is neither a built-in pack id nor a pack file ending in .yaml",
+        {"value": value},
+    )
+
+
+#: An entry of ``Scenario.content``: ``core`` or ``my-pack.yaml``.
+PackRef = Annotated[str, AfterValidator(_pack_ref)]
+
+
+def is_pack_file(ref: str) -> bool:
+    """True when a ``content`` entry names a pack file rather than a built-in pack."""
+    return ref.lower().endswith(PACK_FILE_SUFFIXES)
+
+
+def _rule(code: str, message: str, at: Sequence[int | str] = (), **params: object) -> None:
+    """Raise a coded validation error; ``at`` points below the model that raises it."""
+    raise PydanticCustomError(code, message, {"at": tuple(at), **params})
+
+
+def _raise_first(findings: Sequence[Finding]) -> None:
+    """Raise the first finding as a coded validation error (for callers other than the loader)."""
+    if findings:
+        first = findings[0]
+        raise PydanticCustomError(first.code, first.message.replace("{", "{{").replace("}", "}}"),
+                                  {"at": first.loc, **first.params})
+
+
+def _loader_checks(info: ValidationInfo) -> bool:
+    context = info.context
+    return isinstance(context, Mapping) and bool(context.get(LOADER_CHECKS))
 
 
 class _Model(BaseModel):
@@ -84,6 +144,12 @@ class Template(_Model):
     source: NonEmpty | None = None
     refer: bool = False
     weight: Annotated[float, Field(gt=0)] = 1.0
+    personas: tuple[RegularPersona, ...] = ()
+    """Who writes this comment (regular viewers only); empty: anyone who writes
+    this category. A persona listed here never draws templates meant for others."""
+    as_of: AsOf | None = None
+    """When the fact in the answer was last checked against its source; facts
+    that can go stale (statistics, targets, schedules) carry it."""
 
     @property
     def harmful(self) -> bool:
@@ -99,25 +165,31 @@ class Template(_Model):
         acceptable = set(self.acceptable)
         if self.harmful:
             if self.severity < 1:
-                raise ValueError("a harmful comment needs severity 1 to 3")
+                _rule("harmful_needs_severity", "a harmful comment needs severity 1 to 3",
+                      ("severity",))
             if not acceptable & REMOVALS and Response.ANSWER not in acceptable:
-                raise ValueError(
-                    "a harmful comment needs delete, mute, block or answer among acceptable"
-                )
+                _rule("harmful_needs_action",
+                      "a harmful comment needs delete, mute, block or answer among acceptable",
+                      ("acceptable",))
         else:
             if self.severity != 0:
-                raise ValueError("a harmless comment has severity 0")
+                _rule("harmless_severity", "a harmless comment has severity 0", ("severity",))
             wrong = acceptable & (REMOVALS | {Response.REPORT})
             if wrong:
-                raise ValueError(
-                    "a harmless comment may not list mute, block, delete or report as acceptable"
-                )
+                _rule("harmless_removal",
+                      "a harmless comment may not list mute, block, delete or report as "
+                      "acceptable ({actions})", ("acceptable",),
+                      actions=", ".join(sorted(wrong)))
+            if self.evasion is not None:
+                _rule("harmless_evasion", "only a harmful comment can evade a filter",
+                      ("evasion",))
         if self.category in (Category.QUESTION, Category.HOAX) and self.answer is None:
-            raise ValueError("questions and hoaxes need a reference answer")
+            _rule("answer_missing", "questions and hoaxes need a reference answer")
         if self.answer is not None and not self.source:
-            raise ValueError("a reference answer needs its source")
+            _rule("source_missing", "a reference answer needs its source")
         if self.category is Category.QUESTION and Response.ANSWER not in acceptable:
-            raise ValueError("a question must list answer as acceptable")
+            _rule("question_needs_answer_action", "a question must list answer as acceptable",
+                  ("acceptable",))
         return self
 
 
@@ -131,24 +203,14 @@ class ContentPack(_Model):
     templates: tuple[Template, ...]
 
     @model_validator(mode="after")
-    def _templates_are_complete(self) -> Self:
-        seen: set[str] = set()
-        for template in self.templates:
-            if template.id in seen:
-                raise ValueError(f"template id {template.id!r} is used twice")
-            seen.add(template.id)
-            missing = template.slots - set(self.slots)
-            if missing:
-                raise ValueError(
-                    f"template {template.id!r} uses slots the pack does not define: "
-                    + ", ".join(sorted(missing))
-                )
-            parsed = string.Formatter().parse(template.translation_en)
-            missing_en = frozenset(n for _, n, _, _ in parsed if n) ^ template.slots
-            if missing_en:
-                raise ValueError(
-                    f"template {template.id!r}: the translation must use the same slots as the text"
-                )
+    def _templates_are_complete(self, info: ValidationInfo) -> Self:
+        if _loader_checks(info):
+            return self  # the loader checks the raw data, every problem at its field
+        _raise_first(pack_findings({
+            "slots": self.slots,
+            "templates": [{"id": t.id, "text": t.text, "translation_en": t.translation_en}
+                          for t in self.templates],
+        }))
         return self
 
 
@@ -185,7 +247,7 @@ class Audience(_Model):
     """Chance per viewer per second of leaving when all is well."""
     sensitivity: Annotated[float, Field(ge=0, le=5)] = 1.0
     """How strongly viewers react to dead air, trolls and good answers (1 = normal)."""
-    personas: dict[Persona, Rate] = {
+    personas: dict[RegularPersona, Rate] = {
         Persona.YOUNG_MOTHER: 5,
         Persona.CADRE: 2,
         Persona.TEEN: 2,
@@ -194,17 +256,14 @@ class Audience(_Model):
 
     @model_validator(mode="after")
     def _regular_personas_only(self) -> Self:
-        odd = set(self.personas) - REGULAR_PERSONAS
-        if odd:
-            raise ValueError(
-                "the audience mix takes only regular viewers ("
-                + ", ".join(sorted(REGULAR_PERSONAS))
-                + "); trolls arrive through comment rates and injects, officials through injects"
-            )
         if not any(self.personas.values()):
-            raise ValueError("the audience mix needs at least one persona with a weight above 0")
+            _rule("no_persona_weight",
+                  "the audience mix needs at least one persona with a weight above 0",
+                  ("personas",))
         if self.start_viewers > self.peak_viewers:
-            raise ValueError("start_viewers cannot exceed peak_viewers")
+            _rule("start_above_peak", "start_viewers ({start}) cannot exceed peak_viewers "
+                  "({peak})", ("start_viewers",), start=self.start_viewers,
+                  peak=self.peak_viewers)
         return self
 
 
@@ -245,11 +304,15 @@ class Inject(_Model):
     @model_validator(mode="after")
     def _kind_fields(self) -> Self:
         if self.kind is InjectKind.OFFICIAL_JOINS and self.role is None:
-            raise ValueError("official_joins needs a role: midwife or village_head")
+            _rule("official_without_role", "official_joins needs a role: midwife or village_head")
         if self.kind is InjectKind.TROLL_RAID:
-            harmless = [c for c in self.categories if c not in HARMFUL]
+            harmless = [i for i, c in enumerate(self.categories) if c not in HARMFUL]
             if harmless:
-                raise ValueError("a troll raid takes harmful categories only")
+                category = self.categories[harmless[0]].value
+                _rule("raid_harmless_category",
+                      "a troll raid takes harmful categories only, not {category}",
+                      ("categories", harmless[0]), category=category,
+                      allowed=", ".join(sorted(HARMFUL)))
         return self
 
 
@@ -306,7 +369,8 @@ class Scoring(_Model):
     @model_validator(mode="after")
     def _some_weight(self) -> Self:
         if not any(self.weights.values()):
-            raise ValueError("at least one scoring weight must be above 0")
+            _rule("no_scoring_weight", "at least one scoring weight must be above 0",
+                  ("weights",))
         return self
 
 
@@ -318,11 +382,20 @@ class Scenario(_Model):
     title: Text
     summary: Text
     topic: Identifier
+    topics: tuple[Identifier, ...] = ()
+    """More topics the live is about, besides ``topic``; questions and hoaxes
+    on any of them are the ones mostly drawn."""
     duration_s: Annotated[int, Field(ge=30, le=4 * 3600)]
     difficulty: Difficulty
     pass_mark: Annotated[int, Field(ge=0, le=100)] = 60
     learning_goals: tuple[Text, ...] = Field(min_length=1)
-    content: tuple[Identifier, ...] = ("core",)
+    content: tuple[PackRef, ...] = ("core",)
+    """Built-in content packs by id, and pack files by path relative to the
+    scenario file (``my-pack.yaml``). The loader reads a pack file into
+    ``packs``, so a loaded scenario names only built-in ids here."""
+    packs: tuple[ContentPack, ...] = ()
+    """Content packs of this scenario's own, written inline (or read from the
+    files ``content`` names); used after the built-in ones."""
     audience: Audience
     phases: tuple[Phase, ...] = Field(min_length=1)
     injects: tuple[Inject, ...] = ()
@@ -332,19 +405,15 @@ class Scenario(_Model):
     scoring: Scoring = Scoring()
 
     @model_validator(mode="after")
-    def _timeline_fits(self) -> Self:
-        if self.phases[0].start_s != 0:
-            raise ValueError("the first phase must start at 0")
-        starts = [p.start_s for p in self.phases]
-        if starts != sorted(set(starts)):
-            raise ValueError("phases must start at increasing times")
-        if starts[-1] >= self.duration_s:
-            raise ValueError("every phase must start before the end (duration_s)")
-        times = [i.at_s for i in self.injects] + [c.at_s for c in self.scripted]
-        late = [at for at in times if at >= self.duration_s]
-        if late:
-            raise ValueError(f"injects or scripted comments at {late} s fall after the end "
-                             "(duration_s)")
+    def _timeline_fits(self, info: ValidationInfo) -> Self:
+        if _loader_checks(info):
+            return self  # the loader checks the raw data, every problem at its field
+        _raise_first(timeline_findings({
+            "duration_s": self.duration_s,
+            "phases": [{"start_s": p.start_s} for p in self.phases],
+            "injects": [{"at_s": i.at_s} for i in self.injects],
+            "scripted": [{"at_s": c.at_s} for c in self.scripted],
+        }))
         return self
 
     def phase_at(self, t_s: float) -> Phase:

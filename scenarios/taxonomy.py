@@ -96,6 +96,7 @@ class Evasion(StrEnum):
     HOMOGLYPH = "homoglyph"  # look-alike Unicode: "ｇａｃｏｒ", "𝙜𝙖𝙘𝙤𝙧"
     WAWA = "wawa"  # euphemisms such as "wawa" for WhatsApp
     EUPHEMISM = "euphemism"
+    INVISIBLE = "invisible"  # zero-width characters inside a keyword: "sl\u200bot"
 
 
 class Persona(StrEnum):
@@ -114,11 +115,12 @@ class Persona(StrEnum):
     PORN_BOT = "porn_bot"
     HARASSER = "harasser"
     SPAMMER = "spammer"
+    ELDER = "elder"  # an older viewer (lansia), or their grown-up child, at a posyandu lansia
 
 
 #: Personas the audience mix may name (trolls arrive through comment rates and injects).
 REGULAR_PERSONAS: frozenset[Persona] = frozenset(
-    {Persona.YOUNG_MOTHER, Persona.CADRE, Persona.TEEN, Persona.LURKER}
+    {Persona.YOUNG_MOTHER, Persona.CADRE, Persona.TEEN, Persona.LURKER, Persona.ELDER}
 )
 OFFICIALS: frozenset[Persona] = frozenset({Persona.MIDWIFE, Persona.VILLAGE_HEAD})
 

@@ -2,9 +2,9 @@
 
 Everything a room decides lives in :mod:`server.room` (sans-I/O). This module
 only moves bytes: it decodes client messages (:mod:`server.protocol`), hands
-them to the room with the current monotonic time, appends the room's inputs to
-the log (:mod:`server.store`) *before* sending anything, and fans the room's
-messages out with :func:`websockets.asyncio.server.broadcast`.
+them to the room with the current monotonic time (the room journals each input
+to :mod:`server.store` before it takes effect), and fans the room's messages
+out with :func:`websockets.asyncio.server.broadcast`.
 
 The web client (seat page and trainer console) is served from the same port by
 ``process_request``; it is plain HTML/CSS/JS shipped inside the package, so the
@@ -15,32 +15,59 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import mimetypes
 import secrets
+import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from http import HTTPStatus
-from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from websockets.asyncio.server import Server as WsServer, ServerConnection, broadcast, serve
-from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from debrief import history
 from debrief.files import replace_atomically
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translate
+from moderation.content import ContentIndex
+from moderation.engine import Session
+from moderation.scorecard import ActorCredit, Scorecard
+from scenarios import ScenarioError, builtin_scenario_ids, load_content, load_economy, load_scenario
+from scenarios.schema import Scenario
 
-from .protocol import ErrorCode, Hello, Ping, ProtocolError, Role, decode, encode, error
-from .room import Outcome, Room, Seat
+from .clock import Status
+from .day import DayFiles, Glances, day_files
+from .day_protocol import MAX_ROOMS, DayCreate, DayRoom
+from .limits import RateLimit
+from .outbound import ErrorOut, PongOut, ScenarioRef, encode
+from .outbox import Outcome, ToConn, ToSeat, ToView
+from .overview import DAY_PATH, DayDesk, Refused
+from .pages import response as _response, web_file as _web_file
+from .protocol import (
+    Command,
+    ErrorCode,
+    Hello,
+    MediaCandidate,
+    MediaMessage,
+    MediaOffer,
+    MediaStateIn,
+    Ping,
+    ProtocolError,
+    decode,
+)
+from .roles import Role, View
+from .room import DrillRoom
+from .seats import Seat
 from .store import RoomRecord, Store
+from .video.drill import DrillVideo
 
-__all__ = ["DrillServer", "RateLimit", "build_room", "new_code"]
+__all__ = ["DrillServer", "RateLimit", "Routed", "build_room", "new_code", "now_ms"]
 
 log = logging.getLogger("gladi.server")
 
@@ -50,7 +77,19 @@ WS_MAX_SIZE = 256 * 1024
 TICK_S = 0.1
 HELLO_TIMEOUT_S = 30.0
 #: Catalogue domains the web pages use.
-WEB_DOMAINS = ("seat", "reject", "serve")
+#: ``check``: the host's camera and voice warnings in the trainer's coaching log.
+WEB_DOMAINS = ("seat", "reject", "serve", "video", "check")
+#: Close code for the connections of a seat the trainer freed (4000–4999: application's).
+CLOSE_FREED = 4000
+
+
+class Routed(Enum):
+    """What became of a ``hello`` for a room this server does not hold."""
+
+    #: It was answered (``room_not_found``); the connection may send another ``hello``.
+    ANSWERED = "answered"
+    #: The connection was handed to the worker holding the room and has ended.
+    ELSEWHERE = "elsewhere"
 
 
 def now_ms() -> int:
@@ -65,104 +104,228 @@ def new_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
             return code
 
 
-def build_room(code: str, key: str, scenario_ref: str, seed: int) -> Room:
+def build_room(code: str, key: str, scenario_ref: str, seed: int) -> DrillRoom:
     """Load the scenario and make a room (raises ScenarioError for a bad reference)."""
-    from moderation.content import ContentIndex
-    from scenarios import load_content, load_economy, load_scenario
-
     scenario = load_scenario(scenario_ref)
     content = ContentIndex(load_content(scenario), scenario.topic)
-    return Room(code, key, scenario, content, load_economy(), seed)
+    return DrillRoom(code, key, scenario, content, load_economy(), seed)
 
 
-@dataclass(slots=True)
-class RateLimit:
-    """A token bucket: ``rate`` messages a second, bursts up to ``burst``."""
+def error_text(code: ErrorCode, lang: str, msg_id: int | None = None, detail: str = "") -> str:
+    """An encoded ``error`` message (for the connection layer's own errors)."""
+    return encode(ErrorOut(code=code, message=translate(f"serve.error.{code.value}", lang),
+                           detail=detail, id=msg_id))
 
-    rate: float
-    burst: float
-    tokens: float = 0.0
-    last: float = 0.0
 
-    def allow(self, now: float) -> bool:
-        if self.last == 0.0:
-            self.tokens, self.last = self.burst, now
-        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
+def host_allowed(header: str | None, names: frozenset[str]) -> bool:
+    """Whether a request's ``Host`` names this server: an IP address, ``localhost`` or one
+    of ``names``. A page whose domain was re-pointed at the laptop (DNS rebinding) names its
+    own domain and is refused, even though its ``Origin`` matches its ``Host``."""
+    if not header:
         return False
+    try:
+        hostname = urlsplit("//" + header).hostname
+    except ValueError:
+        return False
+    if hostname is None:
+        return False
+    if hostname == "localhost" or hostname in names:
+        return True
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """One participant's attempt, for the training history."""
+
+    session: Session
+    card: Scorecard
+    name: str
+    group: str | None
+    credit: dict[str, int]
+
+
+def _attempts(room: DrillRoom, card: Scorecard, record: RoomRecord) -> list[_Attempt]:
+    """Every participant's attempt of a finished drill (host and moderators; the score is
+    the room's, the credit their actor's: the team's in team mode)."""
+    return [_Attempt(room.session, card, seat.name, record.name or None,
+                     card.actors.get(seat.actor or "", ActorCredit()).to_json())
+            for seat in room.seats if seat.role in (Role.HOST, Role.MODERATOR)]
 
 
 @dataclass(slots=True)
 class _Conns:
     """Open connections of one room, by view and by seat."""
 
-    views: dict[str, set[ServerConnection]] = field(
-        default_factory=lambda: {"trainer": set(), "staff": set(), "observer": set()})
+    views: dict[View, set[ServerConnection]] = field(
+        default_factory=lambda: {view: set() for view in View})
     seats: dict[str, set[ServerConnection]] = field(default_factory=dict)
 
 
-def _web_file(name: str) -> bytes | None:
-    if not name or "/" in name or "\\" in name or name.startswith("."):
-        return None
-    entry = resources.files("server") / "web" / name
-    try:
-        return entry.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def _response(status: HTTPStatus, body: bytes, content_type: str) -> Response:
-    headers = Headers({
-        "Content-Type": content_type,
-        "Content-Length": str(len(body)),
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; "
-                                   "img-src 'self' data:; style-src 'self'; script-src 'self'",
-    })
-    return Response(status.value, status.phrase, headers, body)
-
-
 class DrillServer:
-    """Rooms, their connections and the clock that drives them."""
+    """Rooms, their connections and the clock that drives them.
+
+    One server holds the rooms of a training day, each with its own code, trainer key
+    and journal; the organiser's overview (:mod:`server.overview`) sees and drives them
+    all. ``gladi serve`` makes the first room itself.
+    """
 
     def __init__(self, store: Store, *, rate: float = 20.0, burst: float = 40.0,
-                 trainer_rate: float = 200.0) -> None:
+                 trainer_rate: float = 200.0, hosts: Iterable[str] = (),
+                 join_base: str | None = None, scenarios: Iterable[str] = ()) -> None:
         self.store = store
-        self.rooms: dict[str, Room] = {}
+        self.rooms: dict[str, DrillRoom] = {}
         self.conns: dict[str, _Conns] = {}
+        #: How each room was made (its name, language and scenario reference too).
+        self.records: dict[str, RoomRecord] = {}
         self.rate, self.burst, self.trainer_rate = rate, burst, trainer_rate
+        #: Host names (besides IP addresses and localhost) clients may use for this server.
+        self.hosts = frozenset(h.lower() for h in hosts)
+        #: The address phones join at, for the QR codes (None: the one the browser used).
+        self._join_base = join_base
+        #: Scenario references a new room may use besides the built-in ones (by id).
+        self._extra_scenarios = tuple(scenarios)
+        self._choices: dict[str, tuple[str, Scenario]] | None = None
         self._saved: set[tuple[str, int]] = set()
         self._limits: dict[tuple[str, str], RateLimit] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+        self._saving: set[asyncio.Future[None]] = set()
+        self._making: set[str] = set()
         self._lang_json = {lang: self._catalogue_json(lang) for lang in LANGUAGES}
+        self.glances = Glances()
+        self.desk = DayDesk(self)
+        #: The host's camera in each room (server/video/).
+        self.video = DrillVideo(self._video_deliver, _send_one, now_ms)
+        #: ``gladi serve --https``: serve the pages and the drill over TLS (server/tls.py).
+        self.tls: ssl.SSLContext | None = None
 
     # ------------------------------------------------------------ rooms
 
-    def add_room(self, room: Room, scenario_ref: str) -> None:
-        self.store.create_room(RoomRecord(room.code, room.trainer_key, scenario_ref, room.seed,
-                                          time.time()))
+    @property
+    def day_key(self) -> str:
+        """The organiser's key to the training-day overview."""
+        return self.store.day_key()
+
+    @property
+    def join_base(self) -> str | None:
+        return self._join_base
+
+    def add_room(self, room: DrillRoom, scenario_ref: str, name: str = "",
+                 lang: str = DEFAULT_LANGUAGE) -> None:
+        """Serve a new room; its journal is the store's."""
+        record = RoomRecord(room.code, room.trainer_key, scenario_ref, room.seed, time.time(),
+                            name, lang)
+        self.store.create_room(record)
+        room.journal = self.store.journal(room.code)
+        self._serve(room, record)
+
+    def _serve(self, room: DrillRoom, record: RoomRecord) -> None:
         self.rooms[room.code] = room
+        self.records[room.code] = record
         self.conns[room.code] = _Conns()
 
-    def restore(self) -> list[Room]:
-        """Rebuild every open room from the log."""
-        restored = []
+    def restore(self) -> list[DrillRoom]:
+        """Rebuild the training day's rooms from their journals.
+
+        Rooms that ended stay on the day's overview (with their results) while another
+        room of the day is unfinished; when every room has ended the day is over: they
+        are closed (their logs and results kept) and a new run starts a new day.
+        """
+        built = []
         for rec in self.store.rooms():
             room = build_room(rec.code, rec.trainer_key, rec.scenario, rec.seed)
-            room.replay_inputs(self.store.inputs(rec.code))
-            if room.status == "ended":
-                # Finished drills keep their log and results; a new run gets a new room.
+            room.restore(self.store.records(rec.code))
+            built.append((rec, room))
+        if all(room.status is Status.ENDED for _, room in built):
+            for rec, _ in built:
                 self.store.close_room(rec.code)
-                continue
-            self.rooms[rec.code] = room
-            self.conns[rec.code] = _Conns()
+            return []
+        for rec, room in built:
+            room.journal = self.store.journal(rec.code)
+            self._serve(room, rec)
+            if room.status is Status.ENDED:
+                self._saved.add((room.code, room.epoch))  # saved when it ended
             self._dispatch(room, room.after_restore(now_ms()), None)
-            restored.append(room)
-        return restored
+        return [room for _, room in built]
+
+    def new_room(self, scenario_ref: str, seed: int = 1, name: str = "",
+                 lang: str = DEFAULT_LANGUAGE) -> DrillRoom:
+        """Make and serve a room with a new code and trainer key (raises ScenarioError)."""
+        room = build_room(new_code(self.store.codes()), secrets.token_urlsafe(12),
+                          scenario_ref, seed)
+        self.add_room(room, scenario_ref, name, lang)
+        return room
+
+    # ------------------------------------------------------------ the day's overview
+
+    def scenario_choices(self, lang: str) -> list[ScenarioRef]:
+        return [ScenarioRef(id=sid, title=scenario.title.get(lang))
+                for sid, (_, scenario) in self._scenarios().items()]
+
+    def _scenarios(self) -> dict[str, tuple[str, Scenario]]:
+        """Scenario id → (reference, scenario) of every scenario a new room may run."""
+        if self._choices is None:
+            choices: dict[str, tuple[str, Scenario]] = {}
+            for ref in (*builtin_scenario_ids(), *self._extra_scenarios,
+                        *(rec.scenario for rec in self.records.values())):
+                with contextlib.suppress(ScenarioError):
+                    scenario = load_scenario(ref)
+                    choices.setdefault(scenario.id, (ref, scenario))
+            self._choices = choices
+        return self._choices
+
+    def room_lang(self, code: str) -> str | None:
+        record = self.records.get(code)
+        return None if record is None else record.lang
+
+    async def day_rooms(self, lang: str) -> list[DayRoom]:
+        return [self.glances.glance(room, self.records[code], lang)
+                for code, room in self.rooms.items()]
+
+    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
+        choice = self._scenarios().get(msg.scenario)
+        if choice is None:
+            return Refused(ErrorCode.INVALID, f"scenario: {msg.scenario} is not one of "
+                                              "day_welcome.scenarios")
+        if len(self.rooms) >= MAX_ROOMS:
+            return Refused(ErrorCode.BAD_STATE, f"at most {MAX_ROOMS} rooms")
+        ref = choice[0]
+        code = new_code(self.store.codes() | self._making)
+        self._making.add(code)  # two rooms made at once get two codes
+        try:
+            # Loading a scenario's content takes a moment: not on the event loop.
+            room = await asyncio.to_thread(build_room, code, secrets.token_urlsafe(12), ref,
+                                           msg.seed)
+            self.add_room(room, ref, msg.name or "", msg.lang)
+        finally:
+            self._making.discard(code)
+        if msg.team_mode:
+            _, outcome = room.set_team_mode(True, now_ms())
+            self._deliver(room, outcome, None)
+        return self.glances.glance(room, self.records[code], lang)
+
+    async def control_rooms(self, command: Command,
+                            codes: list[str] | None) -> tuple[list[str], list[str]]:
+        done: list[str] = []
+        skipped: list[str] = []
+        now = now_ms()
+        for code in list(self.rooms) if codes is None else codes:
+            room = self.rooms.get(code)
+            if room is None:
+                skipped.append(code)
+                continue
+            ok, outcome = room.command(command, now)
+            self._deliver(room, outcome, None)
+            (done if ok else skipped).append(code)
+        return done, skipped
+
+    async def day_files(self, lang: str) -> DayFiles:
+        rooms = [(self.records[code], room) for code, room in self.rooms.items()]
+        return day_files(rooms, lang, translate("serve.day_report.title", lang))
 
     # ------------------------------------------------------------ HTTP
 
@@ -172,11 +335,13 @@ class DrillServer:
         return json.dumps(messages, ensure_ascii=False).encode("utf-8")
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """Static files, health check, and the origin check for websocket upgrades."""
+        """Static files, health check, and the host and origin checks."""
         path = urlsplit(request.path).path
-        if path == "/ws":
+        host = request.headers.get("Host")
+        if not host_allowed(host, self.hosts):
+            return _response(HTTPStatus.FORBIDDEN, b"host not allowed\n", "text/plain")
+        if path in ("/ws", DAY_PATH):
             origin = request.headers.get("Origin")
-            host = request.headers.get("Host")
             # Cross-site websocket hijacking: a browser page from elsewhere may not connect.
             # Clients that send no Origin (scripts, the desktop app) are not browsers.
             if origin is not None and (urlsplit(origin).netloc or "").lower() != \
@@ -185,12 +350,16 @@ class DrillServer:
             return None
         if path == "/healthz":
             return _response(HTTPStatus.OK, b"OK\n", "text/plain")
+        answer = self.desk.http(path, request)
+        if answer is not None:
+            return answer
         if path.startswith("/i18n/") and path.endswith(".json"):
             lang = path[len("/i18n/"):-len(".json")]
             if lang in self._lang_json:
                 return _response(HTTPStatus.OK, self._lang_json[lang],
                                  "application/json; charset=utf-8")
-        name = {"/": "index.html", "/trainer": "trainer.html"}.get(path, path.lstrip("/"))
+        name = {"/": "index.html", "/trainer": "trainer.html", "/day": "day.html"}.get(
+            path, path.lstrip("/"))
         body = _web_file(name)
         if body is None:
             return _response(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
@@ -201,46 +370,73 @@ class DrillServer:
 
     # ------------------------------------------------------------ sending
 
-    def _dispatch(self, room: Room, outcome: Outcome, conn: ServerConnection | None) -> None:
-        """Persist the outcome's inputs, then send its messages in order."""
-        if outcome.inputs:
-            self.store.append(room.code, outcome.inputs)
+    def _deliver(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None,
+                 then: Callable[[], None] | None = None) -> None:
+        """Send ``outcome`` (:meth:`_dispatch`), then run ``then``. A server whose journal is
+        written asynchronously (:mod:`server.cluster`) sends only once it is written."""
+        self._dispatch(room, outcome, conn)
+        if then is not None:
+            then()
+
+    def _dispatch(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None) -> None:
+        """Send the outcome's messages in order; close the connections of freed seats."""
         conns = self.conns[room.code]
         for target, payload in outcome.sends:
             recipients: Iterable[ServerConnection]
-            if target == "conn":
+            if isinstance(target, ToConn):
                 recipients = () if conn is None else (conn,)
-            elif target.startswith("view:"):
-                recipients = conns.views[target[5:]]
-            else:
-                recipients = conns.seats.get(target[5:], ())
+            elif isinstance(target, ToView):
+                recipients = conns.views[target.view]
+            elif isinstance(target, ToSeat):
+                recipients = conns.seats.get(target.seat, ())
             broadcast(recipients, payload)
-        if room.status == "ended" and (room.code, room.epoch) not in self._saved:
+        for seat_id in outcome.close:
+            self.video.freed(room, seat_id)
+            for ws in conns.seats.pop(seat_id, set()):
+                for members in conns.views.values():
+                    members.discard(ws)
+                task = asyncio.get_running_loop().create_task(
+                    ws.close(CLOSE_FREED, "seat freed"))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+        card = room.card
+        if card is not None and (room.code, room.epoch) not in self._saved:
             self._saved.add((room.code, room.epoch))
-            self._save_results(room)
+            texts = (room.results_csv(), room.session_file())
+            attempts = _attempts(room, card, self.records[room.code])
+            # Files and history rows (one per participant) are written off the event loop:
+            # "end" for every room of a day at once must not stall the drills.
+            saving = asyncio.get_running_loop().run_in_executor(
+                None, self._save_results, room.code, room.epoch, texts, attempts)
+            self._saving.add(saving)
+            saving.add_done_callback(self._saving.discard)
 
-    def _save_results(self, room: Room) -> None:
-        folder = self.store.folder / "results"
+    def _save_results(self, code: str, epoch: int, texts: tuple[str, str],
+                      attempts: list[_Attempt]) -> None:
+        stem = self.store.folder / "results" / f"gladi-{code}-{epoch}"
         try:
-            stem = folder / f"gladi-{room.code}-{room.epoch}"
-            for suffix, text in ((".csv", room.results_csv()), (".json", room.session_file())):
+            for suffix, text in zip((".csv", ".json"), texts, strict=True):
                 replace_atomically(stem.with_suffix(suffix), text)
         except OSError as exc:  # results can still be exported from the console
             log.warning("cannot save results: %s", exc)
-        if room.card is not None:
-            # The drill joins the training history as one attempt of the whole room.
+        for attempt in attempts:
             try:
-                history.record(room.session, room.card, f"drill {room.code}", "drill")
+                history.record(attempt.session, attempt.card, attempt.name, "drill",
+                               room=code, group=attempt.group, credit=attempt.credit)
             except (history.HistoryError, OSError) as exc:
                 log.warning("cannot record the drill in the history: %s", exc)
+                return
 
     # ------------------------------------------------------------ connections
 
     async def handler(self, ws: ServerConnection) -> None:
         """One websocket connection: hello first, then messages until it closes."""
-        room: Room | None = None
+        room: DrillRoom | None = None
         seat: Seat | None = None
         limit = RateLimit(self.rate, self.burst)
+        if urlsplit(ws.request.path if ws.request else "").path == DAY_PATH:
+            await self.desk.handler(ws)
+            return
         try:
             while True:
                 timeout = HELLO_TIMEOUT_S if seat is None else None
@@ -248,45 +444,33 @@ class DrillServer:
                     raw = await asyncio.wait_for(ws.recv(), timeout)
                 except TimeoutError:
                     return
+                lang = seat.lang if seat else DEFAULT_LANGUAGE
                 if not limit.allow(time.monotonic()):
-                    lang = seat.lang if seat else "id"
-                    broadcast([ws], encode(error(ErrorCode.RATE_LIMITED, translate(
-                        "serve.error.rate_limited", lang))))
+                    broadcast([ws], error_text(ErrorCode.RATE_LIMITED, lang))
                     continue
                 msg = decode(raw)
                 if isinstance(msg, ProtocolError):
-                    lang = seat.lang if seat else "id"
-                    broadcast([ws], encode(error(msg.code, translate(
-                        f"serve.error.{msg.code.value}", lang), msg.id, msg.detail)))
+                    broadcast([ws], error_text(msg.code, lang, msg.id, msg.detail))
                     continue
-                if seat is None or room is None:
-                    if not isinstance(msg, Hello):
-                        if isinstance(msg, Ping):
-                            broadcast([ws], encode({"type": "pong", "id": msg.id, "t": 0}))
-                            continue
-                        broadcast([ws], encode(error(ErrorCode.NOT_JOINED, translate(
-                            "serve.error.not_joined", DEFAULT_LANGUAGE), msg.id)))
-                        continue
-                    room = self.rooms.get(msg.room.strip())
-                    if room is None:
-                        broadcast([ws], encode(error(ErrorCode.ROOM_NOT_FOUND, translate(
-                            "serve.error.room_not_found", msg.lang), msg.id)))
-                        continue
-                    outcome = room.join(msg, now_ms())
-                    self._dispatch(room, outcome, ws)
-                    seat = outcome.seat
-                    if seat is not None:
-                        conns = self.conns[room.code]
-                        conns.views[seat.view].add(ws)
-                        conns.seats.setdefault(seat.id, set()).add(ws)
-                        self._dispatch(room, room.connected(seat, True), None)
-                        # The limit is per seat, so more connections do not buy more messages.
-                        rate = self.trainer_rate if seat.role is Role.TRAINER else self.rate
-                        burst = rate * 2 if seat.role is Role.TRAINER else self.burst
-                        limit = self._limits.setdefault((room.code, seat.id),
-                                                        RateLimit(rate, burst))
+                if seat is not None and room is not None:
+                    if isinstance(msg, MediaOffer | MediaCandidate | MediaStateIn):
+                        await self._media(room, seat, ws, msg)
+                    else:
+                        self._deliver(room, room.handle(seat, msg, now_ms()), ws)
                     continue
-                self._dispatch(room, room.handle(seat, msg, now_ms()), ws)
+                if isinstance(msg, Ping):
+                    broadcast([ws], encode(PongOut(id=msg.id, t=0)))
+                elif not isinstance(msg, Hello):
+                    broadcast([ws], error_text(ErrorCode.NOT_JOINED, lang, msg.id))
+                else:
+                    found = await self._find(ws, msg, raw)
+                    if found is Routed.ELSEWHERE:
+                        return  # another worker served the connection, which is over
+                    if isinstance(found, DrillRoom):
+                        room = found
+                        seat = self._join(room, msg, ws)
+                        if seat is not None:
+                            limit = self._limit_for(room, seat)
         except ConnectionClosed:
             pass
         except Exception:  # never let one connection's bug take the server down
@@ -294,29 +478,103 @@ class DrillServer:
             with contextlib.suppress(Exception):
                 await ws.close(1011, "internal error")
         finally:
-            if room is not None and seat is not None:
+            if room is not None:
+                self.video.left(room, ws)
+            if room is not None and seat is not None and self.rooms.get(room.code) is room:
                 conns = self.conns[room.code]
-                conns.views[seat.view].discard(ws)
-                conns.seats.get(seat.id, set()).discard(ws)
-                self._dispatch(room, room.connected(seat, False), None)
+                if ws in conns.views[seat.view]:
+                    conns.views[seat.view].discard(ws)
+                    conns.seats.get(seat.id, set()).discard(ws)
+                    self._dispatch(room, room.connected(seat, False), None)
+
+    async def _find(self, ws: ServerConnection, hello: Hello,
+                    raw: str | bytes) -> DrillRoom | Routed:
+        """The room a ``hello`` names. A worker of a cluster (:mod:`server.cluster`) may bring
+        it here or hand the connection to the worker that holds it."""
+        room = self.rooms.get(hello.room)
+        if room is None:
+            broadcast([ws], error_text(ErrorCode.ROOM_NOT_FOUND, hello.lang, hello.id))
+            return Routed.ANSWERED
+        return room
+
+    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | None:
+        """Hand ``hello`` to the room; once the welcome is sent, count the connection in its
+        seat's view (so it gets every message after its welcome, and none before)."""
+        self.video.for_room(room)  # the welcome's state.media
+        outcome = room.join(hello, now_ms())
+        seat = outcome.seat
+        if seat is None:
+            self._deliver(room, outcome, ws)
+            return None
+
+        def count_in() -> None:
+            conns = self.conns.get(room.code)
+            if conns is None or self.rooms.get(room.code) is not room:
+                return  # the room left this server meanwhile
+            conns.views[seat.view].add(ws)
+            conns.seats.setdefault(seat.id, set()).add(ws)
+            self._dispatch(room, room.connected(seat, True), None)
+            self.video.joined(room, seat, ws, hello.v)
+        self._deliver(room, outcome, ws, count_in)
+        return seat
+
+    # ------------------------------------------------------------ the host's camera
+
+    async def _media(self, room: DrillRoom, seat: Seat, ws: ServerConnection,
+                     msg: MediaMessage) -> None:
+        """A ``media.*`` message goes to the room's video, not to the room."""
+        for reply in await self.video.receive(room, seat, ws, msg):
+            broadcast([ws], reply)
+
+    def _video_deliver(self, room: DrillRoom, outcome: Outcome) -> None:
+        """What the video gives a room (coaching warnings, the host's speech), sent out."""
+        if self.rooms.get(room.code) is room:
+            self._deliver(room, outcome, None)
+
+    def _limit_for(self, room: DrillRoom, seat: Seat) -> RateLimit:
+        """The limit is per seat, so more connections do not buy more messages."""
+        rate = self.trainer_rate if seat.role is Role.TRAINER else self.rate
+        burst = rate * 2 if seat.role is Role.TRAINER else self.burst
+        return self._limits.setdefault((room.code, seat.id), RateLimit(rate, burst))
+
+    def _glancing(self) -> bool:
+        """Whether the rooms' glances are wanted (an overview is open)."""
+        return bool(self.desk.watchers)
 
     async def clock(self) -> None:
-        """Advance every room on a fixed tick."""
+        """Advance every room on a fixed tick; keep the overviews up to date."""
+        pushing: set[asyncio.Task[None]] = set()
         while True:
             await asyncio.sleep(TICK_S)
-            now = now_ms()
             for room in list(self.rooms.values()):
+                if self.rooms.get(room.code) is not room:
+                    continue  # it left this server meanwhile
                 try:
-                    self._dispatch(room, room.tick(now), None)
+                    self._deliver(room, room.tick(now_ms()), None)
                 except Exception:
                     log.exception("room %s tick failed", room.code)
+                # One room at a time: a training day's rooms must not add up into one
+                # stall of the event loop (bench/bench_rooms.py measures it).
+                await asyncio.sleep(0)
+            now = now_ms()
+            try:
+                self.video.tick(self.rooms.values())
+            except Exception:
+                log.exception("video tick failed")
+            if self._glancing():
+                self.glances.refresh(self.rooms.values(), now)
+            if self.desk.due(now):
+                task = asyncio.create_task(self.desk.push(now))
+                pushing.add(task)
+                task.add_done_callback(pushing.discard)
 
     async def run(self, host: str, port: int, started: asyncio.Future[WsServer] | None = None,
                   stop: asyncio.Event | None = None) -> None:
-        """Serve until ``stop`` is set (or forever)."""
+        """Serve until ``stop`` is set (or forever); over TLS when :attr:`tls` is set."""
         async with serve(self.handler, host, port, process_request=self.process_request,
                          max_size=WS_MAX_SIZE, max_queue=32, compression=None,
-                         ping_interval=10, ping_timeout=20, server_header=None) as server:
+                         ping_interval=10, ping_timeout=20, server_header=None,
+                         ssl=self.tls) as server:
             clock = asyncio.create_task(self.clock())
             if started is not None:
                 started.set_result(server)
@@ -324,34 +582,12 @@ class DrillServer:
                 await (stop.wait() if stop is not None else asyncio.Future())
             finally:
                 clock.cancel()
+                await self.video.close()
+                if self._saving:  # results of a drill that just ended
+                    await asyncio.gather(*self._saving, return_exceptions=True)
 
 
-def main_entry(data: Path, host: str, port: int, scenario: str, seed: int) -> None:
-    """A small entry point used by tests: ``python -m server.app DATA HOST PORT``."""
-    store = Store(data)
-    srv = DrillServer(store)
-    rooms = srv.restore()
-    if not rooms:
-        room = build_room(new_code(store.codes()), secrets.token_urlsafe(12), scenario, seed)
-        srv.add_room(room, scenario)
-        rooms = [room]
-
-    async def go() -> None:
-        started: asyncio.Future[WsServer] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(srv.run(host, port, started))
-        server = await started
-        bound = next(iter(server.sockets)).getsockname()[1]
-        print(json.dumps({"port": bound, "rooms": [
-            {"code": r.code, "key": r.trainer_key, "status": r.status} for r in rooms]}),
-            flush=True)
-        await task
-
-    asyncio.run(go())
-
-
-if __name__ == "__main__":
-    import sys
-
-    main_entry(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]),
-               sys.argv[4] if len(sys.argv) > 4 else "live-pertama",
-               int(sys.argv[5]) if len(sys.argv) > 5 else 1)
+def _send_one(conn: object, text: str) -> None:
+    """Put one text frame on one connection without waiting (the video's ``send``)."""
+    if isinstance(conn, ServerConnection):
+        broadcast([conn], text)

@@ -1,112 +1,125 @@
 """One drill room, sans-I/O: decoded client messages and time in, messages out.
 
-A :class:`Room` wraps one :class:`moderation.engine.Session`. It reads no clock
-and does no I/O: every call takes ``now`` (monotonic wall milliseconds, from
-the caller) and returns an :class:`Outcome` with
+A :class:`DrillRoom` wraps one :class:`moderation.engine.Session` (the room rules
+live in :class:`moderation.room.Room`; this is the drill around them). It reads
+no clock and does no I/O: every call takes ``now`` (monotonic wall
+milliseconds, from the caller) and returns an :class:`~server.outbox.Outcome`.
 
-* ``inputs``: records to append to the room's log *before* anything is sent,
-  because they are what a restart replays (the engine is deterministic, so
-  scenario + seed + the ordered inputs rebuild the room exactly);
-* ``sends``: ``(target, payload)`` pairs, where target is ``"view:trainer"``,
-  ``"view:staff"``, ``"view:observer"`` (every connection of that view) or
-  ``"seat:<id>"`` (every connection of one seat).
+Every input — a seat joining, an action, a trainer's command, a clock
+checkpoint — becomes a typed record (:mod:`server.journal`) that is appended
+to the room's journal *and then* applied by the one function a restart uses
+too, :meth:`DrillRoom._apply`. If the journal cannot store it, the sender gets
+``not_saved`` and the room is unchanged.
 
-What each role sees is decided here and nowhere else. Seats (host, moderator,
-observer) only ever receive :func:`moderation.events.public` forms of events,
-and their own acknowledgements; the trainer gets every event with its ground
-truth. Each view has its own gap-free sequence numbers, so a seat can tell
-that it missed something and resume with ``last_seq``.
+The pieces, one job each: :mod:`server.seats` (who may take a seat),
+:mod:`server.clock` (status and room time), :mod:`server.views` (who sees
+what, numbered per view), :mod:`server.controls` (the trainer's rules),
+:mod:`server.board` and :mod:`server.results` (standings, debrief, exports),
+:mod:`server.snapshot` (the live for a late joiner).
 """
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from i18n import translate
-from moderation.actions import (
-    HOST,
-    TRAINER,
-    Action,
-    AddModerator,
-    Inject,
-    Permission,
-    RemoveModerator,
-)
+from moderation.actions import HOST, AddModerator, Permission, RemoveModerator, Talk
 from moderation.content import ContentIndex
 from moderation.engine import Session
-from moderation.events import (
-    ActionRejected,
-    CommentPosted,
-    Event,
-    Hidden,
-    SessionEnded,
-    public,
-)
-from moderation.judge import Scorecard, judge
-from moderation.values import from_json, to_json
+from moderation.events import Event, RejectCode, SessionEnded
+from moderation.scorecard import Scorecard
 from scenarios.schema import Economy, Scenario
 from scenarios.taxonomy import InjectKind, ReportReason
 
+from .board import Board
+from .clock import PauseReason, RoomClock, Status
+from .coaching_log import CoachingLog
+from .controls import ALLOWED, RoomSettings, inject_action
+from .journal import (
+    ActionRec,
+    AnyRecord,
+    ClockRec,
+    CoachRec,
+    ControlRec,
+    FreeRec,
+    InjectRec,
+    JoinRec,
+    Journal,
+    JournalError,
+    MemoryJournal,
+    NoteRec,
+    SettingsRec,
+    SpeechRec,
+)
+from .outbound import (
+    AckOut,
+    CoachingData,
+    DebriefOut,
+    EndedData,
+    ErrorOut,
+    ExportOut,
+    FreedData,
+    JoinedData,
+    MediaInfo,
+    NoteData,
+    PausedData,
+    PongOut,
+    ResetData,
+    RoomState,
+    ScenarioRef,
+    SettingsData,
+    TemplateKey,
+    TrainerState,
+    WelcomeOut,
+)
+from .outbox import CONN, Outbox, Outcome, ToSeat, ToView
 from .protocol import (
-    PROTOCOL_VERSION,
-    SEAT_ACTIONS,
     ActionMsg,
+    Command,
     Control,
     ErrorCode,
     Export,
+    FreeSeat,
     Hello,
     InjectMsg,
     Note,
     Ping,
-    Role,
-    Settings,
-    encode,
-    error,
+    SettingsMsg,
 )
-from .results import debrief, leaderboard, results_csv, seat_hits, session_file
-from .seat import Seat, hash_token, view_of
+from .results import results_csv, session_file
+from .roles import Role, View
+from .seat_actions import ACTION_ROLES
+from .seats import Refusal, Seat, Seats, hash_token
+from .snapshot import snapshot
+from .views import ViewLogs
 
-__all__ = ["CLOCK_EVERY_MS", "Outcome", "Room", "Seat", "VIEWS", "hash_token", "view_of"]
+__all__ = ["BOARD_EVERY_MS", "DRILL_MODERATORS", "DrillRoom"]
 
-VIEWS = ("trainer", "staff", "observer")
-#: How often a running room logs its clock, so a restart lands close to where it stopped.
-CLOCK_EVERY_MS = 1000
-#: How often (wall ms) the leaderboard and seat activity are recomputed while running.
+#: How often (wall ms) the leaderboard and seat activity are sent while something changed.
 BOARD_EVERY_MS = 2000
 #: Moderator seats a drill room takes before team mode is needed.
 DRILL_MODERATORS = 100
 #: Seats get moderation permissions as TikTok's default moderators have, plus pinning.
 SEAT_PERMISSIONS = (Permission.MODERATE, Permission.FILTER, Permission.COMMENTS, Permission.PIN)
-#: A seat resuming further back than this gets a snapshot only, not a replay.
-MAX_REPLAY = 5000
+
+ClientMessage = ActionMsg | Control | Export | FreeSeat | Hello | InjectMsg | Note | Ping \
+    | SettingsMsg
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What one call produced: log records to persist first, then messages to send."""
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """A record was journalled and applied; an action may still have been refused."""
 
-    inputs: list[dict[str, Any]] = field(default_factory=list)
-    sends: list[tuple[str, str]] = field(default_factory=list)
-    seat: Seat | None = None
-    close: bool = False
+    rejected: RejectCode | None = None
 
 
-_NAME_RE = re.compile(r"\s+")
-
-
-def _clean_name(name: str) -> str:
-    return _NAME_RE.sub(" ", "".join(ch for ch in name if ch.isprintable())).strip()[:40]
-
-
-class Room:
+class DrillRoom:
     """A drill room: seats, roles, the clock, and the engine session they share."""
 
     def __init__(self, code: str, trainer_key: str, scenario: Scenario, content: ContentIndex,
-                 economy: Economy, seed: int) -> None:
+                 economy: Economy, seed: int, journal: Journal | None = None) -> None:
         self.code = code
         self.trainer_key = trainer_key
         # A village-hall drill seats up to sixty people; each moderates as
@@ -116,30 +129,21 @@ class Room:
         self.content = content
         self.economy = economy
         self.seed = seed
-        self.status = "lobby"  # lobby → running ⇄ paused → ended; reset → lobby
+        self.journal: Journal = MemoryJournal() if journal is None else journal
+        self.out = Outbox()
+        self.views = ViewLogs(self.out)
+        self.seats = Seats()
+        self.clock = RoomClock()
+        self.settings = RoomSettings()
         self.epoch = 0
-        self.leaderboard_visible = True
-        self.team_mode = False
-        self.seats: dict[str, Seat] = {}
-        self._by_token: dict[str, str] = {}
-        self.logs: dict[str, list[str]] = {v: [] for v in VIEWS}
-        self._base_t = 0  # room time when the clock last started or stopped
-        self._resumed_wall: int | None = None
-        self._clock_logged = 0
+        #: The host's camera as the server's video last reported it (None: no video).
+        self.media: MediaInfo | None = None
+        #: The host's camera and voice warnings of this run.
+        self.coaching = CoachingLog()
         self._board_wall = 0
-        self._board_dirty = False
         self._seats_dirty = False
-        self._out = Outcome()
-        self._replaying = False
-        self.board: list[dict[str, Any]] = []
-        #: Accepted actions by (time, actor): which seats, in order. In team mode a team's
-        #: seats share an actor, and this turns the judge's per-actor credit into per-seat.
-        self.acted: dict[tuple[int, str], list[tuple[str, str | None, str | None]]] = {}
-        self.seat_hits: dict[str, int] = {}
-        self.card: Scorecard | None = None
         self.session = self._new_session()
-
-    # ------------------------------------------------------------ building
+        self.board = Board(self.session, self.seats, self.settings, content)
 
     def _new_session(self) -> Session:
         session = Session(self.scenario, self.content, self.economy, self.seed)
@@ -150,147 +154,135 @@ class Room:
         return session
 
     @property
-    def view_seq(self) -> dict[str, int]:
-        return {v: len(log) for v, log in self.logs.items()}
+    def status(self) -> Status:
+        return self.clock.status
+
+    @property
+    def card(self) -> Scorecard | None:
+        """The final scorecard, once the drill ended."""
+        return None if self.board.final is None else self.board.final.card
 
     def room_time(self, now: int) -> int:
         """Simulated ms: wall time since the start, minus paused time; never backwards."""
-        t = self._base_t
-        if self.status == "running" and self._resumed_wall is not None:
-            t += max(0, now - self._resumed_wall)
-        return max(t, self.session.now)
+        return self.clock.time(now, self.session.now)
 
-    # ------------------------------------------------------------ output helpers
+    # ------------------------------------------------------------ inputs
 
-    def _take(self) -> Outcome:
-        out, self._out = self._out, Outcome()
-        return out
+    def _commit(self, record: AnyRecord, wall: int | None, lang: str = "id",
+                msg_id: int | None = None) -> _Applied | None:
+        """Journal ``record``, then apply it; None (and ``not_saved``) if it was not stored."""
+        try:
+            self.journal.append(record)
+        except JournalError:
+            self._error(ErrorCode.NOT_SAVED, lang, msg_id)
+            return None
+        return self._apply(record, wall)
 
-    def _log_input(self, record_: dict[str, Any]) -> None:
-        if not self._replaying:
-            self._out.inputs.append(record_)
+    def _apply(self, record: AnyRecord, wall: int | None) -> _Applied:
+        """Carry out one journalled input: live (``wall`` given) or replaying (None)."""
+        match record:
+            case JoinRec():
+                self._apply_join(record)
+            case ActionRec():
+                return self._apply_action(record)
+            case ControlRec():
+                self._apply_control(record, wall)
+            case InjectRec():
+                result = self.session.apply(record.inject)
+                self._events(result.events)
+                return _Applied(result.rejected)
+            case SettingsRec():
+                self._apply_settings(record)
+            case NoteRec():
+                self._advance(record.t)
+                self.views.room("note", self.session.now, self.epoch, NoteData(text=record.text))
+            case ClockRec():
+                self.clock.checkpoint = record.t
+                self._advance(record.t)
+            case FreeRec():
+                self._apply_free(record)
+            case CoachRec():
+                self._apply_coach(record)
+            case SpeechRec():
+                self._apply_speech(record)
+        return _Applied()
 
-    def _send(self, target: str, message: dict[str, Any]) -> None:
-        if not self._replaying:
-            self._out.sends.append((target, encode(message)))
+    def restore(self, records: Iterable[AnyRecord]) -> None:
+        """Rebuild the room from its journal (after a restart). Nothing is sent."""
+        self.out.muted = True
+        try:
+            for record in records:
+                self._apply(record, None)
+        finally:
+            self.out.muted = False
+            self.out.take()
+        for seat in self.seats:
+            seat.online = 0
 
-    def _to_seat(self, seat: Seat, message: dict[str, Any]) -> None:
-        """Answer the connection that sent the message being handled."""
-        self._send("conn", message)
+    def after_restore(self, now: int) -> Outcome:
+        """A restored room that was running comes back paused; the trainer resumes it."""
+        if self.status is Status.RUNNING:
+            self._commit(ControlRec(t=self.room_time(now), command=Command.PAUSE, wall=now,
+                                    reason=PauseReason.RESTORED), now)
+        return self.out.take()
 
-    def _emit(self, view: str, message: dict[str, Any]) -> None:
-        """Append a sequenced message to one view's log and send it."""
-        log = self.logs[view]
-        message["seq"] = len(log) + 1
-        payload = encode(message)
-        log.append(payload)
-        if not self._replaying:
-            self._out.sends.append(("view:" + view, payload))
+    # ------------------------------------------------------------ the engine's events
 
-    def _emit_room(self, kind: str, t: int, data: dict[str, Any],
-                   views: tuple[str, ...] = VIEWS) -> None:
-        for view in views:
-            self._emit(view, {"type": "room", "v": PROTOCOL_VERSION, "seq": 0,
-                              "epoch": self.epoch, "t": t, "kind": kind, "data": dict(data)})
-
-    def _emit_events(self, events: list[Event] | tuple[Event, ...]) -> None:
+    def _events(self, events: Iterable[Event]) -> None:
         ended = False
         for event in events:
-            full = to_json(event)
-            self._emit("trainer", {"type": "event", "v": PROTOCOL_VERSION, "seq": 0,
-                                   "epoch": self.epoch, "t": event.t, "event": full})
-            if isinstance(event, ActionRejected):
-                continue  # only the trainer and the seat that acted learn of a rejection
-            seen = public(event)
-            if seen is None:
-                continue
-            body = full if seen is event else to_json(seen)
-            self._emit("staff", {"type": "event", "v": PROTOCOL_VERSION, "seq": 0,
-                                 "epoch": self.epoch, "t": event.t, "event": body})
-            if isinstance(event, CommentPosted) and event.hidden is Hidden.FILTER:
-                continue  # filtered comments show greyed to staff only, as on TikTok
-            self._emit("observer", {"type": "event", "v": PROTOCOL_VERSION, "seq": 0,
-                                    "epoch": self.epoch, "t": event.t, "event": body})
-            if isinstance(event, SessionEnded):
-                ended = True
-        if events:
-            self._board_dirty = True
-        if ended and self.status != "ended":
+            self.views.event(event, self.epoch)
+            self.board.event(event)
+            ended = ended or isinstance(event, SessionEnded)
+        if ended and self.status is not Status.ENDED:
             self._finish(self.session.now)
 
     def _advance(self, t: int) -> None:
         if t > self.session.now and not self.session.ended:
-            self._emit_events(self.session.advance(t))
+            self._events(self.session.advance(t))
 
     # ------------------------------------------------------------ joining
 
     def join(self, hello: Hello, now: int) -> Outcome:
         """A connection's first message. ``outcome.seat`` is set when it succeeded."""
         if hello.token is not None:
-            seat_id = self._by_token.get(hash_token(hello.token))
-            if seat_id is None:
-                self._send("conn", error(ErrorCode.BAD_TOKEN, translate(
-                    "serve.error.bad_token", hello.lang), hello.id))
-                return self._take()
-            seat = self.seats[seat_id]
-            seat.lang = hello.lang
-            self._welcome(seat, hello.token, hello.last_seq, now)
-            return self._take()
-        role = hello.role
-        if role is Role.TRAINER:
-            if not hello.key or not secrets.compare_digest(hello.key, self.trainer_key):
-                self._send("conn", error(ErrorCode.UNAUTHORISED, translate(
-                    "serve.error.unauthorised", hello.lang), hello.id))
-                return self._take()
-        name = _clean_name(hello.name or "") or translate(f"serve.role.{role.value}", hello.lang)
-        team = _clean_name(hello.team) if hello.team else None
-        actor: str | None = None
-        if role is Role.HOST:
-            if any(s.role is Role.HOST for s in self.seats.values()):
-                self._send("conn", error(ErrorCode.HOST_TAKEN, translate(
-                    "serve.error.host_taken", hello.lang), hello.id))
-                return self._take()
-            actor = HOST
-        elif role is Role.MODERATOR:
-            actor = self._actor_for(name, team)
-            limit = self.scenario.settings.max_moderators
-            if actor not in self.session.room.moderators and \
-                    len(self.session.room.moderators) >= limit:
-                self._send("conn", error(ErrorCode.ROOM_FULL, translate(
-                    "serve.error.room_full", hello.lang, limit=limit), hello.id))
-                return self._take()
+            seat = self.seats.by_token(hello.token)
+            if seat is None:
+                self._error(ErrorCode.BAD_TOKEN, hello.lang, hello.id)
+            else:
+                seat.lang = hello.lang
+                self._welcome(seat, hello.token, hello.last_seq, resumed=True)
+            return self.out.take()
+        admission = self.seats.admit(hello, self.trainer_key, self.session.room.moderators,
+                                     self.scenario.settings.max_moderators,
+                                     self.settings.team_mode)
+        if isinstance(admission, Refusal):
+            self._error(admission.code, hello.lang, hello.id, limit=admission.limit)
+            return self.out.take()
         token = secrets.token_urlsafe(24)
-        t = self.room_time(now)
-        rec = {"k": "join", "t": t, "seat": f"s{len(self.seats) + 1}",
-               "token_hash": hash_token(token), "role": role.value, "name": name,
-               "team": team, "actor": actor, "lang": hello.lang}
-        self._log_input(rec)
-        seat = self._do_join(rec)
-        self._welcome(seat, token, None, now)
-        return self._take()
+        record = JoinRec(t=self.room_time(now), seat=self.seats.next_id(),
+                         token_hash=hash_token(token), role=admission.role, name=admission.name,
+                         team=admission.team, actor=admission.actor, lang=hello.lang)
+        if self._commit(record, now, hello.lang, hello.id) is not None:
+            seat = self.seats[record.seat]
+            try:
+                self._welcome(seat, token, None, resumed=False)
+            except Exception:
+                # A seat whose welcome never went out must not hold a place (the host's!).
+                self.out.take()
+                self._commit(FreeRec(t=self.room_time(now), seat=seat.id), now)
+                raise
+        return self.out.take()
 
-    def _actor_for(self, name: str, team: str | None) -> str:
-        if self.team_mode and team:
-            return f"tim {team}"[:40]
-        taken = set(self.session.room.moderators) | {s.actor for s in self.seats.values()}
-        actor, n = name, 1
-        while actor in taken or actor in (HOST, TRAINER):
-            n += 1
-            actor = f"{name[:36]}-{n}"
-        return actor
-
-    def _do_join(self, rec: dict[str, Any]) -> Seat:
-        self._advance(rec["t"])
-        seat = Seat(rec["seat"], rec["token_hash"], Role(rec["role"]), rec["name"], rec["team"],
-                    rec["actor"], rec.get("lang", "id"))
-        self.seats[seat.id] = seat
-        self._by_token[seat.token_hash] = seat.id
+    def _apply_join(self, record: JoinRec) -> None:
+        self._advance(record.t)
+        seat = Seat(record.seat, record.token_hash, record.role, record.name, record.team,
+                    record.actor, record.lang)
+        self.seats.add(seat)
         self._register(seat)
-        self._emit_room("joined", self.session.now, {
-            "seat": seat.id, "name": seat.name, "role": seat.role.value, "team": seat.team,
-            "actor": seat.actor})
+        self.views.room("joined", self.session.now, self.epoch, JoinedData(
+            seat=seat.id, name=seat.name, role=seat.role, team=seat.team, actor=seat.actor))
         self._seats_dirty = True
-        return seat
 
     def _register(self, seat: Seat) -> None:
         """Make a moderator seat's actor a moderator of the engine's room."""
@@ -300,357 +292,349 @@ class Room:
             return
         result = self.session.apply(AddModerator(t=self.session.now, actor=HOST,
                                                  name=seat.actor, permissions=SEAT_PERMISSIONS))
-        self._emit_events(result.events)
+        self._events(result.events)
 
-    def state(self, seat: Seat | None = None) -> dict[str, Any]:
-        """Room state for a welcome message."""
-        lang = seat.lang if seat else "id"
-        state: dict[str, Any] = {
-            "status": self.status,
-            "t": self.session.now,
+    def _welcome(self, seat: Seat, token: str, last_seq: int | None, resumed: bool) -> None:
+        view = seat.view
+        missed = self.views.missed(view, last_seq)
+        self.out.reply(WelcomeOut(
+            room=self.code, seat=seat.id, token=token, role=seat.role, name=seat.name,
+            actor=seat.actor, team=seat.team, epoch=self.epoch, seq=self.views.seq(view),
+            resumed=resumed, replay=len(missed), state=self._state(seat),
+            snapshot=snapshot(self.session, staff=seat.role is not Role.OBSERVER)))
+        for payload in missed:
+            self.out.send_text(CONN, payload)
+        self.out.joined(seat)
+        self.out.reply(self.board.for_role(seat.role))
+        if self.board.final is not None:
+            self.out.reply(self._debrief(seat))
+        if seat.role is Role.TRAINER:
+            self.out.reply(self.board.seats_message())
+
+    def _state(self, seat: Seat) -> RoomState:
+        """Room state for a welcome; the trainer's carries the answer key."""
+        lang = seat.lang
+        host = self.seats.host()
+        fields = {
+            "status": self.status, "t": self.session.now,
             "duration_ms": self.session.duration,
-            "scenario": {"id": self.scenario.id, "title": self.scenario.title.get(lang)},
-            "leaderboard": self.leaderboard_visible,
-            "team_mode": self.team_mode,
+            "scenario": ScenarioRef(id=self.scenario.id, title=self.scenario.title.get(lang)),
+            "leaderboard": self.settings.leaderboard, "team_mode": self.settings.team_mode,
+            "verdicts_live": self.settings.verdicts_live,
             "mute_presets": list(self.scenario.settings.mute_presets_s),
             "report_reasons": [r.value for r in ReportReason],
-            "injects": [k.value for k in InjectKind],
-            "host": next((s.name for s in self.seats.values() if s.role is Role.HOST), None),
-            "media": None,  # reserved for the host's camera (a later protocol addition)
+            "host": None if host is None else host.name,
+            "media": self.media,
         }
-        if seat is not None and seat.role is Role.TRAINER:
+        if seat.role is not Role.TRAINER:
+            return RoomState.model_validate(fields)
+        room = self.session.room
+        return TrainerState.model_validate({
+            **fields,
+            "injects": [k.value for k in InjectKind],
             # The template of each comment on screen: the trainer's stream shows the key
             # for comments posted before the console (re)connected too.
-            room = self.session.room
-            state["truth"] = {cid: room.comments[cid].template
-                              for cid in room.stream.on_screen()}
-            state["templates"] = {
-                tid: {"category": tpl.category.value, "harmful": tpl.harmful,
-                      "severity": tpl.severity, "acceptable": [r.value for r in tpl.acceptable],
-                      "explanation": tpl.explanation.get(lang),
-                      "translation_en": tpl.translation_en}
-                for tid, tpl in self.content.by_id.items()
-            }
-        return state
-
-    def _welcome(self, seat: Seat, token: str, last_seq: int | None, now: int) -> None:
-        log = self.logs[seat.view]
-        replay: list[str] = []
-        if last_seq is not None and last_seq <= len(log) and len(log) - last_seq <= MAX_REPLAY:
-            replay = log[last_seq:]
-        self._send("conn", {
-            "type": "welcome", "v": PROTOCOL_VERSION, "room": self.code, "seat": seat.id,
-            "token": token, "role": seat.role.value, "name": seat.name, "actor": seat.actor,
-            "team": seat.team, "epoch": self.epoch, "seq": len(log),
-            "resumed": last_seq is not None, "replay": len(replay), "state": self.state(seat),
-            "snapshot": self.session.snapshot(staff=seat.role is not Role.OBSERVER),
+            "truth": {cid: room.comments[cid].template for cid in room.stream.on_screen()},
+            "templates": {tid: TemplateKey(
+                category=tpl.category.value, harmful=tpl.harmful, severity=tpl.severity,
+                acceptable=[r.value for r in tpl.acceptable],
+                explanation=tpl.explanation.get(lang), translation_en=tpl.translation_en)
+                for tid, tpl in self.content.by_id.items()},
         })
-        for payload in replay:
-            # Same bytes as first sent, marked so a client can tell them from live ones.
-            self._out.sends.append(("conn", payload[:-1] + ',"replay":true}'))
-        self._out.seat = seat
-        self._send_board(to=seat)
-        if self.status == "ended":
-            self._debrief(seat)
-        if seat.role is Role.TRAINER:
-            self._send("conn", self._seats_message())
 
     def connected(self, seat: Seat, up: bool) -> Outcome:
         """A connection of ``seat`` opened (after its welcome) or closed."""
         seat.online = max(0, seat.online + (1 if up else -1))
         self._seats_dirty = True
-        return self._take()
+        return self.out.take()
 
     # ------------------------------------------------------------ messages
 
-    def handle(self, seat: Seat, msg: Any, now: int) -> Outcome:
+    def handle(self, seat: Seat, msg: ClientMessage, now: int) -> Outcome:
         """Handle one decoded message from a joined seat."""
-        if isinstance(msg, Ping):
-            self._to_seat(seat, {"type": "pong", "v": PROTOCOL_VERSION, "id": msg.id,
-                                           "t": self.room_time(now)})
-        elif isinstance(msg, Hello):
-            self._refuse(seat, ErrorCode.ALREADY_JOINED, msg.id)
-        elif isinstance(msg, ActionMsg):
-            self._action(seat, msg, now)
-        elif seat.role is not Role.TRAINER:
-            self._refuse(seat, ErrorCode.UNAUTHORISED, msg.id)
-        elif isinstance(msg, Control):
-            self._control(seat, msg, now)
-        elif isinstance(msg, InjectMsg):
-            self._inject(seat, msg, now)
-        elif isinstance(msg, Settings):
-            self._settings(seat, msg, now)
-        elif isinstance(msg, Note):
-            rec = {"k": "note", "t": self.room_time(now), "text": msg.text}
-            self._log_input(rec)
-            self._do_note(rec)
-        elif isinstance(msg, Export):
-            self._export(seat, msg)
-        return self._take()
+        if self.seats.get(seat.id) is not seat:
+            self._error(ErrorCode.BAD_TOKEN, seat.lang, msg.id)  # freed meanwhile
+            return self.out.take()
+        match msg:
+            case Ping():
+                self.out.reply(PongOut(id=msg.id, t=self.room_time(now)))
+            case Hello():
+                self._error(ErrorCode.ALREADY_JOINED, seat.lang, msg.id)
+            case ActionMsg():
+                self._seat_action(seat, msg, now)
+            case _ if seat.role is not Role.TRAINER:
+                self._error(ErrorCode.UNAUTHORISED, seat.lang, msg.id, detail="type")
+            case Control():
+                self._control(seat, msg, now)
+            case InjectMsg():
+                self._inject(seat, msg, now)
+            case SettingsMsg():
+                self._settings(seat, msg, now)
+            case Note():
+                self._acked(self._commit(NoteRec(t=self.room_time(now), text=msg.text), now,
+                                         seat.lang, msg.id), seat, msg.id)
+            case Export():
+                self._export(msg)
+            case FreeSeat():
+                self._free(seat, msg, now)
+        return self.out.take()
 
-    def _refuse(self, seat: Seat, code: ErrorCode, msg_id: int | None, **params: object) -> None:
-        self._to_seat(seat, error(code, translate(f"serve.error.{code.value}", seat.lang,
-                                                  **params), msg_id))
+    def _error(self, code: ErrorCode, lang: str, msg_id: int | None, detail: str = "",
+               limit: int | None = None) -> None:
+        params = {} if limit is None else {"limit": limit}
+        self.out.reply(ErrorOut(code=code, message=translate(f"serve.error.{code.value}", lang,
+                                                             **params),
+                                detail=detail, id=msg_id))
 
-    def _action(self, seat: Seat, msg: ActionMsg, now: int) -> None:
-        if seat.role not in (Role.HOST, Role.MODERATOR) or seat.actor is None:
-            self._refuse(seat, ErrorCode.UNAUTHORISED, msg.id)
+    def _acked(self, applied: _Applied | None, seat: Seat, msg_id: int | None) -> None:
+        """Answer a journalled message: accepted, or refused with the engine's reason."""
+        if applied is None:
+            return  # not_saved was sent
+        code = applied.rejected
+        self.out.reply(AckOut(id=msg_id, accepted=code is None,
+                              code=None if code is None else code.value,
+                              hint=None if code is None else translate(f"reject.{code.value}",
+                                                                       seat.lang)))
+
+    def _seat_action(self, seat: Seat, msg: ActionMsg, now: int) -> None:
+        body = msg.action
+        if seat.role not in ACTION_ROLES[body.type] or seat.actor is None:
+            self._error(ErrorCode.UNAUTHORISED, seat.lang, msg.id,
+                        detail=f"action.type: {body.type} is not for a {seat.role.value} seat")
             return
-        if self.status != "running":
-            self._refuse(seat, ErrorCode.BAD_STATE, msg.id)
-            return
-        data = dict(msg.action)
-        if data.get("type") not in SEAT_ACTIONS or "t" in data or "actor" in data:
-            self._to_seat(seat, error(ErrorCode.INVALID, translate(
-                "serve.error.invalid", seat.lang), msg.id, "action"))
+        if self.status is not Status.RUNNING:
+            self._error(ErrorCode.BAD_STATE, seat.lang, msg.id)
             return
         t = self.room_time(now)
-        data["t"], data["actor"] = t, seat.actor
-        try:
-            action = from_json(data)
-        except (ValueError, TypeError) as exc:
-            self._to_seat(seat, error(ErrorCode.INVALID, translate(
-                "serve.error.invalid", seat.lang), msg.id, str(exc)[:200]))
-            return
-        rec = {"k": "action", "t": t, "seat": seat.id, "action": to_json(action)}
-        self._log_input(rec)
-        code = self._do_action(rec, action)
-        self._to_seat(seat, {
-            "type": "ack", "v": PROTOCOL_VERSION, "id": msg.id, "accepted": code is None,
-            "code": code,
-            "hint": None if code is None else translate(f"reject.{code}", seat.lang),
-        })
+        record = ActionRec(t=t, seat=seat.id, action=body.to_action(t, seat.actor))
+        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id)
 
-    def _do_action(self, rec: dict[str, Any], action: Action | None = None) -> str | None:
-        if action is None:
-            action = from_json(rec["action"])
-        seat = self.seats[rec["seat"]]
+    def _apply_action(self, record: ActionRec) -> _Applied:
+        seat = self.seats[record.seat]
+        action = record.action
         result = self.session.apply(action)
-        self._emit_events(result.events)
+        self._events(result.events)
         seat.actions += 1
         seat.last_action, seat.last_t = action.type, action.t
         if result.rejected is not None:
             seat.rejected += 1
         else:
-            self.acted.setdefault((action.t, action.actor), []).append(
-                (seat.id, getattr(action, "comment", None), getattr(action, "viewer", None)))
+            self.board.action(seat.id, action)
         self._seats_dirty = True
-        return None if result.rejected is None else result.rejected.value
+        return _Applied(result.rejected)
 
     # ------------------------------------------------------------ trainer
 
     def _control(self, seat: Seat, msg: Control, now: int) -> None:
-        allowed = {"start": ("lobby",), "pause": ("running",), "resume": ("paused",),
-                   "end": ("running", "paused"), "reset": ("lobby", "running", "paused",
-                                                            "ended")}
-        if self.status not in allowed[msg.command]:
-            self._refuse(seat, ErrorCode.BAD_STATE, msg.id)
+        if self.status not in ALLOWED[msg.command]:
+            self._error(ErrorCode.BAD_STATE, seat.lang, msg.id)
             return
-        rec = {"k": "control", "command": msg.command, "t": self.room_time(now), "wall": now}
-        self._log_input(rec)
-        self._do_control(rec, now)
-        self._to_seat(seat, {"type": "ack", "v": PROTOCOL_VERSION, "id": msg.id,
-                                       "accepted": True, "code": None, "hint": None})
+        record = ControlRec(t=self.room_time(now), command=msg.command, wall=now)
+        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id)
 
-    def _do_control(self, rec: dict[str, Any], now: int | None) -> None:
-        command, t = rec["command"], rec["t"]
-        if command == "reset":
-            self.epoch += 1
-            self.status = "lobby"
-            self._base_t, self._resumed_wall, self._clock_logged = 0, None, 0
-            self.card, self.board, self.acted, self.seat_hits = None, [], {}, {}
-            self.session = self._new_session()
-            for seat in self.seats.values():
-                seat.actions = seat.rejected = 0
-                seat.last_action = seat.last_t = None
-                self._register(seat)
-            self._emit_room("reset", 0, {"epoch": self.epoch})
-            self._board_dirty = self._seats_dirty = True
+    def _apply_control(self, record: ControlRec, wall: int | None) -> None:
+        command, t = record.command, record.t
+        if command is Command.RESET:
+            self._reset()
             return
         self._advance(t)
-        if command == "start":
-            self.status, self._base_t, self._resumed_wall = "running", t, now
-            self._emit_room("started", t, {})
-        elif command == "pause":
-            self.status, self._base_t, self._resumed_wall = "paused", t, None
-            self._emit_room("paused", t, {"reason": rec.get("reason", "trainer")})
-        elif command == "resume":
-            self.status, self._base_t, self._resumed_wall = "running", t, now
-            self._emit_room("resumed", t, {})
-        elif command == "end":
-            self._emit_events(self.session.end(t))
-            if self.status != "ended":
+        if command is Command.START:
+            self.clock.run(t, wall)
+            self.views.room("started", t, self.epoch)
+        elif command is Command.PAUSE:
+            self.clock.pause(t)
+            self.views.room("paused", t, self.epoch, PausedData(reason=record.reason))
+        elif command is Command.RESUME:
+            self.clock.run(t, wall)
+            self.views.room("resumed", t, self.epoch)
+        elif command is Command.END:
+            self._events(self.session.end(t))
+            if self.status is not Status.ENDED:
                 self._finish(self.session.now)
 
+    def _reset(self) -> None:
+        self.epoch += 1
+        self.clock.reset()
+        self.coaching.clear()
+        self.seats.retired.clear()
+        self.session = self._new_session()
+        self.board = Board(self.session, self.seats, self.settings, self.content)
+        self.views.room("reset", 0, self.epoch, ResetData(epoch=self.epoch))
+        for seat in self.seats:
+            seat.clear_counts()
+            self._register(seat)
+        self._seats_dirty = True
+        self._send_boards()
+
+    # ------------------------------------------------------------ the organiser
+
+    def command(self, command: Command, now: int) -> tuple[bool, Outcome]:
+        """The training day's organiser drives the room as its trainer would: whether the
+        room took the command (not when it does not fit the room's state or could not be
+        journalled), and what to send."""
+        done = self.status in ALLOWED[command] and self._commit(
+            ControlRec(t=self.room_time(now), command=command, wall=now), now) is not None
+        return done, self.out.take()
+
+    def set_team_mode(self, on: bool, now: int) -> tuple[bool, Outcome]:
+        """Team mode chosen when the room was made (before anyone joined)."""
+        msg = SettingsMsg(v=1, type="settings", team_mode=on)
+        done = self.settings.allows(msg, self.status, self.seats.has_moderators()) \
+            and self._commit(SettingsRec(t=self.room_time(now), team_mode=on), now) is not None
+        return done, self.out.take()
+
+    def harm_on_screen(self) -> int:
+        """Harmful comments the viewers can see now (the overview's "harm still on screen")."""
+        return self.session.room.stream.harmful_on_screen
+
     def _inject(self, seat: Seat, msg: InjectMsg, now: int) -> None:
-        if self.status != "running":
-            self._refuse(seat, ErrorCode.BAD_STATE, msg.id)
+        if self.status is not Status.RUNNING:
+            self._error(ErrorCode.BAD_STATE, seat.lang, msg.id)
             return
         t = self.room_time(now)
-        action = Inject(t=t, actor=TRAINER, kind=msg.kind, count=msg.count, over_s=msg.over_s,
-                        role=msg.role, troll=msg.troll)
-        rec = {"k": "inject", "t": t, "action": to_json(action)}
-        self._log_input(rec)
-        result = self.session.apply(action)
-        self._emit_events(result.events)
-        self._to_seat(seat, {
-            "type": "ack", "v": PROTOCOL_VERSION, "id": msg.id, "accepted": result.accepted,
-            "code": None if result.rejected is None else result.rejected.value, "hint": None})
+        record = InjectRec(t=t, action=inject_action(msg, t))
+        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id)
 
-    def _settings(self, seat: Seat, msg: Settings, now: int) -> None:
-        if msg.team_mode is not None and msg.team_mode != self.team_mode and \
-                (self.status != "lobby" or any(s.role is Role.MODERATOR
-                                               for s in self.seats.values())):
-            self._refuse(seat, ErrorCode.BAD_STATE, msg.id)
+    def _settings(self, seat: Seat, msg: SettingsMsg, now: int) -> None:
+        if not self.settings.allows(msg, self.status, self.seats.has_moderators()):
+            self._error(ErrorCode.BAD_STATE, seat.lang, msg.id)
             return
-        rec = {"k": "settings", "t": self.room_time(now), "leaderboard": msg.leaderboard,
-               "team_mode": msg.team_mode}
-        self._log_input(rec)
-        self._do_settings(rec)
-        self._to_seat(seat, {"type": "ack", "v": PROTOCOL_VERSION, "id": msg.id,
-                                       "accepted": True, "code": None, "hint": None})
+        record = SettingsRec(t=self.room_time(now), leaderboard=msg.leaderboard,
+                             team_mode=msg.team_mode, verdicts_live=msg.verdicts_live)
+        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id)
 
-    def _do_settings(self, rec: dict[str, Any]) -> None:
-        self._advance(rec["t"])
-        if rec.get("leaderboard") is not None:
-            self.leaderboard_visible = bool(rec["leaderboard"])
-        if rec.get("team_mode") is not None:
-            self.team_mode = bool(rec["team_mode"])
-        self._emit_room("settings", self.session.now, {
-            "leaderboard": self.leaderboard_visible, "team_mode": self.team_mode})
-        self._board_dirty = True
-        self._send_board()
+    def _apply_settings(self, record: SettingsRec) -> None:
+        self._advance(record.t)
+        settings = self.settings
+        settings.update(record.leaderboard, record.team_mode, record.verdicts_live)
+        self.views.room("settings", self.session.now, self.epoch, SettingsData(
+            leaderboard=settings.leaderboard, team_mode=settings.team_mode,
+            verdicts_live=settings.verdicts_live))
+        self._send_boards()
 
-    def _do_note(self, rec: dict[str, Any]) -> None:
-        self._advance(rec["t"])
-        self._emit_room("note", self.session.now, {"text": rec["text"]})
+    def _free(self, seat: Seat, msg: FreeSeat, now: int) -> None:
+        if msg.seat not in self.seats:
+            self._error(ErrorCode.UNKNOWN_SEAT, seat.lang, msg.id, detail=msg.seat)
+            return
+        record = FreeRec(t=self.room_time(now), seat=msg.seat)
+        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id)
+
+    def _apply_free(self, record: FreeRec) -> None:
+        self._advance(record.t)
+        seat = self.seats.free(record.seat)
+        actor = seat.actor
+        if seat.role is Role.MODERATOR and actor is not None and not self.seats.with_actor(actor) \
+                and actor in self.session.room.moderators and not self.session.ended:
+            # Its moderator place is free again.
+            self._events(self.session.apply(RemoveModerator(
+                t=self.session.now, actor=HOST, name=actor)).events)
+        self.views.room("freed", self.session.now, self.epoch,
+                        FreedData(seat=seat.id, name=seat.name, role=seat.role))
+        self.out.close(seat.id)
+        self._seats_dirty = True
+
+    def _export(self, msg: Export) -> None:
+        stem = f"gladi-{self.code}-{self.epoch}"
+        if msg.format == "csv":
+            content, filename = self.results_csv(), stem + ".csv"
+        else:
+            content, filename = self.session_file(), stem + ".json"
+        self.out.reply(ExportOut(id=msg.id, format=msg.format, filename=filename,
+                                 content=content))
 
     # ------------------------------------------------------------ clock
 
     def tick(self, now: int) -> Outcome:
-        """Advance the running room to ``now``; refresh the leaderboard and seat activity."""
-        if self.status == "running":
+        """Advance the running room to ``now``; send the leaderboard and seat activity."""
+        if self.status is Status.RUNNING:
             t = self.room_time(now)
-            self._advance(t)
-            if self.status == "running" and t - self._clock_logged >= CLOCK_EVERY_MS:
-                self._clock_logged = t
-                self._log_input({"k": "clock", "t": t})
-        # Judging re-reads every event, so a long, busy drill refreshes the board less often
-        # (about 10 ms of judging per 1000 events) to keep the tick short.
-        every = max(BOARD_EVERY_MS, len(self.session.events) // 10)
-        if now - self._board_wall >= every:
+            if self.clock.checkpoint_due(t):
+                self._checkpoint(t)
+            else:
+                self._advance(t)
+        if now - self._board_wall >= BOARD_EVERY_MS:
             self._board_wall = now
-            if self._board_dirty and self.status in ("running", "paused"):
-                self._board_dirty = False
-                self._compute_board()
-                self._send_board()
+            if self.board.dirty and self.status in (Status.RUNNING, Status.PAUSED):
+                self._send_boards()
             if self._seats_dirty:
                 self._seats_dirty = False
-                self._send("view:trainer", self._seats_message())
-        return self._take()
+                self.out.send(ToView(View.TRAINER), self.board.seats_message())
+        return self.out.take()
+
+    def _checkpoint(self, t: int) -> None:
+        try:
+            self.journal.append(ClockRec(t=t))
+        except JournalError:
+            self._advance(t)  # time goes on; the next tick tries to journal it again
+            return
+        self._apply(ClockRec(t=t), None)
 
     # ------------------------------------------------------------ results
 
-    def _scorecard(self) -> Scorecard:
-        return judge(self.scenario, self.content.by_id, self.session.events)
-
-    def _compute_board(self, card: Scorecard | None = None) -> None:
-        card = card or self._scorecard()
-        self.board = leaderboard(card, self.seats.values(), self.team_mode)
-        self.seat_hits = seat_hits(card, self.acted)
-
-    def _send_board(self, to: Seat | None = None) -> None:
-        message = {"type": "leaderboard", "v": PROTOCOL_VERSION,
-                   "visible": self.leaderboard_visible, "rows": self.board}
-        hidden = {"type": "leaderboard", "v": PROTOCOL_VERSION, "visible": False, "rows": []}
-        if to is not None:
-            show = self.leaderboard_visible or to.role is Role.TRAINER
-            self._send("conn", message if show else hidden)
+    def _send_boards(self) -> None:
+        self.board.dirty = False
+        if self.out.muted:
             return
-        self._send("view:trainer", message)
-        for view in ("staff", "observer"):
-            self._send("view:" + view, message if self.leaderboard_visible else hidden)
-
-    def _seats_message(self) -> dict[str, Any]:
-        by_actor = {row["actor"]: row for row in self.board}
-        return {"type": "seats", "v": PROTOCOL_VERSION, "seats": [
-            {"seat": s.id, "name": s.name, "role": s.role.value, "team": s.team,
-             "actor": s.actor, "online": s.online > 0, "actions": s.actions,
-             "rejected": s.rejected, "last_action": s.last_action, "last_t": s.last_t,
-             "hits": by_actor.get(s.actor or "", {}).get("hits", 0),
-             "seat_hits": self.seat_hits.get(s.id, 0),
-             "false_alarms": by_actor.get(s.actor or "", {}).get("false_alarms", 0)}
-            for s in self.seats.values()]}
+        self.out.send(ToView(View.TRAINER), self.board.for_role(Role.TRAINER))
+        seats = self.board.for_role(Role.MODERATOR)
+        for view in (View.STAFF, View.OBSERVER):
+            self.out.send(ToView(view), seats)
 
     def _finish(self, t: int) -> None:
-        self.status = "ended"
-        self._base_t, self._resumed_wall = t, None
-        self.card = self._scorecard()
-        self._compute_board(self.card)
-        self._emit_room("ended", t, {"score": self.card.score, "passed": self.card.passed})
-        self._send_board()
-        for seat in self.seats.values():
-            if seat.online:
-                self._debrief(seat, target="seat:" + seat.id)
+        self.clock.stop(t)
+        card = self.board.finish().card
+        self.views.room("ended", t, self.epoch, EndedData(score=card.score, passed=card.passed))
+        self._send_boards()
+        if not self.out.muted:
+            for seat in self.seats:
+                if seat.online:
+                    self.out.send(ToSeat(seat.id), self._debrief(seat))
         self._seats_dirty = True
-
-    def _debrief(self, seat: Seat, target: str = "conn") -> None:
-        """The debrief: now, and only now, the answer key goes to every seat."""
-        if self.card is not None:
-            self._send(target, debrief(self.card, self.board, seat, self.leaderboard_visible,
-                                       self.seat_hits.get(seat.id, 0)))
-
-    def _export(self, seat: Seat, msg: Export) -> None:
-        stem = f"gladi-{self.code}-{self.epoch}"
-        content, filename = (self.results_csv(), stem + ".csv") if msg.format == "csv" \
-            else (self.session_file(), stem + ".json")
-        self._to_seat(seat, {"type": "export", "v": PROTOCOL_VERSION, "id": msg.id,
-                             "format": msg.format, "filename": filename, "content": content})
 
     def results_csv(self) -> str:
         """One row per seat: who, role, team, and their credit in the judge's terms."""
-        card = self.card or self._scorecard()
-        board = self.board if self.card is not None else \
-            leaderboard(card, self.seats.values(), self.team_mode)
-        return results_csv(self.code, self.epoch, self.scenario.id, self.seats.values(), card,
-                           board, seat_hits(card, self.acted))
+        now = self.board.standing()
+        return results_csv(self.code, self.epoch, self.scenario.id, self.seats, now.card,
+                           now.rows, now.seat_hits)
 
     def session_file(self) -> str:
         """The replayable session file (moderation.sessionfile) with the room's seats."""
-        return session_file(self.session, self.code, self.epoch, self.seats.values(),
-                            self.card or self._scorecard())
+        return session_file(self.session, self.code, self.epoch, self.seats,
+                            self.board.standing().card, coaching=self.coaching.to_json())
 
-    # ------------------------------------------------------------ restore
+    # ------------------------------------------------------------ the host's camera
 
-    def replay_inputs(self, inputs: list[dict[str, Any]]) -> None:
-        """Rebuild the room from its log (after a restart). Nothing is sent."""
-        handlers: dict[str, Callable[[dict[str, Any]], object]] = {
-            "join": self._do_join,
-            "action": self._do_action,
-            "control": lambda r: self._do_control(r, None),
-            "inject": self._replay_inject,
-            "settings": self._do_settings,
-            "note": self._do_note,
-            "clock": lambda r: self._advance(r["t"]),
-        }
-        self._replaying = True
-        try:
-            for rec in inputs:
-                handlers[rec["k"]](rec)
-        finally:
-            self._replaying = False
-            self._out = Outcome()
-        for seat in self.seats.values():
-            seat.online = 0
+    def coach(self, records: Iterable[CoachRec], now: int) -> Outcome:
+        """Warnings about the host's camera and voice raised or cleared (stamped by the
+        server's video with the room time): journalled, and to the trainer's view. An ended
+        run keeps the warnings it had."""
+        if self.status is not Status.ENDED:
+            for record in records:
+                self._commit(record, now)
+        return self.out.take()
 
-    def _replay_inject(self, rec: dict[str, Any]) -> None:
-        self._emit_events(self.session.apply(from_json(rec["action"])).events)
+    def _apply_coach(self, record: CoachRec) -> None:
+        self.coaching.add(record)
+        self.views.room("coaching", record.t, self.epoch, CoachingData(
+            change=record.change, check=record.check, level=record.level,
+            hint_key=record.hint_key, params=dict(record.params), since_ms=record.since),
+            views=(View.TRAINER,))
 
-    def after_restore(self, now: int) -> Outcome:
-        """A restored room that was running comes back paused; the trainer resumes it."""
-        if self.status == "running":
-            rec = {"k": "control", "command": "pause", "t": self.session.now, "wall": now,
-                   "reason": "restored"}
-            self._log_input(rec)
-            self._do_control(rec, now)
-        return self._take()
+    def host_spoke(self, duration: int, now: int) -> Outcome:
+        """The host on camera was heard speaking: the engine gets the host's ``talk`` (as
+        the desktop app's voice detector gives it), so the judge's dead air is real."""
+        if self.status is Status.RUNNING and not self.session.ended \
+                and self.seats.host() is not None:
+            self._commit(SpeechRec(t=self.room_time(now), duration=duration), now)
+        return self.out.take()
+
+    def _apply_speech(self, record: SpeechRec) -> None:
+        result = self.session.apply(Talk(t=record.t, actor=HOST, duration=record.duration))
+        self._events(result.events)
+
+    def _debrief(self, seat: Seat) -> DebriefOut:
+        """A seat's debrief; the host's and the trainer's with the camera warnings."""
+        debrief = self.board.debrief(seat)
+        if seat.role not in (Role.HOST, Role.TRAINER) or not self.coaching:
+            return debrief
+        return debrief.model_copy(update={"coaching": self.coaching.lines(seat.lang)})

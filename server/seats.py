@@ -1,13 +1,23 @@
-"""A participant's seat in a drill room, and which view each role receives."""
+"""Seats and who may take one: the trainer key, the one host, the moderator places.
+
+A seat is a participant's place in the room. It survives disconnects (its token
+resumes it) until the trainer frees it. Tokens are stored hashed only.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from .protocol import Role
+from i18n import translate
+from moderation.actions import HOST, TRAINER
 
-__all__ = ["Seat", "hash_token", "view_of"]
+from .protocol import ErrorCode, Hello
+from .roles import Role, View, view_of
+
+__all__ = ["Admission", "Refusal", "Seat", "Seats", "hash_token"]
 
 
 def hash_token(token: str) -> str:
@@ -15,16 +25,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def view_of(role: Role) -> str:
-    """The view a role receives."""
-    if role is Role.TRAINER:
-        return "trainer"
-    return "observer" if role is Role.OBSERVER else "staff"
-
-
 @dataclass(slots=True)
 class Seat:
-    """A participant's place in the room; it survives disconnects (the token resumes it)."""
+    """A participant's place in the room."""
 
     id: str
     token_hash: str
@@ -33,6 +36,7 @@ class Seat:
     team: str | None
     actor: str | None
     lang: str = "id"
+    #: Open connections (after their welcome).
     online: int = 0
     actions: int = 0
     rejected: int = 0
@@ -40,5 +44,118 @@ class Seat:
     last_t: int | None = None
 
     @property
-    def view(self) -> str:
+    def view(self) -> View:
         return view_of(self.role)
+
+    def clear_counts(self) -> None:
+        self.actions = self.rejected = 0
+        self.last_action = self.last_t = None
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A ``hello`` that may take a seat: who it will be."""
+
+    role: Role
+    name: str
+    team: str | None
+    actor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A ``hello`` that may not, and why."""
+
+    code: ErrorCode
+    limit: int | None = None
+
+
+class Seats:
+    """The room's seats, by id and by token hash."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Seat] = {}
+        self._by_token: dict[str, str] = {}
+        self._made = 0
+        #: Actors of freed seats: not given again this epoch, so nobody inherits credit.
+        self.retired: set[str] = set()
+
+    def __iter__(self) -> Iterator[Seat]:
+        return iter(list(self._by_id.values()))
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, seat_id: object) -> bool:
+        return seat_id in self._by_id
+
+    def __getitem__(self, seat_id: str) -> Seat:
+        return self._by_id[seat_id]
+
+    def get(self, seat_id: str) -> Seat | None:
+        return self._by_id.get(seat_id)
+
+    def next_id(self) -> str:
+        """The id the next seat gets (ids are never reused, freed seats included)."""
+        return f"s{self._made + 1}"
+
+    def add(self, seat: Seat) -> None:
+        self._by_id[seat.id] = seat
+        self._by_token[seat.token_hash] = seat.id
+        self._made += 1
+
+    def free(self, seat_id: str) -> Seat:
+        seat = self._by_id.pop(seat_id)
+        del self._by_token[seat.token_hash]
+        if seat.actor is not None and seat.role is Role.MODERATOR \
+                and not self.with_actor(seat.actor):
+            self.retired.add(seat.actor)
+        return seat
+
+    def by_token(self, token: str) -> Seat | None:
+        seat_id = self._by_token.get(hash_token(token))
+        return None if seat_id is None else self._by_id[seat_id]
+
+    def host(self) -> Seat | None:
+        return next((s for s in self._by_id.values() if s.role is Role.HOST), None)
+
+    def with_actor(self, actor: str) -> list[Seat]:
+        return [s for s in self._by_id.values() if s.actor == actor]
+
+    def has_moderators(self) -> bool:
+        return any(s.role is Role.MODERATOR for s in self._by_id.values())
+
+    # ------------------------------------------------------------ joining
+
+    def admit(self, hello: Hello, trainer_key: str, moderators: Collection[str], limit: int,
+              team_mode: bool) -> Admission | Refusal:
+        """Whether ``hello`` may take a new seat, and as whom. Changes nothing."""
+        role = hello.role
+        if role is Role.TRAINER and (
+                hello.key is None or not secrets.compare_digest(hello.key, trainer_key)):
+            return Refusal(ErrorCode.UNAUTHORISED)
+        name = hello.name or translate(f"serve.role.{role.value}", hello.lang)
+        actor: str | None = None
+        if role is Role.HOST:
+            if self.host() is not None:
+                return Refusal(ErrorCode.HOST_TAKEN)
+            actor = HOST
+        elif role is Role.MODERATOR:
+            actor = self.actor_for(name, hello.team, team_mode, moderators)
+            if actor not in moderators and len(moderators) >= limit:
+                return Refusal(ErrorCode.ROOM_FULL, limit)
+        return Admission(role, name, hello.team, actor)
+
+    def actor_for(self, name: str, team: str | None, team_mode: bool,
+                  moderators: Collection[str]) -> str:
+        """A moderator's actor: the team's (``tim <team>``) in team mode, else the name made
+        unique with ``-2``, ``-3`` … (never ``host`` or ``trainer``, never a freed seat's)."""
+        if team_mode and team:
+            return f"tim {team}"[:40]
+        taken = {*moderators, *self.retired, HOST, TRAINER}
+        taken.update(s.actor for s in self._by_id.values() if s.actor is not None)
+        actor, n = name, 1
+        while actor in taken:
+            n += 1
+            actor = f"{name[:36]}-{n}"
+        return actor

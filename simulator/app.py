@@ -31,12 +31,26 @@ from simulator import theme
 from simulator.clock import WallClock
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.fonts import Fonts
-from simulator.intents import Intent, KeyMap, intent_for
+from simulator.intents import Intent, KeyMap, TypingGuard, intent_for, is_typing_key
 from simulator.model import LiveModel
 from simulator.screen import Screen, screen_class
 from simulator.storage import record_history, save_session
 
-__all__ = ["App", "Options"]
+__all__ = ["App", "Options", "window_size"]
+
+#: What a taskbar and the window's title bar take of a laptop screen's height.
+TASKBAR_AND_TITLE = 80
+
+
+def window_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
+    """The window's first size on a screen of ``desktop`` pixels: the design size
+    (1366×768) where it fits with a taskbar, else the screen less the taskbar and title
+    bar (1280×720 → 1280×640), never below the smallest layout (theme.MIN_W × MIN_H)."""
+    if desktop is None:
+        return theme.BASE_W, theme.BASE_H
+    width, height = desktop
+    return (max(theme.MIN_W, min(theme.BASE_W, width)),
+            max(theme.MIN_H, min(theme.BASE_H, height - TASKBAR_AND_TITLE)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +65,8 @@ class Options:
     #: Open straight into this scenario's pre-flight (``gladi rehearse --scenario``).
     scenario: str | None = None
     seed: int | None = None
-    size: tuple[int, int] = (1366, 768)
+    #: The window's size; None: sized to the screen (:func:`window_size`).
+    size: tuple[int, int] | None = None
     #: Tests run the camera and microphone synchronously, frame by frame.
     threaded_media: bool = True
     detect_faces: bool = True
@@ -73,8 +88,11 @@ class App:
         pygame.display.init()
         pygame.font.init()
         pygame.display.set_caption("Gladi")
-        self.surface = pygame.display.set_mode(options.size, pygame.RESIZABLE)
-        self._limit_window_size()
+        desktop = self._desktop()
+        size = options.size or window_size(desktop)
+        self.surface = pygame.display.set_mode(size, pygame.RESIZABLE)
+        self._limit_window_size(maximise=options.size is None and desktop is not None
+                                and size < (theme.BASE_W, theme.BASE_H))
         pygame.key.set_repeat(400, 40)
         self.fonts = Fonts(theme.scale_for(*self.surface.get_size(), self.large_text))
         self.stack: list[Screen] = []
@@ -86,17 +104,31 @@ class App:
         self.save_error: str | None = None
         self._last_wall = wall()
         self._scenarios: list[Scenario] | None = None
+        self.typing_guard = TypingGuard()
 
     # ------------------------------------------------------------ helpers
 
     @staticmethod
-    def _limit_window_size() -> None:
-        """Below 1024×600 the panel no longer fits; ask SDL not to shrink further."""
+    def _desktop() -> tuple[int, int] | None:
+        """The first screen's size, if SDL knows it."""
+        try:
+            sizes = pygame.display.get_desktop_sizes()
+        except pygame.error:
+            return None
+        return sizes[0] if sizes else None
+
+    @staticmethod
+    def _limit_window_size(maximise: bool) -> None:
+        """Below 1024×600 the panel no longer fits; ask SDL not to shrink further. On a
+        screen smaller than the design size, fill what the taskbar leaves (``maximise``):
+        the window system knows that area, and a resize event lays the screens out."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 window = pygame.Window.from_display_module()
             window.minimum_size = (theme.MIN_W, theme.MIN_H)
+            if maximise:
+                window.maximize()
         except (AttributeError, pygame.error):  # older pygame-ce: no limit, still works
             pass
 
@@ -162,6 +194,7 @@ class App:
 
     def reopen(self, screen: Screen) -> None:
         """Put a screen built earlier back on top (the debrief reopens its quiz)."""
+        self.typing_guard.reset()
         if self.stack:
             self.stack[-1].on_cover()
         self.stack.append(screen)
@@ -169,6 +202,7 @@ class App:
         screen.on_enter()
 
     def pop(self) -> None:
+        self.typing_guard.reset()
         if self.stack:
             self.stack.pop().on_exit()
         if self.stack:
@@ -241,6 +275,12 @@ class App:
         if top is None:
             self.running = False
             return
+        held = self.typing_guard.due(now)
+        if held is not None and top.guards_typing:
+            top.handle_intent(held)
+            top = self.top
+            if top is None:
+                return
         top.update(dt)
         self.draw()
         pygame.display.flip()
@@ -262,6 +302,8 @@ class App:
             return
         if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
             self.mouse = event.pos
+        elif event.type == pygame.WINDOWLEAVE:
+            self.mouse = (-1, -1)  # nothing is under the pointer any more
         if event.type == pygame.KEYDOWN:
             intent = intent_for(KeyMap.APP, event.key, event.mod)
             if intent is Intent.LANGUAGE:
@@ -275,11 +317,31 @@ class App:
             return
         if event.type == pygame.KEYDOWN:
             if top.keymap is not None:
-                intent = intent_for(top.keymap, event.key, event.mod)
-                if intent is not None:
-                    top.handle_intent(intent)
+                self._press(top, intent_for(top.keymap, event.key, event.mod),
+                            is_typing_key(getattr(event, "unicode", ""), event.mod))
             return
         top.handle_event(event)
+
+    def _press(self, top: Screen, intent: Intent | None, typed: bool) -> None:
+        """Run a key's intent, through the typing guard on a screen of letter shortcuts."""
+        if not top.guards_typing:
+            if intent is not None:
+                top.handle_intent(intent)
+            return
+        guard = self.typing_guard
+        if typed:
+            ready, typing = guard.press(intent, self.wall())
+        else:
+            held = guard.flush()
+            ready, typing = ([] if held is None else [held]), False
+            if intent is not None:
+                ready.append(intent)
+        for each in ready:
+            if self.top is not top:
+                return
+            top.handle_intent(each)
+        if typing:
+            top.on_typing()
 
     def draw(self) -> None:
         # Draw from the last opaque screen up, so an overlay shows what is under it.

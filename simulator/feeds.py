@@ -127,6 +127,9 @@ class CameraFeed(_Feed[CameraSource]):
         self.notices: list[Notice] = []
         self.error: str | None = None  # a SourceError's key when the chosen camera failed
         self.view: CameraView | None = None
+        #: The latest picture as the camera gave it (not cropped or mirrored): what a drill
+        #: sends to the room (simulator.drill).
+        self.frame: NDArray[np.uint8] | None = None
         self.results: list[CheckResult] = []
         self.face_present = True
         self._index = 0
@@ -214,6 +217,7 @@ class CameraFeed(_Feed[CameraSource]):
             self.source = SyntheticCamera()
             return True
         self._index += 1
+        self.frame = frame
         crop, x0 = portrait_crop(frame)
         w, h = self.size
         shown = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if w < crop.shape[1]
@@ -268,6 +272,8 @@ class MicFeed(_Feed[MicSource]):
         self.level_db = -90.0
         self.speaking = False
         self.results: list[CheckResult] = []
+        #: Called with every block read and its sample rate (a drill sends the voice on).
+        self.listeners: list[Callable[[NDArray[np.float32], int], None]] = []
         self._meter: AudioMeter | None = None
         self._last_check = -1e9
         self._last_voice = -1e9
@@ -314,6 +320,8 @@ class MicFeed(_Feed[MicSource]):
             if hasattr(source, "_position"):
                 source._position = 0
             return True
+        for listen in self.listeners:
+            listen(block, source.sample_rate)
         new = meter.feed(block)
         self.level_db = float(rms_dbfs(block))
         now = self._wall()

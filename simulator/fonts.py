@@ -1,5 +1,10 @@
 """Fonts that scale with the window, and a cache of rendered text.
 
+Everything is drawn with Gladi Sans (``simulator/fonts/GladiSans.ttf``, Noto fonts merged
+under the SIL Open Font License; see ``simulator/fonts/README.md``), which has the
+look-alike letters and emoji trolls hide words in: ``ＳＬＯＴ ＧＡＣＯＲ`` is drawn as it
+is, not as "SLOT GACOR".
+
 ``Font.render`` is the most expensive call in a busy chat frame, so every
 rendered string is cached by (text, role, colour, bold) and reused until the
 scale changes. The cache is bounded: a chat at 50 comments a second would
@@ -8,22 +13,37 @@ otherwise grow it without end.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections import OrderedDict
+from functools import cache
+from importlib import resources
 
 import pygame
 
 from simulator.theme import SIZES, Colour
 
-__all__ = ["Fonts"]
+__all__ = ["FONT_FILE", "Fonts", "font_bytes"]
+
+#: The app's font, inside the package.
+FONT_FILE = "GladiSans.ttf"
+#: Point size per pixel of a role's size (theme.SIZES): the same letter height as
+#: pygame's default font had at 1.25 px per pixel of size.
+POINTS = 0.86
 
 CACHE_SIZE = 3000
 #: A private-use code point: no font draws it, so its metrics are the "missing" box's.
 _NO_GLYPH = "\U0010fffd"
 
 
+@cache
+def font_bytes() -> bytes:
+    """The font file's bytes, read once (each ``pygame.font.Font`` reads its own copy)."""
+    return (resources.files("simulator") / "fonts" / FONT_FILE).read_bytes()
+
+
 class Fonts:
-    """pygame-ce's default font at each role's size, times ``scale``."""
+    """Gladi Sans at each role's size, times ``scale``."""
 
     def __init__(self, scale: float = 1.0) -> None:
         if not pygame.font.get_init():
@@ -54,7 +74,7 @@ class Fonts:
         key = (role, bold)
         found = self._fonts.get(key)
         if found is None:
-            found = pygame.font.Font(None, self.px(SIZES[role] * 1.25))
+            found = pygame.font.Font(io.BytesIO(font_bytes()), self.px(SIZES[role] * POINTS))
             found.bold = bold
             self._fonts[key] = found
         return found
@@ -62,10 +82,9 @@ class Fonts:
     def clean(self, text: str) -> str:
         """``text`` with characters the font cannot draw replaced.
 
-        pygame-ce's default font has no emoji and no "mathematical" letters.
-        Look-alike letters (𝙜𝙖𝙘𝙤𝙧, ｇａｃｏｒ) become their plain form (NFKC) so
-        the words stay readable; emoji and other symbols without a glyph are
-        left out rather than drawn as empty boxes.
+        Gladi Sans draws Latin, Cyrillic, Greek, look-alike letters and emoji; a
+        character it lacks (a Chinese letter, a rare symbol) becomes its plain form
+        (NFKC) when that is drawable, else is left out rather than drawn as an empty box.
         """
         if text.isascii():
             return text
@@ -142,6 +161,14 @@ class Fonts:
         if len(self._wrap) > CACHE_SIZE:
             self._wrap.popitem(last=False)
         return lines
+
+    def lines(self, text: str, role: str, width: int, most: int, bold: bool = False) -> list[str]:
+        """``text`` wrapped to ``width``, at most ``most`` lines, the last cut with "…"
+        when there was more."""
+        lines = self.wrap(text, role, width, bold)
+        if len(lines) <= most:
+            return lines
+        return [*lines[:most - 1], self.ellipsis(lines[most - 1] + "…", role, width, bold)]
 
     def ellipsis(self, text: str, role: str, width: int, bold: bool = False) -> str:
         """``text`` cut with "…" to fit ``width``."""

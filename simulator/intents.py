@@ -9,17 +9,21 @@ pre-flight), so each screen names its map; an intent means one thing wherever it
 The shortcuts are documented in docs/desktop.md, and F1 on the live screen lists them.
 
 Text fields are the exception: while one has the keyboard it reads the typed text itself
-(``simulator.widgets.TextField``), before any key is translated.
+(``simulator.widgets.TextField``), before any key is translated. And on a screen whose
+shortcuts are single letters (the live), a :class:`TypingGuard` tells a shortcut from a
+word being typed: a letter, digit or space is held back a moment, and one that follows
+another that quickly is typing, so neither fires.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, auto
 
 import pygame
 
-__all__ = ["ANY_KEY", "CHOICES", "KEYS", "Intent", "KeyMap", "Mod", "choice_index",
-           "intent_for"]
+__all__ = ["ANY_KEY", "CHOICES", "HOLD_S", "KEYS", "QUIET_S", "Intent", "KeyMap", "Mod",
+           "TypingGuard", "choice_index", "intent_for", "is_typing_key"]
 
 
 class Intent(Enum):
@@ -85,7 +89,8 @@ class Intent(Enum):
     NEXT_SCENARIO = auto()
     OPEN_QUIZ = auto()
     # Quiz.
-    #: Backspace: take the last choice back.
+    #: Backspace (quiz): take the last choice back; Z or Ctrl+Z (live): undo the last
+    #: block, pin, report or comments-off.
     UNDO = auto()
     # Replay.
     PLAY_PAUSE = auto()
@@ -114,6 +119,8 @@ class KeyMap(Enum):
     PREFLIGHT = auto()
     LIVE = auto()
     PAUSE = auto()
+    #: "End the live now?": yes or go on.
+    CONFIRM_END = auto()
     HELP = auto()
     DEBRIEF = auto()
     QUIZ = auto()
@@ -192,7 +199,12 @@ KEYS: dict[KeyMap, dict[Key, Intent]] = {
         (_keys(pygame.K_k), Intent.KEYWORD_FILTER),
         (_keys(pygame.K_a), Intent.ACCEPT_GUEST),
         (_keys(pygame.K_x), Intent.DECLINE_GUEST),
+        (_keys(pygame.K_z), Intent.UNDO),
         *_numbers(9),
+    ),
+    KeyMap.CONFIRM_END: _bind(
+        (_keys(*ENTER), Intent.CONFIRM),
+        (_keys(pygame.K_ESCAPE), Intent.BACK),
     ),
     KeyMap.PAUSE: _bind(
         (_keys(pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), Intent.RESUME),
@@ -245,3 +257,85 @@ def intent_for(keymap: KeyMap, key: int, mod: int = 0) -> Intent | None:
         if intent is not None:
             return intent
     return table.get((ANY_KEY, Mod.NONE))
+
+
+#: A typed letter waits this long (seconds) before it counts as a shortcut.
+HOLD_S = 0.35
+#: Typing goes on until no letter came for this long (seconds).
+QUIET_S = 0.8
+#: Clocks add seconds in floating point: 0.1 + 0.25 is a hair under 0.35.
+_EPSILON = 1e-6
+#: The intents that open a menu whose next key (a number) picks from it: "M 5" is no word.
+_MENUS = frozenset({Intent.MUTE, Intent.REPORT})
+
+
+def is_typing_key(unicode: str, mod: int) -> bool:
+    """Whether a key press types a character (a letter, digit, space or sign), not a command."""
+    if mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META):
+        return False
+    return len(unicode) == 1 and unicode.isprintable()
+
+
+@dataclass(slots=True)
+class _Held:
+    intent: Intent | None
+    at: float
+
+
+class TypingGuard:
+    """Holds a typed character's shortcut back for :data:`HOLD_S`: if another character
+    follows that soon, the user is typing a word, and neither fires (nor any character
+    after it, until :data:`QUIET_S` passes without one). Keys that type nothing (arrows,
+    Enter, Esc, F-keys, Ctrl+…) are never held.
+
+    Typing "gacor g4c0r" into a list that has no text field must not mute, pin, report
+    and block (docs/desktop.md, "No accidental actions"). The wall clock is passed in.
+    """
+
+    def __init__(self) -> None:
+        self._held: _Held | None = None
+        self._typing_until = float("-inf")
+
+    def press(self, intent: Intent | None, now: float) -> tuple[list[Intent], bool]:
+        """A typed character whose shortcut is ``intent``, at ``now``: the intents to run
+        now (a held one the new key proves was a command), and whether the key is typing."""
+        ready: list[Intent] = []
+        held = self._held
+        if held is not None and now - held.at >= HOLD_S - _EPSILON:  # it waited long enough
+            ready = [held.intent] if held.intent is not None else []
+            self._held = held = None
+        if now < self._typing_until:
+            self._typing_until = now + QUIET_S
+            return ready, True
+        if held is not None:
+            first = held.intent
+            if first is not None and first in _MENUS and intent is not None \
+                    and choice_index(intent) is not None:
+                self._held = _Held(intent, now)
+                return [*ready, first], False
+            self._held = None
+            self._typing_until = now + QUIET_S
+            return ready, True
+        self._typing_until = float("-inf")
+        self._held = _Held(intent, now)
+        return ready, False
+
+    def flush(self) -> Intent | None:
+        """A key that types nothing came: a held shortcut was a command after all."""
+        held, self._held = self._held, None
+        return None if held is None else held.intent
+
+    def due(self, now: float) -> Intent | None:
+        """The held shortcut, once it has waited :data:`HOLD_S` with no character after it."""
+        held = self._held
+        if now >= self._typing_until:
+            self._typing_until = float("-inf")
+        if held is None or now - held.at < HOLD_S - _EPSILON:
+            return None
+        self._held = None
+        return held.intent
+
+    def reset(self) -> None:
+        """Forget a held key (the screen changed)."""
+        self._held = None
+        self._typing_until = float("-inf")

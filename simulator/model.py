@@ -32,6 +32,7 @@ from moderation.actions import (
     SetComments,
     Talk,
     Thank,
+    Undo,
     Unmute,
     Unpin,
     Welcome,
@@ -52,10 +53,13 @@ from moderation.events import (
     Tapped,
     public,
 )
-from moderation.timing import DEAD_AIR_GRACE_MS
+from moderation.timing import DEAD_AIR_GRACE_MS, UNDO_MS
 from scenarios.taxonomy import ReportReason
 
-__all__ = ["CommentView", "GiftView", "LiveModel", "Marker", "RoomNotice"]
+__all__ = ["CommentView", "GiftView", "LiveModel", "Marker", "RoomNotice", "Undoable"]
+
+#: The host's actions an :class:`~moderation.actions.Undo` can take back.
+Undoable = Block | Pin | Report | SetComments
 
 #: Comments kept for the panel; older ones have scrolled far away on TikTok too.
 RING = 300
@@ -134,6 +138,8 @@ class LiveModel:
     posted: int = 0
     #: Marker lines added by a replay (see :meth:`mark`).
     marked: int = 0
+    #: The host's last block, pin, report or comments-off, while it can still be undone.
+    undoable: Undoable | None = None
 
     # ------------------------------------------------------------ time
 
@@ -197,7 +203,7 @@ class LiveModel:
                 self.note("desktop.notice_network", event.t, bad=True)
 
     def mark(self, t: int, head: str, text: str, refused: bool = False) -> CommentView:
-        """Add a replay's marker row ("3:14 · tindakan Anda" / "Blokir @handle") to the list."""
+        """Add a replay's marker row ("3:14 · tindakanmu" / "Blokir @handle") to the list."""
         self.marked += 1
         view = CommentView(f"mark{self.marked}", "", head, text, t, seq=self.posted,
                            marker=Marker.REFUSED if refused else Marker.DONE)
@@ -287,7 +293,30 @@ class LiveModel:
             until = action.t + action.duration if isinstance(action, Talk) else action.t
             self.last_talk = max(self.last_talk, until)
             self._mark(action)
+            if isinstance(action, Block | Pin | Report) or (
+                    isinstance(action, SetComments) and not action.enabled):
+                self.undoable = action
         return result.rejected
+
+    def undo_left_ms(self) -> int:
+        """How long the host can still undo :attr:`undoable` (0: no longer)."""
+        if self.undoable is None:
+            return 0
+        return max(0, self.undoable.t + UNDO_MS - self.now)
+
+    def undo(self, t: int) -> tuple[Undoable | None, RejectCode | None]:
+        """Take back the host's last block, pin, report or comments-off: what was undone
+        (None if nothing could be), and why not."""
+        done = self.undoable
+        code = self.act(Undo(t=t, actor=HOST))
+        if code is not None:
+            return None, code
+        self.undoable = None
+        if isinstance(done, Report):
+            view = self.by_id.get(done.comment)
+            if view is not None:
+                view.reported = False
+        return done, None
 
     def _mark(self, action: Action) -> None:
         if isinstance(action, Answer):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from moderation.actions import Block, Pin, Report
 from moderation.events import RejectCode
 from scenarios.taxonomy import ReportReason
 from simulator import theme
@@ -115,6 +116,8 @@ class ModerationPanel:
         self.action_buttons: list[Button] = []
         self.menu_buttons: list[Button] = []
         self.host_buttons: list[Button] = []
+        #: "Urungkan (Z)" beside the status line while the last action can be undone.
+        self.undo_button: Button | None = None
         self.status: Status | None = None
         #: What each action intent does, from its key or from its button.
         self.commands: dict[Intent, Callable[[], None]] = {
@@ -133,6 +136,7 @@ class ModerationPanel:
             Intent.ACCEPT_GUEST: self.do_accept,
             Intent.DECLINE_GUEST: self.do_decline,
             Intent.KEYWORD_FILTER: self.focus_keyword,
+            Intent.UNDO: self.do_undo,
         }
 
     # ------------------------------------------------------------ helpers
@@ -253,6 +257,24 @@ class ModerationPanel:
                              "desktop.done_unpin" if pinned else "desktop.done_pin",
                              name=comment.handle)
 
+    def do_undo(self) -> None:
+        """Take back the last block, pin, report or comments-off (Z, or the button)."""
+        done, code = self.model.undo(self.now())
+        if code is not None or done is None:
+            self.show_result(code or RejectCode.NOTHING_TO_UNDO, "")
+            return
+        if isinstance(done, Block):
+            name = self.model.session.room.handles.get(done.viewer, "?")
+            self.show_result(None, "desktop.undone_block", name=name)
+        elif isinstance(done, Pin):
+            self.show_result(None, "desktop.undone_pin")
+        elif isinstance(done, Report):
+            view = self.model.by_id.get(done.comment)
+            self.show_result(None, "desktop.undone_report",
+                             name=view.handle if view is not None else "?")
+        else:
+            self.show_result(None, "desktop.undone_comments")
+
     def do_answer(self) -> None:
         comment = self._need_comment()
         if comment is not None:
@@ -333,7 +355,8 @@ class ModerationPanel:
 
     def focus_keyword(self) -> None:
         self.set_tab(Tab.FILTER)
-        self.filter.field.focus(shortcut="k")  # K's own text must not be typed
+        # K's own text came with its key press, before the typing guard let K through.
+        self.filter.field.focus()
 
     def set_tab(self, tab: Tab) -> None:
         self.tab = tab
@@ -468,7 +491,7 @@ class ModerationPanel:
         if field is not None and field.handle(event):
             return
         if event.type == pygame.MOUSEMOTION and self.list_rect.collidepoint(event.pos):
-            self.comments.last_motion = self.app.wall()
+            self.comments.armed = True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             self._click(event.pos)
             return
@@ -481,9 +504,9 @@ class ModerationPanel:
             comments.release()
             return
         if self.list_rect.collidepoint(pos):
-            comments.last_motion = self.app.wall()
+            comments.armed = True
         for button in [*self.menu_buttons, *self.action_buttons, *self.host_buttons,
-                       *self.tab_buttons, *self.item_buttons]:
+                       *self.tab_buttons, *self.item_buttons, *self._undo_buttons()]:
             if button.click(pos):
                 # Labels (comments on/off) and item lists change after an action.
                 self.relayout()
@@ -495,8 +518,12 @@ class ModerationPanel:
 
     # ------------------------------------------------------------ frame
 
+    def _undo_buttons(self) -> list[Button]:
+        return [] if self.undo_button is None else [self.undo_button]
+
     def update(self) -> None:
         """Decide what the shown tab's list holds this frame."""
+        self._offer_undo()
         self.comments.hold()
         current = self.current
         for tab in self.tabs.values():
@@ -504,6 +531,20 @@ class ModerationPanel:
                 tab.update()
             else:
                 tab.hide()
+
+    def _offer_undo(self) -> None:
+        """The undo button, with the seconds left, while the last action can be undone."""
+        left = self.model.undo_left_ms()
+        if not left:
+            self.undo_button = None
+            return
+        px = self.fonts.px
+        rect = self.status_rect
+        width = min(px(190), rect.width // 3)
+        self.undo_button = Button(self.tr("desktop.undo", seconds=(left + 999) // 1000),
+                                  self.do_undo, pygame.Rect(rect.right - width, rect.top,
+                                                            width, rect.height),
+                                  shortcut="Z", colour=theme.SELECT, role="small")
 
     def draw(self, surface: pygame.Surface) -> None:
         fonts = self.fonts
@@ -514,7 +555,7 @@ class ModerationPanel:
             button.draw(surface, fonts, mouse)
         self.current.draw(surface)
         for button in [*self.menu_buttons, *self.action_buttons, *self.host_buttons,
-                       *self.item_buttons]:
+                       *self.item_buttons, *self._undo_buttons()]:
             button.draw(surface, fonts, mouse)
         if self.menu is not None:
             draw_text(surface, fonts, self.tr(f"desktop.menu_{self.menu.value}"),
@@ -525,4 +566,5 @@ class ModerationPanel:
             draw_text(surface, fonts, status.text, (self.status_rect.left + px(4),
                                                     self.status_rect.centery), "small",
                       theme.OK if status.ok else theme.WARN, bold=True, anchor="midleft",
-                      max_width=self.status_rect.width - px(8))
+                      max_width=self.status_rect.width - px(8)
+                      - (self.undo_button.rect.width + px(8) if self.undo_button else 0))

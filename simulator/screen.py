@@ -38,8 +38,9 @@ class Screen:
     * :meth:`on_cover`: when another screen is pushed on top of it (pause, help, the quiz).
     * Input, only while it is the top, for each event of a frame: :meth:`take_input` first
       (a focused text field); then a key press becomes an :class:`Intent` for
-      :meth:`handle_intent` (``simulator.intents``), and any other event goes to
-      :meth:`handle_event`.
+      :meth:`handle_intent` (``simulator.intents``; with :attr:`guards_typing` a typed
+      character's intent comes a moment later, or never and :meth:`on_typing` instead),
+      and any other event goes to :meth:`handle_event`.
     * :meth:`update`: once a frame, only while it is the top, after the input.
     * :meth:`draw`: once a frame while it is the top, or under an :attr:`overlay` on top.
     * :meth:`on_exit`: once, when it is popped or replaced.
@@ -51,6 +52,9 @@ class Screen:
     overlay = False
     #: The keys this screen listens to (its column of ``simulator.intents.KEYS``); None: none.
     keymap: KeyMap | None = None
+    #: Single-letter shortcuts: the app holds typed characters back with a
+    #: ``simulator.intents.TypingGuard`` so that typing a word fires none of them.
+    guards_typing = False
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -85,6 +89,10 @@ class Screen:
 
     def handle_intent(self, intent: Intent) -> None:
         """A key press, translated by the app with :attr:`keymap`."""
+
+    def on_typing(self) -> None:
+        """Characters came too quickly to be shortcuts (only with :attr:`guards_typing`):
+        the user is typing a word, and none of them fired."""
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """Any other event: mouse, wheel, text. By default a left click presses a button."""

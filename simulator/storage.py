@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ from moderation.engine import Session
 from moderation.judge import Scorecard
 from moderation.sessionfile import dumps
 
-__all__ = ["data_dir", "last_scores", "record_history", "save_session", "sessions_dir",
-           "scores_for_home"]
+__all__ = ["LastResults", "data_dir", "last_scores", "record_history", "save_session",
+           "sessions_dir", "scores_for_home"]
 
 
 def sessions_dir() -> Path:
@@ -62,36 +63,55 @@ def record_history(session: Session, card: Scorecard, trainee: str | None) -> st
     return None
 
 
-def scores_for_home(trainee: str | None = None) -> dict[str, float]:
-    """The last score of each scenario: from the history database when there is one
-    (only ``trainee``'s when a name is given), else from the saved session files."""
+@dataclass(slots=True)
+class LastResults:
+    """What home shows of each scenario id: the score of the last live that ran to its
+    end, or, when the latest try was stopped early, when it was stopped (seconds)."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    stopped: dict[str, float] = field(default_factory=dict)
+
+    def add(self, scenario: str, score: float, stopped_at: float | None) -> None:
+        """The next attempt, oldest first: a finished one sets the score."""
+        if stopped_at is None:
+            self.scores[scenario] = score
+            self.stopped.pop(scenario, None)
+        else:
+            self.stopped[scenario] = stopped_at
+
+
+def scores_for_home(trainee: str | None = None) -> LastResults:
+    """The last results of each scenario: from the history database when there is one
+    (only ``trainee``'s when a name is given), else from the saved session files. A live
+    stopped early never gives the "last score" (docs/desktop.md, "Saving")."""
     try:
         if paths.history_path().exists():
-            scores: dict[str, float] = {}
-            for attempt in history.attempts(trainee or None):
-                scores[attempt.scenario] = float(attempt.score)  # oldest first: last wins
-            return scores
+            results = LastResults()
+            for attempt in history.attempts(trainee or None):  # oldest first
+                results.add(attempt.scenario, float(attempt.score), attempt.stopped_at_s)
+            return results
     except Exception:  # an unreadable database: the files will do
         pass
     return last_scores()
 
 
-def last_scores(folder: Path | None = None) -> dict[str, float]:
-    """The latest saved score of each scenario id (file names sort by their time stamp).
+def last_scores(folder: Path | None = None) -> LastResults:
+    """The latest saved results of each scenario id (file names sort by their time stamp).
 
     Unreadable files are skipped: a broken file must not stop the app opening.
     """
     folder = sessions_dir() if folder is None else folder
-    scores: dict[str, float] = {}
+    results = LastResults()
     if not folder.is_dir():
-        return scores
+        return results
     for path in sorted(folder.glob("*.json")):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             scenario = doc["scenario"]["id"]
             score = doc["scorecard"]["score"]
+            stopped = history.stopped_at_s(int(doc["end_t"]), float(doc["scenario"]["duration_s"]))
         except (OSError, ValueError, KeyError, TypeError):
             continue
         if isinstance(scenario, str) and isinstance(score, int | float):
-            scores[scenario] = float(score)
-    return scores
+            results.add(scenario, float(score), stopped)
+    return results

@@ -18,18 +18,16 @@ import pygame
 
 from moderation.events import RejectCode
 from simulator import theme
+from simulator.lookalike import plain_form
 from simulator.model import CommentView, Marker
 from simulator.widgets import Button, TextField, draw_panel, draw_text
 
 if TYPE_CHECKING:
     from simulator.panel import ModerationPanel
 
-__all__ = ["HOVER_HOLD_S", "CommentsTab", "FilterTab", "GuestsTab", "ModeratorsTab", "PanelTab",
-           "Tab", "ViewersTab"]
+__all__ = ["CommentsTab", "FilterTab", "GuestsTab", "ModeratorsTab", "PanelTab", "Tab",
+           "ViewersTab"]
 
-#: A mouse resting on the list holds it this long after it last moved (seconds of
-#: wall time), so a pointer left there by accident does not freeze the chat for good.
-HOVER_HOLD_S = 15.0
 ROW_PX = 40
 
 
@@ -90,7 +88,13 @@ class PanelTab:
 
 
 class CommentsTab(PanelTab):
-    """The comment list, which holds still under the mouse so nobody chases a name."""
+    """The comment list, which holds still under the mouse so nobody chases a name.
+
+    While the pointer is on the list (however long it rests there) no new comment comes
+    in, and a comment hidden meanwhile keeps its row, greyed and struck through, so the
+    rows under the pointer never move after an action. The pill ("N komentar baru") or
+    moving the pointer away lets the list catch up.
+    """
 
     tab = Tab.COMMENTS
 
@@ -100,7 +104,10 @@ class CommentsTab(PanelTab):
         self.rows: list[tuple[pygame.Rect, CommentView]] = []
         #: The newest comment shown while the list is held (None: it follows the chat).
         self.freeze_seq: int | None = None
-        self.last_motion = -1e9  # wall time the mouse last moved over the list
+        #: Comments already hidden when the hold began: the held list leaves them out.
+        self.gone_before: set[str] = set()
+        #: The pointer moved onto the list since the pill last let it go.
+        self.armed = False
         self.pill = pygame.Rect(0, 0, 0, 0)  # "N new comments": click to jump to the newest
         self.scroll = 0  # rows scrolled back from the newest
 
@@ -112,23 +119,26 @@ class CommentsTab(PanelTab):
 
     @property
     def hovering(self) -> bool:
-        """The mouse is on the comment list and moved there recently."""
+        """The pointer is on the comment list (no time limit: a slow reader keeps it)."""
         panel = self.panel
-        return (panel.tab is Tab.COMMENTS and panel.list_rect.collidepoint(panel.app.mouse)
-                and panel.app.wall() - self.last_motion < HOVER_HOLD_S)
+        return (self.armed and panel.tab is Tab.COMMENTS
+                and panel.list_rect.collidepoint(panel.app.mouse))
 
     def hold(self) -> None:
         """Every frame, whatever the tab: hold the list while hovered or scrolled back."""
         if self.hovering or self.scroll > 0:
             if self.freeze_seq is None:
-                self.freeze_seq = self.panel.model.posted
+                model = self.panel.model
+                self.freeze_seq = model.posted
+                self.gone_before = {c.id for c in model.comments if c.hidden is not None}
         else:
             self.freeze_seq = None
+            self.gone_before = set()
 
     def release(self) -> None:
-        """The pill was clicked: back to the newest comments."""
+        """The pill was clicked: back to the newest comments (until the pointer moves)."""
         self.scroll = 0
-        self.last_motion = -1e9
+        self.armed = False
 
     def update(self) -> None:
         fonts = self.panel.fonts
@@ -136,7 +146,11 @@ class CommentsTab(PanelTab):
         model = self.panel.model
         area = self.area
         limit = self.freeze_seq
-        shown = [c for c in model.visible_comments() if limit is None or c.seq <= limit]
+        if limit is None:
+            shown = model.visible_comments()
+        else:  # held: what was there stays there, hidden since or not
+            gone = self.gone_before
+            shown = [c for c in model.comments if c.seq <= limit and c.id not in gone]
         if self.scroll:
             self.scroll = min(self.scroll, max(0, len(shown) - 1))
             shown = shown[: len(shown) - self.scroll]
@@ -147,6 +161,8 @@ class CommentsTab(PanelTab):
         for comment in reversed(shown):
             lines = fonts.wrap(comment.text, "body", text_w)[:2]
             h = fonts.line_height("small") + len(lines) * line_h + px(10)
+            if comment.marker is None and plain_form(comment.text) is not None:
+                h += fonts.line_height("tiny")
             y -= h
             if y < area.top:
                 break
@@ -167,13 +183,14 @@ class CommentsTab(PanelTab):
 
     def click(self, pos: tuple[int, int]) -> bool:
         for rect, comment in self.rows:
-            if rect.collidepoint(pos):
+            if rect.collidepoint(pos) and comment.hidden is None:
                 self.selected = comment.id
                 return True
         return False
 
     def move_selection(self, step: int) -> None:
-        self.selected = _step_through([c.id for _, c in self.rows], self.selected, step)
+        self.selected = _step_through([c.id for _, c in self.rows if c.hidden is None],
+                                      self.selected, step)
 
     def draw(self, surface: pygame.Surface) -> None:
         panel = self.panel
@@ -185,6 +202,9 @@ class CommentsTab(PanelTab):
         for rect, comment in self.rows:
             if comment.marker is not None:
                 self._draw_marker(surface, rect, comment)
+                continue
+            if comment.hidden is not None:
+                self._draw_gone(surface, rect, comment)
                 continue
             chosen = comment.id == self.selected
             hover = rect.collidepoint(panel.app.mouse)
@@ -209,6 +229,11 @@ class CommentsTab(PanelTab):
             for line in fonts.wrap(comment.text, "body", area.width - px(16))[:2]:
                 draw_text(surface, fonts, line, (rect.left + px(8), y), "body", colour)
                 y += line_h
+            plain = plain_form(comment.text)
+            if plain is not None:  # disguised letters: what the comment says
+                draw_text(surface, fonts, panel.tr("desktop.reads_as", text=plain),
+                          (rect.left + px(8), y), "tiny", theme.ACCENT_2, bold=True,
+                          max_width=rect.width - px(16))
         if self.freeze_seq is not None:
             image = fonts.text(self._pill_label(), "small", theme.BG, True)
             draw_panel(surface, self.pill, theme.ACCENT_2, self.pill.height // 2)
@@ -216,6 +241,23 @@ class CommentsTab(PanelTab):
         elif not self.rows:
             draw_text(surface, fonts, panel.tr("desktop.no_comments_yet"), area.center, "body",
                       theme.MUTED, anchor="center")
+
+    def _draw_gone(self, surface: pygame.Surface, rect: pygame.Rect,
+                   comment: CommentView) -> None:
+        """A comment hidden while the list was held: its row stays, greyed and struck."""
+        panel = self.panel
+        fonts = panel.fonts
+        px = fonts.px
+        reason = panel.tr(f"desktop.hidden_{comment.hidden}")
+        draw_text(surface, fonts, f"{comment.handle}  · {reason}",
+                  (rect.left + px(8), rect.top + px(3)), "small", theme.FAINT, bold=True,
+                  max_width=rect.width - px(16))
+        y = rect.top + px(3) + fonts.line_height("small")
+        for line in fonts.wrap(comment.text, "body", self.area.width - px(16))[:2]:
+            drawn = draw_text(surface, fonts, line, (rect.left + px(8), y), "body", theme.FAINT)
+            pygame.draw.line(surface, theme.FAINT, (drawn.left, drawn.centery),
+                             (drawn.right, drawn.centery), max(1, px(2)))
+            y += fonts.line_height("body")
 
     def _draw_marker(self, surface: pygame.Surface, rect: pygame.Rect,
                      comment: CommentView) -> None:
@@ -457,8 +499,11 @@ class ModeratorsTab(_EntryTab):
                       colour=theme.BUTTON_DANGER, role="small")
 
     def label(self, n: int, entry: str) -> str:
+        """"1. mod1 (moderasi, filter kata, komentar)": what each may do, in words."""
         perms = self.panel.model.session.room.moderators[entry]
-        return f"{n}. {entry}  ({', '.join(sorted(p.value for p in perms))})"
+        words = ", ".join(self.panel.tr(f"desktop.permission_{p.value}")
+                          for p in sorted(perms, key=lambda p: p.value))
+        return f"{n}. {entry}  ({words})"
 
     def label_width(self) -> int | None:
         return self.area.width - self.panel.fonts.px(130)

@@ -39,16 +39,17 @@ def draw_text(surface: pygame.Surface, fonts: Fonts, text: str, pos: tuple[int, 
 
 def draw_wrapped(surface: pygame.Surface, fonts: Fonts, text: str, rect: pygame.Rect,
                  role: str = "body", colour: Colour = theme.TEXT, bold: bool = False,
-                 max_lines: int | None = None) -> int:
-    """Draw ``text`` wrapped into ``rect``'s width from its top; return the height used."""
-    lines = fonts.wrap(text, role, rect.width, bold)
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = fonts.ellipsis(lines[-1] + "…", role, rect.width, bold)
+                 max_lines: int | None = None, align: str = "left") -> int:
+    """Draw ``text`` wrapped into ``rect``'s width from its top (``align`` "left" or
+    "center"), cut with "…" after ``max_lines``; return the height used."""
+    lines = fonts.wrap(text, role, rect.width, bold) if max_lines is None \
+        else fonts.lines(text, role, rect.width, max_lines, bold)
     step = fonts.line_height(role)
     y = rect.top
     for line in lines:
-        surface.blit(fonts.text(line, role, colour, bold), (rect.left, y))
+        image = fonts.text(line, role, colour, bold)
+        x = rect.centerx - image.get_width() // 2 if align == "center" else rect.left
+        surface.blit(image, (x, y))
         y += step
     return y - rect.top
 

@@ -31,7 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "media": frozenset({"i18n"}),
     "debrief": frozenset({"i18n", "scenarios", "moderation"}),
     "simulator": frozenset({"i18n", "scenarios", "moderation", "media", "debrief"}),
-    "server": frozenset({"i18n", "scenarios", "moderation", "debrief"}),
+    "server": frozenset({"i18n", "scenarios", "moderation", "media", "debrief"}),
     "gladi": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "simulator",
                         "server"}),
 }

@@ -5,7 +5,8 @@
 
 const Gladi = (() => {
   let strings = {};
-  let lang = localStorage.getItem("gladi.lang") || "id";
+  // A room's join link names the room's language (?lang=en); a choice made here wins later.
+  let lang = localStorage.getItem("gladi.lang") || new URLSearchParams(location.search).get("lang") || "id";
 
   async function loadLang(next) {
     lang = next === "en" ? "en" : "id";
@@ -79,7 +80,8 @@ const Gladi = (() => {
       this.ws = ws;
       this.lastHeard = Date.now();
       ws.onopen = () => {
-        const hello = { ...this.hello, v: 1, type: "hello", lang };
+        // Version 2: this page takes part in the host's camera (media.*, docs/protocol.md).
+        const hello = { ...this.hello, v: 2, type: "hello", lang };
         if (this.token) { hello.token = this.token; hello.last_seq = this.seq; }
         ws.send(JSON.stringify(hello));
       };
@@ -89,9 +91,14 @@ const Gladi = (() => {
         try { msg = JSON.parse(e.data); } catch { return; }
         this.receive(msg);
       };
-      ws.onclose = () => {
+      ws.onclose = (e) => {
         clearInterval(this.beat);
         if (this.closedByUs) return;
+        if (e.code === 4000) { // the trainer freed this seat: its token is gone
+          this.forget(); this.token = null; this.closedByUs = true;
+          (this.handlers.freed || (() => {}))();
+          return;
+        }
         (this.handlers.status || (() => {}))("reconnecting");
         this.retry = Math.min(this.retry + 1, 5);
         setTimeout(() => this.open(), 500 * this.retry);

@@ -7,6 +7,7 @@
   const ready = Gladi.loadLang(Gladi.lang);
   const live = new Live();
   let link = null;
+  let video = null; // the host's camera on the stage (video.js)
   let me = null;
   let state = {};
   let clockBase = { t: 0, at: 0 };
@@ -35,8 +36,11 @@
         live.reset(msg.snapshot);
         clockBase = { t: msg.snapshot.t, at: Date.now() };
         $("join").hidden = true; $("live").hidden = false; $("debrief").hidden = true;
+        showVideo(msg);
         render();
       },
+      "media.answer": (msg) => { if (video) video.handle(msg); },
+      "media.state": (msg) => { if (video) video.handle(msg); },
       event(msg) {
         live.apply(msg.event);
         clockBase = { t: msg.t, at: Date.now() };
@@ -52,6 +56,7 @@
           state.status = "lobby"; live.reset({}); $("debrief").hidden = true; $("live").hidden = false;
         } else if (msg.kind === "settings") { state.leaderboard = d.leaderboard; state.team_mode = d.team_mode; }
         else if (msg.kind === "note") { $("note").hidden = false; $("note").textContent = `${t("note_from_trainer")}: ${d.text}`; }
+        else if (msg.kind === "freed" && me && d.seat === me.seat) { backToJoin(); return; }
         clockBase = { t: msg.t, at: Date.now() };
         render();
       },
@@ -59,19 +64,35 @@
         if (!msg.accepted) toast(msg.hint || msg.code, "bad");
       },
       error(msg) {
+        if (msg.v === 2 && video) { video.handle(msg); return; } // a media.* request's error
         toast(msg.message, "bad");
+        if (msg.code === "bad_token" && me) { backToJoin(); return; }
         if (!me) { $("join-button").disabled = false; if (link) { link.closedByUs = true; link.ws.close(); } }
       },
       debrief: showDebrief,
       leaderboard(msg) {
+        // During the live (unless the trainer chose otherwise) rows carry no verdicts:
+        // only how many actions each row took.
         const box = $("board");
         box.hidden = !msg.visible || !msg.rows.length;
+        const line = (r) => msg.verdicts ? ` ${r.rank}. ${r.name} (${r.points})` : ` ${r.name} (${r.actions} ${t("actions")})`;
         box.replaceChildren(el("b", {}, t("top_teams")), ...msg.rows.slice(0, 5).map((r) =>
-          el("span", { class: me && r.seats.includes(me.seat) ? "mine" : "" }, ` ${r.rank}. ${r.name} (${r.points})`)));
+          el("span", { class: me && r.seats.includes(me.seat) ? "mine" : "" }, line(r))));
       },
       status() { toast(t("reconnecting")); },
+      freed: backToJoin,
     });
     ready.then(() => link.start());
+  }
+
+  // The trainer freed this seat (or it is no longer known): join again from the form.
+  function backToJoin() {
+    if (video) { video.stop(); video = null; }
+    if (link) { link.forget(); link.closedByUs = true; if (link.ws) link.ws.close(); }
+    me = null;
+    toast(t("seat_freed"), "bad");
+    $("live").hidden = true; $("debrief").hidden = true; $("join").hidden = false;
+    $("join-button").disabled = false;
   }
 
   // Resume a seat after a reload (the token is in localStorage).
@@ -86,6 +107,14 @@
   setInterval(() => {
     if (state.status === "running") $("clock").textContent = clock(clockBase.t + Date.now() - clockBase.at);
   }, 500);
+
+  // The host's camera on the stage: the host publishes (where the browser allows the
+  // camera), everyone else watches; a resumed connection restarts a failed peer.
+  function showVideo(welcome) {
+    if (!window.GladiVideo) return;
+    if (video) { video.restart(); return; }
+    video = GladiVideo.attach(link, $("stage-video"), welcome.role, welcome.state.media);
+  }
 
   const staff = () => me && (me.role === "moderator" || me.role === "host");
   const isHost = () => me && me.role === "host";
@@ -203,9 +232,13 @@
       el("b", {}, `${clock(it.t)} ${it.handle}: `), it.text,
       el("div", { class: "meta" }, `${t("category")}: ${t(`category.${it.category}`)} · ${t("outcome")}: ${t(`outcome.${it.outcome}`)}`),
       msg.truth[it.template] ? el("div", { class: "why" }, msg.truth[it.template].explanation) : null));
+    // The host's camera and voice tips of the run, with the time each problem began.
+    const coaching = msg.coaching && msg.coaching.length ? [el("h2", {}, t("video.coaching_title")),
+      el("ul", { class: "coaching-log", id: "debrief-coaching" }, ...msg.coaching.map((c) =>
+        el("li", { class: c.cleared_t === null ? "" : "cleared" }, t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : [];
     box.replaceChildren(...[el("h1", {}, t("debrief")),
       el("p", { class: "score" }, `${t("room_score")}: ${card.score} — ${card.passed ? t("passed") : t("not_passed")}`),
-      you, el("h2", {}, t("leaderboard")), board, el("h2", {}, t("answer_key")), el("ol", { class: "items" }, ...items),
+      you, ...coaching, el("h2", {}, t("leaderboard")), board, el("h2", {}, t("answer_key")), el("ol", { class: "items" }, ...items),
     ].filter(Boolean));
     $("live").hidden = true; box.hidden = false;
   }

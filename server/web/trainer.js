@@ -7,6 +7,8 @@
   const ready = Gladi.loadLang(Gladi.lang);
   const live = new Live();
   let link = null;
+  let video = null; // the host's camera and the live coaching (video.js)
+  const coachingLog = []; // room messages of kind "coaching": the host's warnings, timed
   let state = {};
   let templates = {};
   const log = [];
@@ -30,8 +32,15 @@
         $("room-title").textContent = `${msg.room} · ${state.scenario.title}`;
         $("join-url").textContent = `${t("join_link")}: ${location.origin}/?room=${msg.room}`;
         $("show-board").checked = state.leaderboard; $("team-mode").checked = state.team_mode;
+        $("verdicts-live").checked = state.verdicts_live;
         renderInjects(); render();
+        if (window.GladiVideo) {
+          if (video) video.restart();
+          else video = GladiVideo.attach(link, $("stage-video"), "trainer", state.media);
+        }
       },
+      "media.answer": (msg) => { if (video) video.handle(msg); },
+      "media.state": (msg) => { if (video) video.handle(msg); },
       event(msg) {
         live.apply(msg.event);
         if (msg.event.type === "comment") log.push(msg.event);
@@ -48,15 +57,22 @@
         if (msg.kind === "started" || msg.kind === "resumed") state.status = "running";
         else if (msg.kind === "paused") state.status = "paused";
         else if (msg.kind === "ended") state.status = "ended";
-        else if (msg.kind === "reset") { state.status = "lobby"; live.reset({}); log.length = 0; $("debrief").hidden = true; }
-        else if (msg.kind === "settings") { state.leaderboard = d.leaderboard; state.team_mode = d.team_mode; $("show-board").checked = d.leaderboard; $("team-mode").checked = d.team_mode; }
+        else if (msg.kind === "reset") { state.status = "lobby"; live.reset({}); log.length = 0; $("debrief").hidden = true; coachingLog.length = 0; renderCoaching(); }
+        else if (msg.kind === "coaching") { coachingLog.push({ ...d, at: msg.t }); renderCoaching(); }
+        else if (msg.kind === "settings") {
+          Object.assign(state, d);
+          $("show-board").checked = d.leaderboard; $("team-mode").checked = d.team_mode; $("verdicts-live").checked = d.verdicts_live;
+        }
         clockBase = { t: msg.t, at: Date.now() };
         render();
       },
       seats(msg) { renderSeats(msg.seats); },
       leaderboard(msg) { renderBoard(msg.rows); },
       ack(msg) { if (!msg.accepted) toast(msg.code || "", "bad"); },
-      error(msg) { toast(msg.message, "bad"); },
+      error(msg) {
+        if (msg.v === 2 && video) { video.handle(msg); return; } // a media.* request's error
+        toast(msg.message, "bad");
+      },
       debrief(msg) { renderDebrief(msg); },
       status() { toast(t("reconnecting")); },
     });
@@ -70,6 +86,7 @@
   }));
   $("show-board").addEventListener("change", (e) => link.send({ type: "settings", leaderboard: e.target.checked }));
   $("team-mode").addEventListener("change", (e) => link.send({ type: "settings", team_mode: e.target.checked }));
+  $("verdicts-live").addEventListener("change", (e) => link.send({ type: "settings", verdicts_live: e.target.checked }));
   $("note-form").addEventListener("submit", (e) => {
     e.preventDefault();
     if ($("note").value.trim()) link.send({ type: "note", text: $("note").value.trim() });
@@ -119,12 +136,25 @@
 
   function renderSeats(seats) {
     $("seats").replaceChildren(el("tr", {}, ...["name_col", "role", "team_col", "online", "actions", "rejected", "hits", "seat_hits", "false_alarms", "last_action"]
-      .map((k) => el("th", {}, t(k)))),
+      .map((k) => el("th", {}, t(k))), el("th", {}, "")),
     ...seats.map((s) => el("tr", { class: s.online ? "" : "off" }, el("td", {}, s.name), el("td", {}, t(`serve.role.${s.role}`)),
       el("td", {}, s.team || ""), el("td", {}, s.online ? t("online") : t("offline")), el("td", {}, String(s.actions)),
       el("td", {}, String(s.rejected)), el("td", {}, String(s.hits)), el("td", {}, String(s.seat_hits)),
       el("td", {}, String(s.false_alarms)),
-      el("td", {}, s.last_action ? `${t(`action.${s.last_action}`)} ${clock(s.last_t)}` : ""))));
+      el("td", {}, s.last_action ? `${t(`action.${s.last_action}`)} ${clock(s.last_t)}` : ""),
+      // A seat holds its place (the host's!) until freed, also when its phone is gone.
+      el("td", {}, el("button", { class: "small", "data-free": s.seat, onclick: () => {
+        if (confirm(t("confirm_free", { name: s.name }))) link.send({ type: "free_seat", seat: s.seat });
+      } }, t("free_seat"))))));
+  }
+
+  // The room's log of the host's camera and voice warnings, newest first, each with the
+  // time its problem began: "1:42 Wajah terlalu gelap — …" (raised) and when it was fixed.
+  function renderCoaching() {
+    $("coaching-log").replaceChildren(...coachingLog.slice(-30).reverse().map((d) => el("li", {
+      class: d.change, "data-check": d.check,
+    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: t(`check.${d.hint_key}`, d.params) }),
+    d.change === "cleared" ? ` — ${t("video.coaching_cleared")}` : "")));
   }
 
   function renderBoard(rows) {
@@ -140,7 +170,10 @@
     $("debrief").replaceChildren(el("h2", {}, t("debrief")),
       el("p", { class: "score" }, `${t("room_score")}: ${card.score} — ${card.passed ? t("passed") : t("not_passed")}`),
       el("ol", { class: "items" }, ...card.items.map((it) => el("li", { class: `item ${it.outcome}` },
-        `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`))));
+        `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`))),
+      ...(msg.coaching && msg.coaching.length ? [el("h3", {}, t("video.coaching_title")),
+        el("ul", { class: "coaching-log" }, ...msg.coaching.map((c) => el("li", { class: c.cleared_t === null ? "" : "cleared" },
+          t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : []));
     $("debrief").hidden = false;
   }
 

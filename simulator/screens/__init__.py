@@ -14,8 +14,9 @@ once first.
 | ``debrief`` | :class:`~simulator.screens.debrief.DebriefScreen` |
 | ``quiz`` | :class:`~simulator.screens.quiz.QuizScreen` |
 | ``playback`` | :class:`~simulator.screens.playback.PlaybackScreen` |
+| ``drill``, ``drill_join`` | hosting a group drill: :mod:`simulator.screens.drill` |
 """
 
-from simulator.screens import debrief, home, live, playback, preflight, quiz
+from simulator.screens import debrief, drill, home, live, playback, preflight, quiz
 
-__all__ = ["debrief", "home", "live", "playback", "preflight", "quiz"]
+__all__ = ["debrief", "drill", "home", "live", "playback", "preflight", "quiz"]

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from debrief.history import stopped_at_s
 from debrief.quiz import QuizResult
 from debrief.report_text import TIPS_SHOWN, clock, tip_text
+from i18n.formats import decimal
 from moderation.judge import Item, Scorecard
 from moderation.scorecard import Outcome
 from moderation.sessionfile import scorecard_of
@@ -54,6 +56,9 @@ class DebriefScreen(Screen):
         #: How the scenario was named (a built-in id or a YAML file), for "try again".
         self.ref = ref or model.session.scenario.id
         self.card = card or scorecard_of(model.session)
+        session = model.session
+        #: When the live was ended early (seconds in), or None: it ran to the end.
+        self.stopped_at = stopped_at_s(session.now, session.scenario.duration_s)
         self.scroll = 0
         self.key_rect = pygame.Rect(0, 0, 0, 0)
         self.items = answer_key(self.card)
@@ -66,27 +71,41 @@ class DebriefScreen(Screen):
         self.quiz_result: QuizResult | None = None
 
     def layout(self, width: int, height: int) -> None:
-        px = self.fonts.px
+        """The buttons along the bottom share the width; the saved-file line sits above
+        them; the score and the answer key fill the rest (nothing overlaps, large text or
+        not)."""
+        fonts = self.fonts
+        px = fonts.px
         pad = px(24)
-        self.left = pygame.Rect(pad, px(24), px(560), height - px(120))
-        self.key_rect = pygame.Rect(self.left.right + pad, px(24),
-                                    width - self.left.right - 2 * pad, height - px(120))
-        bw = px(270)
-        y = height - px(80)
+        gap = px(12)
+        button_h = max(px(56), fonts.line_height("h2") + px(16))
+        y = height - pad - button_h
+        self.saved_at = y - px(4) - fonts.line_height("tiny")
+        panel_h = self.saved_at - px(6) - pad
+        self.left = pygame.Rect(pad, pad, min(px(560), (width - 3 * pad) // 2), panel_h)
+        self.key_rect = pygame.Rect(self.left.right + pad, pad,
+                                    width - self.left.right - 2 * pad, panel_h)
         result = self.quiz_result
         quiz_label = self.tr("quizapp.open") if result is None or not result.total else \
             self.tr("quizapp.open_done", correct=result.correct, total=result.total)
+        shares = (27, 25, 24, 19)  # of the row's width, in that order
+        room = width - 2 * pad - gap * (len(shares) - 1)
+        xs = [pad]
+        for share in shares[:-1]:
+            xs.append(xs[-1] + room * share // sum(shares) + gap)
+        widths = [room * share // sum(shares) for share in shares]
+        specs = [
+            (self.again_label or self.tr("desktop.try_again"), self.again, "Enter",
+             theme.BUTTON_PRIMARY, "h2"),
+            (quiz_label, self.open_quiz, "K",
+             theme.SELECT if result is None else theme.BUTTON, "label"),
+            (self.tr("desktop.next_scenario"), self.next_scenario, "N", theme.BUTTON, "label"),
+            (self.tr("desktop.home"), self.go_home, "Esc", theme.BUTTON, "label"),
+        ]
         self.buttons = [
-            Button(self.again_label or self.tr("desktop.try_again"), self.again,
-                   pygame.Rect(pad, y, bw, px(56)),
-                   shortcut="Enter", colour=theme.BUTTON_PRIMARY, role="h2"),
-            Button(quiz_label, self.open_quiz,
-                   pygame.Rect(pad + bw + px(12), y, px(250), px(56)), shortcut="K",
-                   colour=theme.SELECT if result is None else theme.BUTTON),
-            Button(self.tr("desktop.next_scenario"), self.next_scenario,
-                   pygame.Rect(pad + bw + px(274), y, px(240), px(56)), shortcut="N"),
-            Button(self.tr("desktop.home"), self.go_home,
-                   pygame.Rect(pad + bw + px(526), y, px(190), px(56)), shortcut="Esc"),
+            Button(label, action, pygame.Rect(x, y, w, button_h), shortcut=key, colour=colour,
+                   role=role)
+            for (label, action, key, colour, role), x, w in zip(specs, xs, widths, strict=True)
         ]
 
     def again(self) -> None:
@@ -148,14 +167,7 @@ class DebriefScreen(Screen):
         draw_text(surface, fonts, self.tr("desktop.debrief_title", scenario=scenario.title.get(
             lang)), (x, y), "h2", theme.TEXT, bold=True, max_width=left.width - px(36))
         y += px(40)
-        colour = theme.OK if card.passed else theme.WARN
-        draw_text(surface, fonts, f"{card.score:.0f}", (x, y), "huge", colour, bold=True)
-        draw_text(surface, fonts, self.tr("desktop.score_of", pass_mark=card.pass_mark),
-                  (x + px(130), y + px(12)), "body", theme.MUTED)
-        draw_wrapped(surface, fonts, self.tr("judge.passed" if card.passed else "judge.not_passed"),
-                     pygame.Rect(x + px(130), y + px(36), left.width - px(170), px(60)), "small",
-                     colour, bold=True, max_lines=2)
-        y += px(92)
+        y = self._draw_score(surface, x, y)
         bar_w = left.width - px(36)
         for name, part in card.components.items():
             value = part.value
@@ -190,10 +202,38 @@ class DebriefScreen(Screen):
         if saved:
             draw_text(surface, fonts, self.tr("desktop.saved_to", path=saved)
                       if self.app.save_error is None else saved,
-                      (left.left, left.bottom + px(4)), "tiny", theme.FAINT,
+                      (left.left, self.saved_at), "tiny", theme.FAINT,
                       max_width=surface.get_width() - px(48))
         self._draw_key(surface)
         self.draw_buttons(surface)
+
+    def verdict(self) -> tuple[str, bool]:
+        """The line under the score, and whether it is a pass: a live stopped early never is."""
+        card = self.card
+        if self.stopped_at is not None:
+            return self.tr("desktop.stopped", elapsed=clock(round(self.stopped_at * 1000)),
+                           total=clock(self.model.session.duration)), False
+        return self.tr("judge.passed" if card.passed else "judge.not_passed"), card.passed
+
+    def _draw_score(self, surface: pygame.Surface, x: int, y: int) -> int:
+        """The score, out of what, and the verdict; return the y below them."""
+        fonts = self.fonts
+        px = fonts.px
+        card = self.card
+        verdict, passed = self.verdict()
+        colour = theme.OK if passed else theme.WARN
+        score = fonts.text(decimal(card.score, self.app.lang, 0), "huge",
+                           colour if self.stopped_at is None else theme.MUTED, True)
+        surface.blit(score, (x, y))
+        right = x + score.get_width() + px(20)
+        width = self.left.right - px(18) - right
+        y_text = y + px(6)
+        out_of = self.tr("desktop.score_of", pass_mark=card.pass_mark)
+        y_text += draw_wrapped(surface, fonts, out_of, pygame.Rect(right, y_text, width, px(60)),
+                               "body", theme.MUTED, max_lines=1)
+        y_text += draw_wrapped(surface, fonts, verdict, pygame.Rect(right, y_text, width, px(80)),
+                               "small", colour, bold=True, max_lines=3)
+        return max(y + score.get_height(), y_text) + px(12)
 
     def _draw_key(self, surface: pygame.Surface) -> None:
         fonts = self.fonts
@@ -203,11 +243,14 @@ class DebriefScreen(Screen):
         draw_panel(surface, rect, theme.PANEL, px(12))
         x = rect.left + px(16)
         y = rect.top + px(12)
-        draw_text(surface, fonts, self.tr("desktop.answer_key", count=len(self.items)), (x, y),
-                  "label", theme.TEXT, bold=True)
-        draw_text(surface, fonts, self.tr("desktop.scroll_hint"), (rect.right - px(16), y + 2),
-                  "tiny", theme.MUTED, anchor="topright")
-        y += px(34)
+        title = draw_text(surface, fonts, self.tr("desktop.answer_key", count=len(self.items)),
+                          (x, y), "label", theme.TEXT, bold=True, max_width=rect.width - px(32))
+        room = rect.right - px(16) - title.right - px(16)
+        if room > px(80):
+            draw_text(surface, fonts, self.tr("desktop.scroll_hint"),
+                      (rect.right - px(16), title.bottom), "tiny", theme.MUTED,
+                      anchor="bottomright", max_width=room)
+        y = title.bottom + px(10)
         width = rect.width - px(32)
         if not self.items:
             draw_text(surface, fonts, self.tr("desktop.answer_key_empty"), (x, y), "small",

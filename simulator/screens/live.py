@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from debrief.report_text import clock as clock_text
 from media.results import Level
 from moderation.judge import Scorecard
 from moderation.sessionfile import scorecard_of
@@ -23,15 +24,15 @@ from moderation.setup import load_setup
 from simulator import theme
 from simulator.clock import LiveClock
 from simulator.intents import Intent, KeyMap
-from simulator.model import LiveModel
+from simulator.model import GiftView, LiveModel
 from simulator.panel import ModerationPanel
 from simulator.screen import Screen, register
-from simulator.widgets import Button, draw_panel, draw_text
+from simulator.widgets import Button, draw_panel, draw_text, draw_wrapped
 
 if TYPE_CHECKING:
     from simulator.app import App
 
-__all__ = ["HelpScreen", "LiveScreen", "PauseScreen", "build_model"]
+__all__ = ["ConfirmEndScreen", "HelpScreen", "LiveScreen", "PauseScreen", "build_model"]
 
 #: The voice detector sends the engine a Talk this long, at most this often.
 VOICE_TALK_MS = 1500
@@ -52,6 +53,7 @@ class LiveScreen(Screen):
     """
 
     keymap = KeyMap.LIVE
+    guards_typing = True
     #: Whether the screen opens the camera and microphone.
     uses_media = True
 
@@ -121,7 +123,7 @@ class LiveScreen(Screen):
         self.buttons = [
             Button(self.tr("desktop.pause"), self.pause,
                    pygame.Rect(width - px(330), px(8), px(150), px(36)), shortcut="Esc"),
-            Button(self.tr("desktop.end_live"), self.finish,
+            Button(self.tr("desktop.end_live"), self.ask_to_end,
                    pygame.Rect(width - px(170), px(8), px(156), px(36)), shortcut="F10",
                    colour=theme.BUTTON_DANGER),
         ]
@@ -131,6 +133,14 @@ class LiveScreen(Screen):
 
     def pause(self) -> None:
         self.app.push("pause", live=self)
+
+    def ask_to_end(self) -> None:
+        """F10 or the button: "end the live now?" first (the live clock stops meanwhile)."""
+        self.app.push("confirm_end", live=self)
+
+    def on_typing(self) -> None:
+        """Letters came too quickly to be shortcuts: say why nothing happened."""
+        self.panel.show_problem("desktop.typing_ignored")
 
     def take_input(self, event: pygame.event.Event) -> bool:
         return self.panel.take_input(event)
@@ -142,7 +152,7 @@ class LiveScreen(Screen):
                 self.pause()
                 return
             if intent is Intent.END:
-                self.finish()
+                self.ask_to_end()
                 return
             if intent is Intent.HELP:
                 self.app.push("help", live=self)
@@ -188,7 +198,11 @@ class LiveScreen(Screen):
         model = self.model
         dead = model.dead_air_ms()
         if dead > 0:
-            out.append((self.tr("desktop.warn_dead_air", seconds=(dead + 10_000) // 1000), True))
+            # Without a real microphone nothing hears the host: say how to show talking.
+            mic = self.app.mic
+            key = "desktop.warn_dead_air" if mic is not None and mic.live \
+                else "desktop.warn_dead_air_space"
+            out.append((self.tr(key, seconds=(dead + 10_000) // 1000), True))
         camera = self.app.camera
         if camera is not None:
             if camera.fell_back or any(n.key == "camera_lost" for n in camera.notices):
@@ -239,6 +253,14 @@ class LiveScreen(Screen):
             found.fill((0, 0, 0, alpha))
             self._shade[key] = found
         return found
+
+    def gift_label(self, gift: GiftView, width: int) -> str:
+        """A gift banner's text, by the gift's name (never its id), cut with "…" to ``width``."""
+        name = self.gift_names.get(gift.gift)
+        label = self.tr("desktop.gift_line", handle=gift.handle,
+                        gift=name.get(self.app.lang) if name else gift.gift.replace("_", " "),
+                        count=gift.count, coins=gift.coins)
+        return self.fonts.ellipsis(label, "small", width, True)
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BG)
@@ -308,7 +330,7 @@ class LiveScreen(Screen):
         # Warnings under the pills.
         y = pill.bottom + px(14)
         for text, serious in self.warnings[:4]:
-            lines = fonts.wrap(text, "small", stage.width - px(36), True)[:2]
+            lines = fonts.lines(text, "small", stage.width - px(36), 3, True)
             h = len(lines) * fonts.line_height("small") + px(10)
             rect = pygame.Rect(x0, y, stage.width - px(20), h)
             draw_panel(surface, rect, theme.FAIL if serious else theme.WARN, px(8))
@@ -331,14 +353,10 @@ class LiveScreen(Screen):
         # Gift banners, left middle.
         gy = stage.top + stage.height * 38 // 100
         for gift in model.active_gifts()[-3:]:
-            gift_name = self.gift_names.get(gift.gift)
-            label = self.tr("desktop.gift_line", handle=gift.handle,
-                           gift=gift_name.get(self.app.lang) if gift_name else gift.gift,
-                           count=gift.count, coins=gift.coins)
             age = model.now - gift.t
             slide = min(1.0, age / 300)
-            image = fonts.text(fonts.ellipsis(label, "small", stage.width * 3 // 4, True),
-                               "small", theme.GOLD, True)
+            image = fonts.text(self.gift_label(gift, stage.width * 3 // 4), "small",
+                               theme.GOLD, True)
             rect = image.get_rect(topleft=(stage.left - image.get_width()
                                            + round((image.get_width() + px(10)) * slide), gy))
             back = rect.inflate(px(14), px(8))
@@ -368,7 +386,7 @@ class LiveScreen(Screen):
         else:
             y = bottom
             for comment in reversed(model.stage_comments(STAGE_COMMENTS)):
-                lines = fonts.wrap(f"{comment.handle}: {comment.text}", "small", width)[:2]
+                lines = fonts.lines(f"{comment.handle}: {comment.text}", "small", width, 2)
                 h = len(lines) * line_h + px(6)
                 y -= h
                 rect = pygame.Rect(x0 - px(4), y, width + px(8), h)
@@ -392,7 +410,7 @@ class LiveScreen(Screen):
             bottom = back.top - px(2)
         pinned = model.pinned()
         if pinned is not None:
-            lines = fonts.wrap(f"{pinned.handle}: {pinned.text}", "small", width)[:2]
+            lines = fonts.lines(f"{pinned.handle}: {pinned.text}", "small", width, 2)
             h = len(lines) * line_h + px(10)
             rect = pygame.Rect(x0 - px(4), bottom - h - px(8), width + px(8), h)
             draw_panel(surface, rect, (90, 70, 20), px(8), theme.GOLD)
@@ -462,6 +480,68 @@ class PauseScreen(Screen):
         self.draw_buttons(surface)
 
 
+@register("confirm_end")
+class ConfirmEndScreen(Screen):
+    """"End the live now?": a live ended early is saved as stopped, never as a pass."""
+
+    overlay = True
+    keymap = KeyMap.CONFIRM_END
+
+    def __init__(self, app: App, live: LiveScreen) -> None:
+        super().__init__(app)
+        self.live = live
+
+    def layout(self, width: int, height: int) -> None:
+        """A box in the middle: the question, what ending early means, the two buttons."""
+        fonts = self.fonts
+        px = fonts.px
+        box_w = min(px(700), width - px(40))
+        session = self.live.model.session
+        self.body = self.tr("desktop.confirm_end_body", elapsed=clock_text(self.live.model.now),
+                            total=clock_text(session.duration))
+        body_lines = len(fonts.wrap(self.body, "body", box_w - px(40)))
+        button_h = max(px(56), fonts.line_height("h2") + px(16))
+        box_h = (px(24) + fonts.line_height("h1") + px(12) + body_lines
+                 * fonts.line_height("body") + px(20) + 2 * button_h + px(12) + px(24))
+        self.box = pygame.Rect((width - box_w) // 2, max(0, (height - box_h) // 2), box_w, box_h)
+        x, w = self.box.left + px(20), box_w - px(40)
+        y = self.box.bottom - px(24) - 2 * button_h - px(12)
+        self.buttons = [
+            Button(self.tr("desktop.confirm_end_yes"), self.end, pygame.Rect(x, y, w, button_h),
+                   shortcut="Enter", colour=theme.BUTTON_DANGER, role="h2"),
+            Button(self.tr("desktop.confirm_end_no"), self.app.pop,
+                   pygame.Rect(x, y + button_h + px(12), w, button_h), shortcut="Esc"),
+        ]
+
+    def end(self) -> None:
+        self.app.pop()
+        self.live.finish()
+
+    def handle_intent(self, intent: Intent) -> None:
+        if intent is Intent.CONFIRM:
+            self.end()
+        elif intent is Intent.BACK:
+            self.app.pop()  # the live screen's on_enter resumes its clock
+
+    def draw(self, surface: pygame.Surface) -> None:
+        fonts = self.fonts
+        px = fonts.px
+        width, height = surface.get_size()
+        shade = pygame.Surface((width, height), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 170))
+        surface.blit(shade, (0, 0))
+        box = self.box
+        draw_panel(surface, box, theme.PANEL, px(14), theme.LINE)
+        y = box.top + px(24)
+        draw_text(surface, fonts, self.tr("desktop.confirm_end_title"), (box.centerx, y), "h1",
+                  theme.TEXT, bold=True, anchor="midtop", max_width=box.width - px(40))
+        y += fonts.line_height("h1") + px(12)
+        draw_wrapped(surface, fonts, self.body, pygame.Rect(box.left + px(20), y,
+                                                            box.width - px(40), box.height),
+                     "body", theme.MUTED, align="center")
+        self.draw_buttons(surface)
+
+
 @register("help")
 class HelpScreen(Screen):
     """F1: every shortcut of the live screen, read from the buttons themselves.
@@ -486,6 +566,7 @@ class HelpScreen(Screen):
                 seen.add(button.label)
                 out.append(f"{button.shortcut}  {button.label}")
         out += [f"K  {self.tr('desktop.tab_filter')}",
+                f"Z  {self.tr('desktop.help_undo')}",
                 f"A / X  {self.tr('desktop.help_guests')}",
                 f"F2  {self.tr('desktop.language_label')}",
                 f"F3  {self.tr('desktop.text_size_label')}"]
@@ -499,21 +580,32 @@ class HelpScreen(Screen):
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             self.app.pop()
 
+    def area(self) -> pygame.Rect:
+        """Where the list goes: over the panel, never over the stage (the camera and the
+        chat stay in view while the live is stopped)."""
+        live = self.live
+        width, height = self.app.size
+        left = live.panel.rect.left
+        return pygame.Rect(left, live.topbar.bottom, width - left, height - live.topbar.bottom)
+
     def draw(self, surface: pygame.Surface) -> None:
         fonts = self.fonts
         px = fonts.px
-        width, height = surface.get_size()
-        shade = pygame.Surface((width, height), pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 190))
-        surface.blit(shade, (0, 0))
-        draw_text(surface, fonts, self.tr("desktop.help_title"), (width // 2, px(30)), "h1",
-                  theme.TEXT, bold=True, anchor="midtop")
+        area = self.area()
+        pygame.draw.rect(surface, theme.PANEL, area)
+        pygame.draw.line(surface, theme.LINE, area.topleft, area.bottomleft, max(1, px(2)))
+        inner = area.inflate(-px(40), -px(24))
+        title = draw_text(surface, fonts, self.tr("desktop.help_title"), inner.topleft, "h2",
+                          theme.TEXT, bold=True, max_width=inner.width)
+        close = draw_text(surface, fonts, self.tr("desktop.help_close"), inner.bottomleft,
+                          "small", theme.MUTED, anchor="bottomleft", max_width=inner.width)
         lines = self.lines()
-        per_column = max(1, (height - px(140)) // fonts.line_height("body"))
-        column_w = width // 2 - px(60)
+        top = title.bottom + px(12)
+        step = fonts.line_height("body")
+        per_column = max(1, (close.top - px(8) - top) // step)
+        columns = (len(lines) + per_column - 1) // per_column
+        column_w = (inner.width - px(24) * (columns - 1)) // max(1, columns)
         for i, line in enumerate(lines):
-            x = px(60) + (i // per_column) * (column_w + px(40))
-            y = px(90) + (i % per_column) * fonts.line_height("body")
+            x = inner.left + (i // per_column) * (column_w + px(24))
+            y = top + (i % per_column) * step
             draw_text(surface, fonts, line, (x, y), "body", theme.TEXT, max_width=column_w)
-        draw_text(surface, fonts, self.tr("desktop.help_close"), (width // 2, height - px(30)),
-                  "small", theme.MUTED, anchor="midbottom")

@@ -103,6 +103,8 @@ class PlaybackScreen(LiveScreen):
     """
 
     keymap = KeyMap.PLAYBACK
+    #: Read-only: a number pressed quickly after another is a speed, never an action.
+    guards_typing = False
     uses_media = False
 
     def __init__(self, app: App, loaded: Loaded, speed: float = 1.0, start_ms: int = 0,
@@ -278,6 +280,7 @@ class PlaybackScreen(LiveScreen):
             model.advance(action.t)
             text = action_text(action, model, self.app.tr)
             code = model.act(action)
+            model.undoable = None  # a replay offers no undo
             self._mark(action, text, code)
         model.advance(target)
 

@@ -67,8 +67,8 @@ def test_record_and_read_back(tmp_path: Path) -> None:
     assert attempt.recorded_at == "2026-01-02T03:04:05Z" and attempt.source == "desktop"
     assert attempt.scenario == "unit" and attempt.title == {"id": "Unit", "en": "Unit"}
     assert attempt.score == card.score and attempt.passed == card.passed
-    assert attempt.components == {k: v["value"] for k, v in card.components.items()}
-    assert attempt.categories == card.categories
+    assert attempt.components == {k: v.value for k, v in card.components.items()}
+    assert attempt.categories == card.to_json()["categories"]
     assert attempt.quiz is None
     assert history.attempts("someone else", path=path) == []
 

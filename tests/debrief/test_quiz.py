@@ -10,7 +10,7 @@ import pytest
 from debrief import history, quiz
 from debrief.session import load
 from gladi.cli import main
-from moderation.judge import Item
+from moderation.judge import Item, Outcome
 from scenarios.taxonomy import Category
 
 
@@ -39,7 +39,8 @@ def test_three_to_five_distinct_questions_in_time_order(troll_items: tuple[Item,
 
 def test_mistakes_come_first_and_a_harmless_control_is_included(
         troll_items: tuple[Item, ...]) -> None:
-    mistakes = {i.id for i in troll_items if i.outcome in ("miss", "late", "false_alarm")}
+    mistakes = {i.id for i in troll_items
+                if i.outcome in (Outcome.MISS, Outcome.LATE, Outcome.FALSE_ALARM)}
     assert mistakes
     for seed in range(10):
         questions = quiz.draw(troll_items, seed=seed, count=4)

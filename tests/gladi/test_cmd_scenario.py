@@ -11,7 +11,7 @@ import pytest
 from gladi import cli
 from gladi.cmd_scenario import schema_text
 from scenarios import load_content_pack, load_economy, loader, parse_scenario, scenario_json_schema
-from tests.scenarios.test_loader import MINIMAL, PACK, line_of, replace_line
+from tests.scenarios.test_loader import ECONOMY, MINIMAL, PACK, line_of, replace_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +26,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (root / "content").mkdir()
     (root / "scenarios" / "mini.yaml").write_text(MINIMAL, encoding="utf-8")
     (root / "content" / "core.yaml").write_text(PACK, encoding="utf-8")
+    (root / "economy.yaml").write_text(ECONOMY, encoding="utf-8")
     monkeypatch.setattr(loader, "_data_root", lambda: root)
     load_content_pack.cache_clear()
     load_economy.cache_clear()

@@ -41,7 +41,7 @@ def test_good_photo_and_speech_pass(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, *files("obama_good", "speech_good"))
     assert status == 0
     assert "Semua baik" in out
-    assert "Terang wajah" in out and "Kekerasan suara" in out
+    assert "Terang wajah" in out and "Volume suara" in out
 
 
 def test_a_failing_check_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

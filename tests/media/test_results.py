@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from media.results import CheckResult, Level, failing, overall
-from media.text import check_hint, check_json, check_label
+from media.text import check_hint, check_json, check_label, check_value
 
 
 def test_overall_is_the_worst_level() -> None:
@@ -41,4 +41,12 @@ def test_json_form() -> None:
     result = CheckResult.make("clipping", Level.OK, 0.0, "%", "clipping_ok", peak=-3.0)
     data = check_json(result, "en")
     assert data["level"] == "ok" and data["params"] == {"peak": -3.0}
-    assert data["hint"] == "No distortion (peak -3.0 dBFS)."
+    assert data["hint"] == "No distortion (peak -3 dBFS)."
+
+
+def test_numbers_are_written_the_readers_way() -> None:
+    result = CheckResult.make("clipping", Level.OK, 0.25, "%", "clipping_ok", peak=-2.55)
+    assert check_value(result, "id") == "0,25 %" and check_value(result, "en") == "0.25 %"
+    assert "-2,55 dBFS" in check_hint(result, "id") and "-2.55 dBFS" in check_hint(result, "en")
+    unmeasured = CheckResult.make("face", Level.SKIP, None, "", "no_face_skip")
+    assert check_value(unmeasured, "id") == "—"

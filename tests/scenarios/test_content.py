@@ -43,6 +43,7 @@ from scenarios.taxonomy import (
 TOPICS = {
     "general", "posyandu", "immunisation", "weighing", "breastfeeding", "mpasi",
     "vitamin_a", "pmt", "stunting", "first_aid", "selling", "live_tools",
+    "adolescent", "pregnancy", "elderly",
 }
 # Every source must name at least one of the authorities the facts come from
 # (content-anchors.md), so a source can't be a placeholder.

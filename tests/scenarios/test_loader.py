@@ -237,10 +237,10 @@ def test_missing_top_level_field_belongs_to_the_whole_file() -> None:
     assert (problem.code, problem.path, problem.line) == ("missing", "topic", None)
 
 
-def test_model_validator_message_is_a_value_error_at_the_item() -> None:
+def test_model_rule_is_a_coded_problem_at_the_item() -> None:
     text = replace_line(MINIMAL, "  - {at_s: 30", "  - {at_s: 30, kind: official_joins}")
     problem = only(problems_of(text))
-    assert problem.code == "value_error"
+    assert problem.code == "official_without_role"
     assert problem.path == "injects[0]"
     assert problem.line == line_of(text, "  - {at_s: 30")
     assert problem.message == "official_joins needs a role: midwife or village_head"
@@ -396,12 +396,13 @@ def test_describe_lists_every_problem() -> None:
     assert len(described.splitlines()) == 3
 
 
-def test_describe_translates_validator_messages_with_a_prefix() -> None:
+def test_describe_translates_model_rules() -> None:
     text = replace_line(MINIMAL, "  - {at_s: 30", "  - {at_s: 30, kind: official_joins}")
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, filename="x.yaml")
-    assert "Masalah: official_joins needs a role" in describe_scenario_error(caught.value, "id")
-    assert "Problem: official_joins needs a role" in describe_scenario_error(caught.value, "en")
+    assert "official_joins perlu role" in describe_scenario_error(caught.value, "id")
+    assert "needs a role" not in describe_scenario_error(caught.value, "id")
+    assert "official_joins needs a role" in describe_scenario_error(caught.value, "en")
 
 
 def test_describe_yaml_syntax_gives_line_and_column() -> None:
@@ -667,8 +668,6 @@ def test_the_documented_example_is_valid() -> None:
 
 def test_scripted_comment_must_name_a_template_of_the_scenarios_packs() -> None:
     """A typo in a scripted comment's template is caught with its path."""
-    from scenarios import ScenarioError, load_content, load_scenario
-
     scenario = load_scenario("live-pertama")
     broken = scenario.model_copy(
         update={"scripted": (*scenario.scripted,

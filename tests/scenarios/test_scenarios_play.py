@@ -29,7 +29,9 @@ REQUIRED = {
 }
 # Scenarios about one subject: most of their questions must be about it.
 FOCUSED = {"tanya-imunisasi": "immunisation", "timbang-bulanan": "weighing",
-           "asi-mpasi": "mpasi", "live-jualan": "selling", "krisis-hoaks-vaksin": "immunisation"}
+           "asi-mpasi": "mpasi", "live-jualan": "selling", "krisis-hoaks-vaksin": "immunisation",
+           "posyandu-remaja": "adolescent", "kelas-ibu-hamil": "pregnancy",
+           "posyandu-lansia": "elderly"}
 
 
 class Played:

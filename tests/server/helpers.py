@@ -14,8 +14,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from server.app import DrillServer, build_room
-from server.protocol import SERVER_MESSAGE
-from server.room import Room
+from server.outbound import SERVER_MESSAGE
+from server.room import DrillRoom
 from server.store import Store
 
 TIMEOUT = 10.0
@@ -24,7 +24,7 @@ TIMEOUT = 10.0
 @dataclass
 class Running:
     server: DrillServer
-    room: Room
+    room: DrillRoom
     port: int
 
     @property

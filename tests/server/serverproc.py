@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class ServerProcess:
-    """``python -m server.app DATA 127.0.0.1 0 SCENARIO``; reads the bound port from stdout."""
+    """``python -m server DATA 127.0.0.1 0 SCENARIO [options]``; reads the bound port from
+    stdout. ``options`` (e.g. ``--redis URL --worker w1``) make it a worker of a cluster."""
 
-    def __init__(self, data: Path, scenario: str = "serbuan-troll") -> None:
+    def __init__(self, data: Path, scenario: str = "serbuan-troll",
+                 options: Sequence[str] = ()) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.app", str(data), "127.0.0.1", "0", scenario],
+            [sys.executable, "-m", "server", str(data), "127.0.0.1", "0", scenario, *options],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -27,8 +30,12 @@ class ServerProcess:
                                                          self.proc.stderr else ""))
         self.info: dict[str, Any] = json.loads(line)
         self.port: int = self.info["port"]
-        self.code: str = self.info["rooms"][0]["code"]
-        self.key: str = self.info["rooms"][0]["key"]
+        rooms = self.info["rooms"]
+        #: The first room it holds (empty for a worker that holds none yet).
+        self.code: str = rooms[0]["code"] if rooms else ""
+        self.key: str = rooms[0]["key"] if rooms else ""
+        #: The organiser's key to the training-day overview (``/ws/day``).
+        self.day_key: str = self.info["day_key"]
 
     @property
     def url(self) -> str:

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from debrief import history
+from server.app import CLOSE_FREED, host_allowed
 from server.protocol import MAX_MESSAGE_BYTES
 
 from .helpers import Client, Running, ack_for, is_event, running_server
@@ -148,6 +150,54 @@ def test_origin_check_refuses_other_sites(tmp_path: Path) -> None:
     run(scenario())
 
 
+def test_a_foreign_host_name_is_refused_even_with_a_matching_origin(tmp_path: Path) -> None:
+    """DNS rebinding: a page whose domain now points at the laptop names that domain."""
+    async def scenario() -> None:
+        async with running_server(tmp_path) as srv:
+            def status(path: str, host: str) -> int:
+                request = urllib.request.Request(srv.http + path, headers={
+                    "Host": host, "Origin": f"http://{host}"})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as r:
+                        return int(r.status)
+                except urllib.error.HTTPError as e:
+                    return e.code
+            codes = await asyncio.gather(*(asyncio.to_thread(status, path, host) for path, host in (
+                ("/", f"evil.example:{srv.port}"), ("/ws", f"evil.example:{srv.port}"),
+                ("/", f"127.0.0.1:{srv.port}"), ("/", f"localhost:{srv.port}"),
+                ("/", f"[::1]:{srv.port}"))))
+            assert codes == [403, 403, 200, 200, 200]
+    run(scenario())
+    assert host_allowed("192.168.1.20:8765", frozenset())
+    assert host_allowed("laptop.local:8765", frozenset({"laptop.local"}))
+    assert not host_allowed("laptop.local:8765", frozenset())
+    assert not host_allowed(None, frozenset()) and not host_allowed("", frozenset())
+
+
+def test_a_freed_seat_is_disconnected_and_its_place_is_free(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_server(tmp_path) as srv:
+            trainer = await _trainer(srv)
+            host = await Client.open(srv.url)
+            welcome = await host.join(srv.room.code, role="host", name="Bu Sari")
+            other = await Client.open(srv.url)
+            assert (await other.join(srv.room.code, role="host"))["code"] == "host_taken"
+            ident = await trainer.send(type="free_seat", seat=welcome["seat"])
+            assert (await trainer.until(ack_for(ident)))["accepted"]
+            freed = await host.until(lambda m: m["type"] == "room" and m["kind"] == "freed")
+            assert freed["data"]["seat"] == welcome["seat"]
+            with pytest.raises(ConnectionClosed):
+                await host.next()
+            assert host.ws.close_code == CLOSE_FREED
+            assert (await other.join(srv.room.code, role="host"))["type"] == "welcome"
+            back = await Client.open(srv.url)
+            assert (await back.join(srv.room.code, token=welcome["token"]))["code"] == \
+                "bad_token"
+            for c in (trainer, other, back):
+                await c.close()
+    run(scenario())
+
+
 def test_web_client_and_catalogues_are_served(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_server(tmp_path) as srv:
@@ -200,11 +250,11 @@ def test_end_writes_results_and_late_joiners_get_the_debrief(tmp_path: Path) -> 
     # Saved when the drill ended: the header, the trainer and Ani (not the late observer).
     assert (results / "gladi-123456-0.csv").read_text().count("\n") == 3
     assert '"format":"gladi-session"' in (results / "gladi-123456-0.json").read_text()
-    # The finished drill joins the training history (GLADI_DATA_DIR is a tmp folder here).
-    from debrief import history
-
+    # Each participant's attempt joins the training history, with the room (GLADI_DATA_DIR
+    # is a tmp folder here); the trainer and observers did not moderate.
     rows = [a for a in history.attempts() if a.source == "drill"]
-    assert [r.trainee for r in rows] == ["drill 123456"]
+    assert [(r.trainee, r.room) for r in rows] == [("Ani", "123456")]
+    assert rows[0].credit is not None and rows[0].credit["false_alarms"] == 0
 
 
 def test_the_rate_limit_is_per_seat_not_per_connection(tmp_path: Path) -> None:

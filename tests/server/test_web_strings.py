@@ -10,7 +10,9 @@ import pytest
 from i18n import LANGUAGES, catalogue
 from moderation.events import RejectCode
 from scenarios.taxonomy import Category, InjectKind, ReportReason
-from server.protocol import SEAT_ACTIONS, ErrorCode, Role
+from server.protocol import ErrorCode
+from server.roles import Role
+from server.seat_actions import SEAT_ACTIONS
 
 WEB = resources.files("server") / "web"
 
@@ -21,9 +23,9 @@ def _text(name: str) -> str:
 
 def _static_keys() -> set[str]:
     keys: set[str] = set()
-    for name in ("common.js", "seat.js", "trainer.js"):
+    for name in ("common.js", "seat.js", "trainer.js", "day.js"):
         keys |= set(re.findall(r"\bt\(\"([a-z_.]+)\"", _text(name)))
-    for name in ("index.html", "trainer.html"):
+    for name in ("index.html", "trainer.html", "day.html"):
         keys |= set(re.findall(r'data-i18n(?:-placeholder)?="([a-z_.]+)"', _text(name)))
     # Keys assembled from a fixed list in the page (e.g. the seats table header).
     keys |= set(re.findall(r'"(name_col|role|team_col|online|actions|rejected|hits|seat_hits|'
@@ -58,6 +60,7 @@ def test_dynamic_key_families_are_complete(lang: str) -> None:
         "serve.error": [c.value for c in ErrorCode],
         "reject": [c.value for c in RejectCode],
         "confirm": ["reset", "end"],
+        "day_status": ["lobby", "running", "paused", "ended"],
         "category": [c.value for c in Category],
     }
     missing = [f"{prefix}.{name}" if prefix != "confirm" else f"confirm_{name}"
@@ -68,7 +71,7 @@ def test_dynamic_key_families_are_complete(lang: str) -> None:
 
 
 def test_pages_use_no_inline_script_or_remote_resources() -> None:
-    for name in ("index.html", "trainer.html"):
+    for name in ("index.html", "trainer.html", "day.html"):
         html = _text(name)
         assert "<script>" not in html and "onclick=" not in html  # CSP: script-src 'self'
         assert not re.search(r'(src|href)="(https?:)?//', html)

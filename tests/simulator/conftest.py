@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 import simulator.screens  # noqa: E402, F401  (registers the screens the app builds by name)
 from simulator.app import App, Options  # noqa: E402
 from simulator.clock import FakeClock  # noqa: E402
+from simulator.intents import HOLD_S, is_typing_key  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +43,24 @@ class Driver:
             self.frame(1 / fps)
 
     def key(self, key: int, mod: int = 0, text: str = "") -> None:
+        """Press a key as a person does: SDL sends the typed character as text too, and a
+        screen of letter shortcuts lets it through once no other character follows."""
+        self.tap(key, mod, text)
+        if is_typing_key(text, mod):
+            self.frame(HOLD_S)
+
+    def tap(self, key: int, mod: int = 0, text: str = "") -> None:
+        """One key press and its text, without waiting: typing, when taps come quickly."""
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=text,
                                              scancode=0))
+        if is_typing_key(text, mod):
+            pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
         self.frame(0)
+
+    def end_live(self) -> None:
+        """F10 on the live, then Enter to confirm "end the live now?"."""
+        self.key(pygame.K_F10)
+        self.key(pygame.K_RETURN)
 
     def type(self, text: str) -> None:
         pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))

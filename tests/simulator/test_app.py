@@ -90,7 +90,7 @@ def test_click_a_troll_block_it_and_see_it_in_the_scorecard(data_dir: Path) -> N
     assert troll.viewer not in screen.model.viewers
     assert screen.panel.status is not None and screen.panel.status.ok
     # End the live: the debrief shows, the troll counts as handled and the file is saved.
-    driver.key(pygame.K_F10)
+    driver.end_live()
     debrief = driver.app.top
     assert isinstance(debrief, DebriefScreen)
     item = next(i for i in debrief.card.items if i.id == troll.id)
@@ -190,8 +190,7 @@ def test_keyword_filter_comments_off_and_talk() -> None:
     driver = live_driver()
     screen = live(driver)
     driver.run(2)
-    driver.key(pygame.K_k, text="k")
-    driver.type("k")  # SDL repeats the shortcut's key as text: it must not be typed
+    driver.key(pygame.K_k, text="k")  # its text comes too: it must not be typed
     assert screen.panel.tab is Tab.FILTER and screen.panel.filter.field.focused
     driver.type("gladites")
     driver.key(pygame.K_RETURN)
@@ -251,17 +250,6 @@ def test_home_to_preflight_quiz_to_live(data_dir: Path) -> None:
     driver.key(pygame.K_RETURN)
     assert isinstance(app.top, LiveScreen)
     app.close()
-
-
-def test_last_score_on_home_comes_from_saved_sessions(data_dir: Path) -> None:
-    driver = live_driver("live-pertama")
-    driver.run(5)
-    driver.key(pygame.K_F10)
-    card = debrief(driver).card
-    driver.key(pygame.K_ESCAPE)
-    home = driver.app.top
-    assert isinstance(home, HomeScreen)
-    assert home.scores["live-pertama"] == pytest.approx(card.score)
 
 
 def test_starts_without_a_camera(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,7 +357,7 @@ def test_every_screen_draws_at_other_sizes_and_with_large_text() -> None:
         screen = live(driver)
         for _ in range(5):
             driver.key(pygame.K_TAB)
-        driver.key(pygame.K_F10)
+        driver.end_live()
         assert isinstance(app.top, DebriefScreen)
         driver.frame()
         assert screen.stage.right < screen.panel.rect.left <= size[0]
@@ -391,20 +379,24 @@ def test_viewer_tab_mutes_a_named_viewer() -> None:
     assert screen.model.session.room.is_muted(vid, screen.model.now)
 
 
-def test_a_resting_mouse_releases_the_list_and_the_pill_resumes_it() -> None:
+def test_a_resting_mouse_keeps_the_list_held_and_the_pill_resumes_it() -> None:
     driver = live_driver()
     screen = live(driver)
     driver.run(5)
     driver.move(screen.panel.list_rect.center)
     driver.run(5)
     assert screen.panel.comments.freeze_seq is not None
-    driver.run(15)  # the mouse has not moved for longer than the hold
+    driver.run(60)  # a slow reader: the pointer rests for a minute, the list waits
+    assert screen.panel.comments.freeze_seq is not None
+    driver.run(1)
+    driver.click(screen.panel.comments.pill.center)
     assert screen.panel.comments.freeze_seq is None
     driver.move((screen.panel.list_rect.centerx, screen.panel.list_rect.centery + 1))
     driver.run(1)
     assert screen.panel.comments.freeze_seq is not None
-    driver.click(screen.panel.comments.pill.center)
-    assert screen.panel.comments.freeze_seq is None
+    pygame.event.post(pygame.event.Event(pygame.WINDOWLEAVE))
+    driver.frame()
+    assert screen.panel.comments.freeze_seq is None  # the pointer left the window
 
 
 def test_unmute_from_the_viewers_tab_and_notices_on_stage() -> None:
@@ -454,7 +446,7 @@ def test_try_again_with_a_scenario_file(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     driver = live_driver(str(path))
     driver.run(2)
-    driver.key(pygame.K_F10)
+    driver.end_live()
     assert isinstance(driver.app.top, DebriefScreen)
     driver.key(pygame.K_RETURN)  # try again: the same file, a fresh live
     again = live(driver)
@@ -470,7 +462,7 @@ def test_filter_and_moderator_lists_from_the_keyboard() -> None:
         driver.key(pygame.K_k, text="k")
         driver.type(word)
         driver.key(pygame.K_RETURN)
-    driver.key(pygame.K_ESCAPE)
+        driver.key(pygame.K_ESCAPE)  # the field keeps the keyboard until Esc
     words = list(room.keywords)
     assert words[-2:] == ["gladiuji", "gladicoba"]
     driver.key(pygame.K_1 + len(words) - 1, text=str(len(words)))
@@ -540,7 +532,7 @@ def test_a_finished_live_is_in_the_training_history(data_dir: Path) -> None:
     history = pytest.importorskip("debrief.history")
     driver = live_driver("live-pertama", trainee="Bu Sari")
     driver.run(3)
-    driver.key(pygame.K_F10)
+    driver.end_live()
     card = debrief(driver).card
     rows = history.attempts("Bu Sari")
     assert [(r.scenario, r.source, r.score) for r in rows] == [

@@ -49,11 +49,19 @@ def test_live_clock_subtracts_pauses() -> None:
 
 def test_sessions_go_to_the_data_dir_and_give_last_scores(data_dir: Path) -> None:
     folder = data_dir / "sessions"
-    a = save_session({"scenario": {"id": "x"}, "scorecard": {"score": 40.0}}, "x")
-    b = save_session({"scenario": {"id": "x"}, "scorecard": {"score": 70.0}}, "x")
+    def saved(score: float, end_s: int, scenario: str = "x") -> Path:
+        return save_session({"scenario": {"id": scenario, "duration_s": 60},
+                             "end_t": end_s * 1000, "scorecard": {"score": score}}, scenario)
+
+    a = saved(40.0, 60)
+    b = saved(70.0, 60)
     assert a.parent == folder and a != b
+    saved(85.0, 30)  # stopped half way: not the last score
+    saved(90.0, 10, "y")
     (folder / "broken.json").write_text("{not json", encoding="utf-8")
-    assert last_scores() == {"x": 70.0}
+    results = last_scores()
+    assert results.scores == {"x": 70.0}
+    assert results.stopped == {"x": 30.0, "y": 10.0}
     assert json.loads(b.read_text(encoding="utf-8"))["scorecard"]["score"] == 70.0
 
 
@@ -107,8 +115,13 @@ def test_home_scores_come_from_the_history_for_the_trainee(data_dir: Path) -> No
     from simulator.storage import scores_for_home
 
     model = _model("live-pertama")
-    model.end(20_000)
+    model.end(model.session.duration)
     card = scorecard_of(model.session)
     history.record(model.session, card, "Bu Sari", "desktop")
-    assert scores_for_home("bu sari") == {"live-pertama": card.score}
-    assert scores_for_home("Pak Budi") == {}
+    stopped = _model("live-pertama")
+    stopped.end(20_000)
+    history.record(stopped.session, scorecard_of(stopped.session), "Bu Sari", "desktop")
+    mine = scores_for_home("bu sari")
+    assert mine.scores == {"live-pertama": card.score}  # the stopped one is not the score
+    assert mine.stopped == {"live-pertama": 20.0}
+    assert scores_for_home("Pak Budi").scores == {}

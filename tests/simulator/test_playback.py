@@ -255,7 +255,7 @@ def test_a_desktop_session_with_trainer_and_moderator_inputs_plays_back(
     model.act(Inject(t=model.now, actor=TRAINER, kind=InjectKind.OFFICIAL_JOINS,
                      role="midwife"))
     driver.key(pygame.K_SPACE, text=" ")  # the host talks
-    driver.key(pygame.K_F10)
+    driver.end_live()
     saved = next((data_dir / "sessions").glob("*.json"))
     stored = json.loads(saved.read_text(encoding="utf-8"))["scorecard"]
     driver.app.close()

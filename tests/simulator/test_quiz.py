@@ -21,7 +21,7 @@ def debrief_after(seconds: float, scenario: str = "serbuan-troll",
                   trainee: str = "Bu Sari") -> Driver:
     driver = live_driver(scenario, trainee=trainee)
     driver.run(seconds)
-    driver.key(pygame.K_F10)
+    driver.end_live()
     assert isinstance(driver.app.top, DebriefScreen)
     driver.frame()
     return driver
@@ -135,7 +135,7 @@ def test_a_history_that_cannot_be_written_is_shown_not_raised(
 
 def test_a_live_ended_at_once_has_nothing_to_ask() -> None:
     driver = live_driver("live-pertama")
-    driver.key(pygame.K_F10)
+    driver.end_live()
     driver.key(pygame.K_k, text="k")
     screen = quiz_screen(driver)
     assert screen.questions == () and screen.done and screen.saved is None

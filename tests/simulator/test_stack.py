@@ -54,8 +54,8 @@ def test_the_check_sees_a_key_code(tmp_path: Path) -> None:
 
 
 def test_every_screen_is_registered_by_name() -> None:
-    assert sorted(SCREENS) == ["debrief", "help", "home", "live", "pause", "playback",
-                               "preflight", "quiz"]
+    assert sorted(SCREENS) == ["confirm_end", "debrief", "drill", "drill_join", "help", "home",
+                               "live", "pause", "playback", "preflight", "quiz"]
 
 
 def test_an_unknown_name_says_what_is_registered(driver: Driver) -> None:

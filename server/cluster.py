@@ -1,0 +1,712 @@
+"""Several ``gladi serve`` workers on one Redis: rooms placed on workers, journals in streams.
+
+The one-process server (:class:`server.app.DrillServer`, SQLite) is the default
+and needs nothing installed. When one machine is not enough (a district or a
+province training online), several workers share a Redis server
+(``gladi serve --redis redis://…``); docs/protocol.md ("Several workers") says
+how it behaves. In short:
+
+- **Placement.** Each room is held by one worker at a time: the worker whose
+  *lease* (``gladi:lease:<code>``, a key with an expiry, renewed every third of
+  it) names it. A new room goes to the live worker holding the fewest rooms.
+- **Journal.** A room's inputs are appended to the Redis stream
+  ``gladi:journal:<code>`` before anything they caused is sent: the room applies
+  an input at once, but its messages (the ``ack`` among them) wait until the
+  stream has the record. The append is fenced by the lease (one Lua script
+  checks the lease and appends), so a worker that lost its lease cannot write.
+- **Routing.** A seat may connect to any worker. A worker that does not hold
+  the seat's room passes the connection through to the worker that does
+  (proxying: the seat sees one ordinary connection; no redirect, so the
+  browser's origin, its stored token and its websocket stay the same).
+- **Failover.** A worker that dies stops renewing its leases; when one expires,
+  any worker takes the room and rebuilds it from its stream (the engine is
+  deterministic), paused, with every acknowledged input. Seats reconnect by
+  themselves (to any worker: behind one address, a reverse proxy or DNS with
+  several addresses) and resume with their tokens.
+
+Keys (prefix ``gladi:``): ``rooms`` (hash: code → how the room was made),
+``journal:<code>`` (stream), ``lease:<code>``, ``worker:<id>`` (its address and
+room count, with an expiry), ``glance`` (hash: code → the room at a glance, for
+any worker's overview), ``day_key``, ``control`` and ``placed`` (channels).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, cast
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import Server as WsServer, ServerConnection, broadcast
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from i18n import translate
+
+from .app import WS_MAX_SIZE, DrillServer, Routed, build_room, error_text, new_code, now_ms
+from .clock import Status
+from .day import DayFiles, day_files
+from .day_protocol import MAX_ROOMS, DayCreate, DayRoom
+from .journal import AnyRecord, SettingsRec, dumps_record, loads_record
+from .outbound import ScenarioRef
+from .outbox import Outcome
+from .overview import Refused
+from .protocol import Command, ErrorCode, Hello
+from .room import DrillRoom
+from .store import RoomRecord, Store
+
+__all__ = ["LEASE_MS", "ClusterServer", "Keys", "RedisJournal"]
+
+log = logging.getLogger("gladi.server")
+
+#: How long a worker's hold on a room lasts without renewal (renewed every third of it).
+LEASE_MS = 5000
+#: How long a ``hello`` for a room held elsewhere may wait for the room to be reachable
+#: (its worker died: the lease must run out and another worker restore it).
+ROUTE_S = 20.0
+RETRY_S = 0.25
+#: How long a ``day_control`` waits for the workers holding the other rooms.
+CONTROL_WAIT_S = 2.0
+#: How often a worker publishes its rooms' glances for the overviews (wall ms).
+GLANCE_EVERY_MS = 2000
+#: Close code for the connections of a room that moved to another worker: reconnect.
+CLOSE_MOVED = 1012
+
+#: Append records to a room's stream if (and only if) this worker holds the lease.
+_APPEND = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+for i = 2, #ARGV do redis.call('XADD', KEYS[2], '*', 'r', ARGV[i]) end
+return #ARGV - 1
+"""
+#: Renew each lease this worker holds; 1 for renewed, 0 for lost.
+_RENEW = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2]); out[i] = 1
+  else out[i] = 0 end
+end
+return out
+"""
+#: Let go of leases (a clean shutdown): other workers take the rooms at once.
+_RELEASE = """
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The cluster's Redis keys."""
+
+    prefix: str = "gladi:"
+
+    @property
+    def rooms(self) -> str:
+        return self.prefix + "rooms"
+
+    @property
+    def glance(self) -> str:
+        return self.prefix + "glance"
+
+    @property
+    def day_key(self) -> str:
+        return self.prefix + "day_key"
+
+    @property
+    def control(self) -> str:
+        return self.prefix + "control"
+
+    @property
+    def placed(self) -> str:
+        return self.prefix + "placed"
+
+    @property
+    def first(self) -> str:
+        return self.prefix + "first"
+
+    def journal(self, code: str) -> str:
+        return f"{self.prefix}journal:{code}"
+
+    def lease(self, code: str) -> str:
+        return f"{self.prefix}lease:{code}"
+
+    def worker(self, worker: str) -> str:
+        return f"{self.prefix}worker:{worker}"
+
+    def reply(self, request: str) -> str:
+        return f"{self.prefix}reply:{request}"
+
+
+class RedisJournal:
+    """A room's journal whose records go to a Redis stream. :meth:`append` checks a record
+    (what could not be stored is refused at once, as by the SQLite journal) and keeps it;
+    the worker writes what was kept before it sends anything the records caused."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+
+    def append(self, record: AnyRecord) -> None:
+        self.pending.append(dumps_record(record))
+
+    def take(self) -> list[str]:
+        taken, self.pending = self.pending, []
+        return taken
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A room's outcome waiting for its records to be in the stream."""
+
+    texts: list[str]
+    outcome: Outcome
+    conn: ServerConnection | None
+    then: Callable[[], None] | None
+
+
+@dataclass(slots=True)
+class _Committer:
+    """One room's outcomes in the order the room made them, sent once written."""
+
+    queue: deque[_Waiting] = field(default_factory=deque)
+    task: asyncio.Task[None] | None = None
+
+
+def _record_json(record: RoomRecord) -> str:
+    return json.dumps(asdict(record), ensure_ascii=False)
+
+
+def _record_of(text: str) -> RoomRecord:
+    return RoomRecord(**json.loads(text))
+
+
+def rebuild(record: RoomRecord, texts: Iterable[str]) -> DrillRoom:
+    """A room as its journal left it (every record applied; nothing sent)."""
+    room = build_room(record.code, record.trainer_key, record.scenario, record.seed)
+    room.restore(loads_record(text) for text in texts)
+    return room
+
+
+class ClusterServer(DrillServer):
+    """A worker of a cluster: serves the rooms it holds, passes other rooms' seats on."""
+
+    def __init__(self, store: Store, redis_url: str, *, worker: str | None = None,
+                 lease_ms: int | None = None, advertise: str | None = None,
+                 first_scenario: str | None = None, seed: int = 1, prefix: str = "gladi:",
+                 **kwargs: Any) -> None:
+        scenarios = [first_scenario] if first_scenario else []
+        super().__init__(store, scenarios=scenarios, **kwargs)
+        self.redis_url = redis_url
+        #: This worker's name in the cluster.
+        self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
+        self.lease_ms = lease_ms or LEASE_MS
+        self.keys = Keys(prefix)
+        self._advertise = advertise
+        self._first = first_scenario
+        self._seed = seed
+        self._db: aioredis.Redis | None = None
+        self._committers: dict[str, _Committer] = {}
+        self._loading: dict[str, asyncio.Future[DrillRoom | None]] = {}
+        #: Every open room of the cluster, as last read from Redis.
+        self._known: dict[str, RoomRecord] = {}
+        self._day_key = ""
+        self._url = ""
+        self._renewed = 0
+        self._glanced = 0
+        self._published: dict[str, str] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------ Redis
+
+    @property
+    def db(self) -> aioredis.Redis:
+        assert self._db is not None, "the worker is not connected to Redis"
+        return self._db
+
+    @property
+    def day_key(self) -> str:
+        return self._day_key
+
+    @property
+    def url(self) -> str:
+        """Where other workers pass seats to this one (``ws://host:port/ws``)."""
+        return self._url
+
+    async def _script(self, script: str, keys: list[str], args: list[Any]) -> Any:
+        return await self.db.eval(script, len(keys), *keys, *args)
+
+    async def _stream(self, code: str) -> list[str]:
+        """A room's journal: the JSON text of each record, in order."""
+        entries = await self.db.xrange(self.keys.journal(code))
+        return [str(fields["r"]) for _, fields in entries or () if fields]
+
+    async def connect(self) -> None:
+        """Connect to Redis and learn the day's organiser key (made by the first worker)."""
+        self._db = aioredis.from_url(self.redis_url, decode_responses=True)
+        await self.db.set(self.keys.day_key, secrets.token_urlsafe(12), nx=True)
+        self._day_key = str(await self.db.get(self.keys.day_key))
+
+    # ------------------------------------------------------------ running
+
+    async def run(self, host: str, port: int, started: asyncio.Future[WsServer] | None = None,
+                  stop: asyncio.Event | None = None) -> None:
+        """Serve as a worker until ``stop`` is set (or forever): register, take the rooms
+        placed here or left by dead workers, keep the leases, let go of them at the end."""
+        await self.connect()
+        loop = asyncio.get_running_loop()
+        inner: asyncio.Future[WsServer] = loop.create_future()
+        serving = asyncio.create_task(super().run(host, port, inner, stop))
+        both: list[asyncio.Future[Any]] = [inner, serving]
+        await asyncio.wait(both, return_when=asyncio.FIRST_COMPLETED)
+        if serving.done():
+            await serving  # it failed to listen: raise the error
+        server = inner.result()
+        bound = next(iter(server.sockets)).getsockname()[1]
+        shown = host if host not in ("", "0.0.0.0", "::") else "127.0.0.1"
+        self._url = self._advertise or f"ws://{shown}:{bound}/ws"
+        await self._heartbeat()
+        await self._take_orphans()
+        await self._first_room()
+        for job in (self._maintain(), self._listen()):
+            self._spawn(job)
+        if started is not None:
+            started.set_result(server)
+        try:
+            await serving
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            with contextlib.suppress(RedisError, OSError):
+                await self._release()
+            await self.db.aclose()
+
+    def _spawn(self, job: Awaitable[Any]) -> None:
+        task: asyncio.Task[Any] = asyncio.ensure_future(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _first_room(self) -> None:
+        """The cluster's first room, made by the first worker to start (``gladi serve``
+        makes one room; more come from the overview)."""
+        if not self._first or self._known:
+            return
+        if await self.db.set(self.keys.first, self.worker, nx=True):
+            await self._place(self._first, self._seed, "", "id", False, self.worker)
+
+    async def _heartbeat(self) -> None:
+        await self.db.set(self.keys.worker(self.worker),
+                          json.dumps({"url": self._url, "rooms": len(self.rooms)}),
+                          px=self.lease_ms)
+
+    async def _release(self) -> None:
+        leases = [self.keys.lease(code) for code in self.rooms]
+        if leases:
+            await self._script(_RELEASE, leases, [self.worker])
+        await self.db.delete(self.keys.worker(self.worker))
+
+    async def _maintain(self) -> None:
+        """Every third of the lease: say this worker lives, renew its leases, publish its
+        rooms' glances, and take rooms whose worker is gone."""
+        while True:
+            await asyncio.sleep(self.lease_ms / 3000)
+            try:
+                await self._heartbeat()
+                await self._renew()
+                now = now_ms()
+                if now - self._glanced >= GLANCE_EVERY_MS:
+                    self._glanced = now
+                    await self._publish_glances()
+                await self._take_orphans()
+            except RedisError as exc:
+                log.warning("redis: %s", exc)
+                if now_ms() - self._renewed > self.lease_ms:
+                    # The leases ran out unrenewed: another worker may hold these rooms now.
+                    for code in list(self.rooms):
+                        self._lose(code)
+            except Exception:
+                log.exception("worker upkeep failed")
+
+    async def _renew(self) -> None:
+        codes = list(self.rooms)
+        if codes:
+            kept = await self._script(_RENEW, [self.keys.lease(c) for c in codes],
+                                      [self.worker, self.lease_ms])
+            for code, ok in zip(codes, kept, strict=True):
+                if not ok:
+                    log.warning("room %s: lease lost", code)
+                    self._lose(code)
+        self._renewed = now_ms()
+
+    async def _listen(self) -> None:
+        """Rooms placed on this worker, and the organisers' commands for its rooms."""
+        pubsub = self.db.pubsub()
+        await pubsub.subscribe(self.keys.control, self.keys.placed)
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") != "message":
+                    continue
+                try:
+                    data = json.loads(message["data"])
+                    if message["channel"] == self.keys.placed:
+                        if data["worker"] == self.worker:
+                            self._spawn(self._claim(data["code"]))
+                    else:
+                        await self._controlled(data)
+                except (ValueError, KeyError, TypeError, RedisError) as exc:
+                    log.warning("cluster message not understood: %s", exc)
+        finally:
+            with contextlib.suppress(RedisError, OSError):
+                await pubsub.aclose()
+
+    # ------------------------------------------------------------ holding rooms
+
+    async def _take_orphans(self) -> None:
+        """Read the cluster's rooms; load those placed here, take those no worker holds."""
+        raw = await cast(Awaitable[dict[str, str]], self.db.hgetall(self.keys.rooms))
+        self._known = {code: _record_of(text) for code, text in raw.items()}
+        others = [code for code in self._known if code not in self.rooms
+                  and code not in self._loading]
+        if not others:
+            return
+        holders = await self.db.mget([self.keys.lease(code) for code in others])
+        for code, holder in zip(others, holders, strict=True):
+            if holder is None or holder == self.worker:
+                self._spawn(self._claim(code))
+
+    async def _claim(self, code: str) -> DrillRoom | None:
+        """Hold ``code`` here if nobody does (or it was placed here), and load it."""
+        if code in self.rooms:
+            return self.rooms[code]
+        loading = self._loading.get(code)
+        if loading is not None:
+            return await loading
+        holder = await self.db.get(self.keys.lease(code))
+        if holder is None:
+            if not await self.db.set(self.keys.lease(code), self.worker, nx=True,
+                                     px=self.lease_ms):
+                return None
+        elif holder != self.worker:
+            return None
+        return await self._load(code)
+
+    async def _load(self, code: str) -> DrillRoom | None:
+        """Rebuild a room this worker holds from its stream, and serve it."""
+        future: asyncio.Future[DrillRoom | None] = asyncio.get_running_loop().create_future()
+        self._loading[code] = future
+        room: DrillRoom | None = None
+        try:
+            text = await cast(Awaitable[str | None], self.db.hget(self.keys.rooms, code))
+            if text is not None:
+                record = _record_of(text)
+                built = await asyncio.to_thread(rebuild, record, await self._stream(code))
+                # The lease is renewed only for served rooms: make sure it held meanwhile.
+                kept = await self._script(_RENEW, [self.keys.lease(code)],
+                                          [self.worker, self.lease_ms])
+                if kept[0]:
+                    self._hold(built, record)
+                    room = built
+        except Exception:
+            log.exception("room %s could not be restored", code)
+            room = None
+        finally:
+            del self._loading[code]
+            future.set_result(room)
+        return room
+
+    def _hold(self, room: DrillRoom, record: RoomRecord) -> None:
+        room.journal = RedisJournal()
+        self._serve(room, record)
+        self._known[room.code] = record
+        self._committers[room.code] = _Committer()
+        if room.status is Status.ENDED:
+            self._saved.add((room.code, room.epoch))  # saved when it ended
+        self._deliver(room, room.after_restore(now_ms()), None)
+        log.info("worker %s holds room %s", self.worker, room.code)
+
+    def _lose(self, code: str) -> None:
+        """Stop serving a room (its lease is gone): its seats reconnect and find it."""
+        room = self.rooms.pop(code, None)
+        self.records.pop(code, None)
+        self._committers.pop(code, None)
+        self.glances.forget(code)
+        conns = self.conns.pop(code, None)
+        if room is None or conns is None:
+            return
+        for members in conns.views.values():
+            for ws in members:
+                self._spawn(ws.close(CLOSE_MOVED, "room moved"))
+
+    # ------------------------------------------------------------ write, then send
+
+    def _deliver(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None,
+                 then: Callable[[], None] | None = None) -> None:
+        committer = self._committers.get(room.code)
+        if committer is None or self.rooms.get(room.code) is not room:
+            return  # a room this worker no longer holds: nothing of it goes out
+        journal = room.journal
+        texts = journal.take() if isinstance(journal, RedisJournal) else []
+        if not texts and not committer.queue:
+            super()._deliver(room, outcome, conn, then)
+            return
+        committer.queue.append(_Waiting(texts, outcome, conn, then))
+        if committer.task is None:
+            committer.task = asyncio.get_running_loop().create_task(
+                self._write(room, committer))
+
+    async def _write(self, room: DrillRoom, committer: _Committer) -> None:
+        """Append the waiting records (one round trip for all of them), then send what they
+        caused, in order; a worker that lost the room sends nothing."""
+        code = room.code
+        try:
+            while committer.queue:
+                batch = list(committer.queue)
+                committer.queue.clear()
+                texts = [text for waiting in batch for text in waiting.texts]
+                if texts:
+                    try:
+                        written = await self._script(
+                            _APPEND, [self.keys.lease(code), self.keys.journal(code)],
+                            [self.worker, *texts])
+                    except RedisError as exc:
+                        log.warning("room %s: journal not written: %s", code, exc)
+                        written = -1
+                    if written < 0:
+                        # Not written (or not ours any more): the room as it is here may hold
+                        # inputs the stream lacks. Whoever holds the lease rebuilds it.
+                        self._lose(code)
+                        with contextlib.suppress(RedisError, OSError):
+                            await self._script(_RELEASE, [self.keys.lease(code)], [self.worker])
+                        return
+                if self.rooms.get(code) is not room:
+                    return
+                for waiting in batch:
+                    super()._deliver(room, waiting.outcome, waiting.conn, waiting.then)
+        finally:
+            committer.task = None
+
+    # ------------------------------------------------------------ routing seats
+
+    async def _find(self, ws: ServerConnection, hello: Hello,
+                    raw: str | bytes) -> DrillRoom | Routed:
+        """The room here, or taken here, or the connection passed to the worker holding it."""
+        deadline = time.monotonic() + ROUTE_S
+        while True:
+            room = self.rooms.get(hello.room)
+            if room is not None:
+                return room
+            try:
+                where = await self._where(hello.room)
+            except RedisError as exc:
+                log.warning("redis: %s", exc)
+                where = ("", None)
+            if where is None:
+                broadcast([ws], error_text(ErrorCode.ROOM_NOT_FOUND, hello.lang, hello.id))
+                return Routed.ANSWERED
+            holder, url = where
+            if holder is None or holder == self.worker:
+                with contextlib.suppress(RedisError):
+                    claimed = await self._claim(hello.room)
+                    if claimed is not None:
+                        return claimed
+            elif url is not None and await self._proxy(ws, url, raw):
+                return Routed.ELSEWHERE
+            if time.monotonic() > deadline:
+                broadcast([ws], error_text(ErrorCode.ROOM_NOT_FOUND, hello.lang, hello.id))
+                return Routed.ANSWERED
+            await asyncio.sleep(RETRY_S)
+
+    async def _where(self, code: str) -> tuple[str | None, str | None] | None:
+        """None: no such room; else the worker holding it (None: nobody) and its address."""
+        async with self.db.pipeline(transaction=False) as pipe:
+            pipe.hexists(self.keys.rooms, code)
+            pipe.get(self.keys.lease(code))
+            exists, holder = await pipe.execute()
+        if not exists:
+            return None
+        if holder is None or holder == self.worker:
+            return holder, None
+        info = await self.db.get(self.keys.worker(holder))
+        return holder, None if info is None else str(json.loads(info)["url"])
+
+    async def _proxy(self, ws: ServerConnection, url: str, first: str | bytes) -> bool:
+        """Pass the connection to the worker at ``url`` (its ``hello`` first) until either
+        side closes; False if that worker cannot be reached."""
+        try:
+            upstream = await connect(url, open_timeout=3, max_size=WS_MAX_SIZE,
+                                     compression=None)
+        except (OSError, InvalidHandshake, InvalidURI, TimeoutError):
+            return False
+        async with upstream:
+            await upstream.send(first)
+
+            async def down() -> None:
+                async for message in upstream:
+                    await ws.send(message)
+
+            async def up() -> None:
+                async for message in ws:
+                    await upstream.send(message)
+
+            pumps = [asyncio.create_task(down()), asyncio.create_task(up())]
+            done, pending = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                with contextlib.suppress(ConnectionClosed):
+                    task.result()
+            if upstream.close_code is not None and ws.close_code is None:
+                # The holder closed it: pass on what it meant (a freed seat: 4000); its
+                # worker gone or the room moved: reconnect.
+                code = upstream.close_code
+                if code in (1000, 1001, 1006, 1011):
+                    code, reason = CLOSE_MOVED, "reconnect"
+                else:
+                    reason = upstream.close_reason or ""
+                with contextlib.suppress(ConnectionClosed):
+                    await ws.close(code, reason)
+        return True
+
+    # ------------------------------------------------------------ the day's overview
+
+    def _glancing(self) -> bool:
+        return True  # any worker's overview may show this worker's rooms
+
+    async def _publish_glances(self) -> None:
+        changed: dict[Any, Any] = {}
+        for code, room in self.rooms.items():
+            text = json.dumps({lang: self.glances.glance(room, self.records[code], lang,
+                                                         self.worker).model_dump(mode="json")
+                               for lang in ("id", "en")}, ensure_ascii=False)
+            if self._published.get(code) != text:
+                changed[code] = self._published[code] = text
+        if changed:
+            await self.db.hset(self.keys.glance, mapping=changed)
+
+    def room_lang(self, code: str) -> str | None:
+        record = self._known.get(code)
+        return None if record is None else record.lang
+
+    async def day_rooms(self, lang: str) -> list[DayRoom]:
+        published = await cast(Awaitable[dict[str, str]], self.db.hgetall(self.keys.glance))
+        rooms = []
+        for code, record in sorted(self._known.items(), key=lambda kv: kv[1].created):
+            room = self.rooms.get(code)
+            if room is not None:
+                rooms.append(self.glances.glance(room, self.records[code], lang, self.worker))
+            elif code in published:
+                rooms.append(DayRoom.model_validate(json.loads(published[code])[lang]))
+            else:
+                rooms.append(self._unheld(record, lang))
+        return rooms
+
+    def _unheld(self, record: RoomRecord, lang: str) -> DayRoom:
+        """A room no worker has shown yet (just placed, or being restored)."""
+        scenario = self._scenarios().get(record.scenario)
+        title = scenario[1].title.get(lang) if scenario is not None else record.scenario
+        return DayRoom(code=record.code, name=record.name, lang="en" if record.lang == "en"
+                       else "id", scenario=ScenarioRef(id=record.scenario, title=title),
+                       trainer_key=record.trainer_key, status=Status.LOBBY, epoch=0, t=0,
+                       duration_ms=0, team_mode=False, seats=0, online=0, harm=0, score=None,
+                       passed=None, worker=None)
+
+    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
+        choice = self._scenarios().get(msg.scenario)
+        if choice is None:
+            return Refused(ErrorCode.INVALID, f"scenario: {msg.scenario} is not one of "
+                                              "day_welcome.scenarios")
+        if len(self._known) >= MAX_ROOMS:
+            return Refused(ErrorCode.BAD_STATE, f"at most {MAX_ROOMS} rooms")
+        target = await self._least_loaded()
+        record = await self._place(choice[0], msg.seed, msg.name or "", msg.lang, msg.team_mode,
+                                   target)
+        room = self.rooms.get(record.code)
+        if room is not None:
+            return self.glances.glance(room, record, lang, self.worker)
+        return self._unheld(record, lang).model_copy(update={"worker": target,
+                                                              "team_mode": msg.team_mode})
+
+    async def _least_loaded(self) -> str:
+        """The live worker holding the fewest rooms (this one on a tie)."""
+        loads = {self.worker: len(self.rooms)}
+        async for key in self.db.scan_iter(match=self.keys.worker("*")):
+            info = await self.db.get(key)
+            if info is not None:
+                loads.setdefault(key.removeprefix(self.keys.worker("")),
+                                 int(json.loads(info)["rooms"]))
+        return min(loads, key=lambda w: (loads[w], w != self.worker, w))
+
+    async def _place(self, ref: str, seed: int, name: str, lang: str, team_mode: bool,
+                     target: str) -> RoomRecord:
+        """Make a room in Redis and hand it to ``target`` (which loads it from there)."""
+        while True:
+            record = RoomRecord(new_code(set(self._known)), secrets.token_urlsafe(12), ref, seed,
+                                time.time(), name, lang)
+            if await self.db.hsetnx(self.keys.rooms, record.code, _record_json(record)):
+                break
+        self._known[record.code] = record
+        if team_mode:  # journalled before any worker can load the room
+            await self.db.xadd(self.keys.journal(record.code),
+                               {"r": dumps_record(SettingsRec(t=0, team_mode=True))})
+        await self.db.set(self.keys.lease(record.code), target, px=self.lease_ms)
+        if target == self.worker:
+            await self._load(record.code)
+        else:
+            await self.db.publish(self.keys.placed, json.dumps({"code": record.code,
+                                                                "worker": target}))
+        return record
+
+    async def control_rooms(self, command: Command,
+                            codes: list[str] | None) -> tuple[list[str], list[str]]:
+        wanted = list(self._known) if codes is None else codes
+        here = [code for code in wanted if code in self.rooms]
+        done, skipped = await super().control_rooms(command, here)
+        elsewhere = [code for code in wanted if code not in self.rooms]
+        if not elsewhere:
+            return done, skipped
+        request = secrets.token_hex(8)
+        await self.db.publish(self.keys.control, json.dumps(
+            {"request": request, "command": command.value, "rooms": elsewhere}))
+        answered: set[str] = set()
+        deadline = time.monotonic() + CONTROL_WAIT_S
+        while len(answered) < len(elsewhere) and time.monotonic() < deadline:
+            reply = await cast(Awaitable[Any], self.db.blpop(
+                [self.keys.reply(request)], timeout=max(0.1, deadline - time.monotonic())))
+            if reply is None:
+                break
+            data = json.loads(reply[1])
+            done += data["done"]
+            skipped += data["skipped"]
+            answered.update(data["done"] + data["skipped"])
+        skipped += [code for code in elsewhere if code not in answered]
+        return done, skipped
+
+    async def _controlled(self, data: dict[str, Any]) -> None:
+        """An organiser's command for rooms of the cluster: carry it out for those held here."""
+        mine = [code for code in data["rooms"] if code in self.rooms]
+        if not mine:
+            return
+        done, skipped = await super().control_rooms(Command(data["command"]), mine)
+        key = self.keys.reply(data["request"])
+        await self.db.rpush(key, json.dumps({"done": done, "skipped": skipped}))
+        await self.db.expire(key, 30)
+
+    async def day_files(self, lang: str) -> DayFiles:
+        rooms: list[tuple[RoomRecord, DrillRoom]] = []
+        for code, record in sorted(self._known.items(), key=lambda kv: kv[1].created):
+            room = self.rooms.get(code)
+            if room is None:  # held elsewhere: its stream says everything
+                room = await asyncio.to_thread(rebuild, record, await self._stream(code))
+            rooms.append((record, room))
+        return day_files(rooms, lang, translate("serve.day_report.title", lang))

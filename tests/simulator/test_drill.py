@@ -1,0 +1,262 @@
+"""The desktop app as the host of a group drill (simulator/drill.py, simulator/screens/drill.py).
+
+The view is fed protocol messages directly; the end-to-end test runs a real drill
+server process, opens the app off-screen (SDL's dummy driver) with a camera whose
+picture carries a frame counter, joins as the host, and an aiortc seat reads the
+counter advancing; a click on the desktop's "Hapus" removes the comment on the seat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pygame
+import pytest
+
+from gladi.cli import main as gladi_main
+from media.sources import Notice
+from media.synthetic import synthetic_frame
+from simulator.drill import DrillView, LinkState, drill_url
+from simulator.screens.drill import DrillJoinScreen, DrillScreen
+
+from ..server.helpers import Client, is_event
+from ..server.serverproc import ServerProcess
+from ..server.video_peers import SeatPeer, leftover_tasks, signal_over, stamp
+from .conftest import Driver, make_app
+
+
+@pytest.mark.parametrize(("address", "url"), [
+    ("ws://192.168.1.5:8765", "ws://192.168.1.5:8765/ws"),
+    ("192.168.1.5:8765", "ws://192.168.1.5:8765/ws"),
+    ("http://192.168.1.5:8765/?room=482913", "ws://192.168.1.5:8765/ws"),
+    ("https://laptop.local:8765", "wss://laptop.local:8765/ws"),
+    (" localhost:8765 ", "ws://localhost:8765/ws"),
+])
+def test_the_address_a_trainer_gives_becomes_the_websocket_url(address: str, url: str) -> None:
+    assert drill_url(address) == url
+
+
+@pytest.mark.parametrize("address", ["", "ftp://x:1", "ws://", "ws://host:notaport", "://"])
+def test_a_bad_address_is_refused(address: str) -> None:
+    with pytest.raises(ValueError):
+        drill_url(address)
+
+
+def test_a_bad_drill_address_or_a_missing_code_is_a_clear_message(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert gladi_main(["--lang", "en", "rehearse", "--drill", "ws://", "--code", "1"]) == 2
+    assert "cannot be used" in capsys.readouterr().err
+    assert gladi_main(["--lang", "en", "rehearse", "--drill", "ws://127.0.0.1:9"]) == 2
+    assert "room code" in capsys.readouterr().err
+
+
+WELCOME: dict[str, Any] = {
+    "v": 1, "type": "welcome", "room": "482913", "seat": "s2", "token": "t", "role": "host",
+    "name": "Bu Sari", "actor": "host", "team": None, "epoch": 0, "seq": 3, "resumed": False,
+    "replay": 0,
+    "state": {"status": "running", "t": 5000, "duration_ms": 600_000,
+              "scenario": {"id": "x", "title": "Live pertama"}, "leaderboard": True,
+              "team_mode": False, "verdicts_live": False, "mute_presets": [5, 60, None],
+              "report_reasons": ["hate", "spam"], "host": "Bu Sari",
+              "media": {"host": "connecting", "viewers": 0}},
+    "snapshot": {"t": 5000, "ended": False, "viewers": 12, "taps": 40, "coins": 0,
+                 "follows": 0, "shares": 0, "comments_enabled": True,
+                 "pinned": {"id": "c1", "text": "halo", "handle": "ani"},
+                 "stream": [{"id": "c1", "viewer": "v1", "handle": "ani", "text": "halo",
+                             "t": 4000}],
+                 "guests": [], "requests": [{"id": "r1", "viewer": "v3", "handle": "budi"}],
+                 "moderators": {}, "phase": {"id": "a", "en": "a"}, "keywords": [],
+                 "muted": {}, "blocked": [], "filtered": []},
+}
+
+
+def _event(seq: int, t: int, **event: Any) -> dict[str, Any]:
+    return {"v": 1, "type": "event", "seq": seq, "epoch": 0, "t": t, "event": {"t": t, **event}}
+
+
+def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
+    view = DrillView()
+    view.apply(WELCOME, wall=100.0)
+    assert (view.status, view.viewer_count, view.taps, view.camera) == \
+        ("running", 12, 40, "connecting")
+    assert view.pinned == "c1" and view.first_request() == "r1"
+    assert view.now(101.5) == 6500  # the clock runs on while the room runs
+    view.apply(_event(4, 6000, type="comment", id="c2", viewer="v2", handle="troll",
+                      text="judi", hidden=None), 101.0)
+    view.apply(_event(5, 6100, type="comment", id="c3", viewer="v4", handle="x",
+                      text="spam", hidden="filter"), 101.1)
+    assert [c.id for c in view.stage(5)] == ["c1", "c2"]  # viewers never see filtered ones
+    view.apply(_event(6, 7000, type="hidden", comments=["c1", "c2"], reason="deleted",
+                      by="host"), 102.0)
+    assert view.pinned is None and [c.id for c in view.visible()] == ["c3"]
+    view.apply(_event(7, 7100, type="applied",
+                      action={"type": "guest_accept", "request": "r1", "t": 7100,
+                              "actor": "host"}), 102.1)
+    assert view.guests == {"v3": "budi"} and view.first_request() is None
+    view.apply(_event(8, 7200, type="gift", id="g1", viewer="v5", handle="ibu", gift="rose",
+                      coins=1, count=3), 102.2)
+    assert view.unthanked_gift() is not None
+    view.pending[9] = "Hapus"
+    view.apply({"v": 1, "type": "ack", "id": 9, "accepted": True, "code": None,
+                "hint": None}, 103.0)
+    assert view.last == ("Hapus", True)
+    view.apply({"v": 1, "type": "ack", "id": 10, "accepted": False, "code": "comment_gone",
+                "hint": "Komentar sudah hilang."}, 103.0)
+    assert view.last == ("Komentar sudah hilang.", False)
+    view.apply({"v": 2, "type": "media.state", "host": "live", "viewers": 7, "coaching": [
+        {"check": "brightness", "level": "fail", "hint_key": "face_too_dark", "params": {},
+         "since_ms": 102_000, "text": "Wajah terlalu gelap"}]}, 104.0)
+    assert view.camera == "live" and view.watching == 7
+    assert [(c.t, c.serious) for c in view.coaching] == [(102_000, True)]
+    view.apply({"v": 1, "type": "room", "seq": 9, "epoch": 0, "t": 9000, "kind": "ended",
+                "data": {"score": 71.0, "passed": True}}, 105.0)
+    view.apply({"v": 1, "type": "debrief", "scorecard": {"score": 71.0, "passed": True},
+                "you": None, "leaderboard": [], "truth": {}, "coaching": [
+                    {"t": 102_000, "check": "brightness", "level": "fail",
+                     "hint_key": "face_too_dark", "params": {}, "cleared_t": None,
+                     "text": "Wajah terlalu gelap"}]}, 106.0)
+    assert view.status == "ended" and view.result is not None
+    assert view.result.passed and [c.text for c in view.result.coaching] == \
+        ["Wajah terlalu gelap"]
+
+
+def test_the_join_form_checks_the_address_and_the_code(driver: Driver) -> None:
+    driver.app.replace("drill_join")
+    screen = driver.app.top
+    assert isinstance(screen, DrillJoinScreen)
+    screen.address.text = "ftp://nope"
+    screen.join()
+    assert screen.problem is not None and "ftp://nope" in screen.problem
+    screen.address.text = "127.0.0.1:8765"
+    screen.join()
+    assert screen.problem is not None and driver.app.top is screen  # no code yet
+    driver.frame()
+
+
+def test_home_opens_the_form_and_an_unreachable_server_says_so(driver: Driver) -> None:
+    driver.app.replace("home")
+    home = driver.app.top
+    assert home is not None
+    button = next(b for b in home.buttons if b.label == driver.app.tr("drill.home_button"))
+    driver.click(button.rect.center)
+    form = driver.app.top
+    assert isinstance(form, DrillJoinScreen)
+    form.address.text, form.code.text = "127.0.0.1:9", "482913"  # nothing listens on port 9
+    form.join()
+    screen = driver.app.top
+    assert isinstance(screen, DrillScreen)
+    thread = screen.link._thread
+    assert thread is not None
+    thread.join(10)  # a link that cannot connect ends its thread
+    driver.frame()
+    assert screen.link.state is LinkState.FAILED
+    assert screen._link_line()[0] == driver.app.tr("drill.cannot_connect")
+    driver.app.replace("home")  # the link is stopped, nothing keeps running
+    assert not thread.is_alive()
+
+
+class StampedSource:
+    """A camera whose picture carries a frame counter (as the video tests' host camera)."""
+
+    live = False
+    fps = 30.0
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.card = synthetic_frame(0, 640, 360)
+
+    def read(self) -> np.ndarray[Any, np.dtype[np.uint8]]:
+        img = self.card.copy()
+        stamp(img, self.count, 0)
+        self.count += 1
+        return img
+
+    def describe(self) -> Notice:
+        return Notice.make("source_camera_synthetic")
+
+    def close(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    with ServerProcess(tmp_path / "data") as proc:
+        yield proc
+
+
+def _click(pos: tuple[int, int]) -> None:
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+
+
+def test_the_desktop_hosts_a_real_drill_on_camera(tmp_path: Path) -> None:
+    source = StampedSource()
+    app, clock = make_app(camera="synthetic", mic="synthetic", use_mic=True,
+                          extra={"camera_kwargs": {"opener": lambda spec: (source, [])}})
+
+    async def scenario(proc: ServerProcess) -> None:
+        async def pump() -> None:
+            while True:
+                clock.advance(0.03)
+                app.step()
+                await asyncio.sleep(0.02)
+
+        async def until(pred: Any, timeout: float = 30) -> None:
+            async def wait() -> None:
+                while not pred():
+                    await asyncio.sleep(0.05)
+            await asyncio.wait_for(wait(), timeout)
+
+        app.replace("drill", address=f"127.0.0.1:{proc.port}", code=proc.code,
+                    host_name="Bu Sari")
+        screen = app.top
+        assert isinstance(screen, DrillScreen)
+        pumping = asyncio.create_task(pump())
+        trainer, ani = await Client.open(proc.url), await Client.open(proc.url)
+        try:
+            await until(lambda: screen.link.state is LinkState.JOINED)
+            await trainer.join(proc.code, role="trainer", key=proc.key, v=2)
+            await ani.join(proc.code, name="Ani", v=2)
+            seat = await SeatPeer.watch_with(signal_over(ani))
+            await seat.until(lambda s: len(s.pictures) >= 10 and len(s.levels) >= 10, 30)
+            counters = seat.counters()
+            assert counters[-1] > counters[0]  # the desktop's own camera, frame after frame
+            await trainer.until(lambda m: m["type"] == "media.state" and m["host"] == "live")
+            await until(lambda: screen.view.camera == "live")
+            # The room, not a local engine, feeds the host's panel; the host's click acts in it.
+            await trainer.send(type="control", command="start")
+            await trainer.send(type="inject", kind="troll_raid", count=5, over_s=2)
+            await until(lambda: bool(screen.rows))
+            cid, row = screen.rows[-1]
+            _click(row.center)
+            await until(lambda: screen.selected == cid)
+            delete = next(b for b in screen.buttons if b.label == app.tr("seat.act.delete"))
+            _click(delete.rect.center)
+            await ani.until(lambda m: is_event("hidden", by="host")(m)
+                            and cid in m["event"]["comments"])
+            await seat.close()
+            app.replace("home")  # leaving stops the camera: the room sees the host go
+            await trainer.until(lambda m: m["type"] == "media.state" and m["host"] == "off")
+        finally:
+            pumping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pumping
+            for client in (trainer, ani):
+                await client.close()
+        assert screen.link.state is LinkState.CLOSED
+        assert await leftover_tasks() == set()
+
+    async def bounded(proc: ServerProcess) -> None:
+        async with asyncio.timeout(120):
+            await scenario(proc)
+
+    try:
+        with server(tmp_path) as proc:
+            asyncio.run(bounded(proc))
+    finally:
+        app.close()
