@@ -42,7 +42,17 @@ def _cells(n: int, a: Attempt, lang: str) -> list[str]:
     return [str(n), when(a.recorded_at, lang), a.trainee or "—", title,
             decimal(a.score, lang, 1), passed,
             *[_pct(a.components.get(p)) for p in PARTS], quiz,
-            translate(f"history.source_{a.source}", lang)]
+            _source(a, lang)]
+
+
+def _source(a: Attempt, lang: str) -> str:
+    """Where the attempt was made; a drill's with its group and room code."""
+    source = translate(f"history.source_{a.source}", lang)
+    if a.room is None:
+        return source
+    if a.group:
+        return translate("history.source_group", lang, source=source, group=a.group, room=a.room)
+    return translate("history.source_room", lang, source=source, room=a.room)
 
 
 def _head(lang: str) -> list[str]:

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from debrief.files import write_atomically
     from debrief.report_text import scorecard_text
     from moderation.autopilot import make_autopilot, run as play
-    from moderation.sessionfile import dumps, record, scorecard_of
+    from moderation.sessionfile import document, dumps, scorecard_of
 
     from .batch import paused_gc
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     # The core never reads the clock; the command line stamps the session here.
     recorded_at = history.now_utc()
     if args.out:
-        data = record(
+        data = document(
             session, trainee=args.trainee, autopilot=args.autopilot, recorded_at=recorded_at
         )
         data["scorecard"] = card.to_json()

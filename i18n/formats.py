@@ -9,14 +9,14 @@ function takes the language; there is no current locale.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from babel.dates import format_datetime, format_skeleton, get_timezone
 from babel.numbers import format_decimal
 
 from i18n import normalise_language
 
-__all__ = ["decimal", "figure", "local_zone", "moment", "number", "parse_utc", "zone_name"]
+__all__ = ["day", "decimal", "figure", "local_zone", "moment", "number", "parse_utc", "zone_name"]
 
 #: Indonesia's three zones by their offset from UTC (no daylight saving time).
 _INDONESIA = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
@@ -41,6 +41,11 @@ def figure(value: float, lang: str, digits: int = 2) -> str:
     """A number with up to ``digits`` decimals and no grouping — a weight, a spreadsheet
     cell Excel in that language reads as a number: ``77,25`` or ``0,4`` (id), ``77.25`` (en)."""
     return str(format_decimal(value, format="0." + "#" * digits, locale=_locale(lang)))
+
+
+def day(on: date, lang: str) -> str:
+    """A day of the year, short, as the reader writes it: ``12 Des`` (id), ``Dec 12`` (en)."""
+    return str(format_skeleton("MMMd", on, locale=_locale(lang)))
 
 
 def local_zone(at: datetime | None = None) -> tzinfo:

@@ -33,7 +33,7 @@ __all__ = [
     "check_replay",
     "dumps",
     "parse",
-    "record",
+    "document",
     "replay",
     "scorecard_of",
 ]
@@ -61,7 +61,7 @@ class SessionRecord:
     meta: dict[str, Any]
 
 
-def record(session: Session, **meta: Any) -> dict[str, Any]:
+def document(session: Session, **meta: Any) -> dict[str, Any]:
     """The session file's content for a finished (or stopped) ``session``."""
     return {
         "format": FORMAT,

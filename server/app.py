@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from http import HTTPStatus
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from websockets.asyncio.server import Server as WsServer, ServerConnection, broadcast, serve
@@ -45,8 +46,8 @@ from .clock import Status
 from .day import DayFiles, Glances, day_files
 from .day_protocol import MAX_ROOMS, DayCreate, DayRoom
 from .limits import RateLimit
-from .outbound import ErrorOut, PongOut, ScenarioRef, encode
-from .outbox import Outcome, ToConn, ToSeat, ToView
+from .outbound import ErrorOut, PongOut, SavedOut, ScenarioRef, encode
+from .outbox import Outcome, ToConn, ToPending, ToSeat, ToView
 from .overview import DAY_PATH, DayDesk, Refused
 from .pages import response as _response, web_file as _web_file
 from .protocol import (
@@ -79,7 +80,8 @@ HELLO_TIMEOUT_S = 30.0
 #: Catalogue domains the web pages use.
 #: ``check``: the host's camera and voice warnings in the trainer's coaching log.
 WEB_DOMAINS = ("seat", "reject", "serve", "video", "check")
-#: Close code for the connections of a seat the trainer freed (4000–4999: application's).
+#: Close code for the connections of a seat the trainer freed (4000–4999: application's),
+#: or of a seat its participant took back on another device.
 CLOSE_FREED = 4000
 
 
@@ -158,12 +160,25 @@ def _attempts(room: DrillRoom, card: Scorecard, record: RoomRecord) -> list[_Att
 
 
 @dataclass(slots=True)
+class _Waiter:
+    """A connection whose ``hello`` waits for the trainer; ``seat`` once admitted."""
+
+    ws: ServerConnection
+    request: str
+    #: The protocol version of its ``hello``.
+    version: int
+    seat: Seat | None = None
+
+
+@dataclass(slots=True)
 class _Conns:
     """Open connections of one room, by view and by seat."""
 
     views: dict[View, set[ServerConnection]] = field(
         default_factory=lambda: {view: set() for view in View})
     seats: dict[str, set[ServerConnection]] = field(default_factory=dict)
+    #: Connections waiting for the trainer, by request.
+    waiting: dict[str, _Waiter] = field(default_factory=dict)
 
 
 class DrillServer:
@@ -193,7 +208,7 @@ class DrillServer:
         self._saved: set[tuple[str, int]] = set()
         self._limits: dict[tuple[str, str], RateLimit] = {}
         self._closing: set[asyncio.Task[None]] = set()
-        self._saving: set[asyncio.Future[None]] = set()
+        self._saving: set[asyncio.Future[SavedOut]] = set()
         self._making: set[str] = set()
         self._lang_json = {lang: self._catalogue_json(lang) for lang in LANGUAGES}
         self.glances = Glances()
@@ -332,6 +347,8 @@ class DrillServer:
     @staticmethod
     def _catalogue_json(lang: str) -> bytes:
         messages = {k: v for k, v in catalogue(lang).items() if k.split(".")[0] in WEB_DOMAINS}
+        # A gift event names its gift by id; the pages show its name (scenarios/data/economy.yaml).
+        messages.update({f"gift.{g.id}": g.name.get(lang) for g in load_economy().gifts})
         return json.dumps(messages, ensure_ascii=False).encode("utf-8")
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
@@ -389,20 +406,28 @@ class DrillServer:
                 recipients = conns.views[target.view]
             elif isinstance(target, ToSeat):
                 recipients = conns.seats.get(target.seat, ())
+            elif isinstance(target, ToPending):
+                waiter = conns.waiting.get(target.request)
+                recipients = () if waiter is None else (waiter.ws,)
             broadcast(recipients, payload)
-        for seat_id in outcome.close:
+        for seat_id, reason in [*((s, "seat freed") for s in outcome.close),
+                                *((s, "seat moved") for s in outcome.moved)]:
             self.video.freed(room, seat_id)
             for ws in conns.seats.pop(seat_id, set()):
                 for members in conns.views.values():
                     members.discard(ws)
-                task = asyncio.get_running_loop().create_task(
-                    ws.close(CLOSE_FREED, "seat freed"))
+                task = asyncio.get_running_loop().create_task(ws.close(CLOSE_FREED, reason))
                 self._closing.add(task)
                 task.add_done_callback(self._closing.discard)
+        for request, seat in outcome.admitted:
+            admitted = conns.waiting.pop(request, None)
+            if admitted is not None:
+                admitted.seat = seat
+                self._count_in(room, seat, admitted.ws, admitted.version)
         card = room.card
         if card is not None and (room.code, room.epoch) not in self._saved:
             self._saved.add((room.code, room.epoch))
-            texts = (room.results_csv(), room.session_file())
+            texts = (room.results_csv(self.records[room.code].lang), room.session_file())
             attempts = _attempts(room, card, self.records[room.code])
             # Files and history rows (one per participant) are written off the event loop:
             # "end" for every room of a day at once must not stall the drills.
@@ -410,22 +435,49 @@ class DrillServer:
                 None, self._save_results, room.code, room.epoch, texts, attempts)
             self._saving.add(saving)
             saving.add_done_callback(self._saving.discard)
+            saving.add_done_callback(lambda done: self._announce_saved(room, done))
+
+    def _results_files(self, code: str, epoch: int) -> list[Path]:
+        """Where a run's results are written: its CSV and its session file."""
+        stem = self.store.folder / "results" / f"gladi-{code}-{epoch}"
+        return [stem.with_suffix(".csv"), stem.with_suffix(".json")]
 
     def _save_results(self, code: str, epoch: int, texts: tuple[str, str],
-                      attempts: list[_Attempt]) -> None:
-        stem = self.store.folder / "results" / f"gladi-{code}-{epoch}"
+                      attempts: list[_Attempt]) -> SavedOut:
+        saved = SavedOut(epoch=epoch, files=[], error=None)
         try:
-            for suffix, text in zip((".csv", ".json"), texts, strict=True):
-                replace_atomically(stem.with_suffix(suffix), text)
+            for path, text in zip(self._results_files(code, epoch), texts, strict=True):
+                replace_atomically(path, text)
+                saved.files.append(str(path.resolve()))
         except OSError as exc:  # results can still be exported from the console
             log.warning("cannot save results: %s", exc)
+            saved = SavedOut(epoch=epoch, files=[], error=str(exc))
         for attempt in attempts:
             try:
                 history.record(attempt.session, attempt.card, attempt.name, "drill",
                                room=code, group=attempt.group, credit=attempt.credit)
             except (history.HistoryError, OSError) as exc:
                 log.warning("cannot record the drill in the history: %s", exc)
-                return
+                break
+        return saved
+
+    def _announce_saved(self, room: DrillRoom, done: asyncio.Future[SavedOut]) -> None:
+        """Tell the trainer's consoles where the results of the run that ended were saved."""
+        if done.cancelled() or done.exception() is not None:
+            return
+        saved = done.result()
+        conns = self.conns.get(room.code)
+        if conns is not None and self.rooms.get(room.code) is room and room.epoch == saved.epoch:
+            broadcast(conns.views[View.TRAINER], encode(saved))
+
+    def _saved_now(self, room: DrillRoom) -> SavedOut | None:
+        """Where an ended run's results are, for a console that connects afterwards."""
+        if room.status is not Status.ENDED:
+            return None
+        files = self._results_files(room.code, room.epoch)
+        if not all(path.exists() for path in files):
+            return None  # still being written: announced when done
+        return SavedOut(epoch=room.epoch, files=[str(p.resolve()) for p in files], error=None)
 
     # ------------------------------------------------------------ connections
 
@@ -433,17 +485,24 @@ class DrillServer:
         """One websocket connection: hello first, then messages until it closes."""
         room: DrillRoom | None = None
         seat: Seat | None = None
+        waiter: _Waiter | None = None  # while the trainer decides about its hello
         limit = RateLimit(self.rate, self.burst)
         if urlsplit(ws.request.path if ws.request else "").path == DAY_PATH:
             await self.desk.handler(ws)
             return
         try:
             while True:
-                timeout = HELLO_TIMEOUT_S if seat is None else None
+                timeout = HELLO_TIMEOUT_S if seat is None and waiter is None else None
                 try:
                     raw = await asyncio.wait_for(ws.recv(), timeout)
                 except TimeoutError:
                     return
+                if waiter is not None and room is not None:
+                    if waiter.seat is not None:  # the trainer decided: it has a seat now
+                        seat, waiter = waiter.seat, None
+                        limit = self._limit_for(room, seat)
+                    elif waiter.request not in room.rejoins:  # decided, but refused
+                        waiter = None
                 lang = seat.lang if seat else DEFAULT_LANGUAGE
                 if not limit.allow(time.monotonic()):
                     broadcast([ws], error_text(ErrorCode.RATE_LIMITED, lang))
@@ -462,14 +521,20 @@ class DrillServer:
                     broadcast([ws], encode(PongOut(id=msg.id, t=0)))
                 elif not isinstance(msg, Hello):
                     broadcast([ws], error_text(ErrorCode.NOT_JOINED, lang, msg.id))
+                elif waiter is not None:
+                    broadcast([ws], error_text(ErrorCode.BAD_STATE, msg.lang, msg.id,
+                                               "waiting for the trainer"))
                 else:
                     found = await self._find(ws, msg, raw)
                     if found is Routed.ELSEWHERE:
                         return  # another worker served the connection, which is over
                     if isinstance(found, DrillRoom):
                         room = found
-                        seat = self._join(room, msg, ws)
-                        if seat is not None:
+                        joined = self._join(room, msg, ws)
+                        if isinstance(joined, _Waiter):
+                            waiter = joined
+                        elif joined is not None:
+                            seat = joined
                             limit = self._limit_for(room, seat)
         except ConnectionClosed:
             pass
@@ -478,6 +543,11 @@ class DrillServer:
             with contextlib.suppress(Exception):
                 await ws.close(1011, "internal error")
         finally:
+            if waiter is not None and seat is None:
+                seat = waiter.seat  # admitted while its connection was closing
+            if room is not None and waiter is not None and self.rooms.get(room.code) is room:
+                if self.conns[room.code].waiting.pop(waiter.request, None) is not None:
+                    self._dispatch(room, room.withdraw(waiter.request), None)
             if room is not None:
                 self.video.left(room, ws)
             if room is not None and seat is not None and self.rooms.get(room.code) is room:
@@ -497,26 +567,35 @@ class DrillServer:
             return Routed.ANSWERED
         return room
 
-    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | None:
+    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | _Waiter | None:
         """Hand ``hello`` to the room; once the welcome is sent, count the connection in its
-        seat's view (so it gets every message after its welcome, and none before)."""
+        seat's view (so it gets every message after its welcome, and none before). A
+        ``hello`` that waits for the trainer gives a :class:`_Waiter`."""
         self.video.for_room(room)  # the welcome's state.media
         outcome = room.join(hello, now_ms())
         seat = outcome.seat
         if seat is None:
+            waiter = None
+            if outcome.pending is not None:
+                waiter = self.conns[room.code].waiting.setdefault(
+                    outcome.pending, _Waiter(ws, outcome.pending, hello.v))
             self._deliver(room, outcome, ws)
-            return None
-
-        def count_in() -> None:
-            conns = self.conns.get(room.code)
-            if conns is None or self.rooms.get(room.code) is not room:
-                return  # the room left this server meanwhile
-            conns.views[seat.view].add(ws)
-            conns.seats.setdefault(seat.id, set()).add(ws)
-            self._dispatch(room, room.connected(seat, True), None)
-            self.video.joined(room, seat, ws, hello.v)
-        self._deliver(room, outcome, ws, count_in)
+            return waiter
+        self._deliver(room, outcome, ws, lambda: self._count_in(room, seat, ws, hello.v))
         return seat
+
+    def _count_in(self, room: DrillRoom, seat: Seat, ws: ServerConnection, version: int) -> None:
+        """A welcomed connection joins its seat's view."""
+        conns = self.conns.get(room.code)
+        if conns is None or self.rooms.get(room.code) is not room:
+            return  # the room left this server meanwhile
+        conns.views[seat.view].add(ws)
+        conns.seats.setdefault(seat.id, set()).add(ws)
+        self._dispatch(room, room.connected(seat, True), None)
+        self.video.joined(room, seat, ws, version)
+        saved = self._saved_now(room) if seat.role is Role.TRAINER else None
+        if saved is not None:
+            broadcast([ws], encode(saved))
 
     # ------------------------------------------------------------ the host's camera
 

@@ -74,6 +74,8 @@ class Board:
         self._keywords: dict[str, str | None] = {
             normalise_keyword(k): None for k in session.scenario.settings.keyword_filter}
         self._comments_off: str | None = None
+        #: The comments each seat acted on (accepted actions): harm it has handled.
+        self._touched: dict[str, set[str]] = {}
         #: Harmful comments a seat's filter or comments-off kept off the screen, by seat.
         self._prevented: dict[str, int] = {}
         #: The results once the drill ended.
@@ -100,8 +102,11 @@ class Board:
 
     def action(self, seat: str, action: Action) -> None:
         """Note an action the engine accepted from ``seat``."""
+        comment = getattr(action, "comment", None)
         self._acted.setdefault((action.t, action.actor), []).append(_Acted(
-            seat, getattr(action, "comment", None), getattr(action, "viewer", None)))
+            seat, comment, getattr(action, "viewer", None)))
+        if comment is not None:
+            self._touched.setdefault(seat, set()).add(comment)
         # The same bookkeeping as the judge's, so both credit the same comments.
         if isinstance(action, AddKeyword):
             self._keywords.setdefault(normalise_keyword(action.keyword), seat)
@@ -170,18 +175,32 @@ class Board:
         return LeaderboardOut(visible=True, verdicts=False,
                               rows=activity_rows(self._seats, settings.team_mode))
 
+    def harmful_on_screen(self) -> list[str]:
+        """The harmful comments on screen now, oldest first (none once the drill ended)."""
+        if self._session.ended:
+            return []
+        room = self._session.room
+        return [cid for cid in room.stream.on_screen()
+                if self._content.by_id[room.comments[cid].template].harmful]
+
     def seats_message(self) -> SeatsOut:
-        """The trainer's view of every seat."""
+        """The trainer's view of every seat, with the harm on screen each may still act on
+        (host and moderators may delete, mute and block: docs/protocol.md, "seats")."""
         by_actor = {row.actor: row for row in self.verdicts()}
         own = self.final.seat_hits if self.final is not None else self._seat_hits()
+        harmful = self.harmful_on_screen()
         rows = []
         for s in self._seats:
             row = by_actor.get(s.actor or "")
+            touched = self._touched.get(s.id, set())
+            harm = sum(1 for cid in harmful if cid not in touched) \
+                if s.role in (Role.HOST, Role.MODERATOR) else None
             rows.append(SeatRow(
                 seat=s.id, name=s.name, role=s.role, team=s.team, actor=s.actor,
                 online=s.online > 0, actions=s.actions, rejected=s.rejected,
                 last_action=s.last_action, last_t=s.last_t, hits=row.hits if row else 0,
-                seat_hits=own.get(s.id, 0), false_alarms=row.false_alarms if row else 0))
+                seat_hits=own.get(s.id, 0), false_alarms=row.false_alarms if row else 0,
+                connections=s.online, harm=harm))
         return SeatsOut(seats=rows)
 
     def debrief(self, seat: Seat) -> DebriefOut:

@@ -12,18 +12,19 @@ and the day report (:mod:`debrief.day_report`).
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from debrief.day_report import Group, Member, render_day
+from i18n import translate
 from moderation.scorecard import ActorCredit
 
 from .clock import Status
 from .day_protocol import DayRoom
 from .outbound import ScenarioRef
+from .results import COLUMNS, csv_text
 from .roles import Role
 from .room import DrillRoom
 from .store import RoomRecord
@@ -99,21 +100,14 @@ class Glances:
 # ---------------------------------------------------------------- results of the day
 
 
-def day_csv(rooms: Sequence[tuple[RoomRecord, DrillRoom]]) -> str:
-    """Every seat of every room: the group's name, then the room's own CSV columns."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    header_done = False
+def day_csv(rooms: Sequence[tuple[RoomRecord, DrillRoom]], lang: str) -> str:
+    """Every participant of every room: the group's name, then the room's own CSV columns
+    (:mod:`server.results`), in ``lang``."""
+    table: list[list[object]] = [[translate("serve.csv.group", lang),
+                                  *(translate(f"serve.csv.{c}", lang) for c in COLUMNS)]]
     for record, room in rooms:
-        rows = list(csv.reader(io.StringIO(room.results_csv())))
-        if not header_done:
-            writer.writerow(["group", *rows[0]])
-            header_done = True
-        for row in rows[1:]:
-            writer.writerow([record.name or room.code, *row])
-    if not header_done:
-        writer.writerow(["group"])
-    return out.getvalue()
+        table += [[record.name or room.code, *row] for row in room.results_rows(lang)[1:]]
+    return csv_text(table, lang)
 
 
 def group_of(record: RoomRecord, room: DrillRoom, lang: str) -> Group:
@@ -147,7 +141,7 @@ class DayFiles:
 
 def day_files(rooms: Sequence[tuple[RoomRecord, DrillRoom]], lang: str, title: str) -> DayFiles:
     """The combined CSV, the day report, and a zip of both with every room's own files."""
-    combined = day_csv(rooms)
+    combined = day_csv(rooms, lang)
     report = render_day([group_of(record, room, lang) for record, room in rooms], lang, title)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -155,6 +149,6 @@ def day_files(rooms: Sequence[tuple[RoomRecord, DrillRoom]], lang: str, title: s
         archive.writestr("gladi-day-report.html", report)
         for _, room in rooms:
             stem = f"rooms/gladi-{room.code}-{room.epoch}"
-            archive.writestr(stem + ".csv", room.results_csv())
+            archive.writestr(stem + ".csv", room.results_csv(lang))
             archive.writestr(stem + ".json", room.session_file())
     return DayFiles(combined, report, buffer.getvalue())

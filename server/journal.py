@@ -42,6 +42,7 @@ __all__ = [
     "Record",
     "SettingsRec",
     "SpeechRec",
+    "TokenRec",
     "dumps_record",
     "loads_record",
 ]
@@ -177,8 +178,20 @@ class SpeechRec(_Record):
     duration: int
 
 
+class TokenRec(_Record):
+    """A seat got another token: the trainer's seat for one more console (``replace``
+    false), or a seat its participant took back on another device (``replace`` true: the
+    old tokens stop working)."""
+
+    k: Literal["token"] = "token"
+    seat: str
+    token_hash: str
+    replace: bool
+    lang: str = "id"
+
+
 AnyRecord = JoinRec | ActionRec | ControlRec | InjectRec | SettingsRec | NoteRec | ClockRec \
-    | FreeRec | CoachRec | SpeechRec
+    | FreeRec | CoachRec | SpeechRec | TokenRec
 #: Any record, told apart by ``k`` (for validation).
 Record = Annotated[AnyRecord, Field(discriminator="k")]
 _RECORD: TypeAdapter[AnyRecord] = TypeAdapter(Record)

@@ -42,6 +42,8 @@ __all__ = [
     "ExportOut",
     "LeaderboardOut",
     "PongOut",
+    "RejoinRow",
+    "RejoinsOut",
     "SettingsData",
     "RoomData",
     "ResetData",
@@ -54,11 +56,13 @@ __all__ = [
     "RoomKind",
     "RoomOut",
     "RoomState",
+    "SavedOut",
     "SeatRow",
     "SeatsOut",
     "Snapshot",
     "StaffSnapshot",
     "TrainerState",
+    "WaitingOut",
     "WelcomeOut",
     "encode",
 ]
@@ -382,11 +386,62 @@ class SeatRow(_Shape):
     hits: int
     seat_hits: int
     false_alarms: int
+    connections: int = Field(0, description="integer: connections open now (the trainer's "
+                                            "consoles share one seat)")
+    harm: int | None = Field(None, description="integer: harmful comments on screen now that "
+                                               "this seat may still act on (its role may "
+                                               "delete, mute or block, and it has not acted "
+                                               "on them); null for the trainer and observers")
 
 
 class SeatsOut(Outbound):
     type: Literal["seats"] = "seats"
     seats: list[SeatRow]
+
+
+class SavedOut(Outbound):
+    """Trainer only: where the results of the run that ended (``epoch``) were written on
+    the server; sent when they are written and to a console that connects afterwards."""
+
+    type: Literal["saved"] = "saved"
+    epoch: int
+    files: list[str] = Field(description="list of text: the absolute paths of the results "
+                                         "CSV and the session file; empty when they could "
+                                         "not be written")
+    error: str | None = Field(description="null; else why the files could not be written")
+
+
+# ---------------------------------------------------------------- taking a seat back
+
+
+class WaitingOut(Outbound):
+    """The answer to a ``hello`` whose name is a seat's: the trainer is asked whether it is
+    the same person; a ``welcome`` (or an ``error``) follows once the trainer decided."""
+
+    type: Literal["waiting"] = "waiting"
+    id: int | None
+    reason: Literal["rejoin"]
+    request: str
+    message: str
+
+
+class RejoinRow(_Shape):
+    """One participant waiting for the trainer: who asks, and the seat of that name."""
+
+    request: str
+    name: str
+    role: Role
+    seat: str
+    online: bool = Field(description="bool: the seat has a connection open (another device "
+                                     "still holds it)")
+
+
+class RejoinsOut(Outbound):
+    """Trainer only: every participant waiting for a decision (``rejoin``), oldest first;
+    sent when it changes and after a trainer's ``welcome``."""
+
+    type: Literal["rejoins"] = "rejoins"
+    waiting: list[RejoinRow]
 
 
 class BoardRow(_Shape):
@@ -505,11 +560,12 @@ class MediaStateOut(Outbound):
 #: Every server message model, in the order ``docs/protocol.md`` lists them.
 SERVER_MESSAGES: tuple[type[Outbound], ...] = (
     WelcomeOut, EventOut, RoomOut, AckOut, ErrorOut, PongOut, LeaderboardOut, SeatsOut,
-    DebriefOut, ExportOut, MediaAnswerOut, MediaStateOut)
+    WaitingOut, RejoinsOut, DebriefOut, SavedOut, ExportOut, MediaAnswerOut, MediaStateOut)
 
 ServerMessage = Annotated[
     WelcomeOut | EventOut | RoomOut | AckOut | ErrorOut | PongOut | SeatsOut | LeaderboardOut
-    | DebriefOut | ExportOut | MediaAnswerOut | MediaStateOut,
+    | WaitingOut | RejoinsOut | DebriefOut | SavedOut | ExportOut | MediaAnswerOut
+    | MediaStateOut,
     Field(discriminator="type"),
 ]
 SERVER_MESSAGE: TypeAdapter[Any] = TypeAdapter(ServerMessage)

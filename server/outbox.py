@@ -14,7 +14,7 @@ from .outbound import Outbound, encode
 from .roles import View
 from .seats import Seat
 
-__all__ = ["CONN", "Outbox", "Outcome", "Target", "ToConn", "ToSeat", "ToView"]
+__all__ = ["CONN", "Outbox", "Outcome", "Target", "ToConn", "ToPending", "ToSeat", "ToView"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,14 @@ class ToSeat:
     seat: str
 
 
-Target = ToConn | ToView | ToSeat
+@dataclass(frozen=True, slots=True)
+class ToPending:
+    """The connection whose ``hello`` waits for the trainer (``request``)."""
+
+    request: str
+
+
+Target = ToConn | ToView | ToSeat | ToPending
 CONN = ToConn()
 
 
@@ -49,6 +56,12 @@ class Outcome:
     seat: Seat | None = None
     #: Seats freed: close their connections.
     close: list[str] = field(default_factory=list)
+    #: Seats taken back on another device: close their (old) connections.
+    moved: list[str] = field(default_factory=list)
+    #: The ``hello`` of the connection being handled now waits for the trainer (its request).
+    pending: str | None = None
+    #: Waiting connections the trainer decided about: (request, the seat it now holds).
+    admitted: list[tuple[str, Seat]] = field(default_factory=list)
 
 
 class Outbox:
@@ -77,6 +90,18 @@ class Outbox:
     def close(self, seat_id: str) -> None:
         if not self.muted:
             self._out.close.append(seat_id)
+
+    def moved(self, seat_id: str) -> None:
+        if not self.muted:
+            self._out.moved.append(seat_id)
+
+    def pending(self, request: str) -> None:
+        if not self.muted:
+            self._out.pending = request
+
+    def admitted(self, request: str, seat: Seat) -> None:
+        if not self.muted:
+            self._out.admitted.append((request, seat))
 
     def take(self) -> Outcome:
         out, self._out = self._out, Outcome()

@@ -58,6 +58,7 @@ __all__ = [
     "Ping",
     "ProtocolError",
     "Purpose",
+    "RejoinMsg",
     "SettingsMsg",
     "VERSIONS",
     "decode",
@@ -101,6 +102,7 @@ class ErrorCode(StrEnum):
     BAD_STATE = "bad_state"
     UNKNOWN_SEAT = "unknown_seat"
     NOT_SAVED = "not_saved"
+    UNKNOWN_REQUEST = "unknown_request"
     # The host's camera (version 2); the same codes as server.video.errors.MediaErrorCode.
     BAD_SDP = "bad_sdp"
     SDP_TOO_BIG = "sdp_too_big"
@@ -133,10 +135,13 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
                          "use team mode",
     ErrorCode.HOST_TAKEN: "the room has a host (the trainer can free the seat)",
     ErrorCode.RATE_LIMITED: "too many messages",
-    ErrorCode.BAD_STATE: "not possible in the room's status",
+    ErrorCode.BAD_STATE: "not possible in the room's status (or a `hello` while this "
+                         "connection's earlier `hello` waits for the trainer)",
     ErrorCode.UNKNOWN_SEAT: "`free_seat` names no seat of the room",
     ErrorCode.NOT_SAVED: "the server could not write the message to its journal; nothing "
                          "changed, try again",
+    ErrorCode.UNKNOWN_REQUEST: "`rejoin` names no waiting request (the participant left, or "
+                               "another console decided already)",
     ErrorCode.BAD_SDP: "`media.offer`: the SDP cannot be parsed or used (no audio or video "
                        "line going the way `purpose` needs, no ICE or DTLS lines)",
     ErrorCode.SDP_TOO_BIG: f"`media.offer`: the SDP is over {MAX_SDP_CHARS} characters",
@@ -252,6 +257,16 @@ class FreeSeat(_Client):
     seat: Ident
 
 
+class RejoinMsg(_Client):
+    """Trainer only: answer a waiting participant who joined again with a seat's name
+    (``rejoins``): ``give_seat`` true gives her that seat back (its old token stops
+    working), false makes her a new seat as any other ``hello``."""
+
+    type: Literal["rejoin"]
+    request: Ident
+    give_seat: bool
+
+
 class Ping(_Client):
     """Application heartbeat (browsers do not send websocket pings)."""
 
@@ -305,22 +320,22 @@ MEDIA_TYPES = frozenset({"media.offer", "media.candidate", "media.state"})
 
 #: Every client message model, in the order ``docs/protocol.md`` lists them.
 CLIENT_MESSAGES: tuple[type[_Client], ...] = (
-    Hello, ActionMsg, Control, InjectMsg, SettingsMsg, Note, Export, FreeSeat, Ping,
+    Hello, ActionMsg, Control, InjectMsg, SettingsMsg, Note, Export, FreeSeat, RejoinMsg, Ping,
     *MEDIA_MESSAGES)
 
 ClientMessage = Annotated[
-    Hello | ActionMsg | Control | InjectMsg | SettingsMsg | Note | Export | FreeSeat | Ping
-    | MediaOffer | MediaCandidate | MediaStateIn,
+    Hello | ActionMsg | Control | InjectMsg | SettingsMsg | Note | Export | FreeSeat
+    | RejoinMsg | Ping | MediaOffer | MediaCandidate | MediaStateIn,
     Field(discriminator="type"),
 ]
 _CLIENT: TypeAdapter[Hello | ActionMsg | Control | InjectMsg | SettingsMsg | Note | Export
-                     | FreeSeat | Ping | MediaMessage] = TypeAdapter(ClientMessage)
+                     | FreeSeat | RejoinMsg | Ping | MediaMessage] = TypeAdapter(ClientMessage)
 _TYPES = frozenset(model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
                    for model in CLIENT_MESSAGES)
 
 
 def decode(raw: str | bytes) -> Hello | ActionMsg | Control | InjectMsg | SettingsMsg | Note \
-        | Export | FreeSeat | Ping | MediaMessage | ProtocolError:
+        | Export | FreeSeat | RejoinMsg | Ping | MediaMessage | ProtocolError:
     """Decode one client message; return the message or a typed error. Never raises."""
     data = parse_frame(raw, _TYPES, VERSIONS)
     if isinstance(data, ProtocolError):
@@ -385,7 +400,7 @@ def parse_frame(raw: str | bytes, types: frozenset[str],
 
 
 def _validate(data: dict[str, Any], msg_id: int | None) -> Hello | ActionMsg | Control \
-        | InjectMsg | SettingsMsg | Note | Export | FreeSeat | Ping | MediaMessage \
+        | InjectMsg | SettingsMsg | Note | Export | FreeSeat | RejoinMsg | Ping | MediaMessage \
         | ProtocolError:
     try:
         return _CLIENT.validate_python(data)

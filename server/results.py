@@ -1,4 +1,4 @@
-"""Results of a drill: each seat's debrief, the CSV and the session file.
+"""Results of a drill: each seat's debrief, the CSV table and the session file.
 
 Pure functions of the judge's scorecard and the room's seats; the room decides
 when to call them and who receives what. The debrief is where the answer key
@@ -8,21 +8,28 @@ comment) reaches only that actor and the trainer.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from debrief.csv_export import to_csv
+from i18n import translate
 from moderation.engine import Session
 from moderation.judge import SETUP
 from moderation.scorecard import ActorCredit, Scorecard
-from moderation.sessionfile import dumps, record
+from moderation.sessionfile import document, dumps
 
 from .outbound import BoardRow, DebriefOut, TruthOut, YouOut
 from .roles import Role
 from .seats import Seat
 
-__all__ = ["debrief", "results_csv", "session_file"]
+__all__ = ["BOM", "COLUMNS", "csv_text", "debrief", "results_rows", "session_file"]
+
+#: The columns of the results CSV; each header is ``serve.csv.<column>`` in the file's language.
+COLUMNS = ("room", "epoch", "scenario", "seat", "name", "role", "team", "actor", "rank",
+           "points", "hits", "false_alarms", "answers", "thanks", "welcomes", "actions",
+           "rejected", "seat_hits", "room_score", "room_passed")
+#: The byte-order mark a results CSV begins with: Excel then reads it as UTF-8.
+BOM = "\ufeff"
 
 
 def debrief(card: Scorecard, rows: list[BoardRow], seat: Seat, board_visible: bool,
@@ -58,25 +65,31 @@ def _own_part(card: Scorecard, actor: str | None) -> dict[str, Any]:
     return data
 
 
-def results_csv(code: str, epoch: int, scenario: str, seats: Iterable[Seat], card: Scorecard,
-                rows: list[BoardRow], own_hits: dict[str, int]) -> str:
-    """One row per seat: who, role, team, and their credit in the judge's terms."""
+def results_rows(code: str, epoch: int, scenario: str, seats: Iterable[Seat],
+                 card: Scorecard, rows: list[BoardRow], own_hits: dict[str, int],
+                 lang: str) -> list[list[object]]:
+    """The results table, header first: one row per participant (host, moderators,
+    observers; the trainer is none), their credit in the judge's terms."""
     ranks = {sid: row.rank for row in rows for sid in row.seats}
     points = {sid: row.points for row in rows for sid in row.seats}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["room", "epoch", "scenario", "seat", "name", "role", "team", "actor",
-                     "rank", "points", "hits", "false_alarms", "answers", "thanks",
-                     "welcomes", "actions", "rejected", "seat_hits", "room_score",
-                     "room_passed"])
+    table: list[list[object]] = [[translate(f"serve.csv.{c}", lang) for c in COLUMNS]]
     for seat in seats:
+        if seat.role is Role.TRAINER:
+            continue
         credit = card.actors.get(seat.actor or "", ActorCredit())
-        writer.writerow([code, epoch, scenario, seat.id, seat.name, seat.role.value,
-                         seat.team or "", seat.actor or "", ranks.get(seat.id, ""),
-                         points.get(seat.id, ""), credit.hits, credit.false_alarms,
-                         credit.answers, credit.thanks, credit.welcomes, seat.actions,
-                         seat.rejected, own_hits.get(seat.id, 0), card.score, card.passed])
-    return out.getvalue()
+        table.append([code, epoch, scenario, seat.id, seat.name,
+                      translate(f"serve.role.{seat.role.value}", lang), seat.team or "",
+                      seat.actor or "", ranks.get(seat.id, ""), points.get(seat.id, ""),
+                      credit.hits, credit.false_alarms, credit.answers, credit.thanks,
+                      credit.welcomes, seat.actions, seat.rejected, own_hits.get(seat.id, 0),
+                      float(card.score), card.passed])
+    return table
+
+
+def csv_text(table: Sequence[Sequence[object]], lang: str) -> str:
+    """A table as the CSV file Excel in ``lang`` opens in columns (debrief's writer: ";"
+    and 77,2 in Indonesian, "," and 77.2 in English, ya/tidak), with a byte-order mark."""
+    return BOM + to_csv(table, lang)
 
 
 def session_file(session: Session, code: str, epoch: int, seats: Iterable[Seat],
@@ -84,7 +97,7 @@ def session_file(session: Session, code: str, epoch: int, seats: Iterable[Seat],
     """The replayable session file (moderation.sessionfile) with the room's seats in meta,
     and the host's camera warnings (``meta.coaching``, when there were any)."""
     extra = {"coaching": coaching} if coaching else {}
-    data = record(session, room=code, epoch=epoch, seats=[
+    data = document(session, room=code, epoch=epoch, seats=[
         {"seat": s.id, "name": s.name, "role": s.role.value, "team": s.team, "actor": s.actor}
         for s in seats], **extra)
     data["scorecard"] = card.to_json()

@@ -52,6 +52,7 @@ from .journal import (
     NoteRec,
     SettingsRec,
     SpeechRec,
+    TokenRec,
 )
 from .outbound import (
     AckOut,
@@ -66,15 +67,18 @@ from .outbound import (
     NoteData,
     PausedData,
     PongOut,
+    RejoinRow,
+    RejoinsOut,
     ResetData,
     RoomState,
     ScenarioRef,
     SettingsData,
     TemplateKey,
     TrainerState,
+    WaitingOut,
     WelcomeOut,
 )
-from .outbox import CONN, Outbox, Outcome, ToSeat, ToView
+from .outbox import CONN, Outbox, Outcome, Target, ToPending, ToSeat, ToView
 from .protocol import (
     ActionMsg,
     Command,
@@ -86,9 +90,10 @@ from .protocol import (
     InjectMsg,
     Note,
     Ping,
+    RejoinMsg,
     SettingsMsg,
 )
-from .results import results_csv, session_file
+from .results import csv_text, results_rows, session_file
 from .roles import Role, View
 from .seat_actions import ACTION_ROLES
 from .seats import Refusal, Seat, Seats, hash_token
@@ -105,7 +110,16 @@ DRILL_MODERATORS = 100
 SEAT_PERMISSIONS = (Permission.MODERATE, Permission.FILTER, Permission.COMMENTS, Permission.PIN)
 
 ClientMessage = ActionMsg | Control | Export | FreeSeat | Hello | InjectMsg | Note | Ping \
-    | SettingsMsg
+    | RejoinMsg | SettingsMsg
+
+
+@dataclass(frozen=True, slots=True)
+class _Rejoin:
+    """A ``hello`` with the name of a seat, waiting for the trainer: is it her again?"""
+
+    request: str
+    hello: Hello
+    seat: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +156,10 @@ class DrillRoom:
         self.coaching = CoachingLog()
         self._board_wall = 0
         self._seats_dirty = False
+        #: Participants waiting for the trainer to give them their seat back, by request.
+        #: Not journalled: they are connections, which a restart closes anyway.
+        self.rejoins: dict[str, _Rejoin] = {}
+        self._requests = 0
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, content)
 
@@ -169,12 +187,12 @@ class DrillRoom:
     # ------------------------------------------------------------ inputs
 
     def _commit(self, record: AnyRecord, wall: int | None, lang: str = "id",
-                msg_id: int | None = None) -> _Applied | None:
+                msg_id: int | None = None, to: Target = CONN) -> _Applied | None:
         """Journal ``record``, then apply it; None (and ``not_saved``) if it was not stored."""
         try:
             self.journal.append(record)
         except JournalError:
-            self._error(ErrorCode.NOT_SAVED, lang, msg_id)
+            self._error(ErrorCode.NOT_SAVED, lang, msg_id, to=to)
             return None
         return self._apply(record, wall)
 
@@ -205,6 +223,8 @@ class DrillRoom:
                 self._apply_coach(record)
             case SpeechRec():
                 self._apply_speech(record)
+            case TokenRec():
+                self._apply_token(record)
         return _Applied()
 
     def restore(self, records: Iterable[AnyRecord]) -> None:
@@ -244,7 +264,9 @@ class DrillRoom:
     # ------------------------------------------------------------ joining
 
     def join(self, hello: Hello, now: int) -> Outcome:
-        """A connection's first message. ``outcome.seat`` is set when it succeeded."""
+        """A connection's first message. ``outcome.seat`` is set when it succeeded;
+        ``outcome.pending`` when it waits for the trainer (docs/protocol.md, "Taking a seat
+        back")."""
         if hello.token is not None:
             seat = self.seats.by_token(hello.token)
             if seat is None:
@@ -253,26 +275,106 @@ class DrillRoom:
                 seat.lang = hello.lang
                 self._welcome(seat, hello.token, hello.last_seq, resumed=True)
             return self.out.take()
+        trainer = self.seats.trainer()
+        if hello.role is Role.TRAINER and trainer is not None:
+            # One trainer seat, however many consoles: another console gets another token.
+            if hello.key is None or not secrets.compare_digest(hello.key, self.trainer_key):
+                self._error(ErrorCode.UNAUTHORISED, hello.lang, hello.id)
+            else:
+                self._give_token(trainer, hello, now, CONN, replace=False)
+            return self.out.take()
+        named = self.seats.named(hello.name, hello.role)
+        if named is not None and trainer is not None and trainer.online > 0:
+            self._hold(hello, named)
+        else:
+            self._new_seat(hello, now, CONN)
+        return self.out.take()
+
+    def _new_seat(self, hello: Hello, now: int, to: Target, request: str | None = None) -> None:
+        """Take a new seat for ``hello`` if it may (answer ``to``)."""
         admission = self.seats.admit(hello, self.trainer_key, self.session.room.moderators,
                                      self.scenario.settings.max_moderators,
                                      self.settings.team_mode)
         if isinstance(admission, Refusal):
-            self._error(admission.code, hello.lang, hello.id, limit=admission.limit)
-            return self.out.take()
+            self._error(admission.code, hello.lang, hello.id, limit=admission.limit, to=to)
+            return
         token = secrets.token_urlsafe(24)
         record = JoinRec(t=self.room_time(now), seat=self.seats.next_id(),
                          token_hash=hash_token(token), role=admission.role, name=admission.name,
                          team=admission.team, actor=admission.actor, lang=hello.lang)
-        if self._commit(record, now, hello.lang, hello.id) is not None:
+        if self._commit(record, now, hello.lang, hello.id, to) is not None:
             seat = self.seats[record.seat]
             try:
-                self._welcome(seat, token, None, resumed=False)
+                self._welcome(seat, token, None, resumed=False, to=to, request=request)
             except Exception:
                 # A seat whose welcome never went out must not hold a place (the host's!).
                 self.out.take()
                 self._commit(FreeRec(t=self.room_time(now), seat=seat.id), now)
                 raise
+
+    def _give_token(self, seat: Seat, hello: Hello, now: int, to: Target, replace: bool,
+                    request: str | None = None) -> None:
+        """Welcome ``hello`` to an existing seat with a new token."""
+        token = secrets.token_urlsafe(24)
+        record = TokenRec(t=self.room_time(now), seat=seat.id, token_hash=hash_token(token),
+                          replace=replace, lang=hello.lang)
+        if self._commit(record, now, hello.lang, hello.id, to) is not None:
+            self._welcome(seat, token, None, resumed=replace, to=to, request=request)
+
+    def _apply_token(self, record: TokenRec) -> None:
+        seat = self.seats.give_token(record.seat, record.token_hash, record.replace)
+        seat.lang = record.lang
+        if record.replace:
+            # Its other device is closed: the seat is hers, here.
+            seat.online = 0
+            self.out.moved(seat.id)
+            self._seats_dirty = True
+
+    # ------------------------------------------------------------ taking a seat back
+
+    def _hold(self, hello: Hello, seat: Seat) -> None:
+        """``hello`` has the name of ``seat``: ask the trainer whether it is her again."""
+        self._requests += 1
+        request = f"j{self._requests}"
+        self.rejoins[request] = _Rejoin(request, hello, seat.id)
+        self.out.pending(request)
+        self.out.reply(WaitingOut(id=hello.id, reason="rejoin", request=request,
+                                  message=translate("serve.waiting.rejoin", hello.lang,
+                                                    name=seat.name)))
+        self._send_rejoins()
+
+    def withdraw(self, request: str) -> Outcome:
+        """The waiting connection of ``request`` closed before the trainer decided."""
+        if self.rejoins.pop(request, None) is not None:
+            self._send_rejoins()
         return self.out.take()
+
+    def rejoins_message(self) -> RejoinsOut:
+        rows = []
+        for pending in self.rejoins.values():
+            seat = self.seats.get(pending.seat)
+            rows.append(RejoinRow(request=pending.request, name=pending.hello.name or "",
+                                  role=pending.hello.role, seat=pending.seat,
+                                  online=seat is not None and seat.online > 0))
+        return RejoinsOut(waiting=rows)
+
+    def _send_rejoins(self) -> None:
+        self.out.send(ToView(View.TRAINER), self.rejoins_message())
+
+    def _rejoin(self, seat: Seat, msg: RejoinMsg, now: int) -> None:
+        """The trainer's answer: her seat back, or a new seat as any ``hello`` gets."""
+        pending = self.rejoins.pop(msg.request, None)
+        if pending is None:
+            self._error(ErrorCode.UNKNOWN_REQUEST, seat.lang, msg.id, detail=msg.request)
+            return
+        to = ToPending(pending.request)
+        old = self.seats.get(pending.seat)
+        if msg.give_seat and old is not None and old.role is pending.hello.role:
+            self._give_token(old, pending.hello, now, to, replace=True, request=pending.request)
+        else:
+            self._new_seat(pending.hello, now, to, pending.request)
+        self.out.reply(AckOut(id=msg.id, accepted=True))
+        self._send_rejoins()
 
     def _apply_join(self, record: JoinRec) -> None:
         self._advance(record.t)
@@ -294,22 +396,28 @@ class DrillRoom:
                                                  name=seat.actor, permissions=SEAT_PERMISSIONS))
         self._events(result.events)
 
-    def _welcome(self, seat: Seat, token: str, last_seq: int | None, resumed: bool) -> None:
+    def _welcome(self, seat: Seat, token: str, last_seq: int | None, resumed: bool,
+                 to: Target = CONN, request: str | None = None) -> None:
+        """Welcome a connection (``to``) to ``seat``; a waiting one (``request``) is admitted."""
         view = seat.view
         missed = self.views.missed(view, last_seq)
-        self.out.reply(WelcomeOut(
+        self.out.send(to, WelcomeOut(
             room=self.code, seat=seat.id, token=token, role=seat.role, name=seat.name,
             actor=seat.actor, team=seat.team, epoch=self.epoch, seq=self.views.seq(view),
             resumed=resumed, replay=len(missed), state=self._state(seat),
             snapshot=snapshot(self.session, staff=seat.role is not Role.OBSERVER)))
         for payload in missed:
-            self.out.send_text(CONN, payload)
-        self.out.joined(seat)
-        self.out.reply(self.board.for_role(seat.role))
+            self.out.send_text(to, payload)
+        if request is None:
+            self.out.joined(seat)
+        else:
+            self.out.admitted(request, seat)
+        self.out.send(to, self.board.for_role(seat.role))
         if self.board.final is not None:
-            self.out.reply(self._debrief(seat))
+            self.out.send(to, self._debrief(seat))
         if seat.role is Role.TRAINER:
-            self.out.reply(self.board.seats_message())
+            self.out.send(to, self.board.seats_message())
+            self.out.send(to, self.rejoins_message())
 
     def _state(self, seat: Seat) -> RoomState:
         """Room state for a welcome; the trainer's carries the answer key."""
@@ -374,15 +482,17 @@ class DrillRoom:
                 self._acked(self._commit(NoteRec(t=self.room_time(now), text=msg.text), now,
                                          seat.lang, msg.id), seat, msg.id)
             case Export():
-                self._export(msg)
+                self._export(seat, msg)
             case FreeSeat():
                 self._free(seat, msg, now)
+            case RejoinMsg():
+                self._rejoin(seat, msg, now)
         return self.out.take()
 
     def _error(self, code: ErrorCode, lang: str, msg_id: int | None, detail: str = "",
-               limit: int | None = None) -> None:
+               limit: int | None = None, to: Target = CONN) -> None:
         params = {} if limit is None else {"limit": limit}
-        self.out.reply(ErrorOut(code=code, message=translate(f"serve.error.{code.value}", lang,
+        self.out.send(to, ErrorOut(code=code, message=translate(f"serve.error.{code.value}", lang,
                                                              **params),
                                 detail=detail, id=msg_id))
 
@@ -533,10 +643,10 @@ class DrillRoom:
         self.out.close(seat.id)
         self._seats_dirty = True
 
-    def _export(self, msg: Export) -> None:
+    def _export(self, seat: Seat, msg: Export) -> None:
         stem = f"gladi-{self.code}-{self.epoch}"
         if msg.format == "csv":
-            content, filename = self.results_csv(), stem + ".csv"
+            content, filename = self.results_csv(seat.lang), stem + ".csv"
         else:
             content, filename = self.session_file(), stem + ".json"
         self.out.reply(ExportOut(id=msg.id, format=msg.format, filename=filename,
@@ -555,6 +665,7 @@ class DrillRoom:
         if now - self._board_wall >= BOARD_EVERY_MS:
             self._board_wall = now
             if self.board.dirty and self.status in (Status.RUNNING, Status.PAUSED):
+                self._seats_dirty = True  # the harm on screen per seat changed too
                 self._send_boards()
             if self._seats_dirty:
                 self._seats_dirty = False
@@ -591,11 +702,15 @@ class DrillRoom:
                     self.out.send(ToSeat(seat.id), self._debrief(seat))
         self._seats_dirty = True
 
-    def results_csv(self) -> str:
-        """One row per seat: who, role, team, and their credit in the judge's terms."""
+    def results_rows(self, lang: str) -> list[list[object]]:
+        """One row per participant, header first: who, role, team, and their credit."""
         now = self.board.standing()
-        return results_csv(self.code, self.epoch, self.scenario.id, self.seats, now.card,
-                           now.rows, now.seat_hits)
+        return results_rows(self.code, self.epoch, self.scenario.id, self.seats, now.card,
+                            now.rows, now.seat_hits, lang)
+
+    def results_csv(self, lang: str) -> str:
+        """:meth:`results_rows` as the CSV file Excel in ``lang`` opens (server.results)."""
+        return csv_text(self.results_rows(lang), lang)
 
     def session_file(self) -> str:
         """The replayable session file (moderation.sessionfile) with the room's seats."""

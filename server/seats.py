@@ -1,7 +1,10 @@
 """Seats and who may take one: the trainer key, the one host, the moderator places.
 
 A seat is a participant's place in the room. It survives disconnects (its token
-resumes it) until the trainer frees it. Tokens are stored hashed only.
+resumes it) until the trainer frees it. Tokens are stored hashed only. A seat
+may hold several tokens (the trainer's one seat, a token per console); a
+participant who took her seat back on another device gets a new token that
+replaces the old ones.
 """
 
 from __future__ import annotations
@@ -106,11 +109,37 @@ class Seats:
 
     def free(self, seat_id: str) -> Seat:
         seat = self._by_id.pop(seat_id)
-        del self._by_token[seat.token_hash]
+        self._drop_tokens(seat_id)
         if seat.actor is not None and seat.role is Role.MODERATOR \
                 and not self.with_actor(seat.actor):
             self.retired.add(seat.actor)
         return seat
+
+    def _drop_tokens(self, seat_id: str) -> None:
+        for token_hash in [h for h, sid in self._by_token.items() if sid == seat_id]:
+            del self._by_token[token_hash]
+
+    def give_token(self, seat_id: str, token_hash: str, replace: bool) -> Seat:
+        """Another token for ``seat_id``; with ``replace`` its earlier tokens stop working."""
+        seat = self._by_id[seat_id]
+        if replace:
+            self._drop_tokens(seat_id)
+            seat.token_hash = token_hash
+        self._by_token[token_hash] = seat_id
+        return seat
+
+    def trainer(self) -> Seat | None:
+        """The trainer's seat (every console of the room shares it)."""
+        return next((s for s in self._by_id.values() if s.role is Role.TRAINER), None)
+
+    def named(self, name: str | None, role: Role) -> Seat | None:
+        """The host or moderator seat called ``name`` (case aside): whom a participant who
+        joins again under her name, without her token, may be."""
+        if name is None or role not in (Role.HOST, Role.MODERATOR):
+            return None
+        folded = name.casefold()
+        return next((s for s in self._by_id.values()
+                     if s.role is role and s.name.casefold() == folded), None)
 
     def by_token(self, token: str) -> Seat | None:
         seat_id = self._by_token.get(hash_token(token))

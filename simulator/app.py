@@ -250,7 +250,7 @@ class App:
         if not self.options.save:
             return
         session = model.session
-        data = sessionfile.record(session, trainee=self.trainee or None,
+        data = sessionfile.document(session, trainee=self.trainee or None,
                                   scenario=session.scenario.id, app="desktop")
         data["scorecard"] = card.to_json()
         try:

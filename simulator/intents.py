@@ -64,6 +64,8 @@ class Intent(Enum):
     START_SKIPPING_CHECKS = auto()
     #: Tab: type the trainee's name.
     FOCUS_NAME = auto()
+    #: F5: start the booster drill of the home's booster card (when there is one).
+    START_BOOSTER = auto()
     # Pre-flight.
     SWITCH_CAMERA = auto()
     # Live: the moderation panel's actions and the host's tools.
@@ -167,6 +169,7 @@ KEYS: dict[KeyMap, dict[Key, Intent]] = {
         (_keys(*ENTER), Intent.CONFIRM),
         (_keys(*ENTER, mod=Mod.CTRL), Intent.START_SKIPPING_CHECKS),
         (_keys(pygame.K_TAB), Intent.FOCUS_NAME),
+        (_keys(pygame.K_F5), Intent.START_BOOSTER),
         (_keys(pygame.K_ESCAPE), Intent.BACK),
     ),
     KeyMap.PREFLIGHT: _bind(

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from moderation.autopilot import Autopilot, make_autopilot, run  # noqa: E402
 from moderation.engine import TICK_MS, Session  # noqa: E402
-from moderation.sessionfile import dumps, record, scorecard_of  # noqa: E402
+from moderation.sessionfile import document, dumps, scorecard_of  # noqa: E402
 from moderation.setup import load_setup  # noqa: E402
 
 
@@ -92,7 +92,7 @@ def golden_text(golden: GoldenRun) -> str:
         run(session, pilot)
     else:
         play_until(session, pilot, golden.stop_s * 1000)
-    data = record(session, trainee=None, autopilot=golden.autopilot)
+    data = document(session, trainee=None, autopilot=golden.autopilot)
     data["scorecard"] = scorecard_of(session).to_json()
     return dumps(data)
 

@@ -20,6 +20,10 @@ const Gladi = (() => {
     document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
       el.placeholder = t(el.dataset.i18nPlaceholder);
     });
+    document.querySelectorAll("[data-i18n-title]").forEach((el) => {
+      el.title = t(el.dataset.i18nTitle);
+      el.setAttribute("aria-label", el.title);
+    });
   }
 
   function t(key, params) {
@@ -40,6 +44,12 @@ const Gladi = (() => {
     }
     for (const c of children) if (c !== null && c !== undefined) node.append(c);
     return node;
+  }
+
+  // Numbers as the page's language writes them (Indonesian: 77,2 and 1.234).
+  function num(n, digits) {
+    const locale = lang === "en" ? "en-GB" : "id-ID";
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: digits ?? 1 }).format(n);
   }
 
   function clock(ms) {
@@ -165,12 +175,19 @@ const Gladi = (() => {
       // viewer → {handle, until}; the snapshot knows only the viewer and the end of the mute.
       this.muted = new Map(Object.entries(snap.muted || {}).map(([v, until]) => [v, { handle: v, until }]));
       this.guests = new Map((snap.guests || []).map((g) => [g.viewer, g.handle]));
+      // viewer → handle, so that nothing shows a bare viewer id ("v12").
+      this.handles = new Map();
+      for (const c of this.comments.values()) if (c.viewer) this.handles.set(c.viewer, c.handle);
+      for (const [v, h] of this.guests) this.handles.set(v, h);
+      for (const [v, m] of this.muted) m.handle = this.handles.get(v) || "";
+      // Gifts and officials waiting for the host (thank, welcome), oldest first.
       this.alerts = [];
     }
     apply(ev) {
       this.t = Math.max(this.t, ev.t);
       switch (ev.type) {
         case "comment":
+          this.handles.set(ev.viewer, ev.handle);
           this.comments.set(ev.id, { id: ev.id, viewer: ev.viewer, handle: ev.handle, text: ev.text,
             t: ev.t, hidden: ev.hidden, template: ev.template });
           while (this.comments.size > 60) this.comments.delete(this.comments.keys().next().value);
@@ -181,10 +198,16 @@ const Gladi = (() => {
             if (this.pinned && this.pinned.id === id) this.pinned = null;
           }
           break;
-        case "audience": this.viewers = ev.viewers; break;
+        case "audience":
+          this.viewers = ev.viewers;
+          for (const v of ev.joined || []) this.handles.set(v.id, v.handle);
+          break;
         case "taps": this.taps += ev.count; break;
         case "gift": this.alerts.push({ kind: "gift", ev }); break;
-        case "official": this.alerts.push({ kind: "official", ev }); break;
+        case "official":
+          this.handles.set(ev.viewer, ev.handle);
+          this.alerts.push({ kind: "official", ev });
+          break;
         case "guest_request": this.requests.set(ev.id, ev); break;
         case "applied": {
           const a = ev.action;
@@ -205,20 +228,18 @@ const Gladi = (() => {
             const k = a.keyword.split(/\s+/).filter(Boolean).join(" ").toLowerCase();
             this.keywords = this.keywords.filter((x) => x !== k);
           } else if (a.type === "mute") {
-            const c = [...this.comments.values()].find((x) => x.viewer === a.viewer);
-            this.muted.set(a.viewer, { handle: c ? c.handle : a.viewer,
+            this.muted.set(a.viewer, { handle: this.handles.get(a.viewer) || "",
               until: a.duration === null ? null : ev.t + a.duration * 1000 });
           } else if (a.type === "unmute" || a.type === "block") this.muted.delete(a.viewer);
-          else if (a.type === "thank" || a.type === "welcome") {
-            this.alerts = this.alerts.filter((x) => x.ev.id !== a.target && x.ev.viewer !== a.viewer);
-          }
+          else if (a.type === "thank") this.alerts = this.alerts.filter((x) => x.kind !== "gift" || x.ev.id !== a.target);
+          else if (a.type === "welcome") this.alerts = this.alerts.filter((x) => x.kind !== "official" || x.ev.viewer !== a.viewer);
           break;
         }
         default: break;
       }
-      while (this.alerts.length > 5) this.alerts.shift();
+      while (this.alerts.length > 30) this.alerts.shift();
     }
   }
 
-  return { loadLang, t, el, clock, toast, Link, Live, get lang() { return lang; } };
+  return { loadLang, t, el, num, clock, toast, Link, Live, get lang() { return lang; } };
 })();

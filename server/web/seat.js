@@ -1,7 +1,10 @@
 // Seat page: join from a phone, watch the comment stream, moderate with one tap.
+// The stream holds still while you act on it (a finger or the mouse on it, or the action
+// sheet open): new comments wait behind a "N komentar baru" pill, rows that leave are only
+// struck through, so the row under a finger never moves. docs/protocol.md: the messages.
 "use strict";
 (() => {
-  const { t, el, clock, toast, Link, Live } = Gladi;
+  const { t, el, num, clock, toast, Link, Live } = Gladi;
   const $ = (id) => document.getElementById(id);
   // Strings first: a welcome rendered before the catalogue arrived would show raw keys.
   const ready = Gladi.loadLang(Gladi.lang);
@@ -19,6 +22,18 @@
   document.querySelectorAll("[data-lang]").forEach((b) =>
     b.addEventListener("click", () => Gladi.loadLang(b.dataset.lang).then(() => { if (me) render(); })));
 
+  // Large text: one switch for the whole page (app.css scales everything from the root size).
+  function applyLarge(on) {
+    document.documentElement.classList.toggle("large", on);
+    document.querySelectorAll(".large-toggle").forEach((b) => b.setAttribute("aria-pressed", String(on)));
+  }
+  applyLarge(localStorage.getItem("gladi.large") === "1");
+  document.querySelectorAll(".large-toggle").forEach((b) => b.addEventListener("click", () => {
+    const on = !document.documentElement.classList.contains("large");
+    localStorage.setItem("gladi.large", on ? "1" : "0");
+    stable(() => applyLarge(on));
+  }));
+
   $("join-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const room = $("room").value.trim();
@@ -29,13 +44,15 @@
 
   function connect(hello) {
     $("join-button").disabled = true;
-    toast(t("connecting"));
+    ready.then(() => toast(t("connecting")));
     link = new Link(hello, {
       welcome(msg) {
         me = msg; state = msg.state;
         live.reset(msg.snapshot);
+        stream.reset();
         clockBase = { t: msg.snapshot.t, at: Date.now() };
         $("join").hidden = true; $("live").hidden = false; $("debrief").hidden = true;
+        keepInUrl(msg);
         showVideo(msg);
         render();
       },
@@ -44,7 +61,6 @@
       event(msg) {
         live.apply(msg.event);
         clockBase = { t: msg.t, at: Date.now() };
-        if (msg.event.type === "official") toast(t("official_line", { handle: msg.event.handle }));
         render();
       },
       room(msg) {
@@ -53,15 +69,17 @@
         else if (msg.kind === "paused") state.status = "paused";
         else if (msg.kind === "ended") state.status = "ended";
         else if (msg.kind === "reset") {
-          state.status = "lobby"; live.reset({}); $("debrief").hidden = true; $("live").hidden = false;
+          state.status = "lobby"; live.reset({}); stream.reset(); $("debrief").hidden = true; $("live").hidden = false;
         } else if (msg.kind === "settings") { state.leaderboard = d.leaderboard; state.team_mode = d.team_mode; }
-        else if (msg.kind === "note") { $("note").hidden = false; $("note").textContent = `${t("note_from_trainer")}: ${d.text}`; }
+        else if (msg.kind === "note") {
+          stable(() => { $("note").hidden = false; $("note").textContent = `${t("note_from_trainer")}: ${d.text}`; });
+        }
         else if (msg.kind === "freed" && me && d.seat === me.seat) { backToJoin(); return; }
         clockBase = { t: msg.t, at: Date.now() };
         render();
       },
       ack(msg) {
-        if (!msg.accepted) toast(msg.hint || msg.code, "bad");
+        if (!msg.accepted) toast(msg.hint || t(`reject.${msg.code}`), "bad");
       },
       error(msg) {
         if (msg.v === 2 && video) { video.handle(msg); return; } // a media.* request's error
@@ -74,11 +92,15 @@
         // During the live (unless the trainer chose otherwise) rows carry no verdicts:
         // only how many actions each row took.
         const box = $("board");
-        box.hidden = !msg.visible || !msg.rows.length;
-        const line = (r) => msg.verdicts ? ` ${r.rank}. ${r.name} (${r.points})` : ` ${r.name} (${r.actions} ${t("actions")})`;
-        box.replaceChildren(el("b", {}, t("top_teams")), ...msg.rows.slice(0, 5).map((r) =>
-          el("span", { class: me && r.seats.includes(me.seat) ? "mine" : "" }, line(r))));
+        const line = (r) => msg.verdicts ? ` ${r.rank}. ${r.name} (${num(r.points)})` : ` ${r.name} (${num(r.actions)} ${t("actions")})`;
+        stable(() => {
+          box.hidden = !msg.visible || !msg.rows.length;
+          box.replaceChildren(el("b", {}, t("top_teams")), ...msg.rows.slice(0, 5).map((r) =>
+            el("span", { class: me && r.seats.includes(me.seat) ? "mine" : "" }, line(r))));
+        });
       },
+      // Her name has a seat already: the trainer confirms it is her (docs/protocol.md, rejoin).
+      waiting(msg) { toast(msg.message); },
       status() { toast(t("reconnecting")); },
       freed: backToJoin,
     });
@@ -95,13 +117,23 @@
     $("join-button").disabled = false;
   }
 
-  // Resume a seat after a reload (the token is in localStorage).
-  for (const role of ["moderator", "host", "observer"]) {
+  // After a welcome the address names the room and the role, so a reload (or a phone that
+  // dropped the tab) resumes this seat with the token Link keeps in localStorage.
+  function keepInUrl(welcome) {
+    if (link && link.hello.room !== welcome.room) { link.hello.room = welcome.room; link.save(); }
+    const next = new URLSearchParams(location.search);
+    next.set("room", welcome.room);
+    next.set("role", welcome.role);
+    history.replaceState(null, "", `${location.pathname}?${next}`);
+  }
+
+  // Resume a seat after a reload (the token is in localStorage): the role the address
+  // names first, then any role this phone has a seat of in the room.
+  {
     const room = params.get("room");
-    if (room && localStorage.getItem(`gladi.seat.${room}.${role}`)) {
-      connect({ room, role });
-      break;
-    }
+    const roles = [params.get("role"), "moderator", "host", "observer"].filter(Boolean);
+    const role = room && roles.find((r) => localStorage.getItem(`gladi.seat.${room}.${r}`));
+    if (role) connect({ room, role });
   }
 
   setInterval(() => {
@@ -119,6 +151,153 @@
   const staff = () => me && (me.role === "moderator" || me.role === "host");
   const isHost = () => me && me.role === "host";
 
+  // The comment stream, newest at the bottom as on TikTok. Rows are made once and only
+  // appended, updated or removed. It holds still while a finger (or the mouse) is on it or
+  // the action sheet is open, and for HOLD_AFTER_MS after that; the pill lets it go at once.
+  const HOLD_AFTER_MS = 8000;
+  const LONG_PRESS_MS = 500; // a longer press only holds the stream: it is not a tap
+  const stream = {
+    rows: new Map(), // comment id → its <li>, in arrival order
+    held: false,
+    on: false, // a finger or the mouse is on the list
+    sheet: false, // the action sheet is open
+    timer: 0,
+    downAt: 0,
+    pressMs: 0,
+    reset() {
+      clearTimeout(this.timer);
+      this.rows.clear(); this.held = false; this.on = false;
+      $("stream").replaceChildren();
+    },
+    hold() { clearTimeout(this.timer); if (!this.held) { this.held = true; this.update(); } },
+    letGo() {
+      clearTimeout(this.timer);
+      if (this.held && !this.on && !this.sheet) this.timer = setTimeout(() => this.follow(), HOLD_AFTER_MS);
+    },
+    follow() {
+      clearTimeout(this.timer);
+      this.held = false; this.on = false;
+      if (me) render();
+    },
+    update() {
+      const box = $("stream");
+      const wanted = [...live.comments.values()].slice(-40);
+      const oldest = wanted.length ? wanted[0].t : Infinity;
+      let fresh = 0;
+      let gone = 0;
+      for (const [id, row] of this.rows) {
+        if (live.comments.has(id) && (this.held || wanted.some((c) => c.id === id))) continue;
+        // Hidden by a moderator (or scrolled out of the window, when the stream moves).
+        if (!this.held) { row.remove(); this.rows.delete(id); } else if (Number(row.dataset.t) >= oldest) {
+          row.classList.add("gone"); gone++;
+        }
+      }
+      for (const c of wanted) {
+        const row = this.rows.get(c.id);
+        if (row) this.refresh(row, c);
+        else if (this.held) fresh++;
+        else { const r = this.row(c); this.rows.set(c.id, r); box.append(r); }
+      }
+      const empty = box.querySelector("li.empty");
+      if (this.rows.size && empty) empty.remove();
+      if (!this.rows.size && !empty) box.append(el("li", { class: "empty" }, t("no_comments")));
+      if (!this.held) box.scrollTop = box.scrollHeight;
+      const pill = $("new-comments");
+      pill.hidden = !this.held || (!fresh && !gone);
+      pill.textContent = fresh ? t("new_comments", { n: num(fresh) }) : t("stream_catch_up");
+      pill.dataset.count = String(fresh);
+      $("tap-hint").hidden = !pill.hidden || !staff();
+      box.classList.toggle("held", this.held);
+    },
+    row(c) {
+      const li = el("li", { class: "comment", dataset: { id: c.id, viewer: c.viewer || "", t: String(c.t) } });
+      this.refresh(li, c);
+      return li;
+    },
+    refresh(li, c) {
+      const filtered = c.hidden === "filter";
+      const key = `${Gladi.lang}|${filtered}|${c.handle}|${c.text}`;
+      if (li.dataset.key === key) return;
+      li.dataset.key = key;
+      li.classList.toggle("filtered", filtered);
+      li.replaceChildren(el("b", {}, c.handle), " ", c.text, ...(filtered ? [el("i", {}, ` (${t("filtered")})`)] : []));
+    },
+  };
+  {
+    const box = $("stream");
+    box.addEventListener("pointerdown", (e) => { stream.downAt = e.timeStamp; stream.on = true; stream.hold(); });
+    // The mouse holds it once it moves over the list (a pointer the page moved under does not).
+    box.addEventListener("pointermove", (e) => {
+      if (e.pointerType === "mouse" && (e.movementX || e.movementY) && !stream.on) { stream.on = true; stream.hold(); }
+    });
+    box.addEventListener("pointerup", (e) => {
+      stream.pressMs = e.timeStamp - stream.downAt;
+      if (e.pointerType !== "mouse") { stream.on = false; stream.letGo(); }
+    });
+    for (const type of ["pointercancel", "pointerleave"]) {
+      box.addEventListener(type, () => { stream.on = false; stream.letGo(); });
+    }
+    box.addEventListener("contextmenu", (e) => e.preventDefault()); // a long press holds, nothing else
+    box.addEventListener("click", (e) => {
+      const press = stream.pressMs;
+      stream.pressMs = 0;
+      const li = e.target.closest("li.comment");
+      if (!li || li.classList.contains("gone") || press > LONG_PRESS_MS || !staff()) return;
+      const c = live.comments.get(li.dataset.id);
+      if (c) openSheet(c);
+    });
+    $("new-comments").addEventListener("click", () => stream.follow());
+  }
+
+  // Gifts, officials and guest requests wait for the host, who alone thanks, welcomes and
+  // accepts (docs/protocol.md, the action table): one bar with the latest and a count.
+  function pendingAlerts() {
+    if (!isHost()) return [];
+    const list = [...live.alerts, ...[...live.requests.values()].map((ev) => ({ kind: "guest", ev }))];
+    return list.sort((a, b) => (a.ev.t ?? -1) - (b.ev.t ?? -1));
+  }
+
+  function giftName(id) {
+    const name = t(`gift.${id}`);
+    return name === `gift.${id}` ? id.replace(/_/g, " ") : name;
+  }
+
+  function alertLine({ kind, ev }) {
+    if (kind === "gift") return t("gift_line", { handle: ev.handle, gift: giftName(ev.gift), count: num(ev.count) });
+    return kind === "official" ? t("official_line", { handle: ev.handle }) : t("guest_line", { handle: ev.handle });
+  }
+
+  function alertButtons({ kind, ev }) {
+    const b = (key, action) => el("button", { class: "small", type: "button", "data-alert-act": key,
+      onclick: (e) => { e.stopPropagation(); act(action, t("done")); } }, t(`act.${key}`));
+    if (kind === "gift") return [b("thank", { type: "thank", target: ev.id })];
+    if (kind === "official") return [b("welcome", { type: "welcome", viewer: ev.viewer })];
+    return [b("accept", { type: "guest_accept", request: ev.id }), b("decline", { type: "guest_decline", request: ev.id })];
+  }
+
+  function renderAlerts() {
+    const bar = $("alert-bar");
+    const list = pendingAlerts();
+    if (stream.held && bar.hidden) return; // see render(): it appears once the stream goes on
+    bar.hidden = !list.length;
+    bar.dataset.count = String(list.length);
+    if (!list.length) { bar.replaceChildren(); return; }
+    const last = list[list.length - 1];
+    bar.className = `alert-bar ${last.kind}`;
+    bar.replaceChildren(
+      el("button", { class: "count", type: "button", title: t("alerts_count", { n: num(list.length) }), onclick: openAlerts },
+        num(list.length)),
+      el("span", { class: "line", onclick: openAlerts }, alertLine(last)), ...alertButtons(last));
+  }
+
+  function openAlerts() {
+    $("sheet").replaceChildren(el("p", { class: "quote" }, el("b", {}, t("alerts_title"))),
+      el("ul", { class: "alert-list" }, ...pendingAlerts().reverse().map((a) =>
+        el("li", { class: `alert ${a.kind}` }, alertLine(a), " ", ...alertButtons(a)))),
+      el("button", { class: "act cancel", type: "button", onclick: closeSheet }, t("act.cancel")));
+    showSheet();
+  }
+
   function act(action, okText) {
     link.send({ type: "action", action }, (msg) => {
       if (msg.type === "ack" && msg.accepted && okText) toast(okText, "good");
@@ -127,34 +306,35 @@
   }
 
   function render() {
-    $("status").textContent = t(`status.${state.status}`);
-    $("status").className = `badge ${state.status}`;
-    $("viewers").textContent = live.viewers;
-    $("taps").textContent = live.taps;
-    $("clock").textContent = clock(live.t);
-    $("me").textContent = t("you_are", { name: me.name, role: t(`serve.role.${me.role}`) });
-    const pin = $("pinned");
-    pin.hidden = !live.pinned;
-    if (live.pinned) pin.replaceChildren(el("b", {}, `📌 ${t("pinned")} · ${live.pinned.handle}: `), live.pinned.text);
-    const alerts = $("alerts");
-    alerts.replaceChildren(...live.alerts.map(({ kind, ev }) => {
-      const line = kind === "gift" ? t("gift_line", { handle: ev.handle, gift: ev.gift, count: ev.count })
-        : t("official_line", { handle: ev.handle });
-      const btn = isHost() ? el("button", { class: "small", onclick: () => kind === "gift"
-        ? act({ type: "thank", target: ev.id }, t("done")) : act({ type: "welcome", viewer: ev.viewer }, t("done")) },
-        kind === "gift" ? t("act.thank") : t("act.welcome")) : null;
-      return el("div", { class: `alert ${kind}` }, line, btn);
-    }), ...[...live.requests.values()].map((r) => el("div", { class: "alert guest" },
-      t("guest_line", { handle: r.handle }),
-      isHost() ? el("button", { class: "small", onclick: () => act({ type: "guest_accept", request: r.id }) }, t("act.accept")) : null,
-      isHost() ? el("button", { class: "small", onclick: () => act({ type: "guest_decline", request: r.id }) }, t("act.decline")) : null)));
-    const items = [...live.comments.values()].slice(-40).reverse();
-    $("stream").replaceChildren(...(items.length ? items.map((c) => el("li", {
-      class: `comment${c.hidden === "filter" ? " filtered" : ""}`, dataset: { id: c.id, viewer: c.viewer },
-      onclick: () => staff() && openSheet(c),
-    }, el("b", {}, c.handle), " ", c.text, c.hidden === "filter" ? el("i", {}, ` (${t("filtered")})`) : null))
-      : [el("li", { class: "empty" }, t("no_comments"))]));
-    renderTools();
+    stable(() => {
+      $("status").textContent = t(`status.${state.status}`);
+      $("status").className = `badge ${state.status}`;
+      $("viewers").textContent = num(live.viewers);
+      $("taps").textContent = num(live.taps);
+      $("clock").textContent = clock(live.t);
+      $("me").textContent = t("you_are", { name: me.name, role: t(`serve.role.${me.role}`) });
+      $("me").dataset.seat = me.seat;
+      // While the stream holds still, a bar that was not there does not appear over its rows
+      // (it waits for the stream to go on); one that is there changes in place (one line).
+      const pin = $("pinned");
+      const pinWaits = stream.held && pin.hidden;
+      pin.hidden = !live.pinned || pinWaits;
+      if (live.pinned && !pinWaits) pin.replaceChildren(el("b", {}, `📌 ${t("pinned")} · ${live.pinned.handle}: `), live.pinned.text);
+      renderAlerts();
+      stream.update();
+      renderTools();
+    });
+  }
+
+  // Keep the rows of the stream where they are on screen while it holds still, whatever
+  // else changes around it (a pinned comment, the leaderboard, a note, the tools).
+  function stable(change) {
+    const box = $("stream");
+    const anchor = stream.held ? [...box.children].find((r) =>
+      r.getBoundingClientRect().bottom > box.getBoundingClientRect().top) : null;
+    const before = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    if (anchor && anchor.isConnected) box.scrollTop += anchor.getBoundingClientRect().top - before;
   }
 
   // The keyword box is static: re-rendering it on every event would wipe what is being typed.
@@ -182,7 +362,18 @@
         onclick: () => act({ type: "guest_remove", viewer: v }) }, `${t("action.guest_remove")}: ${handle}`)) : []));
   }
 
-  function closeSheet() { $("sheet").hidden = true; $("sheet").replaceChildren(); }
+  function showSheet() {
+    $("sheet").hidden = false;
+    stream.sheet = true;
+    stream.hold();
+  }
+
+  function closeSheet() {
+    const sheet = $("sheet");
+    sheet.hidden = true; sheet.replaceChildren(); delete sheet.dataset.comment;
+    stream.sheet = false;
+    stream.letGo();
+  }
 
   function openSheet(c) {
     const sheet = $("sheet");
@@ -200,7 +391,8 @@
     }
     sheet.replaceChildren(el("p", { class: "quote" }, el("b", {}, c.handle), " ", c.text), el("div", { class: "grid" }, ...main),
       b("cancel", closeSheet, "cancel"));
-    sheet.hidden = false;
+    sheet.dataset.comment = c.id;
+    showSheet();
   }
 
   function muteMenu(c) {
@@ -223,10 +415,10 @@
     const card = msg.scorecard;
     const box = $("debrief");
     const you = msg.you ? el("div", { class: "you" }, el("h2", {}, t("your_result")),
-      el("p", {}, `${t("rank")}: ${msg.you.rank ?? "–"} · ${t("hits")}: ${msg.you.hits || 0} · ${t("false_alarms")}: ${msg.you.false_alarms || 0} · ${t("answers")}: ${msg.you.answers || 0} · ${t("actions")}: ${msg.you.actions_sent} · ${t("rejected")}: ${msg.you.rejected_sent}`)) : null;
+      el("p", {}, `${t("rank")}: ${msg.you.rank ?? "–"} · ${t("hits")}: ${num(msg.you.hits || 0)} · ${t("false_alarms")}: ${num(msg.you.false_alarms || 0)} · ${t("answers")}: ${num(msg.you.answers || 0)} · ${t("actions")}: ${num(msg.you.actions_sent)} · ${t("rejected")}: ${num(msg.you.rejected_sent)}`)) : null;
     const board = msg.leaderboard.length ? el("table", { class: "board" },
       el("tr", {}, el("th", {}, "#"), el("th", {}, t("name_col")), el("th", {}, t("points"))),
-      ...msg.leaderboard.map((r) => el("tr", {}, el("td", {}, String(r.rank)), el("td", {}, r.name), el("td", {}, String(r.points)))))
+      ...msg.leaderboard.map((r) => el("tr", {}, el("td", {}, num(r.rank)), el("td", {}, r.name), el("td", {}, num(r.points)))))
       : el("p", {}, t("leaderboard_hidden"));
     const items = card.items.map((it) => el("li", { class: `item ${it.outcome}` },
       el("b", {}, `${clock(it.t)} ${it.handle}: `), it.text,
@@ -237,7 +429,7 @@
       el("ul", { class: "coaching-log", id: "debrief-coaching" }, ...msg.coaching.map((c) =>
         el("li", { class: c.cleared_t === null ? "" : "cleared" }, t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : [];
     box.replaceChildren(...[el("h1", {}, t("debrief")),
-      el("p", { class: "score" }, `${t("room_score")}: ${card.score} — ${card.passed ? t("passed") : t("not_passed")}`),
+      el("p", { class: "score" }, `${t("room_score")}: ${num(card.score)} — ${card.passed ? t("passed") : t("not_passed")}`),
       you, ...coaching, el("h2", {}, t("leaderboard")), board, el("h2", {}, t("answer_key")), el("ol", { class: "items" }, ...items),
     ].filter(Boolean));
     $("live").hidden = true; box.hidden = false;

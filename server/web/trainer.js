@@ -13,6 +13,7 @@
   let templates = {};
   const log = [];
   let clockBase = { t: 0, at: 0 };
+  let roomCode = "";
 
   const params = new URLSearchParams(location.search);
   $("room").value = params.get("room") || "";
@@ -29,8 +30,10 @@
         for (const c of msg.snapshot.stream || []) log.push({ ...c, template: (state.truth || {})[c.id] });
         clockBase = { t: msg.snapshot.t, at: Date.now() };
         $("connect").hidden = true; $("console").hidden = false;
+        roomCode = msg.room;
         $("room-title").textContent = `${msg.room} · ${state.scenario.title}`;
-        $("join-url").textContent = `${t("join_link")}: ${location.origin}/?room=${msg.room}`;
+        $("join-url").textContent = `${t("join_link")}: ${joinUrl()}`;
+        if (state.status !== "ended") clearResults();
         $("show-board").checked = state.leaderboard; $("team-mode").checked = state.team_mode;
         $("verdicts-live").checked = state.verdicts_live;
         renderInjects(); render();
@@ -57,7 +60,7 @@
         if (msg.kind === "started" || msg.kind === "resumed") state.status = "running";
         else if (msg.kind === "paused") state.status = "paused";
         else if (msg.kind === "ended") state.status = "ended";
-        else if (msg.kind === "reset") { state.status = "lobby"; live.reset({}); log.length = 0; $("debrief").hidden = true; coachingLog.length = 0; renderCoaching(); }
+        else if (msg.kind === "reset") { state.status = "lobby"; live.reset({}); log.length = 0; clearResults(); coachingLog.length = 0; renderCoaching(); }
         else if (msg.kind === "coaching") { coachingLog.push({ ...d, at: msg.t }); renderCoaching(); }
         else if (msg.kind === "settings") {
           Object.assign(state, d);
@@ -67,6 +70,8 @@
         render();
       },
       seats(msg) { renderSeats(msg.seats); },
+      rejoins(msg) { renderRejoins(msg.waiting); },
+      saved(msg) { renderSaved(msg); },
       leaderboard(msg) { renderBoard(msg.rows); },
       ack(msg) { if (!msg.accepted) toast(msg.code || "", "bad"); },
       error(msg) {
@@ -78,6 +83,25 @@
     });
     ready.then(() => link.start());
   });
+
+  function joinUrl() { return `${location.origin}/?room=${encodeURIComponent(roomCode)}`; }
+
+  // The projector view: the join code, the room's QR code (/qr/<code>.svg) and the address.
+  $("project").addEventListener("click", () => {
+    $("projector-join").textContent = t("serve.console.project_join", { url: joinUrl() });
+    $("projector-code").textContent = roomCode;
+    $("projector-qr").src = `/qr/${encodeURIComponent(roomCode)}.svg`;
+    $("projector").hidden = false;
+    const box = $("projector");
+    if (box.requestFullscreen) box.requestFullscreen().catch(() => {});
+  });
+  function closeProjector() {
+    $("projector").hidden = true;
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  }
+  $("projector-close").addEventListener("click", closeProjector);
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !$("projector").hidden) closeProjector(); });
+  document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement) $("projector").hidden = true; });
 
   document.querySelectorAll("[data-cmd]").forEach((b) => b.addEventListener("click", () => {
     const cmd = b.dataset.cmd;
@@ -120,6 +144,18 @@
     $("pause").hidden = state.status !== "running";
     $("resume").hidden = state.status !== "paused";
     $("start").hidden = state.status !== "lobby";
+    lockWhenEnded();
+  }
+
+  // Once the drill ended nothing but a reset (and the exports) makes sense: every other
+  // drill control is disabled until then, so no stray click injects into finished results.
+  function lockWhenEnded() {
+    const ended = state.status === "ended";
+    const drill = [$("start"), $("pause"), $("resume"), $("end"), $("show-board"), $("verdicts-live"),
+      $("team-mode"), $("note"), ...document.querySelectorAll("#note-form button, #injects button")];
+    for (const node of drill) node.disabled = ended;
+    $("ended-locked").hidden = !ended;
+    document.body.classList.toggle("ended", ended);
   }
 
   function render() { renderTop(); renderStream(); }
@@ -134,18 +170,51 @@
     }));
   }
 
+  // The trainer is one line above the table, never a participant; every participant's
+  // seat (the host's too, and seats whose phone is gone) can be freed.
   function renderSeats(seats) {
-    $("seats").replaceChildren(el("tr", {}, ...["name_col", "role", "team_col", "online", "actions", "rejected", "hits", "seat_hits", "false_alarms", "last_action"]
-      .map((k) => el("th", {}, t(k))), el("th", {}, "")),
-    ...seats.map((s) => el("tr", { class: s.online ? "" : "off" }, el("td", {}, s.name), el("td", {}, t(`serve.role.${s.role}`)),
-      el("td", {}, s.team || ""), el("td", {}, s.online ? t("online") : t("offline")), el("td", {}, String(s.actions)),
+    const trainers = seats.filter((s) => s.role === "trainer");
+    const connections = trainers.reduce((n, s) => n + (s.connections || 0), 0);
+    $("trainer-row").textContent = trainers.length ? t("serve.console.trainer_row", { count: connections }) : "";
+    const people = seats.filter((s) => s.role !== "trainer");
+    $("seats").replaceChildren(el("tr", {}, ...["name_col", "role", "team_col", "online"].map((k) => el("th", {}, t(k))),
+      el("th", { title: t("serve.console.harm_title") }, t("serve.console.harm_col")),
+      ...["actions", "rejected", "hits", "seat_hits", "false_alarms", "last_action"].map((k) => el("th", {}, t(k))), el("th", {}, "")),
+    ...people.map((s) => el("tr", { class: s.online ? "" : "off", "data-seat": s.seat },
+      el("td", {}, s.name, s.online ? null : el("span", { class: "ghost" }, ` ${t("serve.console.ghost")}`)),
+      el("td", {}, t(`serve.role.${s.role}`)),
+      el("td", {}, s.team || ""), el("td", {}, s.online ? t("online") : t("offline")),
+      el("td", { class: `harm${s.harm ? " some" : ""}`, "data-harm": s.seat }, s.harm === null || s.harm === undefined ? "–" : String(s.harm)),
+      el("td", {}, String(s.actions)),
       el("td", {}, String(s.rejected)), el("td", {}, String(s.hits)), el("td", {}, String(s.seat_hits)),
       el("td", {}, String(s.false_alarms)),
       el("td", {}, s.last_action ? `${t(`action.${s.last_action}`)} ${clock(s.last_t)}` : ""),
       // A seat holds its place (the host's!) until freed, also when its phone is gone.
-      el("td", {}, el("button", { class: "small", "data-free": s.seat, onclick: () => {
+      el("td", {}, el("button", { class: "small danger", "data-free": s.seat, onclick: () => {
         if (confirm(t("confirm_free", { name: s.name }))) link.send({ type: "free_seat", seat: s.seat });
       } }, t("free_seat"))))));
+  }
+
+  // Someone joined again under a seat's name: is it her? (docs/protocol.md, "Taking a seat back")
+  function renderRejoins(waiting) {
+    $("rejoins").hidden = !waiting.length;
+    $("rejoins").replaceChildren(...waiting.map((w) => el("div", { class: "rejoin", "data-request": w.request },
+      el("p", {}, el("b", {}, t("serve.console.rejoin_ask", { name: w.name })),
+        w.online ? el("span", { class: "hint" }, ` ${t("serve.console.rejoin_online")}`) : null),
+      el("button", { class: "primary", "data-give": w.request,
+        onclick: () => link.send({ type: "rejoin", request: w.request, give_seat: true }) }, t("serve.console.rejoin_give")),
+      " ",
+      el("button", { class: "neutral", "data-new": w.request,
+        onclick: () => link.send({ type: "rejoin", request: w.request, give_seat: false }) }, t("serve.console.rejoin_new")))));
+  }
+
+  function renderSaved(msg) {
+    $("saved").textContent = msg.files.length
+      ? t("serve.console.saved_in", { path: msg.files.join(" · ") }) : t("serve.console.saved_none");
+  }
+
+  function clearResults() {
+    $("results").hidden = true; $("debrief").replaceChildren(); $("saved").replaceChildren();
   }
 
   // The room's log of the host's camera and voice warnings, newest first, each with the
@@ -157,24 +226,35 @@
     d.change === "cleared" ? ` — ${t("video.coaching_cleared")}` : "")));
   }
 
-  function renderBoard(rows) {
-    $("board").replaceChildren(el("tr", {}, el("th", {}, "#"), el("th", {}, t("name_col")), el("th", {}, t("points")),
+  function boardRows(rows) {
+    return [el("tr", {}, el("th", {}, "#"), el("th", {}, t("name_col")), el("th", {}, t("points")),
       el("th", {}, t("hits")), el("th", {}, t("false_alarms"))),
     ...rows.map((r) => el("tr", {}, el("td", {}, String(r.rank)), el("td", {}, r.name), el("td", {}, String(r.points)),
-      el("td", {}, String(r.hits)), el("td", {}, String(r.false_alarms)))));
+      el("td", {}, String(r.hits)), el("td", {}, String(r.false_alarms))))];
+  }
+
+  function renderBoard(rows) { $("board").replaceChildren(...boardRows(rows)); }
+
+  // 77,2 in Indonesian, 77.2 in English.
+  function score(value) {
+    return new Intl.NumberFormat(Gladi.lang === "en" ? "en" : "id-ID", { maximumFractionDigits: 1 }).format(value);
   }
 
   function renderDebrief(msg) {
     const card = msg.scorecard;
     renderBoard(msg.leaderboard);
-    $("debrief").replaceChildren(el("h2", {}, t("debrief")),
-      el("p", { class: "score" }, `${t("room_score")}: ${card.score} — ${card.passed ? t("passed") : t("not_passed")}`),
-      el("ol", { class: "items" }, ...card.items.map((it) => el("li", { class: `item ${it.outcome}` },
-        `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`))),
+    $("debrief").replaceChildren(
+      el("p", { class: "score" }, `${t("room_score")}: ${score(card.score)} — ${card.passed ? t("passed") : t("not_passed")}`),
+      el("details", {}, el("summary", {}, t("debrief")),
+        el("ol", { class: "items" }, ...card.items.map((it) => el("li", { class: `item ${it.outcome}` },
+          `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`)))),
       ...(msg.coaching && msg.coaching.length ? [el("h3", {}, t("video.coaching_title")),
         el("ul", { class: "coaching-log" }, ...msg.coaching.map((c) => el("li", { class: c.cleared_t === null ? "" : "cleared" },
-          t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : []));
-    $("debrief").hidden = false;
+          t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : []),
+      el("h3", {}, t("leaderboard")), el("table", { class: "table", id: "results-board" }, ...boardRows(msg.leaderboard)));
+    // The results go at the top of the console, in view.
+    $("results").hidden = false;
+    window.scrollTo(0, 0);
   }
 
 })();

@@ -11,6 +11,8 @@ import pygame
 
 from media.results import CheckResult, Level
 from media.text import check_hint, check_label, source_text
+from scenarios import ScenarioError, load_scenario
+from scenarios.schema import Scenario
 from simulator import theme
 from simulator.intents import Intent, KeyMap, choice_index
 from simulator.screen import Screen, register
@@ -36,6 +38,18 @@ class Question:
 QUIZ = (Question("age", 3, 2), Question("followers", 3, 1), Question("standing", 2, 1))
 
 
+def _scenario(app: App, ref: str) -> Scenario | None:
+    """The scenario ``ref`` names (a built-in id or a file); None when it does not load
+    (the live says why)."""
+    found = next((s for s in app.scenarios() if s.id == ref), None)
+    if found is not None:
+        return found
+    try:
+        return load_scenario(ref)
+    except ScenarioError:
+        return None
+
+
 @register("preflight")
 class PreflightScreen(Screen):
     """The checks before going live; they advise and never block."""
@@ -46,6 +60,8 @@ class PreflightScreen(Screen):
         super().__init__(app)
         app.ensure_media()
         self.scenario_id = scenario_id
+        #: For the title: a built-in scenario, or the file's (a booster drill from home).
+        self.scenario = _scenario(app, scenario_id)
         self.answers: dict[int, int] = {}
         self.preview = pygame.Rect(0, 0, 0, 0)
         self.frame: pygame.Surface | None = None
@@ -165,7 +181,7 @@ class PreflightScreen(Screen):
         fonts = self.fonts
         px = fonts.px
         surface.fill(theme.BG)
-        scenario = next((s for s in self.app.scenarios() if s.id == self.scenario_id), None)
+        scenario = self.scenario
         title = scenario.title.get(self.app.lang) if scenario else self.scenario_id
         draw_text(surface, fonts, self.tr("desktop.preflight_title", scenario=title),
                   (px(24), px(24)), "h1", theme.TEXT, bold=True)

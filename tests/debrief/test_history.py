@@ -16,7 +16,7 @@ from debrief.recommend import category_load, recommend, weaknesses
 from gladi.cli import main
 from moderation.engine import Session
 from moderation.judge import Scorecard
-from moderation.sessionfile import dumps, parse, record, scorecard_of
+from moderation.sessionfile import document, dumps, parse, scorecard_of
 from scenarios import builtin_scenario_ids, load_scenario
 from tests import factories
 
@@ -75,7 +75,7 @@ def test_record_and_read_back(tmp_path: Path) -> None:
 
 def test_session_key_is_the_same_for_session_file_and_dict() -> None:
     session, _ = _finished()
-    data = record(session)
+    data = document(session)
     rec = parse(dumps(data))
     assert history.session_key(session) == history.session_key(rec) == history.session_key(data)
     other, _ = _finished(seed=2)

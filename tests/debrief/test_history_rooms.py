@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from debrief import history
+from debrief.history_view import history_html, history_text
 from moderation.sessionfile import scorecard_of
 from tests import factories
 
@@ -42,6 +43,24 @@ def test_a_participant_attempt_keeps_room_group_and_credit(tmp_path: Path) -> No
                                                      {"hits": 3, "false_alarms": 1})
     assert (ani.room, ani.group, ani.credit) == (None, None, None)
     assert sari.score == ani.score == card.score  # the room's score, shared by its group
+
+
+def test_the_history_table_names_the_group_and_the_room(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    session = factories.session(1)
+    session.end(120_000)
+    card = scorecard_of(session)
+    history.record(session, card, "Bu Sari", "drill", path=path, room="482913",
+                   group="Kelompok Melati")
+    history.record(session, card, "Bu Rina", "drill", path=path, room="100001")
+    history.record(session, card, "Ani", "simulate", path=path)
+    attempts = history.attempts(path=path)
+    rows = history_text(attempts, None, {}, "id").splitlines()
+    assert "latihan bersama, Kelompok Melati (ruang 482913)" in rows[2]
+    assert "latihan bersama, ruang 100001" in rows[3]
+    assert rows[4].rstrip().endswith("simulasi")
+    page = history_html(attempts, None, {}, None, "en")
+    assert "drill, Kelompok Melati (room 482913)" in page
 
 
 @pytest.mark.parametrize("version, extra", [(1, ""), (2, ",\n    stopped_at_s REAL")])

@@ -33,9 +33,9 @@ from moderation.sessionfile import (
     SessionFileError,
     SessionRecord,
     check_replay,
+    document,
     dumps,
     parse,
-    record,
     replay,
     scorecard_of,
 )
@@ -96,7 +96,7 @@ def test_golden_file_replays_byte_for_byte(golden: GoldenRun) -> None:
         event = [to_json(e) for e in session.events[mismatch:mismatch + 1]]
         pytest.fail(f"event {mismatch} differs:\n  replayed {event}\n"
                     f"  recorded {list(rec.events[mismatch:mismatch + 1])}\n{REGENERATE}")
-    again = record(session, **rec.meta)
+    again = document(session, **rec.meta)
     again["scorecard"] = scorecard_of(session).to_json()
     same_text(dumps(again), text)
 

@@ -11,9 +11,9 @@ from moderation.autopilot import make_autopilot, run
 from moderation.sessionfile import (
     SessionFileError,
     check_replay,
+    document,
     dumps,
     parse,
-    record,
     replay,
     scorecard_of,
 )
@@ -23,7 +23,7 @@ from tests.factories import pack, session
 def played(kind: str = "good", seed: int = 5) -> str:
     s = session(seed, injects=[{"at_s": 20, "kind": "official_joins", "role": "midwife"}])
     run(s, make_autopilot(kind, s))
-    return dumps(record(s, trainee="Sari", autopilot=kind))
+    return dumps(document(s, trainee="Sari", autopilot=kind))
 
 
 @pytest.mark.parametrize("kind", ["good", "random", "perfect"])
@@ -32,7 +32,7 @@ def test_replay_reproduces_every_event_and_the_score(kind: str) -> None:
     rec = parse(text)
     again = replay(rec, [pack()])
     assert check_replay(rec, again) is None
-    assert dumps(record(again, trainee="Sari", autopilot=kind)) == text
+    assert dumps(document(again, trainee="Sari", autopilot=kind)) == text
     assert scorecard_of(again) == scorecard_of(replay(rec, [pack()]))
     assert rec.meta == {"trainee": "Sari", "autopilot": kind}
 
@@ -42,7 +42,7 @@ def test_a_session_stopped_early_replays_too() -> None:
     s.advance(30_000)
     s.apply(a.Talk(t=30_000))
     s.end(45_500)
-    text = dumps(record(s))
+    text = dumps(document(s))
     rec = parse(text)
     assert rec.end_t == 45_500
     assert check_replay(rec, replay(rec, [pack()])) is None

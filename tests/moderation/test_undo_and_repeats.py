@@ -22,7 +22,7 @@ from moderation.engine import Session
 from moderation.events import ActionApplied, RejectCode
 from moderation.judge import Judge, Outcome, TipCode
 from moderation.scoring import distinct_questions, score
-from moderation.sessionfile import check_replay, dumps, parse, record, replay, scorecard_of
+from moderation.sessionfile import check_replay, document, dumps, parse, replay, scorecard_of
 from moderation.timing import UNDO_MS
 from moderation.values import replace, to_json
 from scenarios.taxonomy import ReportReason
@@ -126,7 +126,7 @@ def test_a_session_with_an_undo_replays_with_the_same_scorecard() -> None:
     live = situation()
     _apply(live, Block(t=T, viewer=MOTHER), Undo(t=T + 2000))
     live.end(T + 5000)
-    saved = parse(dumps(record(live, app="test")))
+    saved = parse(dumps(document(live, app="test")))
     assert to_json(Undo(t=1)) == {"type": "undo", "t": 1, "actor": "host"}
     again = replay(saved, [pack()])
     assert check_replay(saved, again) is None

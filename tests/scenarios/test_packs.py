@@ -18,7 +18,7 @@ from gladi import cli
 from moderation.autopilot import make_autopilot, run
 from moderation.content import ContentIndex
 from moderation.events import CommentPosted
-from moderation.sessionfile import check_replay, dumps, parse, record, replay
+from moderation.sessionfile import check_replay, document, dumps, parse, replay
 from moderation.setup import load_setup
 from scenarios import (
     Problem,
@@ -223,7 +223,7 @@ def test_a_saved_session_replays_without_the_pack_file(tmp_path: Path) -> None:
     setup = load_setup(folder_with(tmp_path))
     session = setup.start(5)
     run(session, make_autopilot("good", session))
-    text = dumps(record(session))
+    text = dumps(document(session))
     (tmp_path / "paket-saya.yaml").unlink()
     rec = parse(text)
     assert [p["id"] for p in json.loads(text)["scenario"]["packs"]] == ["paket-saya"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from functools import cache
 from typing import Any
@@ -31,6 +33,12 @@ def new_room(scenario: str = "serbuan-troll", seed: int = 1,
     """A room like ``build_room`` makes, with the scenario loaded once per test run."""
     loaded, content, economy = _loaded(scenario)
     return DrillRoom(CODE, KEY, loaded, content, economy, seed, journal)
+
+
+def csv_rows(text: str, lang: str = "id") -> list[dict[str, str]]:
+    """A results CSV as Excel in ``lang`` reads it: BOM, then ";" (id) or "," (en)."""
+    assert text.startswith("\ufeff"), text[:20]
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";" if lang == "id" else ","))
 
 
 def hello(**fields: Any) -> Hello:

@@ -109,7 +109,7 @@ class Client:
 
     async def join(self, room: str, **hello: Any) -> dict[str, Any]:
         await self.send(type="hello", room=room, **hello)
-        return await self.until(lambda m: m["type"] in ("welcome", "error"))
+        return await self.until(lambda m: m["type"] in ("welcome", "error", "waiting"))
 
     def events(self) -> list[dict[str, Any]]:
         return [m for m in self.received if m["type"] in ("event", "room")]

@@ -188,12 +188,14 @@ def test_the_days_results_download_once_and_qr_codes_join_the_room(tmp_path: Pat
             names = set(archive.namelist())
             assert {"gladi-day.csv", "gladi-day-report.html", f"rooms/gladi-{code}-0.csv",
                     f"rooms/gladi-{code}-0.json", "rooms/gladi-123456-0.csv"} <= names
-            combined = list(csv.DictReader(io.StringIO(files["csv"].decode())))
+            # The overview speaks English here: "," and English headers, with a BOM.
+            assert files["csv"].startswith("\ufeff".encode())
+            combined = list(csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))))
             assert archive.read("gladi-day.csv").decode() == files["csv"].decode()
-            budi = [row for row in combined if row["name"] == "Budi"]
-            assert budi and budi[0]["group"] == "Kelompok Mawar" and budi[0]["room"] == code
-            trainers = {row["room"] for row in combined if row["role"] == "trainer"}
-            assert trainers == {code}  # room 123456 has no seat: no rows
+            budi = [row for row in combined if row["Name"] == "Budi"]
+            assert budi and budi[0]["Group"] == "Kelompok Mawar" and budi[0]["Room"] == code
+            # The trainer is no participant: only Budi's row (room 123456 has no seat).
+            assert [row["Role"] for row in combined] == ["Moderator"]
             report = files["report"].decode()
             assert "Kelompok Mawar" in report and "Budi" in report
             assert '"format":"gladi-session"' in archive.read(

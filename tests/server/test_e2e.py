@@ -242,13 +242,13 @@ def test_end_writes_results_and_late_joiners_get_the_debrief(tmp_path: Path) -> 
             assert late_debrief["you"] is None
             ident = await trainer.send(type="export", format="csv")
             export = await trainer.until(lambda m: m["type"] == "export" and m["id"] == ident)
-            assert export["content"].startswith("room,epoch,scenario")
+            assert export["content"].startswith("\ufeffRuangan;Putaran;Skenario")
             for c in (trainer, seat, late):
                 await c.close()
     run(scenario())
     results = tmp_path / "results"
-    # Saved when the drill ended: the header, the trainer and Ani (not the late observer).
-    assert (results / "gladi-123456-0.csv").read_text().count("\n") == 3
+    # Saved when the drill ended: the header and Ani (not the trainer, not the late observer).
+    assert (results / "gladi-123456-0.csv").read_text().count("\n") == 2
     assert '"format":"gladi-session"' in (results / "gladi-123456-0.json").read_text()
     # Each participant's attempt joins the training history, with the room (GLADI_DATA_DIR
     # is a tmp folder here); the trainer and observers did not moderate.

@@ -12,7 +12,7 @@ from server.roles import View
 from server.room import DRILL_MODERATORS
 from server.seats import Seat
 
-from .harness import KEY, Harness
+from .harness import KEY, Harness, csv_rows
 
 
 @pytest.fixture
@@ -222,8 +222,9 @@ def test_end_sends_the_debrief_with_the_answer_key_and_exports(h: Harness) -> No
     trainer_debrief = [m for m in h.got["seat:" + trainer.id] if m["type"] == "debrief"][-1]
     assert trainer_debrief["leaderboard"]
     csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
-    lines = csv_text.strip().splitlines()
-    assert lines[0].startswith("room,epoch,scenario,seat,name") and len(lines) == 5
+    rows = csv_rows(csv_text)  # Indonesian: ";" and Indonesian headers, the trainer left out
+    assert list(rows[0])[:5] == ["Ruangan", "Putaran", "Skenario", "Tempat duduk", "Nama"]
+    assert len(rows) == 3 and trainer.name not in {r["Nama"] for r in rows}
     session = json.loads(h.send(trainer, Export(v=1, type="export", format="session"),
                                 "tr")[-1]["content"])
     assert session["format"] == "gladi-session" and session["meta"]["room"] == "111111"
@@ -257,7 +258,7 @@ def test_the_host_seat_hosts_and_moderators_may_not(h: Harness) -> None:
 def test_export_before_anything_happened(h: Harness) -> None:
     trainer = h.join("tr", role="trainer", key=KEY)
     csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
-    assert csv_text.count("\n") == 2
+    assert csv_rows(csv_text) == []  # the trainer is no participant: the header only
     session = h.send(trainer, Export(v=1, type="export", format="session"), "tr")[-1]
     assert json.loads(session["content"])["events"] is not None
 
@@ -301,9 +302,8 @@ def test_team_mode_still_credits_each_seat_for_its_own_hits(h: Harness) -> None:
     assert by_seat[a.id]["hits"] == by_seat[b.id]["hits"] == 3  # the team's
     assert by_seat[a.id]["seat_hits"] == 2 and by_seat[b.id]["seat_hits"] == 1
     csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
-    rows = {line.split(",")[4]: line.split(",") for line in csv_text.splitlines()[1:]}
-    header = csv_text.splitlines()[0].split(",")
-    assert rows["Ani"][header.index("seat_hits")] == "2"
+    rows = {row["Nama"]: row for row in csv_rows(csv_text)}
+    assert rows["Ani"]["Tepat (sendiri)"] == "2"
 
 
 def test_a_token_without_last_seq_resumes_with_a_snapshot_only(h: Harness) -> None:

@@ -1,10 +1,12 @@
 """A stateful property test of the drill room: whatever happens, in whatever order.
 
 Random joins, leaves and resumes of every role, timed mutes that run out,
-injects, resets, freed seats, journal failures and restarts from the journal.
-After every step: every welcome succeeded, each view's numbers run without a
-gap, there is at most one host, every seat has a token, and the journal
-rebuilds the same room. (An expired mute once broke every later staff
+injects, resets, freed seats, participants taking their seat back under their
+name (the trainer agreeing or not), more trainer consoles, journal failures and
+restarts from the journal. After every step: every welcome succeeded, each
+view's numbers run without a gap, there is at most one host and one trainer
+seat, every seat has a token (a seat taken back only its new one), and the
+journal rebuilds the same room. (An expired mute once broke every later staff
 welcome and left a ghost host seat: issue 13.)
 """
 
@@ -26,8 +28,8 @@ from hypothesis.stateful import (
 from scenarios.taxonomy import InjectKind
 from server.clock import Status
 from server.journal import MemoryJournal
-from server.outbox import Outcome, ToView
-from server.protocol import ActionMsg, Control, FreeSeat, InjectMsg, Ping
+from server.outbox import Outcome, ToPending, ToView
+from server.protocol import ActionMsg, Control, FreeSeat, InjectMsg, Ping, RejoinMsg
 from server.roles import Role, View
 from server.room import DrillRoom
 from server.seats import Seat
@@ -98,11 +100,13 @@ class DrillRoomStates(RuleBasedStateMachine):
     # ------------------------------------------------------------ rules
 
     @rule(target=seats, role=st.sampled_from(["moderator", "moderator", "host", "observer"]),
-          name=st.sampled_from(NAMES))
-    def join(self, role: str, name: str) -> str:
+          name=st.sampled_from(NAMES), give_seat=st.booleans())
+    def join(self, role: str, name: str, give_seat: bool) -> str:
         has_host = self.room.seats.host() is not None
         outcome = self.room.join(hello(role=role, name=name), self.now)
         replies = self._take(outcome)
+        if outcome.pending is not None:
+            return self._decide(outcome.pending, replies, give_seat, has_host)
         if outcome.seat is None:
             assert role == "host" and has_host and replies[-1]["code"] == "host_taken", replies
             return self.trainer.id
@@ -110,6 +114,41 @@ class DrillRoomStates(RuleBasedStateMachine):
         self.tokens[outcome.seat.id] = replies[0]["token"]
         self._take(self.room.connected(outcome.seat, True))
         return outcome.seat.id
+
+    def _decide(self, request: str, replies: list[dict[str, Any]], give_seat: bool,
+                has_host: bool) -> str:
+        """A join under a seat's name waits; the trainer gives the seat back or not."""
+        assert [r["type"] for r in replies] == ["waiting"], replies
+        old = self.room.rejoins[request].seat
+        role = self.room.rejoins[request].hello.role
+        outcome = self.room.handle(self._trainer(), RejoinMsg(
+            v=1, type="rejoin", request=request, give_seat=give_seat), self.now)
+        to_her = [json.loads(p) for target, p in outcome.sends if target == ToPending(request)]
+        self._take(outcome)
+        assert request not in self.room.rejoins
+        if not outcome.admitted:
+            assert role is Role.HOST and has_host and to_her[-1]["code"] == "host_taken", to_her
+            return self.trainer.id
+        (_, seat), = outcome.admitted
+        welcome = to_her[0]
+        assert welcome["type"] == "welcome" and welcome["seat"] == seat.id
+        if give_seat and old in self.room.seats:
+            assert seat.id == old and welcome["resumed"] and outcome.moved == [old]
+            assert self.room.seats.by_token(self.tokens[old]) is None  # the old token is gone
+        else:
+            assert seat.id != old and not welcome["resumed"]
+        self.tokens[seat.id] = welcome["token"]
+        self._take(self.room.connected(seat, True))
+        return seat.id
+
+    @rule()
+    def another_console(self) -> None:
+        """The trainer opens the console again (a reload, a second tab): the same seat."""
+        trainer = self._trainer()
+        outcome = self.room.join(hello(role="trainer", key=KEY), self.now)
+        replies = self._take(outcome)
+        assert outcome.seat is trainer and replies[0]["seat"] == trainer.id, replies
+        self._take(self.room.connected(trainer, True))
 
     @rule(seat_id=seats, last=st.sampled_from(["none", "zero", "current", "ahead"]))
     def resume(self, seat_id: str, last: str) -> None:
@@ -220,6 +259,10 @@ class DrillRoomStates(RuleBasedStateMachine):
     @invariant()
     def one_host_at_most(self) -> None:
         assert sum(s.role is Role.HOST for s in self.room.seats) <= 1
+
+    @invariant()
+    def one_trainer_seat(self) -> None:
+        assert sum(s.role is Role.TRAINER for s in self.room.seats) <= 1
 
     @invariant()
     def every_seat_has_its_token(self) -> None:

@@ -26,7 +26,7 @@ def _static_keys() -> set[str]:
     for name in ("common.js", "seat.js", "trainer.js", "day.js"):
         keys |= set(re.findall(r"\bt\(\"([a-z_.]+)\"", _text(name)))
     for name in ("index.html", "trainer.html", "day.html"):
-        keys |= set(re.findall(r'data-i18n(?:-placeholder)?="([a-z_.]+)"', _text(name)))
+        keys |= set(re.findall(r'data-i18n(?:-placeholder|-title)?="([a-z_.]+)"', _text(name)))
     # Keys assembled from a fixed list in the page (e.g. the seats table header).
     keys |= set(re.findall(r'"(name_col|role|team_col|online|actions|rejected|hits|seat_hits|'
                            r'false_alarms|last_action)"', _text("trainer.js")))
