@@ -21,6 +21,7 @@ Figures, over the measured window:
   includes the server's 100 ms tick, so it is up to 100 ms by design;
 * event-loop stall p50/p99/max: how late a 10 ms timer fires inside each server
   process;
+* the largest server process's peak resident memory (``VmHWM``);
 * server CPU per room (``/proc/<pid>/stat``), and CPU per delivered message; for
   Redis mode, its ratio to the single process, for the workers alone and with
   ``redis-server``.
@@ -365,6 +366,7 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict[str, Any]:
                     result["window_s"] = time.monotonic() - wall0
                     result["server_cpu_s"] = sum(cpu_seconds(p) - cpu0[p] for p in pids)
                     result["redis_cpu_s"] = sum(cpu_seconds(p) - cpu0[p] for p in extra_pids)
+                    result["server_peak_rss_mb"] = max(peak_rss_mb(p) for p in pids)
                     stalls = []
                     for proc, _ in servers:
                         proc.send_signal(signal.SIGUSR2)
@@ -390,6 +392,14 @@ def run_mode(mode: str, args: argparse.Namespace) -> dict[str, Any]:
     result["cpu_per_room_pct"] = result["server_cpu_s"] / result["window_s"] / result["rooms"] \
         * 100
     return result
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory so far (``VmHWM`` in ``/proc/<pid>/status``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _fmt(value: float | None, unit: str = " ms") -> str:
@@ -438,7 +448,8 @@ def main() -> int:
         print(f"        server CPU {r['server_cpu_s']:.1f} s ({r['cpu_per_room_pct']:.2f} % of "
               f"a core per room), redis {r['redis_cpu_s']:.1f} s, {r['received']} messages "
               f"delivered, {r['cpu_us_per_msg']:.1f} µs/msg "
-              f"({r['cpu_us_per_msg_with_redis']:.1f} with redis)")
+              f"({r['cpu_us_per_msg_with_redis']:.1f} with redis), peak resident memory "
+              f"{r['server_peak_rss_mb']:.0f} MB (largest server process)")
     if "single" in results and "redis" in results:
         single, spread = results["single"], results["redis"]
         print(f"Redis mode, CPU per delivered message: "

@@ -8,6 +8,7 @@ import contextlib
 import socket
 import ssl
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,21 +105,28 @@ def run(args: argparse.Namespace) -> int:
 
     server.tls = _tls(args, data) if args.https else None
 
+    return _serve(args, store, server, lambda: _print_rooms(args, rooms, data, server.day_key))
+
+
+def _serve(args: argparse.Namespace, store: Any, server: Any,
+           announce: Callable[[], None]) -> int:
+    """Run ``server`` until Ctrl+C, calling ``announce`` once it listens; close ``store``."""
+    lang: str = args.lang
+
     async def serve_forever() -> None:
-        loop = asyncio.get_running_loop()
-        started: asyncio.Future[Any] = loop.create_future()
+        started: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         task = asyncio.create_task(server.run(args.host, args.port, started))
         await asyncio.wait({started, task}, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
             await task  # it failed to listen: raise the error
-        _print_rooms(args, rooms, data, server.day_key)
+        announce()
         await task
 
     try:
         asyncio.run(serve_forever())
     except OSError as exc:
         raise UserError(translate("serve.cannot_listen", lang, host=args.host, port=args.port,
-                          reason=exc.strerror or exc)) from None
+                                  reason=exc.strerror or exc)) from None
     except KeyboardInterrupt:
         print(translate("serve.stopped", lang))
     finally:
@@ -143,29 +151,15 @@ def _run_worker(args: argparse.Namespace, store: Any, ref: str, data: Path) -> i
                            seed=args.seed, join_base=base,
                            advertise=base.replace("http://", "ws://", 1) + "/ws")
 
-    async def serve_forever() -> None:
-        started: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(server.run(args.host, args.port, started))
-        await asyncio.wait({started, task}, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            await task
+    def announce() -> None:
         print(translate("serve.worker_line", lang, worker=server.worker, count=len(server.rooms)))
         _print_rooms(args, list(server.rooms.values()), data, server.day_key)
-        await task
 
     try:
-        asyncio.run(serve_forever())
+        return _serve(args, store, server, announce)
     except (RedisError, ValueError) as exc:
         raise UserError(translate("serve.cannot_reach_redis", lang, url=args.redis,
                                   reason=exc)) from None
-    except OSError as exc:
-        raise UserError(translate("serve.cannot_listen", lang, host=args.host, port=args.port,
-                                  reason=exc.strerror or exc)) from None
-    except KeyboardInterrupt:
-        print(translate("serve.stopped", lang))
-    finally:
-        store.close()
-    return 0
 
 
 def _shown_host(args: argparse.Namespace) -> str:

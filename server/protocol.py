@@ -103,7 +103,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_SEAT = "unknown_seat"
     NOT_SAVED = "not_saved"
     UNKNOWN_REQUEST = "unknown_request"
-    # The host's camera (version 2); the same codes as server.video.errors.MediaErrorCode.
+    # The host's camera (version 2): raised as server.video.errors.MediaError.
     BAD_SDP = "bad_sdp"
     SDP_TOO_BIG = "sdp_too_big"
     NO_CODEC = "no_codec"

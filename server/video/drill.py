@@ -28,7 +28,7 @@ from media.faces import FaceDetectorUnavailable, HaarFaceDetector
 from ..journal import CoachRec
 from ..outbound import HostState, MediaInfo
 from ..outbox import Outcome
-from ..protocol import MEDIA_VERSION, MediaMessage
+from ..protocol import MEDIA_VERSION, ErrorCode, MediaMessage
 from ..roles import Role
 from ..room import DrillRoom
 from ..seats import Seat
@@ -123,8 +123,9 @@ class DrillVideo:
                       message: MediaMessage) -> list[str]:
         """A joined connection's ``media.*`` message; the replies for it (encoded)."""
         if self._versions.get(conn, 1) < MEDIA_VERSION:
-            problem = MediaProblem("bad_version", f"send hello with v={MEDIA_VERSION} to use "
-                                   "the video", message.id)
+            problem = MediaProblem(ErrorCode.BAD_VERSION,
+                                   f"send hello with v={MEDIA_VERSION} to use the video",
+                                   message.id)
             return [json.dumps(error_message(problem, seat.lang), ensure_ascii=False)]
         return await self.for_room(room).handle(conn, message)
 

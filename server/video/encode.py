@@ -14,6 +14,9 @@ Why these choices (measured on the 2-core dev machine, PyAV 18 wheels):
   frames. Every packet is protected and sent once per seat, so the packet rate,
   not the bytes, is what fifty seats cost.
 
+* **Packed once**: the RTP payloads of each packet are made once for every
+  seat (:class:`SharedPacker`), not once per seat by aiortc's sender.
+
 Timestamps come from the relay's clock, not the host's, so a host that drops
 and reconnects continues the same timeline for every seat.
 """
@@ -24,9 +27,11 @@ import fractions
 from dataclasses import dataclass
 
 import av
+from aiortc.codecs.base import Encoder
 from av.audio.frame import AudioFrame
 from av.audio.resampler import AudioResampler
 from av.filter import Graph
+from av.frame import Frame
 from av.video.frame import PictureType, VideoFrame
 
 from .fanout import EncodedPacket
@@ -39,6 +44,7 @@ __all__ = [
     "OutputFormat",
     "PHONES",
     "Scaler",
+    "SharedPacker",
     "VideoEncoder",
 ]
 
@@ -218,3 +224,59 @@ class AudioEncoder:
     def resync(self, pts: int) -> None:
         """Continue the timeline at ``pts`` (never backwards): the host was away."""
         self.next_pts = max(self.next_pts, pts)
+
+
+class SharedPacker(Encoder):
+    """The RTP payloads of each encoded packet, made once for every seat's sender.
+
+    aiortc's sender splits a pre-encoded packet into RTP payloads with an encoder
+    of its own, one per seat (``RTCRtpSender._next_encoded_frame`` in
+    aiortc/rtcrtpsender.py, aiortc 1.16): fifty seats would split every frame
+    fifty times. The relay packs each packet here once, in the order it hands
+    the packets out (:meth:`add`), and every seat's sender is given this object
+    as its encoder, whose :meth:`pack` returns the payloads already made.
+
+    ``packer`` does the splitting: aiortc's own ``Vp8Encoder`` or ``OpusEncoder``
+    (``pack`` in aiortc/codecs/vpx.py and aiortc/codecs/opus.py), so the bytes
+    are the ones aiortc would send. Its VP8 picture id then counts the stream's
+    pictures, not each seat's: a seat that skipped pictures (waiting for a
+    keyframe) sees a gap, which is how a VP8 receiver is told pictures were lost
+    (https://www.rfc-editor.org/rfc/rfc7741#section-4.2).
+
+    The payloads of the last ``capacity`` packets are kept; a seat's queue holds
+    only recent packets, so an older one is packed again, counted in :attr:`packed`.
+    """
+
+    def __init__(self, packer: Encoder, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = capacity
+        self._packer = packer
+        #: Keyed by the packet object itself (kept alive here, so never confused with another).
+        self._made: dict[EncodedPacket, tuple[list[bytes], int]] = {}
+        #: Packets split into payloads (once each, unless one was packed after being dropped).
+        self.packed = 0
+        #: Payload lists handed to seats' senders.
+        self.served = 0
+
+    def add(self, packet: EncodedPacket) -> None:
+        """Pack ``packet`` now, before any seat asks for it."""
+        if packet not in self._made:
+            self._make(packet)
+
+    def pack(self, packet: EncodedPacket) -> tuple[list[bytes], int]:
+        """``packet``'s RTP payloads and timestamp (aiortc's ``Encoder.pack``)."""
+        self.served += 1
+        made = self._made.get(packet)
+        return made if made is not None else self._make(packet)
+
+    def encode(self, frame: Frame, force_keyframe: bool = False) -> tuple[list[bytes], int]:
+        raise TypeError("SharedPacker packs encoded packets; a seat's track never gives frames")
+
+    def _make(self, packet: EncodedPacket) -> tuple[list[bytes], int]:
+        made = self._packer.pack(packet)
+        self.packed += 1
+        self._made[packet] = made
+        if len(self._made) > self.capacity:
+            del self._made[next(iter(self._made))]
+        return made

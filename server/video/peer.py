@@ -47,10 +47,10 @@ from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
 from ..outbound import HostState
-from ..protocol import MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, Purpose
+from ..protocol import MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ErrorCode, Purpose
 from .coaching import CoachingChange, CoachingWarning, LiveCoach
-from .encode import PHONES, OutputFormat
-from .errors import MediaError, MediaErrorCode
+from .encode import PHONES, OutputFormat, SharedPacker
+from .errors import MediaError
 from .fanout import EncodedPacket, PacketQueue, SeatFeed
 from .relay import Relay
 
@@ -153,18 +153,34 @@ def _waiting(track: MediaStreamTrack) -> int:
     return queue.qsize() if isinstance(queue, asyncio.Queue) else 0
 
 
+def _share_packer(sender: RTCRtpSender, packer: SharedPacker) -> None:
+    """Make ``sender`` take the relay's payloads instead of packing every packet itself.
+
+    aiortc 1.16 gives a sender its encoder on its first frame only if it has none yet, and
+    calls the encoder's ``pack`` for each pre-encoded packet a track gives
+    (``self.__encoder`` in ``RTCRtpSender._next_encoded_frame``, aiortc/rtcrtpsender.py).
+    The attribute is private: if it is not there the sender keeps packing for itself,
+    correct but once per seat (tests/server/test_video_relay.py notices).
+    """
+    fields = vars(sender)
+    if "_RTCRtpSender__encoder" in fields and fields["_RTCRtpSender__encoder"] is None:
+        fields["_RTCRtpSender__encoder"] = packer
+    else:
+        log.warning("aiortc's RTCRtpSender has no unset encoder: each seat packs for itself")
+
+
 def check_sdp(sdp: str) -> SessionDescription:
     """Parse an offer's SDP, or raise a typed :class:`MediaError`."""
     if len(sdp) > MAX_SDP_CHARS:
-        raise MediaError(MediaErrorCode.SDP_TOO_BIG, f"{len(sdp)} characters")
+        raise MediaError(ErrorCode.SDP_TOO_BIG, f"{len(sdp)} characters")
     if not sdp.startswith("v=0"):
-        raise MediaError(MediaErrorCode.BAD_SDP, "an SDP starts with v=0")
+        raise MediaError(ErrorCode.BAD_SDP, "an SDP starts with v=0")
     try:
         parsed = SessionDescription.parse(sdp)
     except Exception as exc:  # aiortc's parser raises many kinds on hostile input
-        raise MediaError(MediaErrorCode.BAD_SDP, f"{type(exc).__name__}: {exc}"[:200]) from None
+        raise MediaError(ErrorCode.BAD_SDP, f"{type(exc).__name__}: {exc}"[:200]) from None
     if not any(m.kind in ("audio", "video") for m in parsed.media):
-        raise MediaError(MediaErrorCode.BAD_SDP, "no audio or video line")
+        raise MediaError(ErrorCode.BAD_SDP, "no audio or video line")
     return parsed
 
 
@@ -175,7 +191,7 @@ def _usable_kinds(parsed: SessionDescription, purpose: Purpose) -> frozenset[str
                       if m.kind in ("audio", "video") and m.direction in wanted)
     if not kinds:
         way = "sends" if purpose is Purpose.PUBLISH else "receives"
-        raise MediaError(MediaErrorCode.BAD_SDP, f"the offer {way} no audio or video")
+        raise MediaError(ErrorCode.BAD_SDP, f"the offer {way} no audio or video")
     return kinds
 
 
@@ -186,13 +202,13 @@ def parse_candidate(line: str, sdp_mid: str | None, mline: int | None) -> RTCIce
     text = line.removeprefix("a=").removeprefix("candidate:")
     bits = text.split()
     if len(text) > MAX_CANDIDATE_CHARS or len(bits) < 8 or bits[6] != "typ":
-        raise MediaError(MediaErrorCode.BAD_CANDIDATE, "not an ICE candidate line")
+        raise MediaError(ErrorCode.BAD_CANDIDATE, "not an ICE candidate line")
     if sdp_mid is None and mline is None:
-        raise MediaError(MediaErrorCode.BAD_CANDIDATE, "sdpMid or sdpMLineIndex is needed")
+        raise MediaError(ErrorCode.BAD_CANDIDATE, "sdpMid or sdpMLineIndex is needed")
     try:
         candidate = candidate_from_sdp(text)
     except ValueError as exc:
-        raise MediaError(MediaErrorCode.BAD_CANDIDATE, str(exc)[:200]) from None
+        raise MediaError(ErrorCode.BAD_CANDIDATE, str(exc)[:200]) from None
     candidate.sdpMid = sdp_mid
     candidate.sdpMLineIndex = mline
     return candidate
@@ -280,17 +296,17 @@ class MediaHub:
         kinds = _usable_kinds(check_sdp(sdp), purpose)
         async with self._lock:
             if self._closed:
-                raise MediaError(MediaErrorCode.CLOSED)
+                raise MediaError(ErrorCode.CLOSED)
             if purpose is Purpose.PUBLISH:
                 taken = [p for (o, k), p in self._peers.items()
                          if k is Purpose.PUBLISH and o != owner]
                 if taken:
-                    raise MediaError(MediaErrorCode.PUBLISHER_TAKEN)
+                    raise MediaError(ErrorCode.PUBLISHER_TAKEN)
             old = self._peers.get((owner, purpose))
             if old is not None:
                 await self._drop(old, replaced=True)
             if len(self._peers) >= self.max_peers:
-                raise MediaError(MediaErrorCode.TOO_MANY_PEERS)
+                raise MediaError(ErrorCode.TOO_MANY_PEERS)
             peer = _Peer(owner, purpose, RTCPeerConnection(RTCConfiguration(iceServers=[])))
             self._peers[(owner, purpose)] = peer
             try:
@@ -312,9 +328,9 @@ class MediaHub:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
             await pc.setLocalDescription(await pc.createAnswer())
         except OperationError as exc:
-            raise MediaError(MediaErrorCode.NO_CODEC, str(exc)[:200]) from None
+            raise MediaError(ErrorCode.NO_CODEC, str(exc)[:200]) from None
         except Exception as exc:  # aiortc validates with ValueError, asserts and its own errors
-            raise MediaError(MediaErrorCode.BAD_SDP,
+            raise MediaError(ErrorCode.BAD_SDP,
                              f"{type(exc).__name__}: {exc}"[:200]) from None
         if peer.purpose is Purpose.PUBLISH:
             self.relay.host_started()
@@ -328,13 +344,16 @@ class MediaHub:
         take the offer's lines and the codec choice is limited to what the relay sends."""
         feed = self.relay.join()
         peer.feed = feed
-        for kind, queue, names in (("video", feed.video, frozenset({"vp8", "rtx"})),
-                                   ("audio", feed.audio, frozenset({"opus"}))):
+        relay = self.relay
+        for kind, queue, names, packer in (
+                ("video", feed.video, frozenset({"vp8", "rtx"}), relay.video_packer),
+                ("audio", feed.audio, frozenset({"opus"}), relay.audio_packer)):
             if kind not in kinds:
                 continue
             transceiver: RTCRtpTransceiver = peer.pc.addTransceiver(
                 _FeedTrack(kind, queue), direction="sendonly")
             transceiver.setCodecPreferences(_codecs(kind, names))
+            _share_packer(transceiver.sender, packer)
             if kind == "video":
                 # aiortc calls this on a seat's RTCP PLI/FIR (RTCRtpSender._handle_rtcp_packet);
                 # its own flag only reaches an encoder, and these packets are pre-encoded.
@@ -347,11 +366,11 @@ class MediaHub:
         """Add a trickled ICE candidate (None: the client has no more)."""
         peer = self._peers.get((owner, purpose))
         if peer is None:
-            raise MediaError(MediaErrorCode.NO_PEER)
+            raise MediaError(ErrorCode.NO_PEER)
         try:
             await peer.pc.addIceCandidate(candidate)
         except Exception as exc:  # aioice rejects addresses it cannot use in several ways
-            raise MediaError(MediaErrorCode.BAD_CANDIDATE, str(exc)[:200]) from None
+            raise MediaError(ErrorCode.BAD_CANDIDATE, str(exc)[:200]) from None
 
     async def hang_up(self, owner: str, purpose: Purpose | None = None) -> int:
         """Close ``owner``'s peers (of ``purpose``, or all); returns how many were closed."""

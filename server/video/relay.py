@@ -4,9 +4,10 @@ aiortc's receiver has already decoded the host's stream (in its own thread)
 when a frame reaches :meth:`Relay.push_video`. The relay lets through the
 output's frame rate, crops and scales, and encodes on its own single worker
 thread, so the event loop that sends every seat's packets never waits on
-libvpx (PyAV releases the GIL while it encodes). The packets go to
-:class:`server.video.fanout.Fanout`; aiortc's per-seat senders pack them
-without encoding again (``RTCRtpSender._next_encoded_frame``).
+libvpx (PyAV releases the GIL while it encodes). Each packet is split into
+RTP payloads once (:class:`server.video.encode.SharedPacker`) and goes to
+:class:`server.video.fanout.Fanout`; aiortc's per-seat senders take those
+payloads, without encoding or packing again (``RTCRtpSender._next_encoded_frame``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from aiortc.codecs.opus import OpusEncoder
+from aiortc.codecs.vpx import Vp8Encoder
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
@@ -28,6 +31,7 @@ from .encode import (
     FrameGate,
     OutputFormat,
     Scaler,
+    SharedPacker,
     VideoEncoder,
 )
 from .fanout import EncodedPacket, Fanout, KeyframePolicy, SeatFeed
@@ -62,6 +66,10 @@ class Relay:
         self._scaler = Scaler(fmt.width, fmt.height)
         self._video = VideoEncoder(fmt)
         self._audio = AudioEncoder(fmt)
+        #: The RTP payloads of each packet, made once for every seat; each keeps twice what
+        #: a seat's queue holds, so every packet a seat's sender can still ask for.
+        self.video_packer = SharedPacker(Vp8Encoder(), 2 * self.fanout.video_capacity)
+        self.audio_packer = SharedPacker(OpusEncoder(), 2 * self.fanout.audio_capacity)
         self._origin = clock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gladi-video")
         self._closed = False
@@ -113,6 +121,7 @@ class Relay:
                 keyframes.sent(now)
                 self.stats.keyframes += 1
             self.stats.video_packets += 1
+            self.video_packer.add(packet)
             self.fanout.video(packet, key)
 
     def _encode(self, frame: VideoFrame, pts: int, keyframe: bool) -> list[EncodedPacket]:
@@ -127,6 +136,7 @@ class Relay:
             return
         for packet in self._audio.encode(frame):
             self.stats.audio_packets += 1
+            self.audio_packer.add(packet)
             self.fanout.audio(packet)
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ Server → client:
 * ``media.state`` {``host``, ``viewers``, ``coaching``}: sent to every
   connection of the room when it changes; ``coaching`` (the live warnings) only
   to the trainer and the host, ``null`` for the others.
-* ``error`` with a :class:`server.video.errors.MediaErrorCode` (or the
+* ``error`` with a :class:`server.protocol.ErrorCode` (or the
   protocol's own ``invalid`` / ``bad_version``) and the request's ``id``.
 
 The messages are models of :mod:`server.protocol` (client) and
@@ -49,7 +49,7 @@ from ..protocol import (
     media_problem,
 )
 from .coaching import CoachingWarning
-from .errors import MediaError, MediaErrorCode
+from .errors import MediaError
 from .peer import HostState, MediaHub, MediaStatus, Purpose, parse_candidate
 
 __all__ = [
@@ -81,7 +81,7 @@ _CLIENT: TypeAdapter[MediaOffer | MediaCandidate | MediaStateIn] = TypeAdapter(
 class MediaProblem:
     """A media message that cannot be used: the code to answer and the request's id."""
 
-    code: MediaErrorCode | Literal["invalid", "bad_version"]
+    code: ErrorCode
     detail: str = ""
     id: int | None = None
 
@@ -104,9 +104,9 @@ def decode_media(raw: str | dict[str, Any]) -> MediaOffer | MediaCandidate | Med
     try:
         data = json.loads(raw) if isinstance(raw, str) else raw
     except (ValueError, RecursionError):
-        return MediaProblem("invalid", "not JSON")
+        return MediaProblem(ErrorCode.INVALID, "not JSON")
     if not isinstance(data, dict):
-        return MediaProblem("invalid", "a message is a JSON object")
+        return MediaProblem(ErrorCode.INVALID, "a message is a JSON object")
     raw_id = data.get("id")
     msg_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) \
         and 0 <= raw_id <= 2**53 else None
@@ -114,19 +114,19 @@ def decode_media(raw: str | dict[str, Any]) -> MediaOffer | MediaCandidate | Med
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (UnicodeEncodeError, ValueError, RecursionError):
         # A lone surrogate could not be put back on the websocket (e.g. in an error's detail).
-        return MediaProblem("invalid", "not well-formed Unicode", msg_id)
+        return MediaProblem(ErrorCode.INVALID, "not well-formed Unicode", msg_id)
     if data.get("type") not in MEDIA_TYPES:
-        return MediaProblem("invalid", "type: not a media.* message", msg_id)
+        return MediaProblem(ErrorCode.INVALID, "type: not a media.* message", msg_id)
     problem = media_problem(data)
     if problem is not None:
-        return MediaProblem("bad_version" if problem.code is ErrorCode.BAD_VERSION
-                            else MediaErrorCode.SDP_TOO_BIG, problem.detail, msg_id)
+        return MediaProblem(ErrorCode.BAD_VERSION if problem.code is ErrorCode.BAD_VERSION
+                            else ErrorCode.SDP_TOO_BIG, problem.detail, msg_id)
     try:
         return _CLIENT.validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        return MediaProblem("invalid", f"{where}: {first['msg']}"[:200], msg_id)
+        return MediaProblem(ErrorCode.INVALID, f"{where}: {first['msg']}"[:200], msg_id)
 
 
 def error_message(problem: MediaProblem, lang: str) -> dict[str, Any]:
@@ -145,7 +145,7 @@ async def handle_media(hub: MediaHub, party: MediaParty,
         return [error_message(message, party.lang)]
     try:
         if message.purpose is Purpose.PUBLISH and not party.may_publish:
-            raise MediaError(MediaErrorCode.NOT_HOST)
+            raise MediaError(ErrorCode.NOT_HOST)
         if isinstance(message, MediaOffer):
             sdp = await hub.offer(party.owner, message.purpose, message.sdp)
             answer = MediaAnswerOut(id=message.id, purpose=message.purpose, sdp=sdp)

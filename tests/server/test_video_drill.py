@@ -18,9 +18,7 @@ from typing import Any
 from gladi.cli import main as gladi_main
 from media.faces import HaarFaceDetector
 from server.journal import CoachRec, SpeechRec
-from server.protocol import ErrorCode
 from server.video.coaching import CoachSettings, LiveCoach
-from server.video.errors import MediaErrorCode
 
 from .helpers import Client, ack_for, running_server
 from .video_peers import HostPeer, SeatPeer, leftover_tasks, signal_over
@@ -52,10 +50,6 @@ def media_state(host: str) -> Pred:
 def coaching(change: str) -> Pred:
     return lambda m: m["type"] == "room" and m["kind"] == "coaching" \
         and m["data"]["change"] == change and m["data"]["check"] == "brightness"
-
-
-def test_every_media_error_is_a_protocol_error_code() -> None:
-    assert {c.value for c in MediaErrorCode} <= {c.value for c in ErrorCode}
 
 
 def test_a_version_1_client_keeps_working_without_video(tmp_path: Path) -> None:
@@ -105,7 +99,8 @@ def test_the_host_on_camera_reaches_every_seat_through_the_drill(tmp_path: Path)
                 assert max(seat.levels) > -40  # the host's voice is heard
             live = await seen(trainer, media_state("live"))
             assert live["v"] == 2
-            await trainer.until(lambda m: m["type"] == "media.state" and m["viewers"] == 2)
+            # Already in the first "live" state when both seats connected before it.
+            await seen(trainer, lambda m: m["type"] == "media.state" and m["viewers"] == 2)
             late = await Client.open(srv.url)
             welcome = await late.join(code, role="observer", name="Telat", v=2)
             assert welcome["state"]["media"] == {"host": "live", "viewers": 2}

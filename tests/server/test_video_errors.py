@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver
 
-from server.video.errors import MediaError, MediaErrorCode
+from server.protocol import ErrorCode
+from server.video.errors import MediaError
 from server.video.peer import (
     MAX_SDP_CHARS,
     HostState,
@@ -52,23 +53,23 @@ async def client_offer(*, video_codecs: list[str] | None = None,
     return pc, str(pc.localDescription.sdp)
 
 
-async def refused(hub: MediaHub, purpose: Purpose, sdp: str, owner: str = "ani") -> MediaErrorCode:
+async def refused(hub: MediaHub, purpose: Purpose, sdp: str, owner: str = "ani") -> ErrorCode:
     with pytest.raises(MediaError) as info:
         await hub.offer(owner, purpose, sdp)
     return info.value.code
 
 
 GARBAGE = [
-    ("", MediaErrorCode.BAD_SDP),
-    ("hello", MediaErrorCode.BAD_SDP),
-    ("v=0\r\nm=video\r\n", MediaErrorCode.BAD_SDP),
-    ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", MediaErrorCode.BAD_SDP),  # no media
-    ("v=0\r\n" + "a=x\r\n" * (MAX_SDP_CHARS // 5 + 1), MediaErrorCode.SDP_TOO_BIG),
+    ("", ErrorCode.BAD_SDP),
+    ("hello", ErrorCode.BAD_SDP),
+    ("v=0\r\nm=video\r\n", ErrorCode.BAD_SDP),
+    ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", ErrorCode.BAD_SDP),  # no media
+    ("v=0\r\n" + "a=x\r\n" * (MAX_SDP_CHARS // 5 + 1), ErrorCode.SDP_TOO_BIG),
 ]
 
 
 @pytest.mark.parametrize(("sdp", "code"), GARBAGE)
-def test_malformed_and_oversize_sdp_get_typed_errors(sdp: str, code: MediaErrorCode) -> None:
+def test_malformed_and_oversize_sdp_get_typed_errors(sdp: str, code: ErrorCode) -> None:
     async def scenario() -> None:
         hub = MediaHub()
         assert await refused(hub, Purpose.WATCH, sdp) is code
@@ -84,7 +85,7 @@ def test_an_offer_whose_lines_break_aiortc_is_refused_and_the_peer_closed() -> N
         pc, sdp = await client_offer()
         broken = "\r\n".join(line for line in sdp.split("\r\n")
                              if not line.startswith(("a=fingerprint", "a=ice-ufrag")))
-        assert await refused(hub, Purpose.WATCH, broken) is MediaErrorCode.BAD_SDP
+        assert await refused(hub, Purpose.WATCH, broken) is ErrorCode.BAD_SDP
         assert hub.peer_count == 0 and hub.relay.seats == 0
         await pc.close()
         await closed_cleanly(hub)
@@ -97,8 +98,8 @@ def test_an_offer_that_goes_the_wrong_way_is_refused() -> None:
         watcher, watch_sdp = await client_offer()
         sender, send_sdp = await client_offer(direction="sendonly")
         assert await refused(hub, Purpose.PUBLISH, watch_sdp, owner="host") \
-            is MediaErrorCode.BAD_SDP  # a "camera" that sends nothing
-        assert await refused(hub, Purpose.WATCH, send_sdp) is MediaErrorCode.BAD_SDP
+            is ErrorCode.BAD_SDP  # a "camera" that sends nothing
+        assert await refused(hub, Purpose.WATCH, send_sdp) is ErrorCode.BAD_SDP
         for pc in (watcher, sender):
             await pc.close()
         await closed_cleanly(hub)
@@ -109,7 +110,7 @@ def test_an_offer_without_vp8_gets_no_codec() -> None:
     async def scenario() -> None:
         hub = MediaHub()
         pc, sdp = await client_offer(video_codecs=["video/H264"])
-        assert await refused(hub, Purpose.WATCH, sdp) is MediaErrorCode.NO_CODEC
+        assert await refused(hub, Purpose.WATCH, sdp) is ErrorCode.NO_CODEC
         await pc.close()
         await closed_cleanly(hub)
     run(scenario())
@@ -148,7 +149,7 @@ def test_only_one_seat_publishes_and_the_room_goes_on() -> None:
         await seat.until(lambda s: len(s.pictures) >= 3)
         pc, sdp = await client_offer(direction="sendonly")
         assert await refused(hub, Purpose.PUBLISH, sdp, owner="budi") \
-            is MediaErrorCode.PUBLISHER_TAKEN
+            is ErrorCode.PUBLISHER_TAKEN
         seen = len(seat.pictures)
         await seat.until(lambda s: len(s.pictures) >= seen + 3)  # undisturbed
         for client in (seat, host):
@@ -167,21 +168,21 @@ def test_only_one_seat_publishes_and_the_room_goes_on() -> None:
 def test_malformed_candidates_are_refused(line: str) -> None:
     with pytest.raises(MediaError) as info:
         parse_candidate(line, "0", 0)
-    assert info.value.code is MediaErrorCode.BAD_CANDIDATE
+    assert info.value.code is ErrorCode.BAD_CANDIDATE
 
 
 def test_a_candidate_without_its_line_or_peer_is_refused() -> None:
     line = "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"
     with pytest.raises(MediaError) as info:
         parse_candidate(line, None, None)
-    assert info.value.code is MediaErrorCode.BAD_CANDIDATE
+    assert info.value.code is ErrorCode.BAD_CANDIDATE
     assert parse_candidate("", None, None) is None  # end of candidates
 
     async def scenario() -> None:
         hub = MediaHub()
         with pytest.raises(MediaError) as info:
             await hub.candidate("ani", Purpose.WATCH, parse_candidate(line, "0", 0))
-        assert info.value.code is MediaErrorCode.NO_PEER
+        assert info.value.code is ErrorCode.NO_PEER
         pc, sdp = await client_offer()
         await hub.offer("ani", Purpose.WATCH, sdp)
         await hub.candidate("ani", Purpose.WATCH, parse_candidate(line, "0", 0))
@@ -197,7 +198,7 @@ def test_a_closed_hub_refuses_offers() -> None:
         hub = MediaHub()
         await hub.close()
         pc, sdp = await client_offer()
-        assert await refused(hub, Purpose.WATCH, sdp) is MediaErrorCode.CLOSED
+        assert await refused(hub, Purpose.WATCH, sdp) is ErrorCode.CLOSED
         await pc.close()
         await closed_cleanly(hub)
     run(scenario())
@@ -210,7 +211,7 @@ def test_too_many_peers_are_refused() -> None:
         second, sdp2 = await client_offer()
         await hub.offer("ani", Purpose.WATCH, sdp1)
         assert await refused(hub, Purpose.WATCH, sdp2, owner="budi") \
-            is MediaErrorCode.TOO_MANY_PEERS
+            is ErrorCode.TOO_MANY_PEERS
         for pc in (first, second):
             await pc.close()
         await closed_cleanly(hub)

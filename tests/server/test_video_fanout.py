@@ -1,4 +1,5 @@
-"""The relay's parts without a network: fan-out, keyframe policy, frame gate, crop and encoders."""
+"""The relay's parts without a network: fan-out, keyframe policy, frame gate, crop, encoders
+and the shared packer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import fractions
 import av
 import numpy as np
 import pytest
+from aiortc.codecs.vpx import Vp8Encoder, VpxPayloadDescriptor
 from aiortc.mediastreams import MediaStreamError
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
@@ -17,6 +19,7 @@ from server.video.encode import (
     FrameGate,
     OutputFormat,
     Scaler,
+    SharedPacker,
     VideoEncoder,
 )
 from server.video.fanout import EncodedPacket, Fanout, KeyframePolicy, PacketQueue, SeatFeed
@@ -231,3 +234,77 @@ def test_audio_encoder_makes_60_ms_packets_on_a_continuous_clock() -> None:
 def test_output_format_refuses_what_the_encoders_cannot_do(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         OutputFormat(**kwargs)
+
+
+class _CountingVp8(Vp8Encoder):
+    """aiortc's VP8 packer, counting the packets it splits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self.picture_id = 0  # aiortc starts at random; from 0 the ids cannot wrap in a test
+
+    def pack(self, packet: EncodedPacket) -> tuple[list[bytes], int]:
+        self.calls += 1
+        return super().pack(packet)
+
+
+def _vp8_packet(i: int, size: int = 3000) -> EncodedPacket:
+    p = av.Packet(bytes((i + k) % 251 for k in range(size)))
+    p.pts = i * 6000
+    p.time_base = fractions.Fraction(1, 90_000)
+    return p
+
+
+def _unpacked(payloads: list[bytes]) -> tuple[int, bytes]:
+    """The picture id and the frame the payloads carry (RFC 7741 descriptors removed)."""
+    parsed = [VpxPayloadDescriptor.parse(payload) for payload in payloads]
+    ids = {d.picture_id for d, _ in parsed}
+    assert len(ids) == 1 and None not in ids, "every payload of a picture carries its id"
+    return int(ids.pop() or 0), b"".join(data for _, data in parsed)
+
+
+@pytest.mark.parametrize("seats", [1, 3, 50])
+def test_each_packet_is_packed_once_however_many_seats_send_it(seats: int) -> None:
+    counting = _CountingVp8()
+    packer = SharedPacker(counting, capacity=30)
+    fanout = Fanout(KeyframePolicy(1.0))
+    feeds = [fanout.join() for _ in range(seats)]
+    sent = [_vp8_packet(i) for i in range(12)]
+    for i, p in enumerate(sent):
+        if i == 1:
+            late = fanout.join()  # takes video from the next keyframe, the seventh packet
+        packer.add(p)  # as Relay.push_video does, before handing the packet out
+        fanout.video(p, keyframe=i in (0, 6))
+    received: dict[SeatFeed, list[tuple[list[bytes], int]]] = {}
+    for feed in [*feeds, late]:  # each seat's sender drains its queue and packs
+        while (got := feed.video.get_nowait()) is not None:
+            received.setdefault(feed, []).append(packer.pack(got))
+    assert counting.calls == len(sent) == packer.packed
+    assert packer.served == seats * len(sent) + len(sent) - 6
+    for feed in feeds:
+        assert all(r is packer.pack(p) for r, p in zip(received[feed], sent, strict=True))
+    ids: list[int] = []
+    for (payloads, timestamp), p in zip(received[feeds[0]], sent, strict=True):
+        picture, frame = _unpacked(payloads)
+        assert len(payloads) == 3  # 3000 bytes in aiortc's 1300-byte payloads
+        assert frame == bytes(p) and timestamp == p.pts  # what aiortc's own packer sends
+        ids.append(picture)
+    assert ids == sorted(set(ids))  # one id a picture, rising
+    late_ids = [_unpacked(payloads)[0] for payloads, _ in received[late]]
+    assert late_ids == ids[6:]  # the late seat's ids continue the stream's, after a gap
+
+
+def test_a_packet_packed_again_after_it_was_dropped_gets_a_new_picture_id() -> None:
+    counting = _CountingVp8()
+    packer = SharedPacker(counting, capacity=2)
+    first, *others = [_vp8_packet(i) for i in range(3)]
+    for p in (first, *others):
+        packer.add(p)
+    again = packer.pack(first)  # no longer kept: packed again, counted
+    assert counting.calls == packer.packed == 4
+    assert _unpacked(again[0])[1] == bytes(first)
+    assert _unpacked(again[0])[0] > _unpacked(packer.pack(others[-1])[0])[0]
+    assert counting.calls == 4  # the newest are still kept
+    with pytest.raises(TypeError):
+        packer.encode(av.VideoFrame(16, 16, "yuv420p"))

@@ -108,6 +108,29 @@ def test_two_seats_see_the_hosts_counter_advance_and_hear_the_voice() -> None:
     run(scenario())
 
 
+def test_every_packet_is_packed_once_for_all_the_seats() -> None:
+    async def scenario() -> None:
+        async with hub_and_peers() as (hub, peers):
+            peers.append(await HostPeer.publish(hub))
+            seats = [await SeatPeer.watch(hub, name) for name in ("ani", "budi", "citra")]
+            peers += seats
+            for seat in seats:
+                await seat.until(advancing(3))
+            relay = hub.relay
+            packers = (relay.video_packer, relay.audio_packer)
+            before = [(packer.packed, packer.served) for packer in packers]
+            for seat in seats:  # every seat watching: the next pictures go to all three
+                await seat.until(advancing(10, after=len(seat.counters())))
+            assert relay.video_packer.packed == relay.stats.video_packets
+            assert relay.audio_packer.packed == relay.stats.audio_packets
+            for packer, (packed, served) in zip(packers, before, strict=True):
+                # aiortc's senders (RTCRtpSender._next_encoded_frame) take the shared
+                # payloads: about three times as many as were made, none made twice.
+                assert packer.packed - packed >= 5
+                assert packer.served - served >= 2 * (packer.packed - packed)
+    run(scenario())
+
+
 def test_a_late_seat_gets_a_picture_within_two_seconds() -> None:
     async def scenario() -> None:
         async with hub_and_peers() as (hub, peers):

@@ -13,8 +13,8 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 import i18n
 from media.results import Level
+from server.protocol import ErrorCode
 from server.video.coaching import CoachingWarning
-from server.video.errors import MediaErrorCode
 from server.video.peer import MAX_SDP_CHARS, HostState, MediaHub, MediaStatus, Purpose
 from server.video.signalling import (
     SERVER_MEDIA_MESSAGE,
@@ -67,9 +67,9 @@ def test_bad_messages_get_a_typed_problem_with_their_id(raw: Any, code: str) -> 
     assert problem.id == (7 if isinstance(raw, dict) else None)
 
 
-def test_every_media_error_has_a_message_in_both_languages() -> None:
+def test_every_error_has_a_message_in_both_languages() -> None:
     for lang in i18n.LANGUAGES:
-        for code in MediaErrorCode:
+        for code in ErrorCode:
             key = f"serve.error.{code.value}"
             assert i18n.translate(key, lang) != key
 
