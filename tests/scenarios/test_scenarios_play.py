@@ -226,3 +226,18 @@ def test_disguised_comments_get_past_the_scenarios_own_starting_filter(scenario_
             text = index.render(template.text, slots).casefold()
             caught += [(template.id, k) for k in keywords if k in text]
     assert caught == []
+
+
+EASY = [s for s in builtin_scenario_ids() if load_scenario(s).difficulty is Difficulty.EASY]
+
+
+@pytest.mark.parametrize("scenario_id", EASY)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_easy_scenarios_ask_at_a_pace_a_host_can_answer_aloud(scenario_id: str,
+                                                              seed: int) -> None:
+    """An easy live brings a question every minute or two even to a host who answers
+    every one (answers keep the audience, and a kept audience asks more)."""
+    run = played(scenario_id, seed)
+    minutes = run.scenario.duration_s / 60
+    questions = run.categories()[Category.QUESTION]
+    assert minutes / 2 <= questions <= 1.5 * minutes, (scenario_id, questions)
