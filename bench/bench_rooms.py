@@ -57,7 +57,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server import RawSeat, cpu_seconds, raw_seat  # noqa: E402
+from bench.bench_server import (  # noqa: E402
+    RawSeat,
+    cpu_seconds,
+    note_latency_ms,
+    raw_seat,
+    timed_note,
+)
 from scenarios import builtin_scenario_ids  # noqa: E402
 from server.app import DrillServer  # noqa: E402
 from server.cluster import ClusterServer  # noqa: E402
@@ -215,9 +221,8 @@ async def clients(ports: dict[str, int], day_key: str, rooms_n: int, seats_n: in
             if not measuring:
                 return
             received += 1
-            if b'"kind":"note"' in raw:
-                text = json.loads(raw)["data"]["text"]
-                note_lat.append((now - int(text.split(":")[1])) / 1e6)
+            if (latency := note_latency_ms(raw, now)) is not None:
+                note_lat.append(latency)
             elif b'"type":"event"' in raw and room.zero_ns is not None:
                 msg = json.loads(raw)
                 if msg.get("replay"):
@@ -265,8 +270,7 @@ async def clients(ports: dict[str, int], day_key: str, rooms_n: int, seats_n: in
     while time.monotonic() - start < duration:
         tick += 1
         for room in rooms:
-            await room.trainer.send(json.dumps({"v": 1, "type": "note",
-                                                "text": f"bench:{time.monotonic_ns()}"}))
+            await room.trainer.send(timed_note())
             if tick % 2 == 0 and room.last_comment is not None:
                 seat = room.seats[(tick // 2) % len(room.seats)]
                 seat.send(json.dumps({"v": 1, "type": "action", "id": tick, "action": {

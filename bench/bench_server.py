@@ -199,9 +199,8 @@ async def clients(port: int, seats: int, rate: int, duration: float, mode: str) 
         if not measuring:
             return
         received += 1
-        if b'"kind":"note"' in raw:
-            text = json.loads(raw)["data"]["text"]
-            latencies.append((now - int(text.split(":")[1])) / 1e6)
+        if (latency := note_latency_ms(raw, now)) is not None:
+            latencies.append(latency)
         elif b'"filter_add"' in raw:
             kw = json.loads(raw)["event"]["action"]["keyword"]
             action_seen.setdefault(kw, []).append(now)
@@ -230,8 +229,7 @@ async def clients(port: int, seats: int, rate: int, duration: float, mode: str) 
     loop_start = time.monotonic()
     while time.monotonic() - start < duration:
         n += 1
-        await trainer.send(json.dumps({"v": 1, "type": "note",
-                                       "text": f"bench:{time.monotonic_ns()}"}))
+        await trainer.send(timed_note())
         if mode == "gladi" and n % rate == 0:
             kw = f"kw{n // rate}"
             actor = conns[(n // rate) % TEAMS]  # a seat of every team in turn
@@ -264,6 +262,19 @@ async def clients(port: int, seats: int, rate: int, duration: float, mode: str) 
 
 
 # ---------------------------------------------------------------- orchestration
+
+
+def timed_note() -> str:
+    """A trainer's ``note`` carrying the time it was sent (``time.monotonic_ns``)."""
+    return json.dumps({"v": 1, "type": "note", "text": f"bench:{time.monotonic_ns()}"})
+
+
+def note_latency_ms(raw: bytes, now: int) -> float | None:
+    """How long a :func:`timed_note` took to reach a seat that got it at ``now``; None
+    when ``raw`` is not a note."""
+    if b'"kind":"note"' not in raw:
+        return None
+    return (now - int(json.loads(raw)["data"]["text"].split(":")[1])) / 1e6
 
 
 def cpu_seconds(pid: int) -> float:

@@ -10,11 +10,15 @@ import ssl
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from debrief.errors import UserError
 from debrief.scenario_text import describe_scenario_error
 from i18n import translate
+
+if TYPE_CHECKING:
+    from server.app import DrillServer
+    from server.store import Store
 
 DEFAULT_SCENARIO = "live-pertama"
 DEFAULT_HOST = "0.0.0.0"
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     return _serve(args, store, server, lambda: _print_rooms(args, rooms, data, server.day_key))
 
 
-def _serve(args: argparse.Namespace, store: Any, server: Any,
+def _serve(args: argparse.Namespace, store: Store, server: DrillServer,
            announce: Callable[[], None]) -> int:
     """Run ``server`` until Ctrl+C, calling ``announce`` once it listens; close ``store``."""
     lang: str = args.lang
@@ -134,7 +138,7 @@ def _serve(args: argparse.Namespace, store: Any, server: Any,
     return 0
 
 
-def _run_worker(args: argparse.Namespace, store: Any, ref: str, data: Path) -> int:
+def _run_worker(args: argparse.Namespace, store: Store, ref: str, data: Path) -> int:
     """``--redis``: serve as one worker of a cluster (server/cluster.py) until Ctrl+C."""
     lang: str = args.lang
     from redis.exceptions import RedisError

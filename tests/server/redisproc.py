@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+
+from .serverproc import free_port
 
 REDIS = Path("/usr/bin/redis-server")
 #: Why the cluster tests skip without it (CI installs it: .ci/run).
 MISSING = f"{REDIS} is absent (apt-get install redis-server; .ci/run installs it)"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def redis_server(folder: Path) -> Iterator[str]:
     """Start redis-server, wait until it accepts connections, yield its URL, stop it."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [str(REDIS), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
          "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "notice"],

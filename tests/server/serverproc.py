@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -11,6 +12,23 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def gladi_serve(data: Path, port: int, *options: str) -> subprocess.Popen[str]:
+    """``gladi --lang en serve`` on 127.0.0.1:``port`` as a user starts it (``live-pertama``),
+    with ``options`` such as ``--https``; its output unbuffered."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gladi", "--lang", "en", "serve", *options, "--host",
+         "127.0.0.1", "--port", str(port), "--data", str(data), "--scenario", "live-pertama"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
 class ServerProcess:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 from gladi.cli import main
@@ -15,22 +12,12 @@ from gladi.cmd_serve import lan_address, qr_text
 
 from .day_helpers import DayClient
 from .helpers import Client
-from .serverproc import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .serverproc import free_port, gladi_serve
 
 
 def test_serve_prints_how_to_join_and_the_key_works(tmp_path: Path) -> None:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gladi", "--lang", "en", "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--data", str(tmp_path), "--scenario", "live-pertama"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    port = free_port()
+    proc = gladi_serve(tmp_path, port)
     try:
         assert proc.stdout is not None
         lines = []
@@ -77,7 +64,7 @@ def test_unknown_scenario_is_a_user_error(tmp_path: Path, capsys: object) -> Non
 
 
 def test_a_redis_server_that_cannot_be_reached_is_a_user_error(tmp_path: Path) -> None:
-    status = main(["--lang", "en", "serve", "--redis", f"redis://127.0.0.1:{_free_port()}/0",
+    status = main(["--lang", "en", "serve", "--redis", f"redis://127.0.0.1:{free_port()}/0",
                    "--data", str(tmp_path), "--host", "127.0.0.1", "--port", "0"])
     assert status == 2
 

@@ -6,11 +6,8 @@ import asyncio
 import datetime
 import os
 import re
-import socket
 import ssl
 import stat
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from server.tls import CERT_NAME, certificate, fingerprint
 from simulator.drill import DrillLink, LinkState
 
 from .helpers import Client
-from .serverproc import ROOT
+from .serverproc import free_port, gladi_serve
 
 
 def _names(cert_path: Path) -> set[str]:
@@ -56,20 +53,9 @@ def test_a_broken_certificate_file_is_replaced(tmp_path: Path) -> None:
     assert _names(cert) == {"localhost"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_https_serves_the_pages_and_the_drill_over_tls(tmp_path: Path) -> None:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gladi", "--lang", "en", "serve", "--https", "--host",
-         "127.0.0.1", "--port", str(port), "--data", str(tmp_path), "--scenario",
-         "live-pertama"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    port = free_port()
+    proc = gladi_serve(tmp_path, port, "--https")
     try:
         assert proc.stdout is not None
         lines = []
