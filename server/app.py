@@ -301,14 +301,21 @@ class DrillServer:
         return [self.glances.glance(room, self.records[code], lang)
                 for code, room in self.rooms.items()]
 
-    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
+    def _new_room_ref(self, msg: DayCreate, rooms: int) -> str | Refused:
+        """The scenario reference a new room asked for by ``msg`` plays, or why it may not
+        be made when the day already has ``rooms`` rooms."""
         choice = self._scenarios().get(msg.scenario)
         if choice is None:
             return Refused(ErrorCode.INVALID, f"scenario: {msg.scenario} is not one of "
                                               "day_welcome.scenarios")
-        if len(self.rooms) >= MAX_ROOMS:
+        if rooms >= MAX_ROOMS:
             return Refused(ErrorCode.BAD_STATE, f"at most {MAX_ROOMS} rooms")
-        ref = choice[0]
+        return choice[0]
+
+    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
+        ref = self._new_room_ref(msg, len(self.rooms))
+        if isinstance(ref, Refused):
+            return ref
         code = new_code(self.store.codes() | self._making)
         self._making.add(code)  # two rooms made at once get two codes
         try:

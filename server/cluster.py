@@ -56,7 +56,7 @@ from i18n import translate
 from .app import WS_MAX_SIZE, DrillServer, Routed, build_room, error_text, new_code, now_ms
 from .clock import Status
 from .day import DayFiles, day_files
-from .day_protocol import MAX_ROOMS, DayCreate, DayRoom
+from .day_protocol import DayCreate, DayRoom
 from .journal import AnyRecord, SettingsRec, dumps_record, loads_record
 from .outbound import ScenarioRef
 from .outbox import Outcome
@@ -622,14 +622,11 @@ class ClusterServer(DrillServer):
                        passed=None, worker=None)
 
     async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
-        choice = self._scenarios().get(msg.scenario)
-        if choice is None:
-            return Refused(ErrorCode.INVALID, f"scenario: {msg.scenario} is not one of "
-                                              "day_welcome.scenarios")
-        if len(self._known) >= MAX_ROOMS:
-            return Refused(ErrorCode.BAD_STATE, f"at most {MAX_ROOMS} rooms")
+        ref = self._new_room_ref(msg, len(self._known))
+        if isinstance(ref, Refused):
+            return ref
         target = await self._least_loaded()
-        record = await self._place(choice[0], msg.seed, msg.name or "", msg.lang, msg.team_mode,
+        record = await self._place(ref, msg.seed, msg.name or "", msg.lang, msg.team_mode,
                                    target)
         room = self.rooms.get(record.code)
         if room is not None:
