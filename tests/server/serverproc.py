@@ -31,6 +31,15 @@ def gladi_serve(data: Path, port: int, *options: str) -> subprocess.Popen[str]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
+def kill(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL ``proc``, wait for it and close its pipes."""
+    proc.kill()
+    proc.wait(10)
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
 class ServerProcess:
     """``python -m server DATA 127.0.0.1 0 SCENARIO [options]``; reads the bound port from
     stdout. ``options`` (e.g. ``--redis URL --worker w1``) make it a worker of a cluster."""
@@ -65,11 +74,7 @@ class ServerProcess:
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no flush — the point of the restart test."""
-        self.proc.kill()
-        self.proc.wait(10)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
+        kill(self.proc)
 
     def __enter__(self) -> ServerProcess:
         return self

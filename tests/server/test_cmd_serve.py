@@ -12,7 +12,7 @@ from gladi.cmd_serve import lan_address, qr_text
 
 from .day_helpers import DayClient
 from .helpers import Client
-from .serverproc import free_port, gladi_serve
+from .serverproc import free_port, gladi_serve, kill
 
 
 def test_serve_prints_how_to_join_and_the_key_works(tmp_path: Path) -> None:
@@ -49,11 +49,7 @@ def test_serve_prints_how_to_join_and_the_key_works(tmp_path: Path) -> None:
             await day.close()
         asyncio.run(asyncio.wait_for(trainer_connects(), 30))
     finally:
-        proc.kill()
-        proc.wait(10)
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
+        kill(proc)
     assert (tmp_path / "gladi-server.sqlite3").exists()
 
 

@@ -19,7 +19,7 @@ from server.tls import CERT_NAME, certificate, fingerprint
 from simulator.drill import DrillLink, LinkState
 
 from .helpers import Client
-from .serverproc import free_port, gladi_serve
+from .serverproc import free_port, gladi_serve, kill
 
 
 def _names(cert_path: Path) -> set[str]:
@@ -95,8 +95,4 @@ def test_serve_https_serves_the_pages_and_the_drill_over_tls(tmp_path: Path) -> 
                 await trainer.close()
         asyncio.run(asyncio.wait_for(over_tls(), 60))
     finally:
-        proc.kill()
-        proc.wait(10)
-        for stream in (proc.stdout, proc.stderr):
-            if stream:
-                stream.close()
+        kill(proc)
