@@ -32,6 +32,7 @@ __all__ = [
     "SessionEnded",
     "Shared",
     "Tapped",
+    "Undone",
     "Viewer",
     "public",
 ]
@@ -195,6 +196,18 @@ class ActionApplied(Event):
 
     type = "applied"
     action: Action
+
+
+@register
+@value
+class Undone(Event):
+    """An ``undo`` took ``action`` back: a block lifted, a report withdrawn, comments on
+    again, or a pin replaced by ``pinned`` (the comment pinned before it; null: none).
+    It follows the ``applied`` event of the undo."""
+
+    type = "undone"
+    action: Action
+    pinned: str | None = None
 
 
 class RejectCode(StrEnum):

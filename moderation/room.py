@@ -45,7 +45,7 @@ from .actions import (
     Unpin,
     Welcome,
 )
-from .events import ActionApplied, CommentPosted, CommentsHidden, Event, RejectCode
+from .events import ActionApplied, CommentPosted, CommentsHidden, Event, RejectCode, Undone
 from .stream import Stream
 from .timing import UNDO_MS
 
@@ -345,11 +345,12 @@ class Room:
         elif isinstance(done, Pin):
             before = last.pinned_before
             self.pinned = before if before is not None and before not in self.gone else None
+            return [Undone(now, done, self.pinned)]
         elif isinstance(done, Report):
             self.reported.discard(done.comment)
         else:
             self.comments_enabled = True
-        return []
+        return [Undone(now, done)]
 
     def _in_force(self, last: Undoable) -> bool:
         """Whether ``last`` still holds (nobody lifted the block, unpinned, switched on …)."""

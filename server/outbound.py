@@ -137,6 +137,9 @@ class RoomState(_Shape):
     verdicts_live: bool
     mute_presets: list[int | None]
     report_reasons: list[str]
+    #: How long after a block, pin, report or comments-off its seat may still ``undo`` it
+    #: (room time, ms).
+    undo_ms: int
     host: str | None
     media: MediaInfo | None = None
 

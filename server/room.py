@@ -30,6 +30,7 @@ from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.events import Event, RejectCode, SessionEnded
 from moderation.scorecard import Scorecard
+from moderation.timing import UNDO_MS
 from scenarios.schema import Economy, Scenario
 from scenarios.taxonomy import InjectKind, ReportReason
 
@@ -431,6 +432,7 @@ class DrillRoom:
             "verdicts_live": self.settings.verdicts_live,
             "mute_presets": list(self.scenario.settings.mute_presets_s),
             "report_reasons": [r.value for r in ReportReason],
+            "undo_ms": UNDO_MS,
             "host": None if host is None else host.name,
             "media": self.media,
         }

@@ -36,6 +36,7 @@ from moderation.actions import (
     Talk,
     Thank,
     Unblock,
+    Undo,
     Unmute,
     Unpin,
     Welcome,
@@ -190,6 +191,13 @@ class WelcomeBody(SeatAction):
     viewer: Ident
 
 
+class UndoBody(SeatAction):
+    """*Urungkan*: take back the seat's own last block, pin, report or comments-off,
+    within ``state.undo_ms`` of it (refused with ``nothing_to_undo`` after that)."""
+
+    type: Literal["undo"]
+
+
 class TalkBody(SeatAction):
     """The host spoke for ``duration`` **milliseconds** (1–600000; keeps off dead air)."""
 
@@ -200,14 +208,15 @@ class TalkBody(SeatAction):
 ActionBody = Annotated[
     DeleteBody | MuteBody | UnmuteBody | BlockBody | UnblockBody | ReportBody | PinBody
     | UnpinBody | CommentsBody | FilterAddBody | FilterRemoveBody | GuestAcceptBody
-    | GuestDeclineBody | GuestRemoveBody | AnswerBody | ThankBody | WelcomeBody | TalkBody,
+    | GuestDeclineBody | GuestRemoveBody | AnswerBody | ThankBody | WelcomeBody | TalkBody
+    | UndoBody,
     Field(discriminator="type"),
 ]
 
 #: The engine's value class of each seat action.
 ACTION_CLASSES: dict[str, type[Action]] = {cls.type: cls for cls in (
     Delete, Mute, Unmute, Block, Unblock, Report, Pin, Unpin, SetComments, AddKeyword,
-    RemoveKeyword, AcceptGuest, DeclineGuest, RemoveGuest, Answer, Thank, Welcome, Talk)}
+    RemoveKeyword, AcceptGuest, DeclineGuest, RemoveGuest, Answer, Thank, Welcome, Talk, Undo)}
 
 _STAFF = frozenset({Role.HOST, Role.MODERATOR})
 _HOST = frozenset({Role.HOST})
@@ -217,7 +226,7 @@ _HOST = frozenset({Role.HOST})
 ACTION_ROLES: dict[str, frozenset[Role]] = {
     "delete": _STAFF, "mute": _STAFF, "unmute": _STAFF, "block": _STAFF, "unblock": _STAFF,
     "report": _STAFF, "pin": _STAFF, "unpin": _STAFF, "comments": _STAFF,
-    "filter_add": _STAFF, "filter_remove": _STAFF,
+    "filter_add": _STAFF, "filter_remove": _STAFF, "undo": _STAFF,
     "guest_accept": _HOST, "guest_decline": _HOST, "guest_remove": _HOST,
     "answer": _HOST, "thank": _HOST, "welcome": _HOST, "talk": _HOST,
 }

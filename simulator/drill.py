@@ -51,10 +51,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from media.synthetic import synthetic_frame
+from moderation.timing import UNDO_MS
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.model import CommentView, GiftView, RoomNotice
 
-__all__ = ["CameraTrack", "DrillLink", "DrillView", "LinkState", "MicTrack", "drill_url"]
+__all__ = ["CameraTrack", "DrillLink", "DrillView", "LinkState", "MicTrack", "Request",
+           "drill_url", "undoable"]
 
 log = logging.getLogger("gladi.simulator.drill")
 
@@ -67,6 +69,8 @@ RETRY_MAX_S = 5.0
 #: Voice kept waiting to be sent at most (s): a late sound is dropped, not delayed.
 AUDIO_BUFFER_S = 0.5
 AUDIO_FRAME_S = 0.02
+#: The undo button goes this much before the room's undo window closes (the answer's trip).
+UNDO_MARGIN_S = 0.5
 
 
 def _unverified() -> ssl.SSLContext:
@@ -97,6 +101,20 @@ def drill_url(address: str) -> str:
 
 
 # ---------------------------------------------------------------- the room, as the host sees it
+
+
+def undoable(action: dict[str, Any]) -> bool:
+    """Whether an ``undo`` can take ``action`` back: a block, pin, report or comments-off."""
+    kind = action.get("type")
+    return kind in ("block", "pin", "report") or (kind == "comments" and not action["enabled"])
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """An action sent and waiting for its ``ack``: what it was, in words."""
+
+    label: str
+    undoable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +171,13 @@ class DrillView:
     coaching: list[CoachLine] = field(default_factory=list)
     #: The outcome of the last action or request: (text, ok).
     last: tuple[str, bool] | None = None
-    #: What each request waiting for its answer was (request id → its label).
-    pending: dict[int, str] = field(default_factory=dict)
+    #: What each request waiting for its answer was (request id → it).
+    pending: dict[int, Request] = field(default_factory=dict)
+    #: How long after a block, pin, report or comments-off the room takes an undo (ms).
+    undo_ms: int = UNDO_MS
+    #: Until when (wall s) the host's last accepted block, pin, report or comments-off
+    #: can be undone.
+    undo_until: float = 0.0
     result: DrillResult | None = None
     freed: bool = False
 
@@ -183,9 +206,13 @@ class DrillView:
             self._at(int(msg["t"]), wall)
             self._room(str(msg["kind"]), msg.get("data") or {})
         elif kind == "ack":
-            label = self.pending.pop(msg.get("id") or -1, "")
-            self.last = (label, True) if msg.get("accepted") else (str(msg.get("hint") or ""),
-                                                                   False)
+            request = self.pending.pop(msg.get("id") or -1, Request(""))
+            if not msg.get("accepted"):
+                self.last = (str(msg.get("hint") or ""), False)
+                return
+            self.last = (request.label, True)
+            if request.undoable:
+                self.undo_until = wall + self.undo_ms / 1000 - UNDO_MARGIN_S
         elif kind == "error":
             self.pending.pop(msg.get("id") or -1, None)
             self.last = (str(msg.get("message") or msg.get("code")), False)
@@ -207,6 +234,7 @@ class DrillView:
         self.title = str(state["scenario"]["title"])
         self.mute_presets = list(state.get("mute_presets") or self.mute_presets)
         self.report_reasons = list(state.get("report_reasons") or [])
+        self.undo_ms = int(state.get("undo_ms") or UNDO_MS)
         media = state.get("media")
         if media:
             self.camera, self.watching = str(media["host"]), int(media["viewers"])
@@ -263,6 +291,8 @@ class DrillView:
             self.notices.append(RoomNotice("desktop.notice_network", t, bad=True))
         elif kind == "applied":
             self._applied(ev["action"])
+        elif kind == "undone":
+            self._undone(ev["action"], ev.get("pinned"))
 
     def _applied(self, action: dict[str, Any]) -> None:
         """An accepted action changes what the host sees (pins, guests, thanks, switches)."""
@@ -291,6 +321,23 @@ class DrillView:
             found = self.by_id.get(str(action["comment"]))
             if found is not None:
                 found.reported = True
+
+    def _undone(self, action: dict[str, Any], pinned: str | None) -> None:
+        """An undo took ``action`` back (a block lifted changes nothing the host sees)."""
+        kind = action.get("type")
+        if kind == "pin":
+            self.pinned = pinned
+        elif kind == "comments":
+            self.comments_enabled = True
+        elif kind == "report":
+            found = self.by_id.get(str(action["comment"]))
+            if found is not None:
+                found.reported = False
+
+    def undo_left(self, wall: float) -> int:
+        """Whole seconds left to undo the host's last block, pin, report or comments-off."""
+        left = self.undo_until - wall
+        return 0 if left <= 0 else int(left) + (left % 1 > 0)
 
     def _room(self, kind: str, data: dict[str, Any]) -> None:
         if kind in ("started", "resumed"):

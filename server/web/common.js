@@ -170,6 +170,8 @@ const Gladi = (() => {
       for (const c of snap.stream || []) this.comments.set(c.id, { ...c });
       for (const c of snap.filtered || []) this.comments.set(c.id, { ...c, hidden: "filter" });
       this.pinned = snap.pinned || null;
+      // Every comment pinned so far (id → it), so that an undone pin can bring back the one before.
+      this.pins = new Map(this.pinned ? [[this.pinned.id, this.pinned]] : []);
       this.requests = new Map((snap.requests || []).map((r) => [r.id, r]));
       this.keywords = [...(snap.keywords || [])];
       // viewer → {handle, until}; the snapshot knows only the viewer and the end of the mute.
@@ -209,11 +211,16 @@ const Gladi = (() => {
           this.alerts.push({ kind: "official", ev });
           break;
         case "guest_request": this.requests.set(ev.id, ev); break;
+        case "undone": // an undo took back a pin (the one before returns) or comments-off
+          if (ev.action.type === "pin") this.pinned = (ev.pinned && this.pins.get(ev.pinned)) || null;
+          else if (ev.action.type === "comments") this.commentsEnabled = true;
+          break;
         case "applied": {
           const a = ev.action;
           if (a.type === "pin") {
             const c = this.comments.get(a.comment);
             this.pinned = c ? { id: c.id, text: c.text, handle: c.handle } : null;
+            if (this.pinned) this.pins.set(c.id, this.pinned);
           } else if (a.type === "unpin") this.pinned = null;
           else if (a.type === "comments") this.commentsEnabled = a.enabled;
           else if (a.type === "guest_accept" || a.type === "guest_decline") {

@@ -1,7 +1,9 @@
 // Seat page: join from a phone, watch the comment stream, moderate with one tap.
 // The stream holds still while you act on it (a finger or the mouse on it, or the action
 // sheet open): new comments wait behind a "N komentar baru" pill, rows that leave are only
-// struck through, so the row under a finger never moves. docs/protocol.md: the messages.
+// struck through, so the row under a finger never moves. A tap on rows that had just moved
+// (the comment you saw may have slid away) opens nothing: it holds the stream and asks for
+// the tap again. docs/protocol.md: the messages.
 "use strict";
 (() => {
   const { t, el, num, clock, toast, Link, Live } = Gladi;
@@ -156,6 +158,9 @@
   // the action sheet is open, and for HOLD_AFTER_MS after that; the pill lets it go at once.
   const HOLD_AFTER_MS = 8000;
   const LONG_PRESS_MS = 500; // a longer press only holds the stream: it is not a tap
+  // A tap this soon after the rows moved may land on a comment that slid under the finger
+  // after you looked (a person taps about a second after finding a comment).
+  const SETTLE_MS = 1500;
   const stream = {
     rows: new Map(), // comment id → its <li>, in arrival order
     held: false,
@@ -164,6 +169,8 @@
     timer: 0,
     downAt: 0,
     pressMs: 0,
+    movedAt: -Infinity, // when the rows last moved on screen (performance.now() time)
+    settled: true, // the rows under the last touch had held still (or the stream was held)
     reset() {
       clearTimeout(this.timer);
       this.rows.clear(); this.held = false; this.on = false;
@@ -225,7 +232,11 @@
   };
   {
     const box = $("stream");
-    box.addEventListener("pointerdown", (e) => { stream.downAt = e.timeStamp; stream.on = true; stream.hold(); });
+    box.addEventListener("pointerdown", (e) => {
+      stream.downAt = e.timeStamp;
+      stream.settled = stream.held || e.timeStamp - stream.movedAt >= SETTLE_MS;
+      stream.on = true; stream.hold();
+    });
     // The mouse holds it once it moves over the list (a pointer the page moved under does not).
     box.addEventListener("pointermove", (e) => {
       if (e.pointerType === "mouse" && (e.movementX || e.movementY) && !stream.on) { stream.on = true; stream.hold(); }
@@ -243,6 +254,7 @@
       stream.pressMs = 0;
       const li = e.target.closest("li.comment");
       if (!li || li.classList.contains("gone") || press > LONG_PRESS_MS || !staff()) return;
+      if (!stream.settled) { toast(t("stream_moved")); return; } // held now: tap again
       const c = live.comments.get(li.dataset.id);
       if (c) openSheet(c);
     });
@@ -300,9 +312,41 @@
 
   function act(action, okText) {
     link.send({ type: "action", action }, (msg) => {
-      if (msg.type === "ack" && msg.accepted && okText) toast(okText, "good");
+      if (msg.type !== "ack" || !msg.accepted) return;
+      if (undoable(action)) offerUndo(okText || t("done"));
+      else if (okText) toast(okText, "good");
     });
     closeSheet();
+  }
+
+  // A block, pin, report or comments-off can be taken back for state.undo_ms (a slip of the
+  // finger): one bar with the countdown, for the last of them (docs/protocol.md, "Undo").
+  const undoable = (a) => ["block", "pin", "report"].includes(a.type) || (a.type === "comments" && !a.enabled);
+  let undoTimer = 0;
+  function offerUndo(text) {
+    const box = $("toasts");
+    clearInterval(undoTimer);
+    box.querySelector(".toast.undo")?.remove();
+    // Counted on this phone's clock from the answer, a little short of the room's window,
+    // which began when the server applied the action.
+    const until = performance.now() + (state.undo_ms || 5000) - 500;
+    const button = el("button", { type: "button", class: "small", id: "undo" });
+    const bar = el("div", { class: "toast good undo", role: "status" }, `${text} `, button);
+    const close = () => { clearInterval(undoTimer); bar.remove(); };
+    const tick = () => {
+      const left = Math.ceil((until - performance.now()) / 1000);
+      if (left <= 0) close();
+      else button.textContent = t("act.undo", { seconds: num(left) });
+    };
+    button.addEventListener("click", () => {
+      close();
+      link.send({ type: "action", action: { type: "undo" } }, (msg) => {
+        if (msg.type === "ack" && msg.accepted) toast(t("undone"), "good");
+      });
+    });
+    tick();
+    undoTimer = setInterval(tick, 250);
+    box.append(bar);
   }
 
   function render() {
@@ -328,13 +372,17 @@
 
   // Keep the rows of the stream where they are on screen while it holds still, whatever
   // else changes around it (a pinned comment, the leaderboard, a note, the tools).
+  // Otherwise note when they moved (a tap right after that is not taken, see SETTLE_MS).
   function stable(change) {
     const box = $("stream");
-    const anchor = stream.held ? [...box.children].find((r) =>
-      r.getBoundingClientRect().bottom > box.getBoundingClientRect().top) : null;
+    const anchor = [...box.children].find((r) =>
+      r.getBoundingClientRect().bottom > box.getBoundingClientRect().top);
     const before = anchor ? anchor.getBoundingClientRect().top : 0;
     change();
-    if (anchor && anchor.isConnected) box.scrollTop += anchor.getBoundingClientRect().top - before;
+    if (!anchor) return;
+    const shift = anchor.isConnected ? anchor.getBoundingClientRect().top - before : Infinity;
+    if (stream.held && anchor.isConnected) box.scrollTop += shift;
+    else if (Math.abs(shift) >= 1) stream.movedAt = performance.now();
   }
 
   // The keyword box is static: re-rendering it on every event would wipe what is being typed.

@@ -17,7 +17,7 @@ import pygame
 
 from debrief.report_text import clock as clock_text
 from simulator import theme
-from simulator.drill import DrillLink, DrillView, LinkState, drill_url
+from simulator.drill import DrillLink, DrillView, LinkState, Request, drill_url, undoable
 from simulator.model import CommentView
 from simulator.screen import Screen, register
 from simulator.widgets import Button, TextField, draw_panel, draw_text, draw_wrapped
@@ -76,8 +76,14 @@ class DrillScreen(Screen):
     def send_action(self, label: str, **action: Any) -> None:
         """One host action, as the seat page sends it; its answer comes back as an ``ack``."""
         ident = self.link.send({"type": "action", "action": action})
-        self.view.pending[ident] = self.tr(label)
+        self.view.pending[ident] = Request(self.tr(label), undoable(action))
         self.menu = None
+
+    def undo(self) -> None:
+        """Take back the last block, pin, report or comments-off (docs/protocol.md, "Undo")."""
+        self.view.undo_until = 0.0
+        self.send_action("seat.undone", type="undo")
+        self.layout(*self.app.size)
 
     def _comment(self) -> CommentView | None:
         found = self.view.by_id.get(self.selected or "")
@@ -224,6 +230,9 @@ class DrillScreen(Screen):
             reasons = self.view.report_reasons or list(REASONS)
             rows.insert(0, [(tr(f"seat.reason.{r}"), lambda r=r: self.report(r))
                             for r in reasons])
+        left = self.view.undo_left(self.app.wall())
+        if left:
+            rows.insert(0, [(tr("seat.act.undo", seconds=left), self.undo)])
         h = max(px(40), self.fonts.line_height("label") + px(12)) + px(8)
         y = bottom - h * len(rows)
         for row in rows:

@@ -50,6 +50,7 @@ SAMPLES: list[a.Action | e.Event] = [
     e.InjectFired(11, InjectKind.GIFT_STORM, "trainer"),
     e.CommentsHidden(12, ("c1", "c2"), "muted", "host"),
     e.ActionApplied(13, a.Block(t=13, viewer="v2")),
+    e.Undone(13, a.Pin(t=12, comment="c1"), "c0"),
     e.ActionRejected(14, a.Block(t=14, viewer="v2"), e.RejectCode.ALREADY_BLOCKED),
     e.SessionEnded(15),
 ]

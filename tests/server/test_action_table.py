@@ -23,7 +23,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "filter_remove": {"keyword": "judi"}, "guest_accept": {"request": "r1"},
     "guest_decline": {"request": "r1"}, "guest_remove": {"viewer": "v1"},
     "answer": {"comment": "c1", "text": "Betul, Bu."}, "thank": {"target": "g1"},
-    "welcome": {"viewer": "v1"}, "talk": {"duration": 5000},
+    "welcome": {"viewer": "v1"}, "talk": {"duration": 5000}, "undo": {},
 }
 
 

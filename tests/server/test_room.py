@@ -313,3 +313,41 @@ def test_a_token_without_last_seq_resumes_with_a_snapshot_only(h: Harness) -> No
     welcome = h.got["a2"][0]
     assert out.seat is a and welcome["resumed"] is True and welcome["replay"] == 0
     assert welcome["seq"] == h.room.views.seq(a.view)
+
+
+def test_a_seat_undoes_its_own_slip_within_the_undo_window(h: Harness) -> None:
+    trainer, a, b, obs = started(h)
+    undo_ms = h.got["a"][0]["state"]["undo_ms"]
+    assert undo_ms == 5000
+    comments = [m["event"] for m in h.view("staff") if m["type"] == "event"
+                and m["event"]["type"] == "comment" and m["event"]["hidden"] is None]
+    first = comments[0]
+    # Two comments the block below leaves on screen, to pin.
+    one, two = [c for c in comments if c["viewer"] != first["viewer"]][:2]
+    # A block: only the seat that blocked may take it back.
+    assert h.act(a, "a", type="block", viewer=first["viewer"], comment=first["id"])["accepted"]
+    refused = h.act(b, "b", type="undo")
+    assert not refused["accepted"] and refused["code"] == "nothing_to_undo" and refused["hint"]
+    assert h.act(a, "a", type="undo")["accepted"]
+    for view in ("staff", "observer", "trainer"):
+        undone = [m["event"] for m in h.view(view) if m["type"] == "event"
+                  and m["event"]["type"] == "undone"]
+        assert [(e["action"]["type"], e["action"]["viewer"]) for e in undone] == [
+            ("block", first["viewer"])], view
+    assert first["viewer"] not in h.room.session.room.blocked
+    # A pin undone brings back the pin before it, for every seat.
+    assert h.act(b, "b", type="pin", comment=one["id"])["accepted"]
+    assert h.act(a, "a", type="pin", comment=two["id"])["accepted"]
+    assert h.act(a, "a", type="undo")["accepted"]
+    last = [m["event"] for m in h.view("observer") if m["type"] == "event"][-1]
+    assert last["type"] == "undone" and last["pinned"] == one["id"]
+    assert h.room.session.room.pinned == one["id"]
+    # Comments off, and the window runs out: the switch stays off.
+    assert h.act(a, "a", type="comments", enabled=False)["accepted"]
+    h.run(undo_ms + 100)
+    late = h.act(a, "a", type="undo")
+    assert not late["accepted"] and late["code"] == "nothing_to_undo"
+    assert not h.room.session.room.comments_enabled
+    # The journal replays the undos to the same room.
+    copy = h.restarted()
+    assert copy.session.room.pinned == one["id"] and not copy.session.room.blocked

@@ -193,9 +193,11 @@ class DrillRoomStates(RuleBasedStateMachine):
 
     @precondition(lambda self: self.room.status is Status.RUNNING)
     @rule(seat_id=st.none() | seats,
-          what=st.sampled_from(["mute", "mute", "mute", "block", "delete", "filter"]))
+          what=st.sampled_from(["mute", "mute", "mute", "block", "delete", "filter", "pin",
+                                "undo"]))
     def moderate(self, seat_id: str | None, what: str) -> None:
-        """A staff seat acts on the newest comment on screen; a 5-second mute runs out."""
+        """A staff seat acts on the newest comment on screen; a 5-second mute runs out; an
+        undo takes back the seat's last block or pin if it is still in time."""
         seat = self._seat(seat_id or self.tokens_first)
         screen = self.room.session.room.stream.on_screen()
         if seat is None or seat.role not in (Role.HOST, Role.MODERATOR) or not screen:
@@ -205,7 +207,9 @@ class DrillRoomStates(RuleBasedStateMachine):
                   "block": {"type": "block", "viewer": comment.viewer},
                   "delete": {"type": "delete", "comment": comment.id},
                   "filter": {"type": "filter_add",
-                             "keyword": comment.text[:8].strip() or "x"}}[what]
+                             "keyword": comment.text[:8].strip() or "x"},
+                  "pin": {"type": "pin", "comment": comment.id},
+                  "undo": {"type": "undo"}}[what]
         replies = self._send(seat, ActionMsg.model_validate(
             {"v": 1, "type": "action", "action": action}))
         assert replies[-1]["type"] == "ack", replies

@@ -1,7 +1,9 @@
 """The seat page on phones during a troll raid (Debian's chromium through Playwright).
 
-At 360×740 and 390×844: a tap one second after a comment was located opens that comment,
-the stream holds still behind a "N komentar baru" pill, alerts fold into one bar that only
+At 360×740 and 390×844: a tap one second after a comment was located opens that comment
+(with a thumb holding the stream; without it, a first tap on rows that had just moved opens
+nothing and holds the stream, and the next tap opens the comment: never another one), a
+block can be undone for a few seconds, the stream holds still behind a "N komentar baru" pill, alerts fold into one bar that only
 the host gets, and a reload after joining by typed code resumes the seat. The server runs
 in this process; a trainer and a second moderator drive it over the protocol
 (docs/protocol.md), so the page gets real traffic: raid comments, deletions, pins.
@@ -154,6 +156,92 @@ async def tap_trials(page: Any, spared: set[str], rng: random.Random) -> tuple[i
     return hits, pills
 
 
+# Counts the hints that a tap landed on rows that had just moved (the tap opened nothing).
+COUNT_MOVED_HINTS = """() => { window.movedHints = 0;
+  new MutationObserver((changes) => { for (const c of changes) for (const n of c.addedNodes)
+    if (n.classList?.contains('toast') && n.textContent.startsWith('Komentarnya baru saja bergeser'))
+      window.movedHints++; }).observe(document.getElementById('toasts'), { childList: true }); }"""
+
+
+async def first_tap_trials(page: Any, spared: set[str], rng: random.Random
+                           ) -> tuple[int, int, int]:
+    """TRIALS times with no finger on the stream, which moves with the raid (let go with the
+    pill first): a comment is located, one second passes, the finger taps where it was. A
+    tap on rows that had just moved opens nothing, holds the stream and says so; then the
+    comment is located again and tapped one second later. A trial whose comment left the
+    screen meanwhile is void and made again. Returns (sheets of the located comment, sheets
+    of another comment, first taps that only held the stream)."""
+    await page.evaluate(COUNT_MOVED_HINTS)
+    right = wrong = held = trial = 0
+    while trial < TRIALS:
+        if await page.evaluate(HELD):
+            await page.wait_for_selector("#new-comments:not([hidden])")
+            await page.tap("#new-comments")
+            await page.wait_for_function(f"!({HELD})()")
+        await asyncio.sleep(rng.uniform(0.1, 0.8))  # the person looks at a moving stream
+        rows = await page.evaluate(VISIBLE_ROWS)
+        target, x, y = rows[rng.randrange(len(rows))]
+        spared.add(target)
+        await asyncio.sleep(1.0)  # the human's reaction: the thing under test, not a wait
+        hints = await page.evaluate("window.movedHints")
+        await page.touchscreen.tap(x, y)
+        try:
+            await page.wait_for_function(
+                f"!document.getElementById('sheet').hidden || window.movedHints > {hints}",
+                timeout=3000)
+        except Exception:  # noqa: BLE001 - the tap hit no comment (a bar moved in): void
+            spared.discard(target)
+            continue
+        if await page.locator("#sheet").is_hidden():
+            held += 1
+            assert await page.evaluate(HELD)
+            again = {row[0]: row for row in await page.evaluate(VISIBLE_ROWS)}
+            if target not in again:  # deleted by the other moderator, or scrolled away
+                spared.discard(target)
+                continue
+            _, x, y = again[target]
+            await asyncio.sleep(1.0)
+            await page.touchscreen.tap(x, y)
+            await page.wait_for_selector("#sheet:not([hidden])")
+        trial += 1
+        if await page.get_attribute("#sheet", "data-comment") == target:
+            right += 1
+        else:
+            wrong += 1
+        await page.tap("#sheet button[data-act=cancel]")
+        await page.wait_for_selector("#sheet", state="hidden")
+        spared.discard(target)
+    return right, wrong, held
+
+
+def test_a_first_tap_on_a_moving_stream_never_opens_another_comment(tmp_path: Path) -> None:
+    async_api = pytest.importorskip("playwright.async_api")
+
+    async def scenario() -> None:
+        async with running_server(tmp_path / "data") as srv, \
+                async_api.async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            errors: list[str] = []
+            spared: set[str] = set()
+            try:
+                page = await join(browser, srv, PHONES["360x740"], "Bu Ani", errors=errors)
+                trainer = await trainer_starts_a_raid(srv)
+                # A second raid keeps the stream moving for as long as the trials take.
+                await trainer.send(type="inject", kind="troll_raid", count=50, over_s=150)
+                busy = asyncio.create_task(busy_moderator(srv, spared))
+                await page.wait_for_function(
+                    "document.querySelectorAll('#stream li.comment').length >= 6")
+                right, wrong, held = await first_tap_trials(page, spared, random.Random(7))
+                busy.cancel()
+                await trainer.close()
+                assert wrong == 0 and right == TRIALS, (right, wrong, held)
+                assert held > 0  # the raid did move the rows under some first taps
+                assert errors == []
+            finally:
+                await browser.close()
+    run(scenario())
+
+
 def test_a_tap_one_second_after_locating_a_comment_opens_that_comment(tmp_path: Path) -> None:
     async_api = pytest.importorskip("playwright.async_api")
 
@@ -288,6 +376,50 @@ def test_a_reload_after_joining_by_typed_code_resumes_the_seat(tmp_path: Path,
                 assert "Menghubungkan…" in toasts
                 assert await page.evaluate("Gladi.num(77.2)") == "77,2"
                 assert await page.evaluate("Gladi.num(1234)") == "1.234"
+            finally:
+                await browser.close()
+    run(scenario())
+
+
+def test_a_block_from_the_phone_can_be_undone_for_a_few_seconds(tmp_path: Path) -> None:
+    async_api = pytest.importorskip("playwright.async_api")
+
+    async def scenario() -> None:
+        async with running_server(tmp_path / "data") as srv, \
+                async_api.async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            errors: list[str] = []
+            try:
+                page = await join(browser, srv, PHONES["360x740"], "Bu Wati", errors=errors)
+                trainer = await trainer_starts_a_raid(srv)
+                await page.wait_for_function(
+                    "document.querySelectorAll('#stream li.comment').length >= 3")
+                target, x, y = (await page.evaluate(VISIBLE_ROWS))[0]
+                await page.touchscreen.tap(x, y)
+                await page.wait_for_selector("#sheet:not([hidden])")
+                target = await page.get_attribute("#sheet", "data-comment")
+                await page.tap("#sheet button[data-act=block]")
+                # The bar counts down the seconds left; the undo takes the block back.
+                undo = page.locator("#toasts .toast.undo #undo")
+                await undo.wait_for()
+                assert re.fullmatch(r"Urungkan \([1-5]\)", await undo.inner_text())
+                await undo.tap()
+                await page.wait_for_selector("#toasts .toast.good:has-text('Diurungkan')")
+                assert await page.locator("#toasts .toast.undo").count() == 0
+                undone = await trainer.until(lambda m: m["type"] == "event"
+                                             and m["event"]["type"] == "undone")
+                assert undone["event"]["action"]["type"] == "block"
+                assert undone["event"]["action"]["actor"] == "Bu Wati"
+                assert undone["event"]["action"]["comment"] == target
+                # A delete has no undo: no bar.
+                rows = await page.evaluate(VISIBLE_ROWS)
+                await page.touchscreen.tap(rows[-1][1], rows[-1][2])
+                await page.wait_for_selector("#sheet:not([hidden])")
+                await page.tap("#sheet button[data-act=delete]")
+                await page.wait_for_selector("#toasts .toast.good:has-text('Berhasil')")
+                assert await page.locator("#toasts .toast.undo").count() == 0
+                await trainer.close()
+                assert errors == []
             finally:
                 await browser.close()
     run(scenario())

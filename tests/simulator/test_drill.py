@@ -21,7 +21,7 @@ import pytest
 from gladi.cli import main as gladi_main
 from media.sources import Notice
 from media.synthetic import synthetic_frame
-from simulator.drill import DrillView, LinkState, drill_url
+from simulator.drill import DrillView, LinkState, Request, drill_url, undoable
 from simulator.screens.drill import DrillJoinScreen, DrillScreen
 
 from ..server.helpers import Client, is_event
@@ -62,7 +62,7 @@ WELCOME: dict[str, Any] = {
     "state": {"status": "running", "t": 5000, "duration_ms": 600_000,
               "scenario": {"id": "x", "title": "Live pertama"}, "leaderboard": True,
               "team_mode": False, "verdicts_live": False, "mute_presets": [5, 60, None],
-              "report_reasons": ["hate", "spam"], "host": "Bu Sari",
+              "report_reasons": ["hate", "spam"], "undo_ms": 4000, "host": "Bu Sari",
               "media": {"host": "connecting", "viewers": 0}},
     "snapshot": {"t": 5000, "ended": False, "viewers": 12, "taps": 40, "coins": 0,
                  "follows": 0, "shares": 0, "comments_enabled": True,
@@ -101,7 +101,7 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
     view.apply(_event(8, 7200, type="gift", id="g1", viewer="v5", handle="ibu", gift="rose",
                       coins=1, count=3), 102.2)
     assert view.unthanked_gift() is not None
-    view.pending[9] = "Hapus"
+    view.pending[9] = Request("Hapus")
     view.apply({"v": 1, "type": "ack", "id": 9, "accepted": True, "code": None,
                 "hint": None}, 103.0)
     assert view.last == ("Hapus", True)
@@ -123,6 +123,46 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
     assert view.status == "ended" and view.result is not None
     assert view.result.passed and [c.text for c in view.result.coaching] == \
         ["Wajah terlalu gelap"]
+
+
+def test_the_view_offers_an_undo_after_an_undoable_action_and_folds_the_undone() -> None:
+    view = DrillView()
+    view.apply(WELCOME, wall=100.0)
+    assert view.undo_ms == 4000 and view.undo_left(100.0) == 0
+    view.pending[1] = Request("Hapus", undoable=False)
+    view.apply({"v": 1, "type": "ack", "id": 1, "accepted": True}, 101.0)
+    assert view.undo_left(101.0) == 0  # a delete has no undo
+    view.pending[2] = Request("Sematkan", undoable=True)
+    view.apply({"v": 1, "type": "ack", "id": 2, "accepted": False, "code": "comment_gone",
+                "hint": "Komentar sudah hilang."}, 102.0)
+    assert view.undo_left(102.0) == 0  # refused: nothing to undo
+    view.pending[3] = Request("Sematkan", undoable=True)
+    view.apply({"v": 1, "type": "ack", "id": 3, "accepted": True}, 103.0)
+    # The room's 4 s less the answer's trip: 3.5 s, shown as whole seconds.
+    assert [view.undo_left(w) for w in (103.0, 105.9, 106.4, 106.6)] == [4, 1, 1, 0]
+    view.apply(_event(4, 6000, type="applied", action={"type": "pin", "comment": "c9",
+                                                      "t": 6000, "actor": "host"}), 103.1)
+    view.apply(_event(5, 6100, type="undone", action={"type": "pin", "comment": "c9",
+                                                     "t": 6000, "actor": "host"},
+                      pinned="c1"), 103.2)
+    assert view.pinned == "c1"
+    view.apply(_event(6, 6200, type="applied", action={"type": "comments", "enabled": False,
+                                                      "t": 6200, "actor": "host"}), 103.3)
+    assert not view.comments_enabled
+    view.apply(_event(7, 6300, type="undone", action={"type": "comments", "enabled": False,
+                                                     "t": 6200, "actor": "host"}), 103.4)
+    assert view.comments_enabled
+
+
+@pytest.mark.parametrize(("action", "expected"), [
+    ({"type": "block", "viewer": "v1"}, True), ({"type": "pin", "comment": "c1"}, True),
+    ({"type": "report", "comment": "c1", "reason": "spam"}, True),
+    ({"type": "comments", "enabled": False}, True), ({"type": "comments", "enabled": True}, False),
+    ({"type": "delete", "comment": "c1"}, False), ({"type": "mute", "viewer": "v1"}, False),
+])
+def test_exactly_what_the_room_can_undo_offers_an_undo(action: dict[str, Any],
+                                                       expected: bool) -> None:
+    assert undoable(action) is expected
 
 
 def test_the_join_form_checks_the_address_and_the_code(driver: Driver) -> None:
@@ -239,6 +279,22 @@ def test_the_desktop_hosts_a_real_drill_on_camera(tmp_path: Path) -> None:
             _click(delete.rect.center)
             await ani.until(lambda m: is_event("hidden", by="host")(m)
                             and cid in m["event"]["comments"])
+            # A block can be taken back for a few seconds, from a button that counts down.
+            await until(lambda: any(c != cid for c, _ in screen.rows))
+            other, row = next((c, r) for c, r in screen.rows if c != cid)
+            _click(row.center)
+            await until(lambda: screen.selected == other)
+            block = next(b for b in screen.buttons if b.label == app.tr("seat.act.block"))
+            _click(block.rect.center)
+            await until(lambda: any(b.on_click == screen.undo for b in screen.buttons))
+            undo = next(b for b in screen.buttons if b.on_click == screen.undo)
+            assert undo.label in {app.tr("seat.act.undo", seconds=n) for n in range(1, 6)}
+            _click(undo.rect.center)
+            undone = await ani.until(is_event("undone"))
+            assert undone["event"]["action"]["type"] == "block"
+            assert undone["event"]["action"]["comment"] == other
+            await until(lambda: screen.view.last == (app.tr("seat.undone"), True))
+            assert not any(b.on_click == screen.undo for b in screen.buttons)
             await seat.close()
             app.replace("home")  # leaving stops the camera: the room sees the host go
             await trainer.until(lambda m: m["type"] == "media.state" and m["host"] == "off")
