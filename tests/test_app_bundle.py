@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -78,6 +79,20 @@ def test_simulate_json(app: Path, bare_env: dict[str, str]) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["scenario"] == "serbuan-troll"
     assert (Path(bare_env["GLADI_DATA_DIR"]) / "history.sqlite3").is_file()
+
+
+def test_history_in_indonesian_and_english_formats(app: Path, bare_env: dict[str, str]) -> None:
+    """The bundle's Babel carries the two languages: 87,1 and WITA in Indonesian, 87.1 and
+    a month name in English."""
+    env = {**bare_env, "TZ": "Asia/Makassar"}
+    assert run(app, env, "simulate", "--scenario", "serbuan-troll").returncode == 0
+    indonesian = run(app, env, "history")
+    assert indonesian.returncode == 0, indonesian.stderr
+    assert re.search(r"\d{4} \d{2}\.\d{2} WITA .* \d+,\d ", indonesian.stdout), indonesian.stdout
+    english = run(app, env, "--lang", "en", "history")
+    assert english.returncode == 0, english.stderr
+    assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4} \d{2}:\d{2} WITA .* \d+\.\d ",
+                     english.stdout), english.stdout
 
 
 def test_check_json_with_a_phone_video(app: Path, bare_env: dict[str, str],

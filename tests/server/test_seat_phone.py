@@ -3,10 +3,11 @@
 At 360×740 and 390×844: a tap one second after a comment was located opens that comment
 (with a thumb holding the stream; without it, a first tap on rows that had just moved opens
 nothing and holds the stream, and the next tap opens the comment: never another one), a
-block can be undone for a few seconds, the stream holds still behind a "N komentar baru" pill, alerts fold into one bar that only
-the host gets, and a reload after joining by typed code resumes the seat. The server runs
-in this process; a trainer and a second moderator drive it over the protocol
-(docs/protocol.md), so the page gets real traffic: raid comments, deletions, pins.
+block can be undone for a few seconds, the stream holds still behind a "N komentar baru"
+pill, alerts fold into one bar that only the host gets, and a reload after joining by
+typed code resumes the seat. The server runs in this process; a trainer and a second
+moderator drive it over the protocol (docs/protocol.md), so the page gets real traffic:
+raid comments, deletions, pins.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ async def tap_trials(page: Any, spared: set[str], rng: random.Random) -> tuple[i
 # Counts the hints that a tap landed on rows that had just moved (the tap opened nothing).
 COUNT_MOVED_HINTS = """() => { window.movedHints = 0;
   new MutationObserver((changes) => { for (const c of changes) for (const n of c.addedNodes)
-    if (n.classList?.contains('toast') && n.textContent.startsWith('Komentarnya baru saja bergeser'))
+    if (n.classList?.contains('toast') && n.textContent.startsWith('Komentarnya baru saja'))
       window.movedHints++; }).observe(document.getElementById('toasts'), { childList: true }); }"""
 
 

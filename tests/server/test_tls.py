@@ -89,7 +89,11 @@ def test_serve_https_serves_the_pages_and_the_drill_over_tls(tmp_path: Path) -> 
             try:
                 await trainer.until(lambda m: m["type"] == "seats" and any(
                     s["role"] == "host" and s["online"] for s in m["seats"]), timeout=20)
-                assert link.state is LinkState.JOINED
+
+                async def joined() -> None:  # the link's own thread reads the welcome
+                    while link.state is not LinkState.JOINED:
+                        await asyncio.sleep(0.05)
+                await asyncio.wait_for(joined(), 20)
             finally:
                 await asyncio.to_thread(link.stop)
                 await trainer.close()
