@@ -53,6 +53,7 @@ from .encode import PHONES, OutputFormat, SharedPacker
 from .errors import MediaError
 from .fanout import EncodedPacket, PacketQueue, SeatFeed
 from .relay import Relay
+from .sender import lean_sender
 
 __all__ = [
     "MAX_CANDIDATE_CHARS",
@@ -353,7 +354,8 @@ class MediaHub:
             transceiver: RTCRtpTransceiver = peer.pc.addTransceiver(
                 _FeedTrack(kind, queue), direction="sendonly")
             transceiver.setCodecPreferences(_codecs(kind, names))
-            _share_packer(transceiver.sender, packer)
+            if not lean_sender(transceiver.sender, packer):
+                _share_packer(transceiver.sender, packer)
             if kind == "video":
                 # aiortc calls this on a seat's RTCP PLI/FIR (RTCRtpSender._handle_rtcp_packet);
                 # its own flag only reaches an encoder, and these packets are pre-encoded.
