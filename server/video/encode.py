@@ -233,8 +233,9 @@ class SharedPacker(Encoder):
     of its own, one per seat (``RTCRtpSender._next_encoded_frame`` in
     aiortc/rtcrtpsender.py, aiortc 1.16): fifty seats would split every frame
     fifty times. The relay packs each packet here once, in the order it hands
-    the packets out (:meth:`add`), and every seat's sender is given this object
-    as its encoder, whose :meth:`pack` returns the payloads already made.
+    the packets out (:meth:`add`), and every seat's sending loop
+    (:mod:`server.video.sender`, or aiortc's own, given this object as its
+    encoder) calls :meth:`pack`, which returns the payloads already made.
 
     ``packer`` does the splitting: aiortc's own ``Vp8Encoder`` or ``OpusEncoder``
     (``pack`` in aiortc/codecs/vpx.py and aiortc/codecs/opus.py), so the bytes

@@ -6,8 +6,9 @@ output's frame rate, crops and scales, and encodes on its own single worker
 thread, so the event loop that sends every seat's packets never waits on
 libvpx (PyAV releases the GIL while it encodes). Each packet is split into
 RTP payloads once (:class:`server.video.encode.SharedPacker`) and goes to
-:class:`server.video.fanout.Fanout`; aiortc's per-seat senders take those
-payloads, without encoding or packing again (``RTCRtpSender._next_encoded_frame``).
+:class:`server.video.fanout.Fanout`; each seat's sender takes those payloads,
+without encoding or packing again, and sends them through a lean RTP loop
+(:mod:`server.video.sender`).
 """
 
 from __future__ import annotations
