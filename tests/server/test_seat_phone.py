@@ -13,10 +13,11 @@ raid comments, deletions, pins.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import re
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,23 @@ ACTIVITY = """() => Number(document.getElementById("new-comments").dataset.count
 HELD = "() => document.getElementById('stream').classList.contains('held')"
 
 
-def run(coro: Coroutine[Any, Any, None]) -> None:
+def run(coro: Coroutine[Any, Any, None], limit_s: float = 150) -> None:
     async def bounded() -> None:
-        async with asyncio.timeout(150):
+        async with asyncio.timeout(limit_s):
             await coro
     asyncio.run(bounded())
+
+
+@contextlib.asynccontextmanager
+async def phones(tmp_path: Path) -> AsyncIterator[tuple[Running, Any]]:
+    """A drill server in this process, and Debian's chromium to open its pages."""
+    async_api = pytest.importorskip("playwright.async_api")
+    async with running_server(tmp_path / "data") as srv, async_api.async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield srv, browser
+        finally:
+            await browser.close()
 
 
 async def trainer_starts_a_raid(srv: Running) -> Client:
@@ -216,211 +229,177 @@ async def first_tap_trials(page: Any, spared: set[str], rng: random.Random
 
 
 def test_a_first_tap_on_a_moving_stream_never_opens_another_comment(tmp_path: Path) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
-
     async def scenario() -> None:
-        async with running_server(tmp_path / "data") as srv, \
-                async_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        async with phones(tmp_path) as (srv, browser):
             errors: list[str] = []
             spared: set[str] = set()
-            try:
-                page = await join(browser, srv, PHONES["360x740"], "Bu Ani", errors=errors)
-                trainer = await trainer_starts_a_raid(srv)
-                # A second raid keeps the stream moving for as long as the trials take.
-                await trainer.send(type="inject", kind="troll_raid", count=50, over_s=150)
-                busy = asyncio.create_task(busy_moderator(srv, spared))
-                await page.wait_for_function(
-                    "document.querySelectorAll('#stream li.comment').length >= 6")
-                right, wrong, held = await first_tap_trials(page, spared, random.Random(7))
-                busy.cancel()
-                await trainer.close()
-                assert wrong == 0 and right == TRIALS, (right, wrong, held)
-                assert held > 0  # the raid did move the rows under some first taps
-                assert errors == []
-            finally:
-                await browser.close()
-    run(scenario())
+            page = await join(browser, srv, PHONES["360x740"], "Bu Ani", errors=errors)
+            trainer = await trainer_starts_a_raid(srv)
+            # A second raid keeps the stream moving for as long as the trials take.
+            await trainer.send(type="inject", kind="troll_raid", count=50, over_s=150)
+            busy = asyncio.create_task(busy_moderator(srv, spared))
+            await page.wait_for_function(
+                "document.querySelectorAll('#stream li.comment').length >= 6")
+            right, wrong, held = await first_tap_trials(page, spared, random.Random(7))
+            busy.cancel()
+            await trainer.close()
+            assert wrong == 0 and right == TRIALS, (right, wrong, held)
+            assert held > 0  # the raid did move the rows under some first taps
+            assert errors == []
+    run(scenario(), limit_s=300)  # twenty trials of two taps each, about 100 s
 
 
 def test_a_tap_one_second_after_locating_a_comment_opens_that_comment(tmp_path: Path) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
-
     async def scenario() -> None:
-        async with running_server(tmp_path / "data") as srv, \
-                async_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        async with phones(tmp_path) as (srv, browser):
             errors: list[str] = []
             spared: set[str] = set()
-            try:
-                pages = [await join(browser, srv, phone, f"Bu {size}", errors=errors)
-                         for size, phone in PHONES.items()]
-                trainer = await trainer_starts_a_raid(srv)
-                busy = asyncio.create_task(busy_moderator(srv, spared))
-                for page in pages:
-                    await page.wait_for_function(
-                        "document.querySelectorAll('#stream li.comment').length >= 6")
-                results = await asyncio.gather(*(tap_trials(page, spared, random.Random(i))
-                                                 for i, page in enumerate(pages)))
-                busy.cancel()
-                await trainer.close()
-                for (size, _), (hits, pills) in zip(PHONES.items(), results, strict=True):
-                    assert hits >= 19, f"{size}: {hits} of {TRIALS} taps opened the comment"
-                    assert pills == TRIALS // 5
-                assert errors == []
-            finally:
-                await browser.close()
+            pages = [await join(browser, srv, phone, f"Bu {size}", errors=errors)
+                     for size, phone in PHONES.items()]
+            trainer = await trainer_starts_a_raid(srv)
+            busy = asyncio.create_task(busy_moderator(srv, spared))
+            for page in pages:
+                await page.wait_for_function(
+                    "document.querySelectorAll('#stream li.comment').length >= 6")
+            results = await asyncio.gather(*(tap_trials(page, spared, random.Random(i))
+                                             for i, page in enumerate(pages)))
+            busy.cancel()
+            await trainer.close()
+            for (size, _), (hits, pills) in zip(PHONES.items(), results, strict=True):
+                assert hits >= 19, f"{size}: {hits} of {TRIALS} taps opened the comment"
+                assert pills == TRIALS // 5
+            assert errors == []
     run(scenario())
 
 
 @pytest.mark.parametrize("size", sorted(PHONES))
 def test_alerts_fold_into_one_bar_for_the_host_only_and_comments_stay_visible(
         tmp_path: Path, size: str) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
     economy = load_economy()
 
     async def scenario() -> None:
-        async with running_server(tmp_path / "data") as srv, \
-                async_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        async with phones(tmp_path) as (srv, browser):
             errors: list[str] = []
-            try:
-                host = await join(browser, srv, PHONES[size], "Bu Host", "host", errors)
-                mod = await join(browser, srv, PHONES[size], "Bu Mod", errors=errors)
-                # Anything host-only the moderator's page ever shows is recorded.
-                await mod.evaluate("""() => { window.hostOnly = [];
-                  new MutationObserver(() => {
-                    const bar = document.getElementById('alert-bar');
-                    if (!bar.hidden || bar.childElementCount) window.hostOnly.push(bar.textContent);
-                    for (const t of document.querySelectorAll('#toasts .toast'))
-                      if (/bergabung|hadiah|ingin bergabung/.test(t.textContent))
-                        window.hostOnly.push(t.textContent);
-                  }).observe(document.body, { subtree: true, childList: true, attributes: true,
-                                              characterData: true }); }""")
-                trainer = await trainer_starts_a_raid(srv)
-                await trainer.send(type="inject", kind="gift_storm", count=6, over_s=3)
-                await trainer.send(type="inject", kind="guest_request", count=2, over_s=2)
-                await trainer.send(type="inject", kind="official_joins", count=1,
-                                   role="village_head")
-                await host.wait_for_function(
-                    "Number(document.getElementById('alert-bar').dataset.count) >= 5")
-                await mod.wait_for_function(
-                    "document.querySelectorAll('#stream li.comment').length >= 4")
-                # One bar, one line high; no alert stacked anywhere else.
-                assert await host.locator(".alert-bar").count() == 1
-                assert await host.locator(".overlay .alert").count() == 0
-                bar = await host.locator("#alert-bar").bounding_box()
-                assert bar is not None and bar["height"] < 48
-                assert await host.evaluate(VISIBLE_ROWS), "no comment row visible on the host"
-                assert await mod.evaluate(VISIBLE_ROWS), "no comment row visible on the mod"
-                # Every alert in the list, gifts by their names, never their ids.
-                await host.tap("#alert-bar .count")
-                lines = await host.locator("#sheet .alert-list li").all_inner_texts()
-                gifts = [line for line in lines if "hadiah" in line]
-                assert len(lines) >= 5 and gifts
-                names = [g.name.id for g in economy.gifts]
-                assert all(any(n in line for n in names) for line in gifts), gifts
-                assert not any(g.id in line for g in economy.gifts if "_" in g.id
-                               for line in lines)
-                count = int(await host.get_attribute("#alert-bar", "data-count") or 0)
-                await host.locator("#sheet .alert-list li.gift button").first.tap()
-                await host.wait_for_function(
-                    f"Number(document.getElementById('alert-bar').dataset.count) < {count}")
-                assert await mod.evaluate("window.hostOnly") == []
-                assert await mod.locator("#alert-bar").is_hidden()
-                await trainer.close()
-                assert errors == []
-            finally:
-                await browser.close()
+            host = await join(browser, srv, PHONES[size], "Bu Host", "host", errors)
+            mod = await join(browser, srv, PHONES[size], "Bu Mod", errors=errors)
+            # Anything host-only the moderator's page ever shows is recorded.
+            await mod.evaluate("""() => { window.hostOnly = [];
+              new MutationObserver(() => {
+                const bar = document.getElementById('alert-bar');
+                if (!bar.hidden || bar.childElementCount) window.hostOnly.push(bar.textContent);
+                for (const t of document.querySelectorAll('#toasts .toast'))
+                  if (/bergabung|hadiah|ingin bergabung/.test(t.textContent))
+                    window.hostOnly.push(t.textContent);
+              }).observe(document.body, { subtree: true, childList: true, attributes: true,
+                                          characterData: true }); }""")
+            trainer = await trainer_starts_a_raid(srv)
+            await trainer.send(type="inject", kind="gift_storm", count=6, over_s=3)
+            await trainer.send(type="inject", kind="guest_request", count=2, over_s=2)
+            await trainer.send(type="inject", kind="official_joins", count=1,
+                               role="village_head")
+            await host.wait_for_function(
+                "Number(document.getElementById('alert-bar').dataset.count) >= 5")
+            await mod.wait_for_function(
+                "document.querySelectorAll('#stream li.comment').length >= 4")
+            # One bar, one line high; no alert stacked anywhere else.
+            assert await host.locator(".alert-bar").count() == 1
+            assert await host.locator(".overlay .alert").count() == 0
+            bar = await host.locator("#alert-bar").bounding_box()
+            assert bar is not None and bar["height"] < 48
+            assert await host.evaluate(VISIBLE_ROWS), "no comment row visible on the host"
+            assert await mod.evaluate(VISIBLE_ROWS), "no comment row visible on the mod"
+            # Every alert in the list, gifts by their names, never their ids.
+            await host.tap("#alert-bar .count")
+            lines = await host.locator("#sheet .alert-list li").all_inner_texts()
+            gifts = [line for line in lines if "hadiah" in line]
+            assert len(lines) >= 5 and gifts
+            names = [g.name.id for g in economy.gifts]
+            assert all(any(n in line for n in names) for line in gifts), gifts
+            assert not any(g.id in line for g in economy.gifts if "_" in g.id
+                           for line in lines)
+            count = int(await host.get_attribute("#alert-bar", "data-count") or 0)
+            await host.locator("#sheet .alert-list li.gift button").first.tap()
+            await host.wait_for_function(
+                f"Number(document.getElementById('alert-bar').dataset.count) < {count}")
+            assert await mod.evaluate("window.hostOnly") == []
+            assert await mod.locator("#alert-bar").is_hidden()
+            await trainer.close()
+            assert errors == []
     run(scenario())
 
 
 @pytest.mark.parametrize("size", sorted(PHONES))
 def test_a_reload_after_joining_by_typed_code_resumes_the_seat(tmp_path: Path,
                                                                  size: str) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
-
     async def scenario() -> None:
-        async with running_server(tmp_path / "data") as srv, \
-                async_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                context = await browser.new_context(viewport=PHONES[size], is_mobile=True,
-                                                    has_touch=True, bypass_csp=True)
-                page = await context.new_page()
-                page.set_default_timeout(20_000)
-                toasts: list[str] = []
-                await page.expose_function("toastSeen", lambda text: toasts.append(text))
-                await page.add_init_script("""new MutationObserver((changes) => {
-                  for (const c of changes) for (const n of c.addedNodes)
-                    if (n.classList && n.classList.contains('toast'))
-                      window.toastSeen(n.textContent);
-                }).observe(document, { subtree: true, childList: true });""")
-                await page.goto(f"{srv.http}/")  # the code is typed, not in the link
-                await page.wait_for_function("document.querySelector('[data-i18n=join]')"
-                                             ".textContent === 'Gabung'")
-                await page.tap(".panel .large-toggle")  # large text, kept across the reload
-                await page.fill("#room", srv.room.code)
-                await page.fill("#name", "Bu Wati")
-                await page.tap("#join-button")
-                await page.wait_for_selector("#live:not([hidden])")
-                assert f"room={srv.room.code}" in page.url
-                seat = await page.get_attribute("#me", "data-seat")
-                assert seat
-                await page.reload()
-                await page.wait_for_selector("#live:not([hidden])")
-                assert await page.get_attribute("#me", "data-seat") == seat
-                assert "Bu Wati" in await page.inner_text("#me")
-                assert await page.evaluate("document.documentElement.classList.contains('large')")
-                # Words, not keys: "connecting" became "Menghubungkan…".
-                assert toasts and not [t for t in toasts if re.fullmatch(r"[a-z_.]+", t)]
-                assert "Menghubungkan…" in toasts
-                assert await page.evaluate("Gladi.num(77.2)") == "77,2"
-                assert await page.evaluate("Gladi.num(1234)") == "1.234"
-            finally:
-                await browser.close()
+        async with phones(tmp_path) as (srv, browser):
+            context = await browser.new_context(viewport=PHONES[size], is_mobile=True,
+                                                has_touch=True, bypass_csp=True)
+            page = await context.new_page()
+            page.set_default_timeout(20_000)
+            toasts: list[str] = []
+            await page.expose_function("toastSeen", lambda text: toasts.append(text))
+            await page.add_init_script("""new MutationObserver((changes) => {
+              for (const c of changes) for (const n of c.addedNodes)
+                if (n.classList && n.classList.contains('toast'))
+                  window.toastSeen(n.textContent);
+            }).observe(document, { subtree: true, childList: true });""")
+            await page.goto(f"{srv.http}/")  # the code is typed, not in the link
+            await page.wait_for_function("document.querySelector('[data-i18n=join]')"
+                                         ".textContent === 'Gabung'")
+            await page.tap(".panel .large-toggle")  # large text, kept across the reload
+            await page.fill("#room", srv.room.code)
+            await page.fill("#name", "Bu Wati")
+            await page.tap("#join-button")
+            await page.wait_for_selector("#live:not([hidden])")
+            assert f"room={srv.room.code}" in page.url
+            seat = await page.get_attribute("#me", "data-seat")
+            assert seat
+            await page.reload()
+            await page.wait_for_selector("#live:not([hidden])")
+            assert await page.get_attribute("#me", "data-seat") == seat
+            assert "Bu Wati" in await page.inner_text("#me")
+            assert await page.evaluate("document.documentElement.classList.contains('large')")
+            # Words, not keys: "connecting" became "Menghubungkan…".
+            assert toasts and not [t for t in toasts if re.fullmatch(r"[a-z_.]+", t)]
+            assert "Menghubungkan…" in toasts
+            assert await page.evaluate("Gladi.num(77.2)") == "77,2"
+            assert await page.evaluate("Gladi.num(1234)") == "1.234"
     run(scenario())
 
 
 def test_a_block_from_the_phone_can_be_undone_for_a_few_seconds(tmp_path: Path) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
-
     async def scenario() -> None:
-        async with running_server(tmp_path / "data") as srv, \
-                async_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        async with phones(tmp_path) as (srv, browser):
             errors: list[str] = []
-            try:
-                page = await join(browser, srv, PHONES["360x740"], "Bu Wati", errors=errors)
-                trainer = await trainer_starts_a_raid(srv)
-                await page.wait_for_function(
-                    "document.querySelectorAll('#stream li.comment').length >= 3")
-                target, x, y = (await page.evaluate(VISIBLE_ROWS))[0]
-                await page.touchscreen.tap(x, y)
-                await page.wait_for_selector("#sheet:not([hidden])")
-                target = await page.get_attribute("#sheet", "data-comment")
-                await page.tap("#sheet button[data-act=block]")
-                # The bar counts down the seconds left; the undo takes the block back.
-                undo = page.locator("#toasts .toast.undo #undo")
-                await undo.wait_for()
-                assert re.fullmatch(r"Urungkan \([1-5]\)", await undo.inner_text())
-                await undo.tap()
-                await page.wait_for_selector("#toasts .toast.good:has-text('Diurungkan')")
-                assert await page.locator("#toasts .toast.undo").count() == 0
-                undone = await trainer.until(lambda m: m["type"] == "event"
-                                             and m["event"]["type"] == "undone")
-                assert undone["event"]["action"]["type"] == "block"
-                assert undone["event"]["action"]["actor"] == "Bu Wati"
-                assert undone["event"]["action"]["comment"] == target
-                # A delete has no undo: no bar.
-                rows = await page.evaluate(VISIBLE_ROWS)
-                await page.touchscreen.tap(rows[-1][1], rows[-1][2])
-                await page.wait_for_selector("#sheet:not([hidden])")
-                await page.tap("#sheet button[data-act=delete]")
-                await page.wait_for_selector("#toasts .toast.good:has-text('Berhasil')")
-                assert await page.locator("#toasts .toast.undo").count() == 0
-                await trainer.close()
-                assert errors == []
-            finally:
-                await browser.close()
+            page = await join(browser, srv, PHONES["360x740"], "Bu Wati", errors=errors)
+            trainer = await trainer_starts_a_raid(srv)
+            await page.wait_for_function(
+                "document.querySelectorAll('#stream li.comment').length >= 3")
+            target, x, y = (await page.evaluate(VISIBLE_ROWS))[0]
+            await page.touchscreen.tap(x, y)
+            await page.wait_for_selector("#sheet:not([hidden])")
+            target = await page.get_attribute("#sheet", "data-comment")
+            await page.tap("#sheet button[data-act=block]")
+            # The bar counts down the seconds left; the undo takes the block back.
+            undo = page.locator("#toasts .toast.undo #undo")
+            await undo.wait_for()
+            assert re.fullmatch(r"Urungkan \([1-5]\)", await undo.inner_text())
+            await undo.tap()
+            await page.wait_for_selector("#toasts .toast.good:has-text('Diurungkan')")
+            assert await page.locator("#toasts .toast.undo").count() == 0
+            undone = await trainer.until(lambda m: m["type"] == "event"
+                                         and m["event"]["type"] == "undone")
+            assert undone["event"]["action"]["type"] == "block"
+            assert undone["event"]["action"]["actor"] == "Bu Wati"
+            assert undone["event"]["action"]["comment"] == target
+            # A delete has no undo: no bar.
+            rows = await page.evaluate(VISIBLE_ROWS)
+            await page.touchscreen.tap(rows[-1][1], rows[-1][2])
+            await page.wait_for_selector("#sheet:not([hidden])")
+            await page.tap("#sheet button[data-act=delete]")
+            await page.wait_for_selector("#toasts .toast.good:has-text('Berhasil')")
+            assert await page.locator("#toasts .toast.undo").count() == 0
+            await trainer.close()
+            assert errors == []
     run(scenario())
