@@ -173,7 +173,7 @@ async def tap_trials(page: Any, spared: set[str], rng: random.Random) -> tuple[i
 # Counts the hints that a tap landed on rows that had just moved (the tap opened nothing).
 COUNT_MOVED_HINTS = """() => { window.movedHints = 0;
   new MutationObserver((changes) => { for (const c of changes) for (const n of c.addedNodes)
-    if (n.classList?.contains('toast') && n.textContent.startsWith('Komentarnya baru saja'))
+    if (n.classList?.contains('toast') && n.textContent.startsWith('Komentar bergeser'))
       window.movedHints++; }).observe(document.getElementById('toasts'), { childList: true }); }"""
 
 
