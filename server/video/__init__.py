@@ -3,12 +3,12 @@
 The host's browser or desktop app publishes its camera and microphone to the
 server over WebRTC (aiortc). The server decodes them once, scales the picture
 to the phones' size and encodes it once (:mod:`.encode`, :mod:`.relay`), and
-hands the *same* encoded packets to every watching seat (:mod:`.fanout`):
-aiortc's sender packs a pre-encoded ``av.Packet`` without re-encoding it
-(``RTCRtpSender._next_encoded_frame`` in aiortc 1.16), so fifty seats cost one
-encode, not fifty; and every seat's sender is given one shared packer
-(:class:`.encode.SharedPacker`), so each packet is also cut into RTP payloads
-once. What stays per seat is aiortc's RTP loop: headers, SRTP, the send.
+hands the *same* encoded packets to every watching seat (:mod:`.fanout`), so
+fifty seats cost one encode, not fifty. Each packet is also cut into RTP
+payloads once for every seat (:class:`.encode.SharedPacker`). What stays per
+seat is the RTP sending itself: each seat's sender runs a lean loop
+(:mod:`.sender`) that writes the same bytes as aiortc's with less work per
+packet, and aiortc does the SRTP and the send.
 
 :mod:`.peer` owns the peer connections, :mod:`.signalling` the ``media.*``
 messages, :mod:`.room_video` ties one room's video to its websocket

@@ -46,7 +46,7 @@ from aiortc.utils import random32, uint16_add
 
 from .encode import SharedPacker
 
-__all__ = ["lean_sender", "rtp_header"]
+__all__ = ["extension_block", "lean_sender", "rtp_header"]
 
 log = logging.getLogger("gladi.server.video")
 
