@@ -8,6 +8,7 @@ are allowed (see :mod:`moderation.room`).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeGuard
 
 from scenarios.taxonomy import InjectKind, ReportReason
 
@@ -40,6 +41,7 @@ __all__ = [
     "Unmute",
     "Unpin",
     "Welcome",
+    "undoable",
 ]
 
 HOST = "host"
@@ -269,3 +271,10 @@ class Inject(Action):
     over_s: int = 20
     role: str | None = None
     troll: bool = False
+
+
+def undoable(action: Action) -> TypeGuard[Block | Pin | Report | SetComments]:
+    """Whether an :class:`Undo` can take ``action`` back: a block, a pin, a report or
+    turning comments off (the room keeps each actor's last one, moderation/room.py)."""
+    return isinstance(action, Block | Pin | Report) or (
+        isinstance(action, SetComments) and not action.enabled)

@@ -24,6 +24,7 @@ import contextlib
 import fractions
 import json
 import logging
+import math
 import queue
 import ssl
 import threading
@@ -51,7 +52,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from media.synthetic import synthetic_frame
+from moderation.actions import undoable as is_undoable
 from moderation.timing import UNDO_MS
+from moderation.values import from_json
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.model import CommentView, GiftView, RoomNotice
 
@@ -104,9 +107,9 @@ def drill_url(address: str) -> str:
 
 
 def undoable(action: dict[str, Any]) -> bool:
-    """Whether an ``undo`` can take ``action`` back: a block, pin, report or comments-off."""
-    kind = action.get("type")
-    return kind in ("block", "pin", "report") or (kind == "comments" and not action["enabled"])
+    """Whether an ``undo`` can take back ``action``, an ``action`` message's body (the
+    engine's rule, :func:`moderation.actions.undoable`)."""
+    return is_undoable(from_json({"t": 0, **action}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,8 +339,7 @@ class DrillView:
 
     def undo_left(self, wall: float) -> int:
         """Whole seconds left to undo the host's last block, pin, report or comments-off."""
-        left = self.undo_until - wall
-        return 0 if left <= 0 else int(left) + (left % 1 > 0)
+        return max(0, math.ceil(self.undo_until - wall))
 
     def _room(self, kind: str, data: dict[str, Any]) -> None:
         if kind in ("started", "resumed"):

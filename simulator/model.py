@@ -36,6 +36,7 @@ from moderation.actions import (
     Unmute,
     Unpin,
     Welcome,
+    undoable,
 )
 from moderation.engine import Session
 from moderation.events import (
@@ -293,8 +294,7 @@ class LiveModel:
             until = action.t + action.duration if isinstance(action, Talk) else action.t
             self.last_talk = max(self.last_talk, until)
             self._mark(action)
-            if isinstance(action, Block | Pin | Report) or (
-                    isinstance(action, SetComments) and not action.enabled):
+            if undoable(action):
                 self.undoable = action
         return result.rejected
 
