@@ -375,8 +375,8 @@
   // Otherwise note when they moved (a tap right after that is not taken, see SETTLE_MS).
   function stable(change) {
     const box = $("stream");
-    const anchor = [...box.children].find((r) =>
-      r.getBoundingClientRect().bottom > box.getBoundingClientRect().top);
+    const top = box.getBoundingClientRect().top;
+    const anchor = [...box.children].find((r) => r.getBoundingClientRect().bottom > top);
     const before = anchor ? anchor.getBoundingClientRect().top : 0;
     change();
     if (!anchor) return;
