@@ -7,7 +7,8 @@ Processes on loopback (127.0.0.1), so the server's CPU can be read on its own:
   ``media.*`` messages through ``server.video.signalling.handle_media``;
 * **host**: one aiortc peer publishing the synthetic presenter test card at
   1280×720, 30 fps, with a stamp in each picture (frame counter and the time it
-  was made, tests/server/video_peers.py), and the synthetic voice;
+  was made, tests/server/video_peers.py), and the synthetic voice; its VP8
+  bitrate is held at ``--host-kbps`` (1000), so that every run gets the same input;
 * **seats**: aiortc peers that watch (360×640 at 15 fps out), up to
   ``--per-process`` in each process. The first ``--probes`` seats of each
   process decode every picture and read its stamp; the others receive and
@@ -21,11 +22,13 @@ seconds, then for ``--duration`` seconds the server's CPU time is read from
 glass-to-glass sample: stamped at the host → read at the seat
 (``time.monotonic``, one clock for every process on a machine).
 
-Printed: server CPU (% of one core) per seat count, CPU(50)/CPU(1), latency
+Printed: server CPU (% of one core) per seat count, CPU(50)/CPU(1) (for each round,
+and with ``--rounds`` above 1 for the medians over the rounds), latency
 p50/p95/max and the pictures a second each decoding seat got, the video
 RTP packets a second each light seat got, and the CPU of the host and seat processes.
 
-Run:  uv run python bench/bench_video.py --probes 1    (1, 10, 50 seats, 20 s each)
+Run:  uv run python bench/bench_video.py --probes 1 --rounds 3    (1, 10, 50 seats, 20 s each,
+      three times: about five minutes)
       uv run python bench/bench_video.py --seats 1 10 --duration 10    (a quick look)
 """
 
@@ -105,11 +108,20 @@ async def _connect(port: int, owner: str, host: bool, pc: Any, purpose: str) -> 
     return ws
 
 
-def host(port: int) -> None:
-    """Publish the stamped 720p30 test card and the voice until stdin closes."""
+def host(port: int, kbps: int) -> None:
+    """Publish the stamped 720p30 test card and the voice; on a line "t0 t1" from stdin,
+    report the video bitrate sent in that window, then stop."""
     from aiortc import RTCConfiguration, RTCPeerConnection
+    from aiortc.codecs import vpx
 
     from tests.server.video_peers import StampedCamera, SyntheticVoiceTrack
+
+    if kbps:
+        # aiortc's VP8 encoder starts at 500 kbps and follows the receiver's REMB between
+        # 250 kbps and 1.5 Mbps (aiortc/codecs/vpx.py): the host's bitrate, and with it
+        # the server's decoding, would differ between runs. Held at one rate, the
+        # server gets the same input whatever the number of seats.
+        vpx.DEFAULT_BITRATE = vpx.MIN_BITRATE = vpx.MAX_BITRATE = kbps * 1000
 
     async def go() -> None:
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -119,7 +131,32 @@ def host(port: int) -> None:
         pc.on("connectionstatechange", lambda: print(
             f"host: peer {pc.connectionState}", file=sys.stderr))
         print(json.dumps({"published": True, "pid": os.getpid()}), flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        sent: list[tuple[float, int]] = []  # (time.monotonic, video bytes sent so far)
+        video = next(s for s in pc.getSenders() if s.track and s.track.kind == "video")
+        # What the server asks of the host: keyframes (RTCP PLI/FIR) and packets again (NACK).
+        asked: dict[str, list[float]] = {"keyframes": [], "resent": []}
+        for name, key in (("_send_keyframe", "keyframes"), ("_retransmit", "resent")):
+            original = getattr(video, name)
+
+            def counted(*args: Any, _original: Any = original, _key: str = key) -> Any:
+                asked[_key].append(time.monotonic())
+                return _original(*args)
+
+            setattr(video, name, counted)
+        line = asyncio.ensure_future(
+            asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline))
+        while not line.done():
+            stats = await video.getStats()
+            octets = sum(getattr(s, "bytesSent", 0) for s in stats.values()
+                         if s.type == "outbound-rtp")
+            sent.append((time.monotonic(), octets))
+            await asyncio.wait([line], timeout=0.5)  # a sampling period, not synchronisation
+        t0, t1 = (float(x) for x in (await line).split())
+        window = [b for t, b in sent if t0 <= t <= t1]
+        kbps_sent = 8 * (window[-1] - window[0]) / (t1 - t0) / 1000 if len(window) > 1 else 0.0
+        print(json.dumps({"video_kbps": kbps_sent,
+                          **{key: sum(t0 <= t <= t1 for t in times)
+                             for key, times in asked.items()}}), flush=True)
         await pc.close()
         await ws.close()
 
@@ -248,13 +285,13 @@ def _say(proc: subprocess.Popen[str], text: str) -> None:
 
 
 def run_one(n: int, per_process: int, probes: int, warm: float, duration: float,
-            coach: bool) -> dict[str, Any]:
+            coach: bool, host_kbps: int) -> dict[str, Any]:
     server = _spawn("--role", "server", *([] if coach else ["--no-coach"]))
     procs = [server]
     try:
         info = _line(server)
         port, pid = str(info["port"]), int(info["pid"])
-        publisher = _spawn("--role", "host", "--port", port)
+        publisher = _spawn("--role", "host", "--port", port, "--host-kbps", str(host_kbps))
         procs.append(publisher)
         _line(publisher)
         groups = []
@@ -273,6 +310,8 @@ def run_one(n: int, per_process: int, probes: int, warm: float, duration: float,
         (u1, k1), o1, t1 = cpu_split(pid), sum(map(cpu_seconds, others)), time.monotonic()
         _say(server, "stats")
         relay = _line(server)
+        _say(publisher, f"{t0} {t1}")
+        host_sent = _line(publisher)
         latencies: list[int] = []
         rates: list[float] = []
         light: list[float] = []
@@ -290,6 +329,9 @@ def run_one(n: int, per_process: int, probes: int, warm: float, duration: float,
             # which the kernel runs in the sending system call.
             "kernel_pct": 100 * (k1 - k0) / (t1 - t0),
             "clients_cpu_pct": 100 * (o1 - o0) / (t1 - t0),
+            "host_video_kbps": host_sent["video_kbps"],
+            "host_keyframes_asked": host_sent["keyframes"],
+            "host_packets_resent": host_sent["resent"],
             "p50_ms": statistics.median(latencies) if latencies else None,
             "p95_ms": q[94] if q else None,
             "max_ms": max(latencies) if latencies else None,
@@ -311,6 +353,24 @@ def run_one(n: int, per_process: int, probes: int, warm: float, duration: float,
                     proc.wait()
 
 
+def ratios(results: list[dict[str, Any]], round_: int | None) -> None:
+    """Print CPU at the most seats ÷ CPU at one seat, for one round or (None) for the
+    medians over all rounds."""
+    chosen = [r for r in results if round_ is None or r["round"] == round_]
+    counts = sorted({r["seats"] for r in chosen})
+    if 1 not in counts or len(counts) < 2:
+        return
+    most = counts[-1]
+
+    def cpu(n: int, user_only: bool) -> float:
+        return float(statistics.median(r["cpu_pct"] - (r["kernel_pct"] if user_only else 0.0)
+                                       for r in chosen if r["seats"] == n))
+
+    label = f"round {round_}" if round_ is not None else "median of the rounds"
+    print(f"{label}: CPU({most}) / CPU(1) = {cpu(most, False) / cpu(1, False):.2f}, "
+          f"user-space only {cpu(most, True) / cpu(1, True):.2f}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--role", choices=["server", "host", "seats"])
@@ -323,6 +383,10 @@ def main() -> int:
     parser.add_argument("--probes", type=int, default=10,
                         help="seats per process that decode and read every picture; the "
                              "others receive and acknowledge every packet but skip decoding")
+    parser.add_argument("--host-kbps", type=int, default=1000,
+                        help="the host's VP8 bitrate, held (0: aiortc's, which follows REMB)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every seat count this many times, one after the other")
     parser.add_argument("--warm", type=float, default=4.0)
     parser.add_argument("--duration", type=float, default=20.0)
     args = parser.parse_args()
@@ -332,33 +396,37 @@ def main() -> int:
         serve(not args.no_coach)
         return 0
     if args.role == "host":
-        host(args.port)
+        host(args.port, args.host_kbps)
         return 0
     if args.role == "seats":
         seats(args.port, args.first, args.count, args.probes)
         return 0
     print(f"host {HOST_SIZE[0]}x{HOST_SIZE[1]} at 30 fps in, seats 360x640 at 15 fps out, "
+          f"host video {f'{args.host_kbps} kbps' if args.host_kbps else 'following REMB'}, "
           f"coaching {'off' if args.no_coach else 'on'}, {os.cpu_count()} CPUs, "
-          f"{args.duration:.0f} s each, load average {os.getloadavg()[0]:.1f}")
+          f"{args.duration:.0f} s each, {args.rounds} round(s), "
+          f"load average {os.getloadavg()[0]:.1f}")
     results = []
-    for n in args.seats:
-        result = run_one(n, args.per_process, args.probes, args.warm, args.duration,
-                         not args.no_coach)
-        results.append(result)
-        print(f"{n:3d} seats: server CPU {result['cpu_pct']:5.1f} % (kernel "
-              f"{result['kernel_pct']:.1f} %)  latency p50 "
-              f"{result['p50_ms']} ms p95 {result['p95_ms']} ms max {result['max_ms']} ms  "
-              f"pictures/s per seat min {result['fps_min']:.1f} median "
-              f"{result['fps_median']:.1f} ({result['decoding_seats']} decoding seats; "
-              f"light seats' RTP packets/s min {result['light_rtp_packets_per_s_min']})  "
-              f"host and seat processes {result['clients_cpu_pct']:.0f} %, load average "
-              f"{result['load_average']:.1f}; relay {result['relay']}", flush=True)
-    by_seats = {r["seats"]: r["cpu_pct"] for r in results}
-    if 1 in by_seats and len(by_seats) > 1:
-        most = max(by_seats)
-        print(f"CPU({most}) / CPU(1) = {by_seats[most] / by_seats[1]:.2f}")
-        user = {r["seats"]: r["cpu_pct"] - r["kernel_pct"] for r in results}
-        print(f"user-space CPU({most}) / CPU(1) = {user[most] / user[1]:.2f}")
+    for round_ in range(1, args.rounds + 1):
+        for n in args.seats:
+            result = run_one(n, args.per_process, args.probes, args.warm, args.duration,
+                             not args.no_coach, args.host_kbps)
+            result["round"] = round_
+            results.append(result)
+            print(f"{n:3d} seats: server CPU {result['cpu_pct']:5.1f} % (kernel "
+                  f"{result['kernel_pct']:.1f} %)  latency p50 "
+                  f"{result['p50_ms']} ms p95 {result['p95_ms']} ms max {result['max_ms']} ms  "
+                  f"pictures/s per seat min {result['fps_min']:.1f} median "
+                  f"{result['fps_median']:.1f} ({result['decoding_seats']} decoding seats; "
+                  f"light seats' RTP packets/s min {result['light_rtp_packets_per_s_min']})  "
+                  f"host video in {result['host_video_kbps']:.0f} kbps (keyframes asked "
+                  f"{result['host_keyframes_asked']}, packets sent again "
+                  f"{result['host_packets_resent']}), "
+                  f"host and seat processes {result['clients_cpu_pct']:.0f} %, load average "
+                  f"{result['load_average']:.1f}; relay {result['relay']}", flush=True)
+        ratios(results, round_)
+    if args.rounds > 1:
+        ratios(results, None)
     print(json.dumps(results))
     return 0
 

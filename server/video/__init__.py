@@ -8,7 +8,8 @@ fifty seats cost one encode, not fifty. Each packet is also cut into RTP
 payloads once for every seat (:class:`.encode.SharedPacker`). What stays per
 seat is the RTP sending itself: each seat's sender runs a lean loop
 (:mod:`.sender`) that writes the same bytes as aiortc's with less work per
-packet, and aiortc does the SRTP and the send.
+packet, sends each packet as the relay hands it over (no task wakes per seat
+and packet), and protects it with the seat's SRTP session.
 
 :mod:`.peer` owns the peer connections, :mod:`.signalling` the ``media.*``
 messages, :mod:`.room_video` ties one room's video to its websocket

@@ -1,7 +1,9 @@
 """Hand the same encoded packets to every seat, each through its own bounded queue.
 
 Every watching seat has a :class:`SeatFeed`: a short video queue and a short
-audio queue that its peer connection's sender drains. :class:`Fanout` puts
+audio queue that its peer connection's sender drains, or that hand each packet
+straight to the sender when it sends without waiting (:meth:`PacketQueue.attach`,
+the lean sender of :mod:`server.video.sender`: then no task wakes per packet). :class:`Fanout` puts
 each packet, the same object, into every feed; putting never waits, so a seat
 whose sender falls behind (a slow phone, a lossy Wi-Fi) never slows the
 others. When a seat's video queue is full its backlog is dropped and the seat
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeAlias
 
 from aiortc.mediastreams import MediaStreamError
@@ -40,8 +43,15 @@ VIDEO_BACKLOG = 15
 AUDIO_BACKLOG = 20
 
 
+#: Takes a packet at once and never raises (an attached sender, :meth:`PacketQueue.attach`).
+Sink = Callable[[EncodedPacket], None]
+
+
 class PacketQueue:
-    """A bounded first-in first-out queue of packets; :meth:`put` never waits."""
+    """A bounded first-in first-out queue of packets; :meth:`put` never waits.
+
+    While a sink is attached, each packet put goes to it at once instead.
+    """
 
     def __init__(self, capacity: int) -> None:
         if capacity < 1:
@@ -50,6 +60,8 @@ class PacketQueue:
         self._items: deque[EncodedPacket] = deque()
         self._ready = asyncio.Event()
         self._closed = False
+        self._sink: Sink | None = None
+        self._on_close: Callable[[], None] | None = None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -59,8 +71,14 @@ class PacketQueue:
         return self._closed
 
     def put(self, packet: EncodedPacket) -> bool:
-        """Queue ``packet``; False (and nothing queued) when full or closed."""
-        if self._closed or len(self._items) >= self.capacity:
+        """Queue ``packet`` (or hand it to the sink); False (and nothing queued) when
+        full or closed."""
+        if self._closed:
+            return False
+        if self._sink is not None:
+            self._sink(packet)
+            return True
+        if len(self._items) >= self.capacity:
             return False
         self._items.append(packet)
         self._ready.set()
@@ -70,10 +88,30 @@ class PacketQueue:
         self._items.clear()
 
     def close(self) -> None:
-        """End the queue: waiting and later :meth:`get` calls raise ``MediaStreamError``."""
+        """End the queue: waiting and later :meth:`get` calls raise ``MediaStreamError``,
+        and an attached sink is told (its ``on_close``)."""
         self._closed = True
         self._items.clear()
         self._ready.set()
+        on_close = self._on_close
+        self.detach()
+        if on_close is not None:
+            on_close()
+
+    def attach(self, sink: Sink, on_close: Callable[[], None]) -> None:
+        """From now on hand each packet to ``sink`` as it is put, starting with those
+        queued, oldest first; ``on_close`` is called when the queue closes (at once if
+        it is closed already). ``sink`` may :meth:`detach` itself; later packets queue."""
+        if self._closed:
+            on_close()
+            return
+        self._sink, self._on_close = sink, on_close
+        while self._items and self._sink is sink:
+            sink(self._items.popleft())
+
+    def detach(self) -> None:
+        """Queue packets again, as before :meth:`attach`."""
+        self._sink = self._on_close = None
 
     def get_nowait(self) -> EncodedPacket | None:
         """The oldest packet, or None when there is none."""

@@ -9,9 +9,11 @@ server never trickles. A client's trickled candidates are added as they come.
   are read by one task each and handed to the :class:`server.video.relay.Relay`
   (and, a few times a second, to the :class:`server.video.coaching.LiveCoach`).
 * A **viewer** (any seat, the trainer too) receives: the server adds two
-  send-only transceivers whose tracks read the seat's
-  :class:`server.video.fanout.SeatFeed`, restricted to VP8 and Opus because the
-  packets are already encoded. The seat's picture-loss requests go to the relay.
+  send-only transceivers fed by the seat's :class:`server.video.fanout.SeatFeed`
+  (the lean loop of :mod:`server.video.sender` takes its packets as they come;
+  aiortc's own loop, the fallback, reads them through the tracks), restricted to
+  VP8 and Opus because the packets are already encoded. The seat's picture-loss
+  requests go to the relay.
 
 LAN only: no STUN or TURN (``RTCConfiguration(iceServers=[])``), so a drill
 works with no internet. A peer that has not connected within
@@ -354,7 +356,7 @@ class MediaHub:
             transceiver: RTCRtpTransceiver = peer.pc.addTransceiver(
                 _FeedTrack(kind, queue), direction="sendonly")
             transceiver.setCodecPreferences(_codecs(kind, names))
-            if not lean_sender(transceiver.sender, packer):
+            if not lean_sender(transceiver.sender, packer, queue):
                 _share_packer(transceiver.sender, packer)
             if kind == "video":
                 # aiortc calls this on a seat's RTCP PLI/FIR (RTCRtpSender._handle_rtcp_packet);

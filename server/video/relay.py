@@ -7,8 +7,8 @@ thread, so the event loop that sends every seat's packets never waits on
 libvpx (PyAV releases the GIL while it encodes). Each packet is split into
 RTP payloads once (:class:`server.video.encode.SharedPacker`) and goes to
 :class:`server.video.fanout.Fanout`; each seat's sender takes those payloads,
-without encoding or packing again, and sends them through a lean RTP loop
-(:mod:`server.video.sender`).
+without encoding or packing again, and sends them at once through a lean RTP
+loop (:mod:`server.video.sender`).
 """
 
 from __future__ import annotations

@@ -43,6 +43,8 @@ class FanoutMachine(RuleBasedStateMachine):
         self.tag = 0
         #: For each seat, the packets it drained since it last started over.
         self.drained: dict[SeatFeed, list[tuple[EncodedPacket, bool]]] = {}
+        #: Seats whose video queue hands packets to a sink (a sender that sends at once).
+        self.attached: set[SeatFeed] = set()
         self.is_key: dict[int, bool] = {}
 
     @rule(target=seats)
@@ -57,6 +59,7 @@ class FanoutMachine(RuleBasedStateMachine):
         self.fanout.leave(feed)
         assert feed not in self.fanout.seats
         assert feed.video.closed and len(feed.video) == 0
+        assert feed not in self.attached  # an attached sender is told the queue closed
 
     @rule(dt=st.floats(0.0, 1.5))
     def tick(self, dt: float) -> None:
@@ -83,8 +86,15 @@ class FanoutMachine(RuleBasedStateMachine):
                 assert self.keyframes.wanted or key
             elif not feed.waiting:
                 # The same object every seat got, and a restart only on a keyframe.
-                assert feed.video._items[-1] is p
+                if feed in self.attached:
+                    assert len(feed.video) == 0 and self.drained[feed][-1][0] is p
+                else:
+                    assert feed.video._items[-1] is p
                 assert key or not was_waiting[feed]
+
+    def _took(self, feed: SeatFeed, got: EncodedPacket) -> None:
+        tag = int.from_bytes(bytes(got), "little")
+        self.drained.setdefault(feed, []).append((got, self.is_key[tag]))
 
     @rule(feed=seats, n=st.integers(0, 4))
     def drain(self, feed: SeatFeed, n: int) -> None:
@@ -92,8 +102,25 @@ class FanoutMachine(RuleBasedStateMachine):
             got = feed.video.get_nowait()
             if got is None:
                 break
-            tag = int.from_bytes(bytes(got), "little")
-            self.drained.setdefault(feed, []).append((got, self.is_key[tag]))
+            self._took(feed, got)
+
+    @rule(feed=seats)
+    def attach(self, feed: SeatFeed) -> None:
+        """The seat's sender starts sending each packet as it comes: first the backlog."""
+        backlog = list(feed.video._items)
+        before = len(self.drained.get(feed, []))
+        feed.video.attach(lambda got: self._took(feed, got), lambda: self.attached.discard(feed))
+        if feed.video.closed:
+            assert feed not in self.fanout.seats
+            return
+        self.attached.add(feed)
+        assert len(feed.video) == 0
+        assert [got for got, _ in self.drained[feed][before:]] == backlog
+
+    @rule(feed=seats)
+    def detach(self, feed: SeatFeed) -> None:
+        feed.video.detach()
+        self.attached.discard(feed)
 
     @rule(feed=seats)
     def picture_lost(self, feed: SeatFeed) -> None:
@@ -146,6 +173,42 @@ def test_queue_get_waits_for_a_packet_and_ends_when_closed() -> None:
             await queue.get()
         assert not queue.put(packet(5))
     asyncio.run(asyncio.wait_for(scenario(), 5))
+
+
+def test_an_attached_sink_takes_the_backlog_then_each_packet_until_the_queue_closes() -> None:
+    queue = PacketQueue(3)
+    first, second, third = packet(1), packet(2), packet(3)
+    assert queue.put(first) and queue.put(second)
+    taken: list[EncodedPacket] = []
+    closed: list[bool] = []
+    queue.attach(taken.append, lambda: closed.append(True))
+    assert taken == [first, second] and len(queue) == 0
+    for i in range(4, 10):  # more than the capacity: a sink is never full
+        assert queue.put(packet(i))
+    assert len(taken) == 8 and len(queue) == 0
+    queue.detach()
+    assert queue.put(third) and len(queue) == 1 and len(taken) == 8  # queued again
+    queue.attach(taken.append, lambda: closed.append(True))
+    assert taken[-1] is third
+    queue.close()
+    assert closed == [True] and not queue.put(packet(10)) and len(taken) == 9
+    queue.attach(taken.append, lambda: closed.append(True))  # closed already: told at once
+    assert closed == [True, True]
+
+
+def test_a_sink_that_detaches_itself_leaves_the_rest_queued() -> None:
+    queue = PacketQueue(3)
+    packets = [packet(i) for i in range(3)]
+    for p in packets:
+        queue.put(p)
+    taken: list[EncodedPacket] = []
+
+    def take_one(got: EncodedPacket) -> None:
+        taken.append(got)
+        queue.detach()  # as a sender does when its connection fails
+
+    queue.attach(take_one, lambda: None)
+    assert taken == packets[:1] and list(queue._items) == packets[1:]
 
 
 def test_keyframe_policy_spaces_forced_keyframes() -> None:

@@ -1,19 +1,28 @@
 """The lean seat sender puts on the wire what aiortc's own loop would, byte for byte.
 
 The headers and extension blocks are compared with aiortc's ``RtpPacket.serialize``
-over generated packets; a packet sent again is the same as aiortc's retransmission,
-RTX-wrapped when negotiated; and the senders of real aiortc seats run the lean loop
-(the seats' pictures are checked by tests/server/test_video_relay.py).
+over generated packets, and the NTP clock with aiortc's; a packet sent again is the
+same as aiortc's retransmission, RTX-wrapped when negotiated; the senders of real
+aiortc seats run the lean loop, fed by their queues, and stop when their connection
+ends while the other seats go on; and without aiortc's private fields a seat keeps
+aiortc's own loop (the seats' pictures are checked by tests/server/test_video_relay.py).
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
+
+import pytest
 from aiortc import RTCRtpSender
+from aiortc.clock import datetime_to_ntp
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import RTP_HISTORY_SIZE, HeaderExtensionsMap, RtpPacket, wrap_rtx
 from hypothesis import given, strategies as st
 
-from server.video.sender import _LeanLoop, extension_block, rtp_header
+from server.video import sender as sender_module
+from server.video.fanout import PacketQueue
+from server.video.sender import _LeanLoop, extension_block, extension_writer, ntp_time, rtp_header
 
 from .test_video_relay import advancing, hub_and_peers, run
 from .video_peers import HostPeer, SeatPeer
@@ -52,6 +61,26 @@ def test_a_packet_is_what_aiortc_would_send(ids: dict[str, int], payload_type: i
     assert ours == packet.serialize(extensions_map)
 
 
+@given(ids=NEGOTIATED, mid=st.sampled_from([None, "0", "video", "m" * 20]),
+       abs_send_time=st.integers(0, 2**24 - 1))
+def test_the_extension_block_laid_out_once_is_the_one_laid_out_each_time(
+        ids: dict[str, int], mid: str | None, abs_send_time: int) -> None:
+    extensions_map = _map(ids)  # a mid of 20 bytes takes RFC 8285's two-byte form
+    assert (extension_writer(extensions_map, mid)(abs_send_time)
+            == extension_block(extensions_map, mid, abs_send_time))
+
+
+#: The last Unix time of NTP's era 0 (2036-02-07): aiortc's 64-bit timestamps end there.
+ERA_0_END = 2_085_978_495
+
+
+@given(unix_time=st.floats(0, ERA_0_END, allow_nan=False))
+def test_the_ntp_clock_is_aiortcs_without_datetime(unix_time: float) -> None:
+    expected = datetime_to_ntp(datetime.datetime.fromtimestamp(unix_time, datetime.UTC))
+    # aiortc goes through whole microseconds: the two agree within two of them.
+    assert abs(ntp_time(unix_time) - expected) <= 2 * 2**32 // 1_000_000
+
+
 class _Sender:
     """The fields of an aiortc sender that sending again reads (no transport needed)."""
 
@@ -65,7 +94,7 @@ class _Sender:
 def test_a_lost_packet_is_sent_again_as_aiortc_would_and_only_while_kept() -> None:
     for rtx in (None, 97):
         sender = _Sender(rtx)
-        loop = _LeanLoop(sender, None)  # type: ignore[arg-type]
+        loop = _LeanLoop(sender, None, PacketQueue(1))  # type: ignore[arg-type]
         extensions_map = sender._RTCRtpSender__rtp_header_extensions_map
         sent = rtp_header(96, 1000, 123456, 42, True,
                           extension_block(extensions_map, "0", 777)) + b"picture"
@@ -91,6 +120,7 @@ def test_real_seats_send_through_the_lean_loop() -> None:
                 t.sender for peer in hub._peers.values() if peer.feed is not None
                 for t in peer.pc.getTransceivers()]
             assert len(senders) == 2  # the seat's video and voice
+            loops: list[_LeanLoop] = []
             for sender in senders:
                 loop = vars(sender)["_run_rtp"].__self__
                 assert isinstance(loop, _LeanLoop)
@@ -98,4 +128,56 @@ def test_real_seats_send_through_the_lean_loop() -> None:
                 assert len(loop.history) > 0
                 # The RTCP sender reports count what the lean loop sent.
                 assert vars(sender)["_RTCRtpSender__packet_count"] >= len(loop.history)
+                # The seat's queue hands the loop each packet: nothing waits in it.
+                assert loop.queue._sink == loop.send and len(loop.queue) == 0
+                loops.append(loop)
+            # The DTLS transport (shared by both) counts the packets as aiortc's does.
+            [dtls] = {sender.transport for sender in senders}
+            assert vars(dtls)["_RTCDtlsTransport__tx_packets"] >= sum(
+                vars(sender)["_RTCRtpSender__packet_count"] for sender in senders)
+            assert await hub.hang_up("ani") == 1
+            for loop in loops:  # the loop ended, and the queue no longer feeds it
+                assert loop._ended.is_set() and loop.queue._sink is None
+                assert vars(loop.sender)["_RTCRtpSender__rtp_exited"].is_set()
     run(scenario())
+
+
+def test_a_seat_whose_connection_ends_stops_sending_and_the_others_go_on() -> None:
+    async def scenario() -> None:
+        async with hub_and_peers() as (hub, peers):
+            peers.append(await HostPeer.publish(hub))
+            ani = await SeatPeer.watch(hub, "ani")
+            budi = await SeatPeer.watch(hub, "budi")
+            peers += [ani, budi]
+            await ani.until(advancing(5))
+            await budi.until(advancing(5))
+            [peer] = [p for (owner, _), p in hub._peers.items() if owner == "ani"]
+            loops = [vars(t.sender)["_run_rtp"].__self__ for t in peer.pc.getTransceivers()]
+            # The DTLS session ends under the seat's senders (as on a close_notify).
+            await peer.pc.getTransceivers()[0].sender.transport.stop()
+            seen = len(budi.counters())
+            await budi.until(advancing(15, after=seen))
+            for loop in loops:
+                assert loop._ended.is_set() and loop.queue._sink is None
+            assert all(feed.overflows == 0 for feed in hub.relay.fanout.seats
+                       if feed is not peer.feed)
+    run(scenario())
+
+
+def test_without_aiortcs_private_fields_a_seat_keeps_aiortcs_own_loop(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # As if a newer aiortc had renamed a field the lean loop needs.
+    monkeypatch.setattr(sender_module, "_FIELDS", (*sender_module._FIELDS, "renamed"))
+
+    async def scenario() -> None:
+        async with hub_and_peers() as (hub, peers):
+            peers.append(await HostPeer.publish(hub))
+            seat = await SeatPeer.watch(hub, "ani")
+            peers.append(seat)
+            await seat.until(advancing(5))  # aiortc's loop reads the seat's track instead
+            [peer] = [p for (owner, _), p in hub._peers.items() if owner == "ani"]
+            for transceiver in peer.pc.getTransceivers():
+                assert "_run_rtp" not in vars(transceiver.sender)
+    with caplog.at_level(logging.WARNING, logger="gladi.server.video"):
+        run(scenario())
+    assert "lacks renamed" in caplog.text
