@@ -26,8 +26,11 @@ the same on the wire:
   ``Connection.send``, ``Connection.sendto`` and ``StunProtocol.send_data``),
   none of which ever waits.
 
-Everything else is aiortc's: the SRTP session, the ICE pair, the RTCP sender reports
-(fed the same counters), and the keyframe requests. Lost packets that a seat asks
+The RTCP sender reports keep aiortc's content (fed the same counters) but take
+libwebrtc's intervals (:meth:`_LeanLoop.reports`): a video report about every
+second and a voice report about every five, where aiortc sends both about every
+second (0.5–1.5 s). Everything else is aiortc's: the SRTP session, the ICE pair,
+the reading of the seat's reports and the keyframe requests. Lost packets that a seat asks
 for again (RTCP NACK) are sent again from this loop's history
 (:meth:`_LeanLoop.again`), wrapped for RTX as aiortc does.
 
@@ -44,6 +47,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import random
 import struct
 import time
 import traceback
@@ -54,7 +58,19 @@ from aiortc import RTCRtpSender
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtcrtpsender import random_sequence_number
-from aiortc.rtp import RTP_HISTORY_SIZE, HeaderExtensions, HeaderExtensionsMap, RtpPacket, wrap_rtx
+from aiortc.rtp import (
+    RTP_HISTORY_SIZE,
+    AnyRtcpPacket,
+    HeaderExtensions,
+    HeaderExtensionsMap,
+    RtcpByePacket,
+    RtcpSdesPacket,
+    RtcpSenderInfo,
+    RtcpSourceInfo,
+    RtcpSrPacket,
+    RtpPacket,
+    wrap_rtx,
+)
 from aiortc.utils import random32, uint16_add
 
 from .encode import SharedPacker
@@ -68,7 +84,12 @@ _PRIVATE = "_RTCRtpSender__"
 #: The sender's private fields the loop reads or keeps up to date.
 _FIELDS = ("track", "rtp_started", "rtp_exited", "rtp_header_extensions_map", "mid",
            "ntp_timestamp", "rtp_timestamp", "octet_count", "packet_count",
-           "rtx_payload_type", "rtx_sequence_number", "encoder")
+           "rtx_payload_type", "rtx_sequence_number", "encoder",
+           "rtcp_started", "rtcp_exited", "cname", "lsr", "lsr_time")
+#: Seconds between a sender's RTCP reports, each varied over 0.5–1.5 times this, as
+#: libwebrtc's ``kDefaultVideoReportInterval`` and ``kDefaultAudioReportInterval``
+#: (modules/rtp_rtcp/source/rtcp_sender.cc, https://webrtc.googlesource.com/src).
+REPORT_INTERVAL_S = {"video": 1.0, "audio": 5.0}
 #: The DTLS transport's, then its ICE transport's fields that :class:`_Wire` reads.
 _DTLS_FIELDS = ("_state", "_RTCDtlsTransport__tx_bytes", "_RTCDtlsTransport__tx_packets")
 _HEADER = struct.Struct("!BBHLL")
@@ -278,6 +299,34 @@ class _LeanLoop:
             self._set("rtx_sequence_number", uint16_add(rtx_sequence_number, 1))
         return packet.serialize(extensions_map)
 
+    async def reports(self) -> None:
+        """aiortc's ``_run_rtcp``, the same sender report and source description, at
+        libwebrtc's interval for the sender's kind (:data:`REPORT_INTERVAL_S`)."""
+        sender = self.sender
+        self._get("rtcp_started").set()
+        interval = REPORT_INTERVAL_S.get(sender.kind, 1.0)
+        with contextlib.suppress(asyncio.CancelledError):
+            while True:
+                await asyncio.sleep(interval * (0.5 + random.random()))
+                ntp_timestamp = self._get("ntp_timestamp")
+                packets: list[AnyRtcpPacket] = [RtcpSrPacket(
+                    ssrc=sender._ssrc,
+                    sender_info=RtcpSenderInfo(
+                        ntp_timestamp=ntp_timestamp,
+                        rtp_timestamp=self._get("rtp_timestamp"),
+                        packet_count=self._get("packet_count") & 0xFFFFFFFF,
+                        octet_count=self._get("octet_count") & 0xFFFFFFFF))]
+                # What a seat's receiver report refers back to, for the round-trip time.
+                self._set("lsr", (ntp_timestamp >> 16) & 0xFFFFFFFF)
+                self._set("lsr_time", time.time())
+                cname = self._get("cname")
+                if cname is not None:
+                    packets.append(RtcpSdesPacket(chunks=[RtcpSourceInfo(
+                        ssrc=sender._ssrc, items=[(1, cname.encode("utf8"))])]))
+                await sender._send_rtcp(packets)
+        await sender._send_rtcp([RtcpByePacket(sources=[sender._ssrc])])
+        self._get("rtcp_exited").set()
+
     async def retransmit(self, sequence_number: int) -> None:
         """Send again a packet a seat reported lost (RTCP NACK)."""
         data = self.again(sequence_number)
@@ -289,7 +338,8 @@ def _missing(sender: RTCRtpSender) -> list[str]:
     """The private fields of aiortc and aioice the lean loop needs that ``sender`` lacks."""
     fields = vars(sender)
     missing = [name for name in _FIELDS if _PRIVATE + name not in fields]
-    missing += [name for name in ("_run_rtp", "_retransmit") if not hasattr(sender, name)]
+    missing += [name for name in ("_run_rtp", "_run_rtcp", "_retransmit", "_send_rtcp")
+                if not hasattr(sender, name)]
     dtls = sender.transport
     missing += [name for name in _DTLS_FIELDS if name not in vars(dtls)]
     connection = getattr(dtls.transport, "_connection", None)
@@ -308,9 +358,10 @@ def lean_sender(sender: RTCRtpSender, packer: SharedPacker, queue: PacketQueue) 
                     ", ".join(missing))
         return False
     loop = _LeanLoop(sender, packer, queue)
-    # Looked up on the instance first: RTCRtpSender.send starts self._run_rtp(codec), and
-    # its RTCP handling calls self._retransmit(sequence_number).
+    # Looked up on the instance first: RTCRtpSender.send starts self._run_rtp(codec) and
+    # self._run_rtcp(), and its RTCP handling calls self._retransmit(sequence_number).
     fields = vars(sender)
     fields["_run_rtp"] = loop.run
+    fields["_run_rtcp"] = loop.reports
     fields["_retransmit"] = loop.retransmit
     return True

@@ -3,8 +3,9 @@
 The headers and extension blocks are compared with aiortc's ``RtpPacket.serialize``
 over generated packets, and the NTP clock with aiortc's; a packet sent again is the
 same as aiortc's retransmission, RTX-wrapped when negotiated; the senders of real
-aiortc seats run the lean loop, fed by their queues, and stop when their connection
-ends while the other seats go on; and without aiortc's private fields a seat keeps
+aiortc seats run the lean loop, fed by their queues, send sender reports the seats
+answer (the round trip is known), and stop when their connection ends while the
+other seats go on; and without aiortc's private fields a seat keeps
 aiortc's own loop (the seats' pictures are checked by tests/server/test_video_relay.py).
 """
 
@@ -22,7 +23,13 @@ from hypothesis import given, strategies as st
 
 from server.video import sender as sender_module
 from server.video.fanout import PacketQueue
-from server.video.sender import _LeanLoop, extension_block, extension_writer, ntp_time, rtp_header
+from server.video.sender import (
+    _LeanLoop,
+    extension_block,
+    extension_writer,
+    ntp_time,
+    rtp_header,
+)
 
 from .test_video_relay import advancing, hub_and_peers, run
 from .video_peers import HostPeer, SeatPeer
@@ -135,6 +142,17 @@ def test_real_seats_send_through_the_lean_loop() -> None:
             [dtls] = {sender.transport for sender in senders}
             assert vars(dtls)["_RTCDtlsTransport__tx_packets"] >= sum(
                 vars(sender)["_RTCRtpSender__packet_count"] for sender in senders)
+            # The sender reports go out at libwebrtc's intervals, and the seat's receiver
+            # reports answer them: the server knows the round trip to the seat.
+            for sender in senders:
+                assert vars(sender)["_run_rtcp"] == vars(sender)["_run_rtp"].__self__.reports
+            video = next(sender for sender in senders if sender.kind == "video")
+            await seat.until(lambda _: vars(video)["_RTCRtpSender__rtt"] is not None,
+                             timeout=10)
+            stats = await next(t.receiver for t in seat.pc.getTransceivers()
+                               if t.kind == "video").getStats()
+            assert any(s.type == "remote-outbound-rtp" and s.packetsSent > 0
+                       for s in stats.values())
             assert await hub.hang_up("ani") == 1
             for loop in loops:  # the loop ended, and the queue no longer feeds it
                 assert loop._ended.is_set() and loop.queue._sink is None
