@@ -2,9 +2,9 @@
 
 Every watching seat has a :class:`SeatFeed`: a short video queue and a short
 audio queue that its peer connection's sender drains, or that hand each packet
-straight to the sender when it sends without waiting (:meth:`PacketQueue.attach`,
-the lean sender of :mod:`server.video.sender`: then no task wakes per packet). :class:`Fanout` puts
-each packet, the same object, into every feed; putting never waits, so a seat
+straight to a sender that sends without waiting (:meth:`PacketQueue.attach`, the
+lean loop of :mod:`server.video.sender`: then no task wakes per packet).
+:class:`Fanout` puts each packet, the same object, into every feed; putting never waits, so a seat
 whose sender falls behind (a slow phone, a lossy Wi-Fi) never slows the
 others. When a seat's video queue is full its backlog is dropped and the seat
 waits for the next keyframe, which it asks for: a decoder can only restart on

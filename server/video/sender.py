@@ -30,8 +30,8 @@ The RTCP sender reports keep aiortc's content (fed the same counters) but take
 libwebrtc's intervals (:meth:`_LeanLoop.reports`): a video report about every
 second and a voice report about every five, where aiortc sends both about every
 second (0.5–1.5 s). Everything else is aiortc's: the SRTP session, the ICE pair,
-the reading of the seat's reports and the keyframe requests. Lost packets that a seat asks
-for again (RTCP NACK) are sent again from this loop's history
+the reading of the seat's reports and the keyframe requests. Lost packets that a
+seat asks for again (RTCP NACK) are sent again from this loop's history
 (:meth:`_LeanLoop.again`), wrapped for RTX as aiortc does.
 
 The loop reaches into the sender's private fields (``_RTCRtpSender__track`` and
@@ -90,7 +90,7 @@ _FIELDS = ("track", "rtp_started", "rtp_exited", "rtp_header_extensions_map", "m
 #: libwebrtc's ``kDefaultVideoReportInterval`` and ``kDefaultAudioReportInterval``
 #: (modules/rtp_rtcp/source/rtcp_sender.cc, https://webrtc.googlesource.com/src).
 REPORT_INTERVAL_S = {"video": 1.0, "audio": 5.0}
-#: The DTLS transport's, then its ICE transport's fields that :class:`_Wire` reads.
+#: The DTLS transport's fields that :class:`_Wire` reads (and aioice's ``_nominated``).
 _DTLS_FIELDS = ("_state", "_RTCDtlsTransport__tx_bytes", "_RTCDtlsTransport__tx_packets")
 _HEADER = struct.Struct("!BBHLL")
 _EXTENSION_HEADER = struct.Struct("!HH")
@@ -123,8 +123,8 @@ def extension_writer(extensions_map: HeaderExtensionsMap, mid: str | None
                      ) -> Callable[[int], bytes]:
     """``extension_block`` for one seat's ``extensions_map`` and ``mid``, as a function of
     the abs-send-time alone: the block is laid out once, and only the abs-send-time's
-    three bytes (RFC 8285 one-byte element, http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time)
-    are written for each picture."""
+    three bytes (http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time, in either
+    of RFC 8285's element forms) are written for each picture."""
     low = extension_block(extensions_map, mid, 0)
     high = extension_block(extensions_map, mid, 0xFFFFFF)
     changed = [i for i, (a, b) in enumerate(zip(low, high, strict=True)) if a != b]
