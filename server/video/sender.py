@@ -235,9 +235,8 @@ class _LeanLoop:
 
     def send(self, data: EncodedPacket) -> None:
         """Send one encoded packet's RTP packets now; a failure ends the loop (as it ends
-        aiortc's), and never reaches the relay that put the packet."""
-        if self._ended.is_set():
-            return
+        aiortc's), and never reaches the relay that put the packet. Once the loop has
+        ended the queue no longer calls it (:meth:`_end` detaches it)."""
         sender = self.sender
         if self._get("track") is None or not sender._enabled:
             return  # as aiortc's loop: no track, or not sending

@@ -66,6 +66,14 @@ def advancing(count: int, after: int = 0) -> Any:
     return pred
 
 
+async def watching(hub: MediaHub, peers: list[HostPeer | SeatPeer], owner: str) -> SeatPeer:
+    """A seat that watches, closed with the test's peers, once it has read 5 pictures."""
+    seat = await SeatPeer.watch(hub, owner)
+    peers.append(seat)
+    await seat.until(advancing(5))
+    return seat
+
+
 @pytest.mark.parametrize(("before", "event", "after"), [
     (HostState.OFF, HostEvent.OFFERED, HostState.CONNECTING),
     (HostState.CONNECTING, HostEvent.OFFERED, HostState.CONNECTING),
@@ -166,9 +174,7 @@ def test_the_host_dropping_shows_reconnecting_and_the_seats_resume() -> None:
         statuses: list[MediaStatus] = []
         async with hub_and_peers(statuses) as (hub, peers):
             host = await HostPeer.publish(hub)
-            seat = await SeatPeer.watch(hub, "ani")
-            peers.append(seat)
-            await seat.until(advancing(5))
+            seat = await watching(hub, peers, "ani")
             assert hub.status.host is HostState.LIVE
             await host.close()
             await asyncio.wait_for(_host_state(hub, HostState.RECONNECTING), 10)
@@ -206,9 +212,7 @@ def test_a_seats_picture_loss_request_brings_a_keyframe() -> None:
     async def scenario() -> None:
         async with hub_and_peers() as (hub, peers):
             peers.append(await HostPeer.publish(hub))
-            seat = await SeatPeer.watch(hub, "ani")
-            peers.append(seat)
-            await seat.until(advancing(5))
+            seat = await watching(hub, peers, "ani")
             before = hub.relay.stats.keyframes
             receiver = next(t.receiver for t in seat.pc.getTransceivers() if t.kind == "video")
             ssrc = receiver.getSynchronizationSources()[0].source

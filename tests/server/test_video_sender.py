@@ -23,6 +23,7 @@ from hypothesis import given, strategies as st
 
 from server.video import sender as sender_module
 from server.video.fanout import PacketQueue
+from server.video.peer import MediaHub, _Peer
 from server.video.sender import (
     _LeanLoop,
     extension_block,
@@ -31,7 +32,7 @@ from server.video.sender import (
     rtp_header,
 )
 
-from .test_video_relay import advancing, hub_and_peers, run
+from .test_video_relay import advancing, hub_and_peers, run, watching
 from .video_peers import HostPeer, SeatPeer
 
 MID = "urn:ietf:params:rtp-hdrext:sdes:mid"
@@ -116,13 +117,17 @@ def test_a_lost_packet_is_sent_again_as_aiortc_would_and_only_while_kept() -> No
             assert sender._RTCRtpSender__rtx_sequence_number == 0
 
 
+def _hub_peer(hub: MediaHub, owner: str) -> _Peer:
+    """The server's end of ``owner``'s one peer connection."""
+    [peer] = [p for (who, _), p in hub._peers.items() if who == owner]
+    return peer
+
+
 def test_real_seats_send_through_the_lean_loop() -> None:
     async def scenario() -> None:
         async with hub_and_peers() as (hub, peers):
             peers.append(await HostPeer.publish(hub))
-            seat = await SeatPeer.watch(hub, "ani")
-            peers.append(seat)
-            await seat.until(advancing(5))
+            seat = await watching(hub, peers, "ani")
             senders: list[RTCRtpSender] = [
                 t.sender for peer in hub._peers.values() if peer.feed is not None
                 for t in peer.pc.getTransceivers()]
@@ -169,7 +174,7 @@ def test_a_seat_whose_connection_ends_stops_sending_and_the_others_go_on() -> No
             peers += [ani, budi]
             await ani.until(advancing(5))
             await budi.until(advancing(5))
-            [peer] = [p for (owner, _), p in hub._peers.items() if owner == "ani"]
+            peer = _hub_peer(hub, "ani")
             loops = [vars(t.sender)["_run_rtp"].__self__ for t in peer.pc.getTransceivers()]
             # The DTLS session ends under the seat's senders (as on a close_notify).
             await peer.pc.getTransceivers()[0].sender.transport.stop()
@@ -190,10 +195,8 @@ def test_without_aiortcs_private_fields_a_seat_keeps_aiortcs_own_loop(
     async def scenario() -> None:
         async with hub_and_peers() as (hub, peers):
             peers.append(await HostPeer.publish(hub))
-            seat = await SeatPeer.watch(hub, "ani")
-            peers.append(seat)
-            await seat.until(advancing(5))  # aiortc's loop reads the seat's track instead
-            [peer] = [p for (owner, _), p in hub._peers.items() if owner == "ani"]
+            await watching(hub, peers, "ani")  # aiortc's loop reads the seat's track instead
+            peer = _hub_peer(hub, "ani")
             for transceiver in peer.pc.getTransceivers():
                 assert "_run_rtp" not in vars(transceiver.sender)
     with caplog.at_level(logging.WARNING, logger="gladi.server.video"):
