@@ -1,24 +1,37 @@
-"""Actions: what the host and moderators do, TikTok-shaped.
+"""Actions: what the host and moderators do, TikTok-shaped; one closed set.
 
 Each action names its ``actor`` ("host" or a moderator's name) and its time
 ``t`` in milliseconds. Actions are plain values; the room decides whether they
 are allowed (see :mod:`moderation.room`).
+
+The set is closed and declared here once: :data:`AnyAction` is the union of every
+action class, and each class carries the facts about it that other modules read —
+its wire name (``type``), who may take it (``roles``), what a moderator needs to
+(``permission``), what it acts on (``targets``), whether an :class:`Undo` can take it
+back (``can_undo``) and whether a drill seat may send it (``from_seat``). Every
+dispatcher over actions is a ``match`` that ends in :func:`typing.assert_never`, so
+mypy names each place a new action must reach (docs/architecture.md, "A new
+moderation action").
 """
 
 from __future__ import annotations
 
+import typing
 from enum import StrEnum
-from typing import TypeGuard
+from typing import ClassVar, TypeGuard
 
 from scenarios.taxonomy import InjectKind, ReportReason
 
 from .values import Value, register, value
 
 __all__ = [
+    "ACTION_CLASSES",
     "HOST",
+    "SEAT_ACTIONS",
     "TRAINER",
     "AcceptGuest",
     "Action",
+    "AnyAction",
     "AddModerator",
     "AddKeyword",
     "Answer",
@@ -33,7 +46,9 @@ __all__ = [
     "RemoveKeyword",
     "RemoveModerator",
     "Report",
+    "Role",
     "SetComments",
+    "Target",
     "Talk",
     "Thank",
     "Unblock",
@@ -41,11 +56,46 @@ __all__ = [
     "Unmute",
     "Unpin",
     "Welcome",
+    "is_action",
     "undoable",
 ]
 
 HOST = "host"
 TRAINER = "trainer"
+
+
+class Role(StrEnum):
+    """Who someone is in a live room; it decides what they may see and do."""
+
+    #: Runs the drill: fires injects, sees the answer key; takes no part in the live.
+    TRAINER = "trainer"
+    #: Goes live: answers, thanks, welcomes and moderates.
+    HOST = "host"
+    #: Moderates beside the host, with the permissions the host granted.
+    MODERATOR = "moderator"
+    #: Watches the live as a viewer would; takes no action.
+    OBSERVER = "observer"
+
+
+class Target(StrEnum):
+    """What an action acts on: the thing a person picks before taking it."""
+
+    #: A comment in the stream (its id in the action's ``comment`` field).
+    COMMENT = "comment"
+    #: A viewer (the author of a comment, a guest, a muted viewer).
+    VIEWER = "viewer"
+    #: A gift (its id in ``target``).
+    GIFT = "gift"
+    #: A viewer's request to join the live as a guest.
+    REQUEST = "request"
+    #: A word of the keyword filter.
+    KEYWORD = "keyword"
+    #: A moderator, by name.
+    MODERATOR = "moderator"
+
+
+_STAFF = frozenset({Role.HOST, Role.MODERATOR})
+_HOST = frozenset({Role.HOST})
 
 
 class Permission(StrEnum):
@@ -60,7 +110,18 @@ class Permission(StrEnum):
 
 @value(kw_only=True)
 class Action(Value):
-    """Base class of every action."""
+    """Base class of every action; each concrete class sets the facts below."""
+
+    #: Who may take it. A moderator also needs :attr:`permission`.
+    roles: ClassVar[frozenset[Role]] = _STAFF
+    #: What a moderator needs to take it (None: any moderator whose role allows it).
+    permission: ClassVar[Permission | None] = None
+    #: What it acts on (empty: the room itself).
+    targets: ClassVar[tuple[Target, ...]] = ()
+    #: Whether an :class:`Undo` can take it back (see :func:`undoable`).
+    can_undo: ClassVar[bool] = False
+    #: Whether a drill seat may send it (docs/protocol.md, "Actions").
+    from_seat: ClassVar[bool] = True
 
     t: int
     actor: str = HOST
@@ -76,6 +137,8 @@ class Mute(Action):
     """
 
     type = "mute"
+    permission = Permission.MODERATE
+    targets = (Target.VIEWER, Target.COMMENT)
     viewer: str
     duration: int | None = None
     comment: str | None = None
@@ -85,6 +148,8 @@ class Mute(Action):
 @value(kw_only=True)
 class Unmute(Action):
     type = "unmute"
+    permission = Permission.MODERATE
+    targets = (Target.VIEWER,)
     viewer: str
 
 
@@ -94,6 +159,9 @@ class Block(Action):
     """*Blokir*: remove the viewer from the live and hide all their comments."""
 
     type = "block"
+    permission = Permission.MODERATE
+    targets = (Target.VIEWER, Target.COMMENT)
+    can_undo = True
     viewer: str
     comment: str | None = None
 
@@ -102,6 +170,8 @@ class Block(Action):
 @value(kw_only=True)
 class Unblock(Action):
     type = "unblock"
+    permission = Permission.MODERATE
+    targets = (Target.VIEWER,)
     viewer: str
 
 
@@ -111,6 +181,8 @@ class Delete(Action):
     """*Hapus*: delete one comment."""
 
     type = "delete"
+    permission = Permission.MODERATE
+    targets = (Target.COMMENT,)
     comment: str
 
 
@@ -120,6 +192,9 @@ class Report(Action):
     """*Laporkan*: report a comment to the platform with a reason."""
 
     type = "report"
+    permission = Permission.MODERATE
+    targets = (Target.COMMENT,)
+    can_undo = True
     comment: str
     reason: ReportReason
 
@@ -130,6 +205,9 @@ class Pin(Action):
     """*Sematkan*: pin a comment above the stream (replaces any pinned one)."""
 
     type = "pin"
+    permission = Permission.PIN
+    targets = (Target.COMMENT,)
+    can_undo = True
     comment: str
 
 
@@ -137,6 +215,7 @@ class Pin(Action):
 @value(kw_only=True)
 class Unpin(Action):
     type = "unpin"
+    permission = Permission.PIN
 
 
 @register
@@ -159,6 +238,8 @@ class SetComments(Action):
     """*Matikan komentar* / turn comments back on."""
 
     type = "comments"
+    permission = Permission.COMMENTS
+    can_undo = True  # turning comments off only (undoable)
     enabled: bool
 
 
@@ -168,6 +249,8 @@ class AddKeyword(Action):
     """*Filter kata kunci*: hide future comments containing ``keyword``."""
 
     type = "filter_add"
+    permission = Permission.FILTER
+    targets = (Target.KEYWORD,)
     keyword: str
 
 
@@ -175,6 +258,8 @@ class AddKeyword(Action):
 @value(kw_only=True)
 class RemoveKeyword(Action):
     type = "filter_remove"
+    permission = Permission.FILTER
+    targets = (Target.KEYWORD,)
     keyword: str
 
 
@@ -182,6 +267,8 @@ class RemoveKeyword(Action):
 @value(kw_only=True)
 class AcceptGuest(Action):
     type = "guest_accept"
+    permission = Permission.GUESTS
+    targets = (Target.REQUEST,)
     request: str
 
 
@@ -189,6 +276,8 @@ class AcceptGuest(Action):
 @value(kw_only=True)
 class DeclineGuest(Action):
     type = "guest_decline"
+    permission = Permission.GUESTS
+    targets = (Target.REQUEST,)
     request: str
 
 
@@ -196,6 +285,8 @@ class DeclineGuest(Action):
 @value(kw_only=True)
 class RemoveGuest(Action):
     type = "guest_remove"
+    permission = Permission.GUESTS
+    targets = (Target.VIEWER,)
     viewer: str
 
 
@@ -205,6 +296,9 @@ class AddModerator(Action):
     """Make ``name`` a moderator with the given permissions (host only)."""
 
     type = "moderator_add"
+    roles = _HOST
+    targets = (Target.MODERATOR,)
+    from_seat = False
     name: str
     permissions: tuple[Permission, ...] = (
         Permission.MODERATE,
@@ -217,6 +311,9 @@ class AddModerator(Action):
 @value(kw_only=True)
 class RemoveModerator(Action):
     type = "moderator_remove"
+    roles = _HOST
+    targets = (Target.MODERATOR,)
+    from_seat = False
     name: str
 
 
@@ -226,6 +323,8 @@ class Answer(Action):
     """*Jawab*: answer a question (or rebut a hoax) aloud or in the chat."""
 
     type = "answer"
+    roles = _HOST
+    targets = (Target.COMMENT,)
     comment: str
     text: str = ""
 
@@ -236,6 +335,8 @@ class Thank(Action):
     """Thank a viewer for a gift (``target`` a gift id) or a kind comment (a comment id)."""
 
     type = "thank"
+    roles = _HOST
+    targets = (Target.GIFT, Target.COMMENT)
     target: str
 
 
@@ -245,6 +346,8 @@ class Welcome(Action):
     """Greet a viewer by name, such as the midwife or the village head."""
 
     type = "welcome"
+    roles = _HOST
+    targets = (Target.VIEWER,)
     viewer: str
 
 
@@ -257,6 +360,7 @@ class Talk(Action):
     """
 
     type = "talk"
+    roles = _HOST
     duration: int = 5000
 
 
@@ -266,6 +370,8 @@ class Inject(Action):
     """A trainer fires a scripted happening now (troll raid, gift storm …)."""
 
     type = "inject"
+    roles = frozenset({Role.TRAINER})
+    from_seat = False
     kind: InjectKind
     count: int = 5  # type: ignore[assignment]  # the field, not tuple.count
     over_s: int = 20
@@ -273,8 +379,32 @@ class Inject(Action):
     troll: bool = False
 
 
+#: Every action, one closed set: each dispatcher over it is a ``match`` ending in
+#: :func:`typing.assert_never`, so mypy names each one a new action has not reached.
+AnyAction = (
+    Mute | Unmute | Block | Unblock | Delete | Report | Pin | Unpin | Undo | SetComments
+    | AddKeyword | RemoveKeyword | AcceptGuest | DeclineGuest | RemoveGuest | AddModerator
+    | RemoveModerator | Answer | Thank | Welcome | Talk | Inject
+)
+
+#: Every action class by its wire name, in the order of :data:`AnyAction`.
+ACTION_CLASSES: dict[str, type[AnyAction]] = {
+    cls.type: cls for cls in typing.get_args(AnyAction)}
+
+_CLASSES = frozenset(ACTION_CLASSES.values())
+
+#: The actions a drill seat may send, by wire name (docs/protocol.md, "Actions").
+SEAT_ACTIONS: dict[str, type[AnyAction]] = {
+    name: cls for name, cls in ACTION_CLASSES.items() if cls.from_seat}
+
+
+def is_action(item: object) -> TypeGuard[AnyAction]:
+    """Whether ``item`` is an action of the closed set (decoded JSON, say)."""
+    return type(item) in _CLASSES
+
+
 def undoable(action: Action) -> TypeGuard[Block | Pin | Report | SetComments]:
-    """Whether an :class:`Undo` can take ``action`` back: a block, a pin, a report or
-    turning comments off (the room keeps each actor's last one, moderation/room.py)."""
-    return isinstance(action, Block | Pin | Report) or (
-        isinstance(action, SetComments) and not action.enabled)
+    """Whether an :class:`Undo` can take ``action`` back: its class says so
+    (``can_undo``: a block, a pin, a report) and, for comments, it turned them off
+    (the room keeps each actor's last one, moderation/room.py)."""
+    return type(action).can_undo and not (isinstance(action, SetComments) and action.enabled)

@@ -15,8 +15,8 @@ from typing import ClassVar
 
 from moderation.actions import (
     AcceptGuest,
-    Action,
     Answer,
+    AnyAction,
     Block,
     DeclineGuest,
     Delete,
@@ -53,7 +53,7 @@ class Autopilot:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.rng = random.Random(f"{session.seed}:{self.name}")
-        self._plans: list[tuple[int, int, Action]] = []
+        self._plans: list[tuple[int, int, AnyAction]] = []
         self._seq = 0
         self._next_talk = 0 if self.talk_every_ms else None
         self._targeted: set[str] = set()
@@ -68,7 +68,7 @@ class Autopilot:
         #: The longest mute the scenario offers (None: the whole live).
         self.longest_mute = None if None in presets else max(p for p in presets if p is not None)
 
-    def plan(self, action: Action) -> None:
+    def plan(self, action: AnyAction) -> None:
         """Take ``action`` at its time ``action.t`` (or as soon after as the run allows)."""
         self._seq += 1
         heapq.heappush(self._plans, (action.t, self._seq, action))
@@ -81,9 +81,9 @@ class Autopilot:
         due = self._plans[0][0]
         return due if talk is None or due < talk else talk
 
-    def pop_due(self, now: int) -> list[Action]:
+    def pop_due(self, now: int) -> list[AnyAction]:
         """The actions due by ``now``, stamped no earlier than ``now``."""
-        actions: list[Action] = []
+        actions: list[AnyAction] = []
         if self._next_talk is not None and self._next_talk <= now and self.talk_every_ms:
             duration, gap = self.talk_pattern()
             actions.append(Talk(t=now, duration=duration))
@@ -257,7 +257,7 @@ class RandomPilot(Autopilot):
         due = super().next_due()
         return self._next_click if due is None else min(due, self._next_click)
 
-    def pop_due(self, now: int) -> list[Action]:
+    def pop_due(self, now: int) -> list[AnyAction]:
         actions = super().pop_due(now)
         if now >= self._next_click:
             self._next_click = now + 1000 + self.rng.randrange(3000)
@@ -266,7 +266,7 @@ class RandomPilot(Autopilot):
                 actions.append(action)
         return actions
 
-    def _click(self, now: int) -> Action | None:
+    def _click(self, now: int) -> AnyAction | None:
         rng = self.rng
         room = self.session.room
         on_screen = room.stream.on_screen()
@@ -278,7 +278,7 @@ class RandomPilot(Autopilot):
         cid = rng.choice(on_screen)
         viewer = room.comments[cid].viewer
         presets = [p for p in self.session.scenario.settings.mute_presets_s]
-        moves: list[Action] = [
+        moves: list[AnyAction] = [
             Delete(t=now, comment=cid),
             Mute(t=now, viewer=viewer, duration=rng.choice(presets), comment=cid),
             Block(t=now, viewer=viewer, comment=cid),

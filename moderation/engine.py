@@ -23,19 +23,33 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from moderation.actions import (
     HOST,
     TRAINER,
     AcceptGuest,
-    Action,
+    AddKeyword,
+    AddModerator,
     Answer,
+    AnyAction,
     Block,
     DeclineGuest,
+    Delete,
     Inject,
+    Mute,
+    Pin,
+    RemoveGuest,
+    RemoveKeyword,
+    RemoveModerator,
+    Report,
+    SetComments,
     Talk,
     Thank,
+    Unblock,
+    Undo,
+    Unmute,
+    Unpin,
     Welcome,
 )
 from moderation.events import (
@@ -66,9 +80,6 @@ from .audience import Audience, poisson, weighted
 from .content import ContentIndex
 
 __all__ = ["Result", "Session", "TICK_MS"]
-
-#: Actions viewers warm to: answers, thanks, welcomes, guest decisions.
-_PLEASING = frozenset({Answer, Thank, Welcome, AcceptGuest, DeclineGuest})
 
 TICK_MS = 1000
 _at = itemgetter(0)
@@ -142,7 +153,7 @@ class Session:
         self.now = 0
         self.ended = False
         #: Every action given to :meth:`apply`, accepted or not, in order.
-        self.inputs: list[Action] = []
+        self.inputs: list[AnyAction] = []
         #: Every event, in order.
         self.events: list[Event] = []
         self.audience = Audience(content, self.rng)
@@ -645,7 +656,7 @@ class Session:
 
     # ---------------------------------------------------------------- actions
 
-    def apply(self, action: Action) -> Result:
+    def apply(self, action: AnyAction) -> Result:
         """Apply a host's, moderator's or trainer's action at ``action.t``.
 
         The session first advances to ``action.t``. A mistake (acting on a
@@ -666,26 +677,7 @@ class Session:
             rejected = ActionRejected(now, action, outcome)
             self.events.append(rejected)
             return Result((*events, rejected), outcome)
-        kind = type(action)
-        if kind is Block:
-            self.audience.leave(action.viewer)  # type: ignore[attr-defined]
-            self._flush_audience(now, outcome)
-        elif isinstance(action, Inject):
-            self._fire(
-                now, action.kind, action.count, action.over_s, (),
-                Persona(action.role)
-                if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)
-                else Persona.MIDWIFE,
-                action.troll, False, 10, TRAINER, outcome,
-            )
-        if action.actor == HOST:
-            until = now + action.duration if kind is Talk else now  # type: ignore[attr-defined]
-            if until > self._host_active_until:
-                self._host_active_until = until
-        if kind in _PLEASING:
-            self._good.append(now)
-            if kind is Answer:
-                self._waiting.pop(action.comment, None)  # type: ignore[attr-defined]
+        self._carry_out(action, now, outcome)
         if len(outcome) > 1 and self._waiting:
             for event in outcome:
                 if type(event) is CommentsHidden:
@@ -696,3 +688,33 @@ class Session:
             events.extend(outcome)
             return Result(tuple(events))
         return Result(tuple(outcome))
+
+    def _carry_out(self, action: AnyAction, now: int, outcome: list[Event]) -> None:
+        """What an accepted action does beyond the room: to the audience, to dead air."""
+        if action.actor == HOST:
+            until = now + action.duration if isinstance(action, Talk) else now
+            if until > self._host_active_until:
+                self._host_active_until = until
+        match action:
+            case Block():
+                self.audience.leave(action.viewer)
+                self._flush_audience(now, outcome)
+            case Inject():
+                self._fire(
+                    now, action.kind, action.count, action.over_s, (),
+                    Persona(action.role)
+                    if action.role in (Persona.MIDWIFE, Persona.VILLAGE_HEAD)
+                    else Persona.MIDWIFE,
+                    action.troll, False, 10, TRAINER, outcome,
+                )
+            case Answer():
+                self._good.append(now)
+                self._waiting.pop(action.comment, None)
+            case Thank() | Welcome() | AcceptGuest() | DeclineGuest():
+                self._good.append(now)  # viewers warm to thanks, welcomes, guest decisions
+            case (Mute() | Unmute() | Unblock() | Delete() | Report() | Pin() | Unpin()
+                  | Undo() | SetComments() | AddKeyword() | RemoveKeyword() | RemoveGuest()
+                  | AddModerator() | RemoveModerator() | Talk()):
+                pass
+            case _:
+                assert_never(action)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from scenarios.taxonomy import InjectKind, Persona
 
-from .actions import Action
+from .actions import AnyAction
 from .values import Value, register, replace, value
 
 __all__ = [
@@ -195,7 +195,7 @@ class ActionApplied(Event):
     """An action was accepted and took effect."""
 
     type = "applied"
-    action: Action
+    action: AnyAction
 
 
 @register
@@ -206,7 +206,7 @@ class Undone(Event):
     It follows the ``applied`` event of the undo."""
 
     type = "undone"
-    action: Action
+    action: AnyAction
     pinned: str | None = None
 
 
@@ -257,7 +257,7 @@ class ActionRejected(Event):
     """An action was refused; nothing changed."""
 
     type = "rejected"
-    action: Action
+    action: AnyAction
     code: RejectCode
 
 

@@ -21,7 +21,7 @@ measured on exactly the screen the viewers had.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from scenarios.schema import Scenario, Template
 from scenarios.taxonomy import (
@@ -39,18 +39,24 @@ from .actions import (
     HOST,
     AcceptGuest,
     AddKeyword,
+    AddModerator,
     Answer,
     Block,
     DeclineGuest,
     Delete,
+    Inject,
     Mute,
     Pin,
+    RemoveGuest,
     RemoveKeyword,
+    RemoveModerator,
     Report,
     SetComments,
     Talk,
     Thank,
+    Unblock,
     Undo,
+    Unmute,
     Unpin,
     Welcome,
 )
@@ -126,8 +132,6 @@ TIP_CODES: tuple[TipCode, ...] = tuple(TipCode)
 SETUP = "setup"
 TROLLS = frozenset(TROLL_FOR.values())
 _HIDE_RESPONSE = {"deleted": Response.DELETE, "muted": Response.MUTE, "blocked": Response.BLOCK}
-_SILENCING = (Mute, Block, Delete)
-_GUEST_DECISION = (AcceptGuest, DeclineGuest)
 #: Outcomes that keep a comment in the count however late in the live it came.
 _SETTLED = frozenset({Outcome.PREVENTED, Outcome.FALSE_ALARM, Outcome.SILENCED})
 #: The responses that take a comment off the screen.
@@ -185,6 +189,13 @@ class _FalseAlarm(NamedTuple):
     action: str
 
 
+#: Who took an action that keeps comments off the screen, and when (ms): a keyword
+#: added to the filter, comments turned off. A drill credits the seat that took it.
+_By = tuple[str, int]
+#: The scenario's own set-up: nobody's doing.
+_NOBODY: _By = (SETUP, 0)
+
+
 class _Undoable:
     """An actor's last block, pin, report or comments-off, and what the judge made of it,
     so that an :class:`~moderation.actions.Undo` can take it back (docs/scoring.md, "Undo")."""
@@ -192,7 +203,7 @@ class _Undoable:
     __slots__ = ("action", "alarm", "relabelled", "tips", "pinned_before", "off_by_before")
 
     def __init__(self, action: Block | Pin | Report | SetComments,
-                 pinned_before: str | None = None, off_by_before: str = SETUP) -> None:
+                 pinned_before: str | None = None, off_by_before: _By = _NOBODY) -> None:
         self.action = action
         #: The false alarm it caused, and the comment's outcome before it said so.
         self.alarm: _FalseAlarm | None = None
@@ -225,7 +236,7 @@ class Judge:
     __slots__ = ("_scenario", "_templates", "_harmful", "_window", "_end", "_fed", "_comments",
                  "_personas", "_last_comment", "_tallies", "_keywords", "_comments_off_by",
                  "_viewers", "_pinned", "_pinned_spans", "_tips", "_pending", "_false_alarms",
-                 "_hosting", "_stream", "_natural", "_undoable")
+                 "_hosting", "_stream", "_natural", "_undoable", "_prevented_at")
 
     def __init__(self, scenario: Scenario, templates: Mapping[str, Template]) -> None:
         settings = scenario.settings
@@ -242,9 +253,11 @@ class Judge:
         #: Each viewer's last comment on screen.
         self._last_comment: dict[str, str] = {}
         self._tallies: dict[str, _Tally] = {}
-        #: Each filter keyword (normalised) and who added it.
-        self._keywords = {normalise_keyword(k): SETUP for k in settings.keyword_filter}
-        self._comments_off_by = SETUP
+        #: Each filter keyword (normalised) and who added it, when.
+        self._keywords = {normalise_keyword(k): _NOBODY for k in settings.keyword_filter}
+        self._comments_off_by = _NOBODY
+        #: When the action that kept each prevented comment off the screen was taken.
+        self._prevented_at: dict[str, int] = {}
         self._viewers = 0
         self._pinned: tuple[str, int] | None = None
         self._pinned_spans: list[PinnedSpan] = []
@@ -326,6 +339,15 @@ class Judge:
                 if c.outcome is Outcome.HIT and c.credited is not None
                 and c.reaction_ms is not None and c is not relabel]
 
+    def prevented(self) -> list[Hit]:
+        """The harmful comments a keyword or comments-off kept off the screen, each as a
+        hit at the time of the action that did it, by its actor, in the order posted."""
+        at = self._prevented_at
+        return [Hit(at[c.event.id], c.credited, c.event.id, c.event.viewer)
+                for c in self._comments.values()
+                if c.outcome is Outcome.PREVENTED and c.credited is not None
+                and c.event.id in at]
+
     def facts(self) -> Facts:
         """What the log fed so far established, as if it ended here; changes nothing."""
         end = self._end
@@ -370,9 +392,9 @@ class Judge:
                                                  Outcome.SILENCED)
         if hidden is Hidden.FILTER:
             folded = event.text.casefold()
-            who = next((by for k, by in self._keywords.items() if k in folded), SETUP)
+            who, since = next((by for k, by in self._keywords.items() if k in folded), _NOBODY)
         else:
-            who = self._comments_off_by if harmful else SETUP
+            who, since = self._comments_off_by if harmful else _NOBODY
         if who == SETUP:
             # The scenario's own set-up kept it off the screen: nobody's doing.
             if hidden is Hidden.COMMENTS_OFF:
@@ -381,6 +403,7 @@ class Judge:
         self._natural.post(cid, now, harmful)
         if harmful:
             comment.outcome, comment.reaction_ms, comment.credited = Outcome.PREVENTED, 0, who
+            self._prevented_at[cid] = since
             self._tally(who).hits += 1
         else:
             self._false_alarm(_FalseAlarm(comment, who, now, "filter"))
@@ -420,48 +443,56 @@ class Judge:
             until = now + action.duration if isinstance(action, Talk) else now
             hosting.host_active.append((now, until))
         # The commonest actions first.
-        if isinstance(action, Answer):
-            self._answered(action, tally, now)
-        elif isinstance(action, Thank):
-            tally.thanks += 1
-            hosting.thanked.setdefault(action.target, now)
-        elif isinstance(action, Report):
-            self._undoable[who] = _Undoable(action)
-            self._reported(action, now)
-        elif isinstance(action, _SILENCING):
-            if isinstance(action, Block):
+        match action:
+            case Answer():
+                self._answered(action, tally, now)
+            case Thank():
+                tally.thanks += 1
+                hosting.thanked.setdefault(action.target, now)
+            case Report():
                 self._undoable[who] = _Undoable(action)
-            self._pending = _Silencing(action, set())
-        elif isinstance(action, Pin):
-            record = self._undoable[who] = _Undoable(
-                action, None if self._pinned is None else self._pinned[0])
-            self._unpin(now)
-            self._pinned = (action.comment, now)
-            target = self._comments.get(action.comment)
-            if target is not None and target.harmful:
-                record.tips.append(tip(TipCode.PINNED_HARMFUL, now, target.event.id,
-                                       (("handle", target.event.handle),)))
-                self._tips.append(record.tips[-1])
-        elif isinstance(action, Unpin):
-            self._unpin(now)
-        elif isinstance(action, Welcome):
-            tally.welcomes += 1
-            hosting.welcomed.setdefault(action.viewer, now)
-        elif isinstance(action, _GUEST_DECISION):
-            hosting.decisions[action.request] = (now, isinstance(action, AcceptGuest))
-        elif isinstance(action, SetComments):
-            if action.enabled and hosting.off_since is not None:
-                hosting.off_total += now - hosting.off_since
-                hosting.off_since = None
-            elif not action.enabled:
-                self._undoable[who] = _Undoable(action, off_by_before=self._comments_off_by)
-                hosting.off_since, self._comments_off_by = now, who
-        elif isinstance(action, Undo):
-            self._undo(who, now)
-        elif isinstance(action, AddKeyword):
-            self._keywords.setdefault(normalise_keyword(action.keyword), who)
-        elif isinstance(action, RemoveKeyword):
-            self._keywords.pop(normalise_keyword(action.keyword), None)
+                self._reported(action, now)
+            case Block():
+                self._undoable[who] = _Undoable(action)
+                self._pending = _Silencing(action, set())
+            case Mute() | Delete():
+                self._pending = _Silencing(action, set())
+            case Pin():
+                record = self._undoable[who] = _Undoable(
+                    action, None if self._pinned is None else self._pinned[0])
+                self._unpin(now)
+                self._pinned = (action.comment, now)
+                target = self._comments.get(action.comment)
+                if target is not None and target.harmful:
+                    record.tips.append(tip(TipCode.PINNED_HARMFUL, now, target.event.id,
+                                           (("handle", target.event.handle),)))
+                    self._tips.append(record.tips[-1])
+            case Unpin():
+                self._unpin(now)
+            case Welcome():
+                tally.welcomes += 1
+                hosting.welcomed.setdefault(action.viewer, now)
+            case AcceptGuest() | DeclineGuest():
+                hosting.decisions[action.request] = (now, isinstance(action, AcceptGuest))
+            case SetComments():
+                if action.enabled and hosting.off_since is not None:
+                    hosting.off_total += now - hosting.off_since
+                    hosting.off_since = None
+                elif not action.enabled:
+                    self._undoable[who] = _Undoable(action,
+                                                    off_by_before=self._comments_off_by)
+                    hosting.off_since, self._comments_off_by = now, (who, now)
+            case Undo():
+                self._undo(who, now)
+            case AddKeyword():
+                self._keywords.setdefault(normalise_keyword(action.keyword), (who, now))
+            case RemoveKeyword():
+                self._keywords.pop(normalise_keyword(action.keyword), None)
+            case (Talk() | Unmute() | Unblock() | RemoveGuest() | AddModerator()
+                  | RemoveModerator() | Inject()):
+                pass  # no part of the score
+            case _:
+                assert_never(action)
 
     def _answered(self, action: Answer, tally: _Tally, now: int) -> None:
         target = self._comments.get(action.comment)

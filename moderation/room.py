@@ -11,9 +11,9 @@ a double click: the first action wins, the second is rejected with a reason.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import assert_never
 
 from scenarios.schema import Settings
 
@@ -25,6 +25,7 @@ from .actions import (
     AddKeyword,
     AddModerator,
     Answer,
+    AnyAction,
     Block,
     DeclineGuest,
     Delete,
@@ -36,6 +37,7 @@ from .actions import (
     RemoveKeyword,
     RemoveModerator,
     Report,
+    Role,
     SetComments,
     Talk,
     Thank,
@@ -56,28 +58,6 @@ __all__ = ["DEFAULT_PERMISSIONS", "Room", "Undoable", "normalise_keyword"]
 DEFAULT_PERMISSIONS: frozenset[Permission] = frozenset(
     {Permission.MODERATE, Permission.FILTER, Permission.COMMENTS}
 )
-
-_NEEDS: dict[type[Action], Permission | None] = {
-    Mute: Permission.MODERATE,
-    Unmute: Permission.MODERATE,
-    Block: Permission.MODERATE,
-    Unblock: Permission.MODERATE,
-    Delete: Permission.MODERATE,
-    Report: Permission.MODERATE,
-    Pin: Permission.PIN,
-    Unpin: Permission.PIN,
-    SetComments: Permission.COMMENTS,
-    AddKeyword: Permission.FILTER,
-    RemoveKeyword: Permission.FILTER,
-    AcceptGuest: Permission.GUESTS,
-    DeclineGuest: Permission.GUESTS,
-    RemoveGuest: Permission.GUESTS,
-    Answer: None,
-    Thank: None,
-    Welcome: None,
-    Undo: None,  # an actor undoes only what they did themselves
-}
-_HOST_ONLY: frozenset[type[Action]] = frozenset({AddModerator, RemoveModerator, Talk})
 
 MAX_TEXT = 500
 MAX_KEYWORD = 50
@@ -195,30 +175,87 @@ class Room:
 
     # ------------------------------------------------------------ actions
 
-    def apply(self, action: Action, now: int) -> list[Event] | RejectCode:
+    def apply(self, action: AnyAction, now: int) -> list[Event] | RejectCode:
         """Apply ``action`` at ``now``; return the events it causes or why not."""
-        actor = action.actor
-        kind = type(action)
-        if actor == HOST:  # the common case first: this runs for every action
-            if kind is Inject:
-                return RejectCode.NOT_PERMITTED
-        elif actor == TRAINER or kind is Inject:
-            # Only the trainer fires injects, and the trainer does nothing else.
-            if not (kind is Inject and actor == TRAINER):
-                return RejectCode.NOT_PERMITTED
-        elif kind in _HOST_ONLY:
-            return RejectCode.NOT_PERMITTED
-        else:
-            perms = self.moderators.get(actor)
-            if perms is None:
-                return RejectCode.NOT_STAFF
-            needed = _NEEDS.get(kind)
-            if needed is not None and needed not in perms:
-                return RejectCode.NOT_PERMITTED
-        result: list[Event] | RejectCode = _HANDLERS[kind](self, action, now)
+        refused = self.refusal(action)
+        if refused is not None:
+            return refused
+        result = self._rule(action, now)
         if isinstance(result, list):
             result.insert(0, ActionApplied(now, action))
         return result
+
+    def refusal(self, action: Action) -> RejectCode | None:
+        """Why ``action.actor`` may not take ``action`` (None: they may).
+
+        The action's class says which roles may take it and what a moderator
+        needs (:mod:`moderation.actions`); the trainer fires injects and does
+        nothing else.
+        """
+        kind = type(action)
+        actor = action.actor
+        if actor == HOST:  # the common case first: this runs for every action
+            return None if Role.HOST in kind.roles else RejectCode.NOT_PERMITTED
+        if actor == TRAINER:
+            return None if Role.TRAINER in kind.roles else RejectCode.NOT_PERMITTED
+        if Role.MODERATOR not in kind.roles:
+            return RejectCode.NOT_PERMITTED
+        perms = self.moderators.get(actor)
+        if perms is None:
+            return RejectCode.NOT_STAFF
+        if kind.permission is not None and kind.permission not in perms:
+            return RejectCode.NOT_PERMITTED
+        return None
+
+    def _rule(self, action: AnyAction, now: int) -> list[Event] | RejectCode:
+        """The room's rule for ``action``; the commonest actions first."""
+        match action:
+            case Delete():
+                return self._delete(action, now)
+            case Answer():
+                return self._answer(action, now)
+            case Talk():
+                return self._talk(action, now)
+            case Mute():
+                return self._mute(action, now)
+            case Block():
+                return self._block(action, now)
+            case Thank():
+                return self._thank(action, now)
+            case Report():
+                return self._report(action, now)
+            case Welcome():
+                return self._welcome(action, now)
+            case Pin():
+                return self._pin(action, now)
+            case Unpin():
+                return self._unpin(action, now)
+            case Undo():
+                return self._undo(action, now)
+            case SetComments():
+                return self._comments(action, now)
+            case AddKeyword():
+                return self._filter_add(action, now)
+            case RemoveKeyword():
+                return self._filter_remove(action, now)
+            case Unmute():
+                return self._unmute(action, now)
+            case Unblock():
+                return self._unblock(action, now)
+            case AcceptGuest():
+                return self._guest_accept(action, now)
+            case DeclineGuest():
+                return self._guest_decline(action, now)
+            case RemoveGuest():
+                return self._guest_remove(action, now)
+            case AddModerator():
+                return self._moderator_add(action, now)
+            case RemoveModerator():
+                return self._moderator_remove(action, now)
+            case Inject():
+                return []  # the engine carries injects out; the room only checks who
+            case _:
+                assert_never(action)
 
     def _hide(self, comments: Iterable[str], now: int, reason: str, by: str) -> list[Event]:
         hidden = []
@@ -468,16 +505,3 @@ class Room:
         if not 0 < action.duration <= 600_000:
             return RejectCode.INVALID_DURATION
         return []
-
-    def _inject(self, action: Inject, now: int) -> list[Event] | RejectCode:
-        # The engine carries injects out; the room only checks who may fire them.
-        return []
-
-
-#: Each action's rule, looked up by type (faster than getattr on a name).
-_HANDLERS: dict[type[Action], Callable[[Room, Any, int], list[Event] | RejectCode]] = {
-    cls: getattr(Room, "_" + cls.type)
-    for cls in (Mute, Unmute, Block, Unblock, Delete, Report, Pin, Unpin, SetComments,
-                AddKeyword, RemoveKeyword, AcceptGuest, DeclineGuest, RemoveGuest,
-                AddModerator, RemoveModerator, Answer, Thank, Welcome, Talk, Inject, Undo)
-}

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from moderation.actions import Action
+from moderation.actions import AnyAction, is_action
 from moderation.judge import Scorecard, judge
 from moderation.values import from_json, to_json
 from scenarios.schema import ContentPack, Economy, Scenario
@@ -56,7 +56,7 @@ class SessionRecord:
     content: tuple[str, ...]
     content_digest: str
     end_t: int
-    inputs: tuple[Action, ...]
+    inputs: tuple[AnyAction, ...]
     events: tuple[dict[str, Any], ...]
     meta: dict[str, Any]
 
@@ -115,9 +115,10 @@ def parse(text: str) -> SessionRecord:
         if isinstance(error, SessionFileError):
             raise
         raise SessionFileError(str(error).splitlines()[0]) from None
-    if not all(isinstance(a, Action) for a in inputs):
+    actions = tuple(a for a in inputs if is_action(a))
+    if len(actions) != len(inputs):
         raise SessionFileError("inputs must be actions")
-    return SessionRecord(scenario, economy, seed, content, digest, end_t, inputs, events,
+    return SessionRecord(scenario, economy, seed, content, digest, end_t, actions, events,
                          dict(data.get("meta") or {}))
 
 

@@ -2,10 +2,11 @@
 
 The judge (:class:`moderation.judge.Judge`) credits *actors*. In team mode a
 team's seats share an actor, so the board also remembers which seat did what:
-each accepted action by time and actor (a hit in time is credited at the
-action's millisecond), and which seat's keyword filter or comments-off kept a
-comment off the screen (a *prevented* comment is a hit too). From that it gives
-each seat its own hits, ``seat_hits``.
+each accepted action by time and actor. The judge gives each hit the time and
+actor of the action that earned it (:meth:`~moderation.judge.Judge.hits`; for a
+*prevented* comment, the keyword or comments-off that kept it off the screen,
+:meth:`~moderation.judge.Judge.prevented`), and the board gives it to the seat
+that took that action: each seat's own hits, ``seat_hits``.
 
 The leaderboard has two forms: with the judge's verdicts (points, hits, false
 alarms …), which the trainer always gets and seats get after the drill or
@@ -19,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from moderation.actions import HOST, Action, AddKeyword, RemoveKeyword, SetComments
+from moderation.actions import HOST, AnyAction
 from moderation.content import ContentIndex
 from moderation.engine import Session
-from moderation.events import CommentPosted, Event, Hidden
+from moderation.events import Event
 from moderation.judge import Judge
-from moderation.room import normalise_keyword
 from moderation.scorecard import ActorCredit, Scorecard
 
 from .controls import RoomSettings
@@ -69,15 +69,8 @@ class Board:
         self._content = content
         self._judge = Judge(session.scenario, content.by_id)
         self._acted: dict[tuple[int, str], list[_Acted]] = {}
-        #: Each filter keyword (normalised) and the seat that added it, in order of adding
-        #: as the judge keeps them; the scenario's own keywords belong to no seat.
-        self._keywords: dict[str, str | None] = {
-            normalise_keyword(k): None for k in session.scenario.settings.keyword_filter}
-        self._comments_off: str | None = None
         #: The comments each seat acted on (accepted actions): harm it has handled.
         self._touched: dict[str, set[str]] = {}
-        #: Harmful comments a seat's filter or comments-off kept off the screen, by seat.
-        self._prevented: dict[str, int] = {}
         #: The results once the drill ended.
         self.final: Standing | None = None
         #: Something changed since the leaderboard was last sent.
@@ -88,40 +81,24 @@ class Board:
     def event(self, event: Event) -> None:
         """Note one engine event, in the order of the log (before later actions)."""
         self.dirty = True
-        if not isinstance(event, CommentPosted) or event.hidden is None:
-            return
-        if event.hidden is Hidden.FILTER:
-            folded = event.text.casefold()
-            seat = next((s for k, s in self._keywords.items() if k in folded), None)
-        elif event.hidden is Hidden.COMMENTS_OFF:
-            seat = self._comments_off
-        else:
-            return
-        if seat is not None and self._content.by_id[event.template].harmful:
-            self._prevented[seat] = self._prevented.get(seat, 0) + 1
 
-    def action(self, seat: str, action: Action) -> None:
+    def action(self, seat: str, action: AnyAction) -> None:
         """Note an action the engine accepted from ``seat``."""
         comment = getattr(action, "comment", None)
         self._acted.setdefault((action.t, action.actor), []).append(_Acted(
             seat, comment, getattr(action, "viewer", None)))
         if comment is not None:
             self._touched.setdefault(seat, set()).add(comment)
-        # The same bookkeeping as the judge's, so both credit the same comments.
-        if isinstance(action, AddKeyword):
-            self._keywords.setdefault(normalise_keyword(action.keyword), seat)
-        elif isinstance(action, RemoveKeyword):
-            self._keywords.pop(normalise_keyword(action.keyword), None)
-        elif isinstance(action, SetComments) and not action.enabled:
-            self._comments_off = seat
 
     # ------------------------------------------------------------ results
 
     def _seat_hits(self) -> dict[str, int]:
-        """Hits per seat: in time (the seat whose action earned it) and prevented."""
-        self._judge.catch_up(self._session.events)
-        hits = dict(self._prevented)
-        for hit in self._judge.hits():
+        """Hits per seat: the judge's hits, in time and prevented, each given to the
+        seat whose action (at the hit's time, by the hit's actor) earned it."""
+        judge = self._judge
+        judge.catch_up(self._session.events)
+        hits: dict[str, int] = {}
+        for hit in (*judge.hits(), *judge.prevented()):
             entries = self._acted.get((hit.t, hit.actor))
             if not entries:
                 continue

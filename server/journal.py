@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter
 from pydantic_core import CoreSchema, PydanticSerializationError, core_schema
 
-from moderation.actions import Action, Inject
+from moderation.actions import AnyAction, Inject, is_action
 from moderation.values import from_json, to_json
 
 from .clock import PauseReason
@@ -52,12 +52,14 @@ class JournalError(Exception):
     """The journal could not store a record; the input must not take effect."""
 
 
-def _action(raw: object) -> Action:
-    if isinstance(raw, Action):
+def _action(raw: object) -> AnyAction:
+    if is_action(raw):
         return raw
     if not isinstance(raw, dict):
         raise ValueError("an action is a JSON object")
-    action: Action = from_json(raw)
+    action = from_json(raw)
+    if not is_action(action):
+        raise ValueError(f"not an action: {raw.get('type')!r}")
     return action
 
 
@@ -73,7 +75,7 @@ class _AsJson:
 
 
 #: An engine action in a record.
-ActionValue = Annotated[Action, _AsJson]
+ActionValue = Annotated[AnyAction, _AsJson]
 
 
 class _Record(BaseModel):

@@ -16,10 +16,10 @@ from enum import Enum
 from moderation.actions import (
     HOST,
     AcceptGuest,
-    Action,
     AddKeyword,
     AddModerator,
     Answer,
+    AnyAction,
     Block,
     DeclineGuest,
     Delete,
@@ -284,7 +284,7 @@ class LiveModel:
 
     # ------------------------------------------------------------ actions
 
-    def act(self, action: Action) -> RejectCode | None:
+    def act(self, action: AnyAction) -> RejectCode | None:
         """Apply a host action; return why it was refused, if it was."""
         result = self.session.apply(action)
         self._take(result.events)
@@ -318,7 +318,7 @@ class LiveModel:
                 view.reported = False
         return done, None
 
-    def _mark(self, action: Action) -> None:
+    def _mark(self, action: AnyAction) -> None:
         if isinstance(action, Answer):
             view = self.by_id.get(action.comment)
             if view is not None:

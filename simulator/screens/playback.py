@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import assert_never
 
 import pygame
 
@@ -31,10 +32,10 @@ from i18n import translate
 from moderation.actions import (
     HOST,
     AcceptGuest,
-    Action,
     AddKeyword,
     AddModerator,
     Answer,
+    AnyAction,
     Block,
     DeclineGuest,
     Delete,
@@ -49,7 +50,9 @@ from moderation.actions import (
     Talk,
     Thank,
     Unblock,
+    Undo,
     Unmute,
+    Unpin,
     Welcome,
 )
 from moderation.content import ContentIndex
@@ -114,7 +117,7 @@ class PlaybackScreen(LiveScreen):
         model = LiveModel(Session(rec.scenario, content, rec.economy, rec.seed))
         super().__init__(app, rec.scenario.id, rec.seed, model=model)
         self.loaded = loaded
-        self.inputs: tuple[Action, ...] = rec.inputs
+        self.inputs: tuple[AnyAction, ...] = rec.inputs
         self.end_t = rec.end_t
         self.pos = 0
         self.playhead = 0.0
@@ -284,7 +287,7 @@ class PlaybackScreen(LiveScreen):
             self._mark(action, text, code)
         model.advance(target)
 
-    def _mark(self, action: Action, text: str, code: RejectCode | None) -> None:
+    def _mark(self, action: AnyAction, text: str, code: RejectCode | None) -> None:
         listed = not isinstance(action, Talk)
         if code is not None:
             text = self.tr("playback.refused", action=text, reason=self.tr(f"reject.{code.value}"))
@@ -399,7 +402,7 @@ class PlaybackScreen(LiveScreen):
                   (bar.right, bar.bottom + px(8)), "small", theme.MUTED, anchor="topright")
 
 
-def action_text(action: Action, model: LiveModel, tr: Callable[..., str]) -> str:
+def action_text(action: AnyAction, model: LiveModel, tr: Callable[..., str]) -> str:
     """"Blokir @handle": an input in plain words (``playback.act_<type>``).
 
     Called before the input is applied, while a blocked viewer is still known.
@@ -421,34 +424,38 @@ def action_text(action: Action, model: LiveModel, tr: Callable[..., str]) -> str
         return viewer(record.viewer) if record is not None else cid
 
     target: str
-    if isinstance(action, Mute):
-        return tr("playback.act_mute", target=viewer(action.viewer),
-                  duration=mute_label(tr, action.duration))
-    if isinstance(action, Unmute | Unblock | Block | Welcome | RemoveGuest):
-        target = viewer(action.viewer)
-    elif isinstance(action, Delete | Pin | Answer):
-        target = comment(action.comment)
-    elif isinstance(action, Report):
-        return tr("playback.act_report", target=comment(action.comment),
-                  reason=tr(f"desktop.reason_{action.reason.value}"))
-    elif isinstance(action, SetComments):
-        return tr("playback.act_comments_on" if action.enabled else "playback.act_comments_off")
-    elif isinstance(action, AddKeyword | RemoveKeyword):
-        target = action.keyword
-    elif isinstance(action, AcceptGuest | DeclineGuest):
-        request = room.requests.get(action.request)
-        target = viewer(request[0]) if request is not None else action.request
-    elif isinstance(action, AddModerator | RemoveModerator):
-        target = action.name
-    elif isinstance(action, Thank):
-        gift = next((g for g in model.gifts if g.id == action.target), None)
-        target = f"@{gift.handle}" if gift is not None else comment(action.target)
-    elif isinstance(action, Talk):
-        return tr("playback.act_talk", seconds=action.duration // 1000)
-    elif isinstance(action, Inject):
-        return tr("playback.act_inject", kind=tr(f"playback.inject_{action.kind.value}"))
-    else:
-        target = ""
+    match action:
+        case Mute():
+            return tr("playback.act_mute", target=viewer(action.viewer),
+                      duration=mute_label(tr, action.duration))
+        case Unmute() | Unblock() | Block() | Welcome() | RemoveGuest():
+            target = viewer(action.viewer)
+        case Delete() | Pin() | Answer():
+            target = comment(action.comment)
+        case Report():
+            return tr("playback.act_report", target=comment(action.comment),
+                      reason=tr(f"desktop.reason_{action.reason.value}"))
+        case SetComments():
+            return tr("playback.act_comments_on" if action.enabled
+                      else "playback.act_comments_off")
+        case AddKeyword() | RemoveKeyword():
+            target = action.keyword
+        case AcceptGuest() | DeclineGuest():
+            request = room.requests.get(action.request)
+            target = viewer(request[0]) if request is not None else action.request
+        case AddModerator() | RemoveModerator():
+            target = action.name
+        case Thank():
+            gift = next((g for g in model.gifts if g.id == action.target), None)
+            target = f"@{gift.handle}" if gift is not None else comment(action.target)
+        case Talk():
+            return tr("playback.act_talk", seconds=action.duration // 1000)
+        case Inject():
+            return tr("playback.act_inject", kind=tr(f"playback.inject_{action.kind.value}"))
+        case Unpin() | Undo():
+            target = ""
+        case _:
+            assert_never(action)
     return tr(f"playback.act_{action.type}", target=target)
 
 

@@ -14,6 +14,7 @@ ids the engine hands out.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, fields
 
 import pytest
@@ -22,10 +23,10 @@ from moderation.actions import (
     HOST,
     TRAINER,
     AcceptGuest,
-    Action,
     AddKeyword,
     AddModerator,
     Answer,
+    AnyAction,
     Block,
     DeclineGuest,
     Delete,
@@ -122,7 +123,7 @@ class EndLive:
     """A set-up step: the host ends the live at :data:`T`."""
 
 
-Step = Action | EndLive
+Step = AnyAction | EndLive
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class Case:
     """Given these steps (each must succeed), ``action`` is refused with ``code``."""
 
     code: RejectCode
-    action: Action
+    action: AnyAction
     given: tuple[Step, ...] = ()
 
 
@@ -284,9 +285,10 @@ P: Outcome = RejectCode.NOT_PERMITTED
 S: Outcome = RejectCode.NOT_STAFF
 N: Outcome = RejectCode.NOTHING_TO_UNDO
 
-#: The permission table, written out by hand (compare moderation/room.py).
-#: Columns follow ROLES.
-EXPECTED: dict[type[Action], tuple[Outcome, ...]] = {
+#: The permission table, written out by hand (compare the ``roles`` and ``permission``
+#: of each class in moderation/actions.py). Columns follow ROLES. Hosting (answers,
+#: thanks, welcomes, talk) is the host's alone, in a rehearsal as in a drill.
+EXPECTED: dict[type[AnyAction], tuple[Outcome, ...]] = {
     #                host trainer viewer mod mod+moderate filter comments pin guests
     Mute:            (Y, P, S, Y, Y, P, P, P, P),
     Unmute:          (Y, P, S, Y, Y, P, P, P, P),
@@ -305,9 +307,9 @@ EXPECTED: dict[type[Action], tuple[Outcome, ...]] = {
     AddModerator:    (Y, P, P, P, P, P, P, P, P),
     RemoveModerator: (Y, P, P, P, P, P, P, P, P),
     Talk:            (Y, P, P, P, P, P, P, P, P),
-    Answer:          (Y, P, S, Y, Y, Y, Y, Y, Y),
-    Thank:           (Y, P, S, Y, Y, Y, Y, Y, Y),
-    Welcome:         (Y, P, S, Y, Y, Y, Y, Y, Y),
+    Answer:          (Y, P, P, P, P, P, P, P, P),
+    Thank:           (Y, P, P, P, P, P, P, P, P),
+    Welcome:         (Y, P, P, P, P, P, P, P, P),
     Inject:          (P, Y, P, P, P, P, P, P, P),
     # The host pinned; a moderator has nothing of their own to undo.
     Undo:            (Y, P, S, N, N, N, N, N, N),
@@ -315,7 +317,7 @@ EXPECTED: dict[type[Action], tuple[Outcome, ...]] = {
 
 #: For each action type: what the host does first, and the action, valid in the
 #: situation, that the role then tries.
-SAMPLES: dict[type[Action], tuple[tuple[Action, ...], Action]] = {
+SAMPLES: dict[type[AnyAction], tuple[tuple[AnyAction, ...], AnyAction]] = {
     Mute: ((), _mute()),
     Unmute: ((_mute(),), Unmute(t=T, viewer=TROLL)),
     Block: ((), Block(t=T, viewer=TROLL)),
@@ -353,7 +355,7 @@ def _actor(role: str, live: Session) -> str:
     return role
 
 
-def _outcome(kind: type[Action], role: str) -> Outcome:
+def _outcome(kind: type[AnyAction], role: str) -> Outcome:
     """What happens when ``role`` tries the sample action of ``kind``."""
     live = situation()
     actor = _actor(role, live)
@@ -369,7 +371,7 @@ def _says(outcome: Outcome) -> str:
 
 def test_the_tables_cover_every_action_type() -> None:
     """A new action type needs a row in EXPECTED and a sample."""
-    kinds = set(Action.__subclasses__())
+    kinds = set(typing.get_args(AnyAction))
     assert set(EXPECTED) == kinds
     assert set(SAMPLES) == kinds
     assert all(len(row) == len(ROLES) for row in EXPECTED.values())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from moderation.actions import (
-    Action,
+    AnyAction,
     Block,
     Pin,
     Report,
@@ -31,7 +31,7 @@ from tests.factories import pack
 from .test_room import MOTHER, QUESTION, TROLL, TROLL_COMMENT, T, situation
 
 
-def _apply(live: Session, *actions: Action) -> None:
+def _apply(live: Session, *actions: AnyAction) -> None:
     for action in actions:
         result = live.apply(action)
         assert result.accepted, f"{action} refused: {result.rejected}"
