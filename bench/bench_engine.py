@@ -20,6 +20,7 @@ import gc
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def play(seed: int, autopilot: str, pause_gc: bool) -> tuple[float, float, Sessi
     return played - started, judged - played, session
 
 
-def baseline(events: list[Event]) -> float:
+def baseline(events: Sequence[Event]) -> float:
     """Time to build the same events again from their fields, and keep them."""
     fields = [(type(e), tuple(e)) for e in events]
     kept: list[Event] = []

@@ -130,7 +130,8 @@ class Action(Value):
 @register
 @value(kw_only=True)
 class Mute(Action):
-    """*Bisukan*: silence a viewer for ``duration`` seconds (None: the whole LIVE).
+    """*Bisukan*: silence a viewer for ``duration`` **seconds**, one of the scenario's
+    mute presets (``state.mute_presets`` in a drill; null: the whole LIVE).
 
     Muting removes the viewer's comment history, as on TikTok. ``comment`` is
     the comment the moderator acted from, when there was one.
@@ -147,6 +148,8 @@ class Mute(Action):
 @register
 @value(kw_only=True)
 class Unmute(Action):
+    """Lift a mute."""
+
     type = "unmute"
     permission = Permission.MODERATE
     targets = (Target.VIEWER,)
@@ -169,6 +172,8 @@ class Block(Action):
 @register
 @value(kw_only=True)
 class Unblock(Action):
+    """Lift a block."""
+
     type = "unblock"
     permission = Permission.MODERATE
     targets = (Target.VIEWER,)
@@ -189,7 +194,8 @@ class Delete(Action):
 @register
 @value(kw_only=True)
 class Report(Action):
-    """*Laporkan*: report a comment to the platform with a reason."""
+    """*Laporkan*: report a comment to the platform with a reason (one of
+    ``state.report_reasons`` in a drill)."""
 
     type = "report"
     permission = Permission.MODERATE
@@ -214,6 +220,8 @@ class Pin(Action):
 @register
 @value(kw_only=True)
 class Unpin(Action):
+    """Unpin the pinned comment."""
+
     type = "unpin"
     permission = Permission.PIN
 
@@ -221,8 +229,9 @@ class Unpin(Action):
 @register
 @value(kw_only=True)
 class Undo(Action):
-    """Take back the actor's last block, pin, report or comments-off, within
-    :data:`moderation.timing.UNDO_MS` of it (a slip of the finger, caught at once).
+    """*Urungkan*: take back the actor's own last block, pin, report or comments-off,
+    within ``state.undo_ms`` (5000 ms; moderation/timing.py) of it and
+    while it still holds; otherwise refused with ``nothing_to_undo``.
 
     The room puts that back as it was (a block lifted, the earlier pin back, the
     report withdrawn, comments on); the judge counts the state after the undo, so the
@@ -235,7 +244,7 @@ class Undo(Action):
 @register
 @value(kw_only=True)
 class SetComments(Action):
-    """*Matikan komentar* / turn comments back on."""
+    """*Matikan komentar* (``enabled`` false) or turn comments back on."""
 
     type = "comments"
     permission = Permission.COMMENTS
@@ -246,7 +255,8 @@ class SetComments(Action):
 @register
 @value(kw_only=True)
 class AddKeyword(Action):
-    """*Filter kata kunci*: hide future comments containing ``keyword``."""
+    """*Filter kata kunci*: hide future comments containing ``keyword``
+    (1–50 characters)."""
 
     type = "filter_add"
     permission = Permission.FILTER
@@ -257,6 +267,8 @@ class AddKeyword(Action):
 @register
 @value(kw_only=True)
 class RemoveKeyword(Action):
+    """Remove a filter keyword."""
+
     type = "filter_remove"
     permission = Permission.FILTER
     targets = (Target.KEYWORD,)
@@ -266,6 +278,8 @@ class RemoveKeyword(Action):
 @register
 @value(kw_only=True)
 class AcceptGuest(Action):
+    """Accept a viewer's request to join the live as a guest."""
+
     type = "guest_accept"
     permission = Permission.GUESTS
     targets = (Target.REQUEST,)
@@ -275,6 +289,8 @@ class AcceptGuest(Action):
 @register
 @value(kw_only=True)
 class DeclineGuest(Action):
+    """Decline a guest request."""
+
     type = "guest_decline"
     permission = Permission.GUESTS
     targets = (Target.REQUEST,)
@@ -284,6 +300,8 @@ class DeclineGuest(Action):
 @register
 @value(kw_only=True)
 class RemoveGuest(Action):
+    """Take a guest off the live."""
+
     type = "guest_remove"
     permission = Permission.GUESTS
     targets = (Target.VIEWER,)
@@ -310,6 +328,8 @@ class AddModerator(Action):
 @register
 @value(kw_only=True)
 class RemoveModerator(Action):
+    """Take ``name``'s moderator role away (host only)."""
+
     type = "moderator_remove"
     roles = _HOST
     targets = (Target.MODERATOR,)
@@ -320,7 +340,8 @@ class RemoveModerator(Action):
 @register
 @value(kw_only=True)
 class Answer(Action):
-    """*Jawab*: answer a question (or rebut a hoax) aloud or in the chat."""
+    """*Jawab*: answer a question (or rebut a hoax) aloud or in the chat; ``text`` up
+    to 500 characters."""
 
     type = "answer"
     roles = _HOST
@@ -343,7 +364,7 @@ class Thank(Action):
 @register
 @value(kw_only=True)
 class Welcome(Action):
-    """Greet a viewer by name, such as the midwife or the village head."""
+    """*Sambut*: greet a viewer by name, such as the midwife or the village head."""
 
     type = "welcome"
     roles = _HOST
@@ -354,7 +375,8 @@ class Welcome(Action):
 @register
 @value(kw_only=True)
 class Talk(Action):
-    """The host spoke to the viewers for ``duration`` milliseconds (keeps off dead air).
+    """The host spoke to the viewers for ``duration`` **milliseconds** (1–600000;
+    keeps off dead air).
 
     The desktop app sends this from its voice detector; a "Bicara" key does it by hand.
     """

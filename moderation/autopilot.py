@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, assert_never
 
 from moderation.actions import (
     AcceptGuest,
@@ -28,11 +28,22 @@ from moderation.actions import (
     Welcome,
 )
 from moderation.events import (
+    ActionApplied,
+    ActionRejected,
+    AnyEvent,
+    AudienceChanged,
     CommentPosted,
-    Event,
+    CommentsHidden,
+    Followed,
     GiftSent,
     GuestRequested,
+    InjectFired,
+    NetworkDropped,
     OfficialJoined,
+    SessionEnded,
+    Shared,
+    Tapped,
+    Undone,
 )
 from moderation.values import replace
 from scenarios.schema import Template
@@ -99,22 +110,27 @@ class Autopilot:
         every = self.talk_every_ms or 8000
         return every, every
 
-    def observe(self, events: Iterable[Event]) -> None:
+    def observe(self, events: Iterable[AnyEvent]) -> None:
         """Look at new events and plan responses."""
         watched = self.watched
         for event in events:
-            kind = type(event)
-            if kind is CommentPosted:
-                if event.hidden is None:  # type: ignore[attr-defined]
-                    template = watched.get(event.template)  # type: ignore[attr-defined]
+            match event:
+                case CommentPosted(hidden=None):
+                    template = watched.get(event.template)
                     if template is not None:
-                        self.on_comment(event, template)  # type: ignore[arg-type]
-            elif kind is GiftSent:
-                self.on_gift(event)  # type: ignore[arg-type]
-            elif kind is OfficialJoined:
-                self.on_official(event)  # type: ignore[arg-type]
-            elif kind is GuestRequested:
-                self.on_guest(event)  # type: ignore[arg-type]
+                        self.on_comment(event, template)
+                case GiftSent():
+                    self.on_gift(event)
+                case OfficialJoined():
+                    self.on_official(event)
+                case GuestRequested():
+                    self.on_guest(event)
+                case (CommentPosted() | AudienceChanged() | Tapped() | Followed() | Shared()
+                      | NetworkDropped() | InjectFired() | CommentsHidden() | ActionApplied()
+                      | Undone() | ActionRejected() | SessionEnded()):
+                    pass
+                case _:
+                    assert_never(event)
 
     def on_comment(self, event: CommentPosted, template: Template) -> None:
         pass

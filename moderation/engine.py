@@ -54,6 +54,7 @@ from moderation.actions import (
 )
 from moderation.events import (
     ActionRejected,
+    AnyEvent,
     AudienceChanged,
     CommentPosted,
     CommentsHidden,
@@ -91,7 +92,7 @@ _DEFAULT_RAID = (Category.SARA, Category.PORN, Category.JUDOL)
 class Result(NamedTuple):
     """What :meth:`Session.apply` returns: the events, and the rejection if any."""
 
-    events: tuple[Event, ...]
+    events: tuple[AnyEvent, ...]
     rejected: RejectCode | None = None
 
     @property
@@ -155,7 +156,7 @@ class Session:
         #: Every action given to :meth:`apply`, accepted or not, in order.
         self.inputs: list[AnyAction] = []
         #: Every event, in order.
-        self.events: list[Event] = []
+        self.events: list[AnyEvent] = []
         self.audience = Audience(content, self.rng)
         moderators = [f"mod{i}" for i in range(1, scenario.settings.moderators + 1)]
         self.room = Room.create(scenario.settings, moderators)
@@ -170,7 +171,7 @@ class Session:
         self.shares = 0
         self._next_tick = 0
         # What the current tick will post, sorted by (time, order of drafting).
-        self._pending: list[tuple[int, int, _Draft | Event]] = []
+        self._pending: list[tuple[int, int, _Draft | AnyEvent]] = []
         self._pos = 0
         self._generating = False
         self._seq = 0
@@ -209,7 +210,7 @@ class Session:
 
     # ---------------------------------------------------------------- time
 
-    def advance(self, t: int) -> list[Event]:
+    def advance(self, t: int) -> list[AnyEvent]:
         """Run the live up to ``t`` milliseconds; return the events that happened.
 
         Raises:
@@ -220,7 +221,7 @@ class Session:
             raise ValueError(f"time goes forward only: {t} < {self.now}")
         if self.ended:
             return []
-        out: list[Event] = []
+        out: list[AnyEvent] = []
         end = min(t, self.duration)
         while True:
             self._release_due(end, out)
@@ -245,23 +246,23 @@ class Session:
         self.events.extend(out)
         return out
 
-    def end(self, t: int) -> list[Event]:
+    def end(self, t: int) -> list[AnyEvent]:
         """End the live at ``t`` (the trainee or trainer stopped early)."""
         out = self.advance(t)
         if not self.ended:
-            tail: list[Event] = []
+            tail: list[AnyEvent] = []
             self._finish(self.now, tail)
             self.events.extend(tail)
             out.extend(tail)
         return out
 
-    def _finish(self, t: int, out: list[Event]) -> None:
+    def _finish(self, t: int, out: list[AnyEvent]) -> None:
         self.ended = True
         self.end_t = t
         self.room.stream.expire(t)
         out.append(SessionEnded(t))
 
-    def _push(self, t: int, item: _Draft | Event) -> None:
+    def _push(self, t: int, item: _Draft | AnyEvent) -> None:
         self._seq += 1
         entry = (t, self._seq, item)
         if self._generating:
@@ -276,7 +277,7 @@ class Session:
 
     # ---------------------------------------------------------------- ticks
 
-    def _generate(self, now: int, out: list[Event]) -> None:
+    def _generate(self, now: int, out: list[AnyEvent]) -> None:
         """Decide what happens during the tick starting at ``now``."""
         scenario = self.scenario
         rng = self.rng
@@ -391,7 +392,7 @@ class Session:
     def _regular_persona(self) -> Persona:
         return weighted(self.rng, self._mix, self._mix_total)
 
-    def _flush_audience(self, now: int, out: list[Event]) -> None:
+    def _flush_audience(self, now: int, out: list[AnyEvent]) -> None:
         """Announce who joined and left since the last announcement."""
         audience = self.audience
         if audience.joined or audience.left or audience.count != self._announced:
@@ -488,7 +489,7 @@ class Session:
                         gift.coins * count, count)
         )
 
-    def _guest_request(self, now: int, troll: bool, out: list[Event]) -> None:
+    def _guest_request(self, now: int, troll: bool, out: list[AnyEvent]) -> None:
         if troll:
             vid = self.audience.join(Persona.HARASSER).id
         else:
@@ -514,7 +515,7 @@ class Session:
         evasive: bool,
         duration_s: int,
         by: str,
-        out: list[Event],
+        out: list[AnyEvent],
     ) -> None:
         """Start an inject: announce it and schedule what it brings."""
         out.append(InjectFired(now, kind, by))
@@ -569,7 +570,7 @@ class Session:
 
     # ---------------------------------------------------------------- release
 
-    def _release_due(self, end: int, out: list[Event]) -> None:
+    def _release_due(self, end: int, out: list[AnyEvent]) -> None:
         """Post everything drafted for up to ``end``, now meeting the moderation state.
 
         This is the engine's hottest loop, so what it reads often is held in
@@ -599,8 +600,8 @@ class Session:
             if t > end:
                 break
             pos += 1
-            if type(item) is not tuple:
-                self._release_event(item, emit)  # type: ignore[arg-type]
+            if isinstance(item, Event):  # a ready-made event, not a drafted comment
+                self._release_event(item, emit)
                 continue
             vid, template, slots = item
             if vid not in present:
@@ -639,7 +640,7 @@ class Session:
                 gone.add(cid)
         self._pos = pos
 
-    def _release_event(self, event: Event, emit: Callable[[Event], None]) -> None:
+    def _release_event(self, event: AnyEvent, emit: Callable[[AnyEvent], None]) -> None:
         """Release a ready-made event (taps, gifts, follows …), counting it."""
         if isinstance(event, Tapped):
             self.taps += event.count
@@ -689,7 +690,7 @@ class Session:
             return Result(tuple(events))
         return Result(tuple(outcome))
 
-    def _carry_out(self, action: AnyAction, now: int, outcome: list[Event]) -> None:
+    def _carry_out(self, action: AnyAction, now: int, outcome: list[AnyEvent]) -> None:
         """What an accepted action does beyond the room: to the audience, to dead air."""
         if action.actor == HOST:
             until = now + action.duration if isinstance(action, Talk) else now

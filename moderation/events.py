@@ -17,6 +17,7 @@ from .values import Value, register, replace, value
 __all__ = [
     "ActionApplied",
     "ActionRejected",
+    "AnyEvent",
     "AudienceChanged",
     "CommentPosted",
     "CommentsHidden",
@@ -265,6 +266,14 @@ class ActionRejected(Event):
 @value
 class SessionEnded(Event):
     type = "end"
+
+
+#: Every event of a session, one closed set (see :data:`moderation.actions.AnyAction`).
+AnyEvent = (
+    AudienceChanged | CommentPosted | Tapped | GiftSent | Followed | Shared | GuestRequested
+    | OfficialJoined | NetworkDropped | InjectFired | CommentsHidden | ActionApplied | Undone
+    | ActionRejected | SessionEnded
+)
 
 
 #: Fields removed from events before they reach a trainee or a seat.

@@ -47,7 +47,7 @@ from .actions import (
     Unpin,
     Welcome,
 )
-from .events import ActionApplied, CommentPosted, CommentsHidden, Event, RejectCode, Undone
+from .events import ActionApplied, AnyEvent, CommentPosted, CommentsHidden, RejectCode, Undone
 from .stream import Stream
 from .timing import UNDO_MS
 
@@ -175,7 +175,7 @@ class Room:
 
     # ------------------------------------------------------------ actions
 
-    def apply(self, action: AnyAction, now: int) -> list[Event] | RejectCode:
+    def apply(self, action: AnyAction, now: int) -> list[AnyEvent] | RejectCode:
         """Apply ``action`` at ``now``; return the events it causes or why not."""
         refused = self.refusal(action)
         if refused is not None:
@@ -207,7 +207,7 @@ class Room:
             return RejectCode.NOT_PERMITTED
         return None
 
-    def _rule(self, action: AnyAction, now: int) -> list[Event] | RejectCode:
+    def _rule(self, action: AnyAction, now: int) -> list[AnyEvent] | RejectCode:
         """The room's rule for ``action``; the commonest actions first."""
         match action:
             case Delete():
@@ -257,7 +257,7 @@ class Room:
             case _:
                 assert_never(action)
 
-    def _hide(self, comments: Iterable[str], now: int, reason: str, by: str) -> list[Event]:
+    def _hide(self, comments: Iterable[str], now: int, reason: str, by: str) -> list[AnyEvent]:
         hidden = []
         gone = self.gone
         for cid in comments:
@@ -280,7 +280,7 @@ class Room:
             return RejectCode.STAFF_TARGET
         return None
 
-    def _mute(self, action: Mute, now: int) -> list[Event] | RejectCode:
+    def _mute(self, action: Mute, now: int) -> list[AnyEvent] | RejectCode:
         problem = self._target_viewer(action.viewer)
         if problem:
             return problem
@@ -297,7 +297,7 @@ class Room:
         # TikTok removes a muted viewer's whole comment history.
         return self._hide(self._visible_by(action.viewer), now, "muted", action.actor)
 
-    def _unmute(self, action: Unmute, now: int) -> list[Event] | RejectCode:
+    def _unmute(self, action: Unmute, now: int) -> list[AnyEvent] | RejectCode:
         if action.viewer not in self.handles:
             return RejectCode.UNKNOWN_VIEWER
         if not self.is_muted(action.viewer, now):
@@ -305,7 +305,7 @@ class Room:
         del self.muted[action.viewer]
         return []
 
-    def _block(self, action: Block, now: int) -> list[Event] | RejectCode:
+    def _block(self, action: Block, now: int) -> list[AnyEvent] | RejectCode:
         problem = self._target_viewer(action.viewer)
         if problem:
             return problem
@@ -320,7 +320,7 @@ class Room:
         # The engine takes the blocked viewer out of the audience.
         return events
 
-    def _unblock(self, action: Unblock, now: int) -> list[Event] | RejectCode:
+    def _unblock(self, action: Unblock, now: int) -> list[AnyEvent] | RejectCode:
         if action.viewer not in self.handles:
             return RejectCode.UNKNOWN_VIEWER
         if action.viewer not in self.blocked:
@@ -328,14 +328,14 @@ class Room:
         self.blocked.discard(action.viewer)
         return []
 
-    def _delete(self, action: Delete, now: int) -> list[Event] | RejectCode:
+    def _delete(self, action: Delete, now: int) -> list[AnyEvent] | RejectCode:
         if action.comment not in self.comments:
             return RejectCode.UNKNOWN_COMMENT
         if action.comment in self.gone:
             return RejectCode.COMMENT_GONE
         return self._hide((action.comment,), now, "deleted", action.actor)
 
-    def _report(self, action: Report, now: int) -> list[Event] | RejectCode:
+    def _report(self, action: Report, now: int) -> list[AnyEvent] | RejectCode:
         # Reporting a comment already hidden is still useful: the platform acts on the account.
         if action.comment not in self.comments:
             return RejectCode.UNKNOWN_COMMENT
@@ -345,7 +345,7 @@ class Room:
         self.undoable[action.actor] = Undoable(action, now)
         return []
 
-    def _pin(self, action: Pin, now: int) -> list[Event] | RejectCode:
+    def _pin(self, action: Pin, now: int) -> list[AnyEvent] | RejectCode:
         if action.comment not in self.comments:
             return RejectCode.UNKNOWN_COMMENT
         if action.comment in self.gone:
@@ -356,13 +356,13 @@ class Room:
         self.pinned = action.comment
         return []
 
-    def _unpin(self, action: Unpin, now: int) -> list[Event] | RejectCode:
+    def _unpin(self, action: Unpin, now: int) -> list[AnyEvent] | RejectCode:
         if self.pinned is None:
             return RejectCode.NOTHING_PINNED
         self.pinned = None
         return []
 
-    def _comments(self, action: SetComments, now: int) -> list[Event] | RejectCode:
+    def _comments(self, action: SetComments, now: int) -> list[AnyEvent] | RejectCode:
         if self.comments_enabled == action.enabled:
             return RejectCode.COMMENTS_ALREADY
         self.comments_enabled = action.enabled
@@ -370,7 +370,7 @@ class Room:
             self.undoable[action.actor] = Undoable(action, now)
         return []
 
-    def _undo(self, action: Undo, now: int) -> list[Event] | RejectCode:
+    def _undo(self, action: Undo, now: int) -> list[AnyEvent] | RejectCode:
         last = self.undoable.get(action.actor)
         if last is None or now - last.t > UNDO_MS or not self._in_force(last):
             return RejectCode.NOTHING_TO_UNDO
@@ -400,7 +400,7 @@ class Room:
             return done.comment in self.reported
         return not self.comments_enabled
 
-    def _filter_add(self, action: AddKeyword, now: int) -> list[Event] | RejectCode:
+    def _filter_add(self, action: AddKeyword, now: int) -> list[AnyEvent] | RejectCode:
         keyword = normalise_keyword(action.keyword)
         if not keyword or len(keyword) > MAX_KEYWORD:
             return RejectCode.KEYWORD_INVALID
@@ -412,7 +412,7 @@ class Room:
         self.keyword_by[keyword] = action.actor
         return []
 
-    def _filter_remove(self, action: RemoveKeyword, now: int) -> list[Event] | RejectCode:
+    def _filter_remove(self, action: RemoveKeyword, now: int) -> list[AnyEvent] | RejectCode:
         keyword = normalise_keyword(action.keyword)
         if keyword not in self.keywords:
             return RejectCode.KEYWORD_MISSING
@@ -428,7 +428,7 @@ class Room:
             return RejectCode.REQUEST_CLOSED
         return viewer
 
-    def _guest_accept(self, action: AcceptGuest, now: int) -> list[Event] | RejectCode:
+    def _guest_accept(self, action: AcceptGuest, now: int) -> list[AnyEvent] | RejectCode:
         viewer = self._request(action.request)
         if isinstance(viewer, RejectCode):
             return viewer
@@ -438,20 +438,20 @@ class Room:
         self.guests.append(viewer)
         return []
 
-    def _guest_decline(self, action: DeclineGuest, now: int) -> list[Event] | RejectCode:
+    def _guest_decline(self, action: DeclineGuest, now: int) -> list[AnyEvent] | RejectCode:
         viewer = self._request(action.request)
         if isinstance(viewer, RejectCode):
             return viewer
         self.requests[action.request] = (viewer, False)
         return []
 
-    def _guest_remove(self, action: RemoveGuest, now: int) -> list[Event] | RejectCode:
+    def _guest_remove(self, action: RemoveGuest, now: int) -> list[AnyEvent] | RejectCode:
         if action.viewer not in self.guests:
             return RejectCode.NOT_A_GUEST
         self.guests.remove(action.viewer)
         return []
 
-    def _moderator_add(self, action: AddModerator, now: int) -> list[Event] | RejectCode:
+    def _moderator_add(self, action: AddModerator, now: int) -> list[AnyEvent] | RejectCode:
         name = action.name.strip()
         if not name or len(name) > 40 or name in (HOST, TRAINER):
             return RejectCode.NAME_INVALID
@@ -462,13 +462,13 @@ class Room:
         self.moderators[name] = frozenset(action.permissions)
         return []
 
-    def _moderator_remove(self, action: RemoveModerator, now: int) -> list[Event] | RejectCode:
+    def _moderator_remove(self, action: RemoveModerator, now: int) -> list[AnyEvent] | RejectCode:
         if action.name not in self.moderators:
             return RejectCode.UNKNOWN_MODERATOR
         del self.moderators[action.name]
         return []
 
-    def _answer(self, action: Answer, now: int) -> list[Event] | RejectCode:
+    def _answer(self, action: Answer, now: int) -> list[AnyEvent] | RejectCode:
         if action.comment not in self.comments:
             return RejectCode.UNKNOWN_COMMENT
         if len(action.text) > MAX_TEXT:
@@ -478,7 +478,7 @@ class Room:
         self.answered.add(action.comment)
         return []
 
-    def _thank(self, action: Thank, now: int) -> list[Event] | RejectCode:
+    def _thank(self, action: Thank, now: int) -> list[AnyEvent] | RejectCode:
         if action.target in self.gifts:
             if action.target in self.thanked_gifts:
                 return RejectCode.ALREADY_THANKED
@@ -491,7 +491,7 @@ class Room:
         self.thanked.add(action.target)
         return []
 
-    def _welcome(self, action: Welcome, now: int) -> list[Event] | RejectCode:
+    def _welcome(self, action: Welcome, now: int) -> list[AnyEvent] | RejectCode:
         if action.viewer not in self.handles:
             return RejectCode.UNKNOWN_VIEWER
         if action.viewer not in self.present:
@@ -501,7 +501,7 @@ class Room:
         self.welcomed.add(action.viewer)
         return []
 
-    def _talk(self, action: Talk, now: int) -> list[Event] | RejectCode:
+    def _talk(self, action: Talk, now: int) -> list[AnyEvent] | RejectCode:
         if not 0 < action.duration <= 600_000:
             return RejectCode.INVALID_DURATION
         return []

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from moderation.actions import AddModerator, Inject, RemoveModerator
+from moderation.actions import ACTION_CLASSES, SEAT_ACTIONS, AnyAction, Inject
 from moderation.events import Event, Viewer
 from moderation.values import Value, fields
 from scenarios.taxonomy import InjectKind
@@ -32,7 +32,7 @@ from . import day_protocol, outbound
 from .clock import Status
 from .controls import ALLOWED
 from .protocol import CLIENT_MESSAGES, ERROR_MEANINGS, ActionMsg, ErrorCode
-from .seat_actions import ACTION_ROLES, SeatAction
+from .seat_actions import SEAT_BODIES
 from .text import TEXT_RULES
 from .views import GROUND_TRUTH, TRAINER_ONLY
 
@@ -58,6 +58,8 @@ def type_text(hint: Any) -> str:
     args = typing.get_args(hint)
     if origin is Annotated:
         return _bounded(type_text(args[0]), args[1:])
+    if hint == AnyAction:
+        return "action"
     if origin in (typing.Union, types.UnionType):
         parts = [type_text(a) for a in args if a is not type(None)]
         return " or ".join(parts + (["null"] if type(None) in args else []))
@@ -180,21 +182,23 @@ def _actions() -> list[str]:
                          + ("" if model.model_fields[n].is_required()
                             else f" = {_default(model, n)}")
                          for n in model.model_fields if n != "type") or "–"
-        roles = ", ".join(r.value for r in sorted(ACTION_ROLES[kind]))
-        rows.append((f"`{kind}`", body, roles, _doc(model)))
-    out += _table(("type", "fields", "who may send", "what it does"), rows)
+        cls = SEAT_ACTIONS[kind]
+        roles = ", ".join(r.value for r in sorted(cls.roles))
+        needs = "–" if cls.permission is None else f"`{cls.permission.value}`"
+        rows.append((f"`{kind}`", body, roles, needs, _doc(model)))
+    out += _table(("type", "fields", "who may send", "a moderator needs", "what it does"),
+                  rows)
     out += ["", "Actions the server itself applies (they appear in `applied` and `rejected` "
                 "events, with `t` and `actor`):", ""]
     own = [(f"`{cls.type}`", ", ".join(f"`{n}`" for n in fields(cls) if n not in ("t", "actor")),
             "trainer view only" if cls is Inject else "every view")
-           for cls in (AddModerator, RemoveModerator, Inject)]
+           for cls in ACTION_CLASSES.values() if not cls.from_seat]
     out += _table(("type", "fields", "seen by"), own)
     return out + [""]
 
 
-def _action_models() -> list[type[SeatAction]]:
-    union = typing.get_args(_hints(ActionMsg)["action"])[0]
-    return list(typing.get_args(union))
+def _action_models() -> tuple[type[BaseModel], ...]:
+    return SEAT_BODIES
 
 
 def _server() -> list[str]:

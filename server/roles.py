@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from moderation.actions import Role
+
 __all__ = ["Role", "View", "view_of"]
-
-
-class Role(StrEnum):
-    """Who a connection is; it decides what the connection may see and do."""
-
-    TRAINER = "trainer"
-    HOST = "host"
-    MODERATOR = "moderator"
-    OBSERVER = "observer"
 
 
 class View(StrEnum):

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from i18n import translate
-from moderation.actions import HOST, AddModerator, Permission, RemoveModerator, Talk
+from moderation.actions import HOST, SEAT_ACTIONS, AddModerator, Permission, RemoveModerator, Talk
 from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.events import Event, RejectCode, SessionEnded
@@ -96,7 +96,6 @@ from .protocol import (
 )
 from .results import csv_text, results_rows, session_file
 from .roles import Role, View
-from .seat_actions import ACTION_ROLES
 from .seats import Refusal, Seat, Seats, hash_token
 from .snapshot import snapshot
 from .views import ViewLogs
@@ -510,7 +509,7 @@ class DrillRoom:
 
     def _seat_action(self, seat: Seat, msg: ActionMsg, now: int) -> None:
         body = msg.action
-        if seat.role not in ACTION_ROLES[body.type] or seat.actor is None:
+        if seat.role not in SEAT_ACTIONS[body.type].roles or seat.actor is None:
             self._error(ErrorCode.UNAUTHORISED, seat.lang, msg.id,
                         detail=f"action.type: {body.type} is not for a {seat.role.value} seat")
             return

@@ -10,6 +10,7 @@ so the screens stay thin and the logic is tested without a window.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -161,7 +162,7 @@ class LiveModel:
         if not self.session.ended:
             self._take(self.session.end(max(now_ms, self.session.now)))
 
-    def _take(self, events: list[Event] | tuple[Event, ...]) -> None:
+    def _take(self, events: Sequence[Event]) -> None:
         for raw in events:
             event = public(raw)
             if event is None:

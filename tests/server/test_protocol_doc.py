@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import typing
 
+from moderation.actions import SEAT_ACTIONS
 from moderation.values import fields
 from server import outbound, protocol_doc
 from server.protocol import CLIENT_MESSAGES, ErrorCode
-from server.seat_actions import ACTION_ROLES
 
 DOC = protocol_doc.DOC.read_text(encoding="utf-8")
 
@@ -33,10 +33,10 @@ def test_every_message_and_field_is_in_the_reference() -> None:
 
 
 def test_each_action_row_names_exactly_its_roles() -> None:
-    for action, roles in ACTION_ROLES.items():
+    for action, cls in SEAT_ACTIONS.items():
         row = next(line for line in _reference().splitlines()
                    if line.startswith(f"| `{action}` |"))
-        assert row.split(" | ")[2] == ", ".join(sorted(r.value for r in roles)), row
+        assert row.split(" | ")[2] == ", ".join(sorted(r.value for r in cls.roles)), row
 
 
 def test_every_event_error_and_room_kind_is_documented() -> None:

@@ -8,11 +8,11 @@ from importlib import resources
 import pytest
 
 from i18n import LANGUAGES, catalogue
+from moderation.actions import SEAT_ACTIONS
 from moderation.events import RejectCode
 from scenarios.taxonomy import Category, InjectKind, ReportReason
 from server.protocol import ErrorCode
 from server.roles import Role
-from server.seat_actions import SEAT_ACTIONS
 
 WEB = resources.files("server") / "web"
 
