@@ -7,7 +7,9 @@ and never sent to a seat; :func:`public` strips them.
 
 from __future__ import annotations
 
+import typing
 from enum import StrEnum
+from typing import TypeGuard
 
 from scenarios.taxonomy import InjectKind, Persona
 
@@ -35,6 +37,7 @@ __all__ = [
     "Tapped",
     "Undone",
     "Viewer",
+    "is_event",
     "public",
 ]
 
@@ -274,6 +277,14 @@ AnyEvent = (
     | OfficialJoined | NetworkDropped | InjectFired | CommentsHidden | ActionApplied | Undone
     | ActionRejected | SessionEnded
 )
+
+
+_EVENT_CLASSES = frozenset(typing.get_args(AnyEvent))
+
+
+def is_event(item: object) -> TypeGuard[AnyEvent]:
+    """Whether ``item`` is an event of the closed set (decoded JSON, say)."""
+    return type(item) in _EVENT_CLASSES
 
 
 #: Fields removed from events before they reach a trainee or a seat.

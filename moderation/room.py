@@ -186,14 +186,15 @@ class Room:
         return result
 
     def refusal(self, action: Action) -> RejectCode | None:
-        """Why ``action.actor`` may not take ``action`` (None: they may).
+        """Why ``action.actor`` may not take ``action`` (None: they may)."""
+        return self.refusal_of(type(action), action.actor)
 
-        The action's class says which roles may take it and what a moderator
-        needs (:mod:`moderation.actions`); the trainer fires injects and does
-        nothing else.
+    def refusal_of(self, kind: type[Action], actor: str) -> RejectCode | None:
+        """Why ``actor`` may not take an action of class ``kind`` (None: they may).
+
+        The class says which roles may take it and what a moderator needs
+        (:mod:`moderation.actions`); the trainer fires injects and does nothing else.
         """
-        kind = type(action)
-        actor = action.actor
         if actor == HOST:  # the common case first: this runs for every action
             return None if Role.HOST in kind.roles else RejectCode.NOT_PERMITTED
         if actor == TRAINER:

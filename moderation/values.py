@@ -181,6 +181,13 @@ def _load(hint: Any, raw: object) -> object:
     if origin in (typing.Union, types.UnionType):
         if raw is None and type(None) in typing.get_args(hint):
             return None
+        values = [arg for arg in typing.get_args(hint)
+                  if isinstance(arg, type) and issubclass(arg, Value)]
+        if values and isinstance(raw, Mapping):  # a union of values: the one "type" names
+            named = [arg for arg in values if arg.type == raw.get("type")]
+            if not named:
+                raise ValueError(f"type {raw.get('type')!r} does not fit here")
+            return _load(named[0], raw)
         errors = []
         for arg in typing.get_args(hint):
             if arg is type(None):
@@ -204,7 +211,10 @@ def _load(hint: Any, raw: object) -> object:
     if isinstance(hint, type) and issubclass(hint, Value):
         if not isinstance(raw, Mapping):
             raise ValueError("expected an object")
-        return from_json(raw)
+        item = from_json(raw)
+        if not isinstance(item, hint):
+            raise ValueError(f"expected {hint.__name__}, got {type(item).__name__}")
+        return item
     if hint is bool:
         if not isinstance(raw, bool):
             raise ValueError("expected true or false")

@@ -1,7 +1,7 @@
 """The thin asyncio layer: websockets in and out, static files, the room clock, SQLite.
 
 Everything a room decides lives in :mod:`server.room` (sans-I/O). This module
-only moves bytes: it decodes client messages (:mod:`server.protocol`), hands
+only moves bytes: it decodes client messages (:mod:`protocol.inbound`), hands
 them to the room with the current monotonic time (the room journals each input
 to :mod:`server.store` before it takes effect), and fans the room's messages
 out with :func:`websockets.asyncio.server.broadcast`.
@@ -39,18 +39,8 @@ from i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translate
 from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.scorecard import ActorCredit, Scorecard
-from scenarios import ScenarioError, builtin_scenario_ids, load_content, load_economy, load_scenario
-from scenarios.schema import Scenario
-
-from .clock import Status
-from .day import DayFiles, Glances, day_files
-from .day_protocol import MAX_ROOMS, DayCreate, DayRoom
-from .limits import RateLimit
-from .outbound import ErrorOut, PongOut, SavedOut, ScenarioRef, encode
-from .outbox import Outcome, ToConn, ToPending, ToSeat, ToView
-from .overview import DAY_PATH, DayDesk, Refused
-from .pages import response as _response, web_file as _web_file
-from .protocol import (
+from protocol.day import MAX_ROOMS, DayCreate, DayRoom
+from protocol.inbound import (
     Command,
     ErrorCode,
     Hello,
@@ -62,7 +52,17 @@ from .protocol import (
     ProtocolError,
     decode,
 )
-from .roles import Role, View
+from protocol.outbound import ErrorOut, PongOut, SavedOut, ScenarioRef, encode
+from protocol.roles import Role, View
+from scenarios import ScenarioError, builtin_scenario_ids, load_content, load_economy, load_scenario
+from scenarios.schema import Scenario
+
+from .clock import Status
+from .day import DayFiles, Glances, day_files
+from .limits import RateLimit
+from .outbox import Outcome, ToConn, ToPending, ToSeat, ToView
+from .overview import DAY_PATH, DayDesk, Refused
+from .pages import response as _response, web_file as _web_file
 from .room import DrillRoom
 from .seats import Seat
 from .store import RoomRecord, Store

@@ -26,11 +26,11 @@ from moderation.engine import Session
 from moderation.events import Event
 from moderation.judge import Judge
 from moderation.scorecard import ActorCredit, Scorecard
+from protocol.outbound import ActivityRow, BoardRow, DebriefOut, LeaderboardOut, SeatRow, SeatsOut
+from protocol.roles import Role
 
 from .controls import RoomSettings
-from .outbound import ActivityRow, BoardRow, DebriefOut, LeaderboardOut, SeatRow, SeatsOut
 from .results import debrief
-from .roles import Role
 from .seats import Seat, Seats
 
 __all__ = ["POINTS", "Board", "Standing", "activity_rows", "verdict_rows"]

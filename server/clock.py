@@ -8,30 +8,13 @@ caller's monotonic milliseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+
+from protocol.status import PauseReason, Status
 
 __all__ = ["CLOCK_EVERY_MS", "PauseReason", "RoomClock", "Status"]
 
 #: How often a running room journals its clock, so a restart lands close to where it stopped.
 CLOCK_EVERY_MS = 1000
-
-
-class Status(StrEnum):
-    """Where the drill is: lobby → running ⇄ paused → ended; ``reset`` goes back to lobby."""
-
-    LOBBY = "lobby"
-    RUNNING = "running"
-    PAUSED = "paused"
-    ENDED = "ended"
-
-
-class PauseReason(StrEnum):
-    """Why the room paused."""
-
-    #: The trainer pressed pause.
-    TRAINER = "trainer"
-    #: The server restarted while the drill ran; the trainer resumes it.
-    RESTORED = "restored"
 
 
 @dataclass(slots=True)

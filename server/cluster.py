@@ -52,16 +52,16 @@ from websockets.asyncio.server import Server as WsServer, ServerConnection, broa
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from i18n import translate
+from protocol.day import DayCreate, DayRoom
+from protocol.inbound import Command, ErrorCode, Hello
+from protocol.outbound import ScenarioRef
 
 from .app import WS_MAX_SIZE, DrillServer, Routed, build_room, error_text, new_code, now_ms
 from .clock import Status
 from .day import DayFiles, day_files
-from .day_protocol import DayCreate, DayRoom
 from .journal import AnyRecord, SettingsRec, dumps_record, loads_record
-from .outbound import ScenarioRef
 from .outbox import Outcome
 from .overview import Refused
-from .protocol import Command, ErrorCode, Hello
 from .room import DrillRoom
 from .store import RoomRecord, Store
 

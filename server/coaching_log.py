@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from i18n import translate
+from protocol.outbound import CoachingLine
 
 from .journal import CoachRec
-from .outbound import CoachingLine
 
 __all__ = ["CoachingLog"]
 

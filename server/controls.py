@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from moderation.actions import TRAINER, Inject
+from protocol.inbound import Command, InjectMsg, SettingsMsg
 
 from .clock import Status
-from .protocol import Command, InjectMsg, SettingsMsg
 
 __all__ = ["ALLOWED", "RoomSettings", "inject_action"]
 

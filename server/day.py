@@ -2,7 +2,7 @@
 
 One server holds many rooms, one per group, each its own :class:`~server.room.DrillRoom`
 with its own clock, injects and results. This module holds what the overview
-adds on top of them: a room's glance (:class:`~server.day_protocol.DayRoom`),
+adds on top of them: a room's glance (:class:`~protocol.day.DayRoom`),
 refreshed so that the overview costs little (the judge is fed only the events
 it has not seen, and a room's score is worked out at most every
 :data:`SCORE_EVERY_MS`, a few rooms a tick), and the day's results: one CSV
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from debrief.day_report import Group, Member, render_day
 from i18n import translate
 from moderation.scorecard import ActorCredit
+from protocol.day import DayRoom
+from protocol.outbound import ScenarioRef
+from protocol.roles import Role
 
 from .clock import Status
-from .day_protocol import DayRoom
-from .outbound import ScenarioRef
 from .results import COLUMNS, csv_text
-from .roles import Role
 from .room import DrillRoom
 from .store import RoomRecord
 

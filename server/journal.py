@@ -21,10 +21,10 @@ from pydantic_core import CoreSchema, PydanticSerializationError, core_schema
 
 from moderation.actions import AnyAction, Inject, is_action
 from moderation.values import from_json, to_json
+from protocol.inbound import Command
+from protocol.roles import Role
 
 from .clock import PauseReason
-from .protocol import Command
-from .roles import Role
 
 __all__ = [
     "ActionRec",

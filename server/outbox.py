@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .outbound import Outbound, encode
-from .roles import View
+from protocol.outbound import Outbound, encode
+from protocol.roles import View
+
 from .seats import Seat
 
 __all__ = ["CONN", "Outbox", "Outcome", "Target", "ToConn", "ToPending", "ToSeat", "ToView"]

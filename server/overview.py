@@ -1,7 +1,7 @@
 """The training-day overview, as the asyncio layer serves it: ``/ws/day`` and its downloads.
 
 The organiser's console (``/day``) connects to ``ws://HOST:PORT/ws/day`` and
-opens with the day's key (:mod:`server.day_protocol`). From then on it can
+opens with the day's key (:mod:`protocol.day`). From then on it can
 make rooms, drive them, and fetch the day's results; every 2 s, while
 something changed, it gets every room at a glance. What the rooms are and how
 they are driven is the :class:`DayHost`'s business: the one-process server
@@ -32,9 +32,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from i18n import translate
-
-from .day import DayFiles
-from .day_protocol import (
+from protocol.day import (
     DayControl,
     DayControlled,
     DayCreate,
@@ -49,10 +47,12 @@ from .day_protocol import (
     DayWelcome,
     decode_day,
 )
+from protocol.inbound import Command, ErrorCode, ProtocolError
+from protocol.outbound import ErrorOut, Outbound, PongOut, ScenarioRef, encode
+
+from .day import DayFiles
 from .limits import RateLimit
-from .outbound import ErrorOut, Outbound, PongOut, ScenarioRef, encode
 from .pages import qr_svg, response
-from .protocol import Command, ErrorCode, ProtocolError
 
 __all__ = ["DAY_PATH", "PUSH_EVERY_MS", "TICKET_S", "DayDesk", "DayHost", "Refused"]
 

@@ -1,8 +1,8 @@
 """The reference part of ``docs/protocol.md``, generated from the protocol's own classes.
 
 Every client message and seat action (the pydantic models of
-:mod:`server.protocol` and :mod:`server.seat_actions`), every server message and
-the shapes inside them (:mod:`server.outbound`), every engine event with who
+:mod:`protocol.inbound` and :mod:`protocol.seat_actions`), every server message and
+the shapes inside them (:mod:`protocol.outbound`), every engine event with who
 receives it (the value classes of :mod:`moderation.events`, the rules of
 :mod:`server.views`), the text rules and the error codes. A test renders it
 again and compares it with the document, so the document cannot drift.
@@ -26,15 +26,15 @@ from pydantic.fields import FieldInfo
 from moderation.actions import ACTION_CLASSES, SEAT_ACTIONS, AnyAction, Inject
 from moderation.events import Event, Viewer
 from moderation.values import Value, fields
+from protocol import day as day_protocol, outbound
+from protocol.inbound import CLIENT_MESSAGES, ERROR_MEANINGS, ActionMsg, ErrorCode
+from protocol.seat_actions import SEAT_BODIES
+from protocol.seat_events import GROUND_TRUTH, TRAINER_ONLY
+from protocol.text import TEXT_RULES
 from scenarios.taxonomy import InjectKind
 
-from . import day_protocol, outbound
 from .clock import Status
 from .controls import ALLOWED
-from .protocol import CLIENT_MESSAGES, ERROR_MEANINGS, ActionMsg, ErrorCode
-from .seat_actions import SEAT_BODIES
-from .text import TEXT_RULES
-from .views import GROUND_TRUTH, TRAINER_ONLY
 
 __all__ = ["BEGIN", "DOC", "END", "event_classes", "render", "splice"]
 

@@ -17,9 +17,9 @@ from moderation.engine import Session
 from moderation.judge import SETUP
 from moderation.scorecard import ActorCredit, Scorecard
 from moderation.sessionfile import document, dumps
+from protocol.outbound import BoardRow, DebriefOut, TruthOut, YouOut
+from protocol.roles import Role
 
-from .outbound import BoardRow, DebriefOut, TruthOut, YouOut
-from .roles import Role
 from .seats import Seat
 
 __all__ = ["BOM", "COLUMNS", "csv_text", "debrief", "results_rows", "session_file"]

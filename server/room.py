@@ -25,12 +25,59 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from i18n import translate
-from moderation.actions import HOST, SEAT_ACTIONS, AddModerator, Permission, RemoveModerator, Talk
+from moderation.actions import (
+    HOST,
+    SEAT_ACTIONS,
+    AddModerator,
+    Permission,
+    RemoveModerator,
+    Talk,
+    undoable,
+)
 from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.events import Event, RejectCode, SessionEnded
 from moderation.scorecard import Scorecard
 from moderation.timing import UNDO_MS
+from protocol.inbound import (
+    ActionMsg,
+    Command,
+    Control,
+    ErrorCode,
+    Export,
+    FreeSeat,
+    Hello,
+    InjectMsg,
+    Note,
+    Ping,
+    RejoinMsg,
+    SettingsMsg,
+)
+from protocol.outbound import (
+    AckOut,
+    CoachingData,
+    DebriefOut,
+    EndedData,
+    ErrorOut,
+    ExportOut,
+    FreedData,
+    JoinedData,
+    MediaInfo,
+    NoteData,
+    PausedData,
+    PongOut,
+    RejoinRow,
+    RejoinsOut,
+    ResetData,
+    RoomState,
+    ScenarioRef,
+    SettingsData,
+    TemplateKey,
+    TrainerState,
+    WaitingOut,
+    WelcomeOut,
+)
+from protocol.roles import Role, View
 from scenarios.schema import Economy, Scenario
 from scenarios.taxonomy import InjectKind, ReportReason
 
@@ -55,47 +102,8 @@ from .journal import (
     SpeechRec,
     TokenRec,
 )
-from .outbound import (
-    AckOut,
-    CoachingData,
-    DebriefOut,
-    EndedData,
-    ErrorOut,
-    ExportOut,
-    FreedData,
-    JoinedData,
-    MediaInfo,
-    NoteData,
-    PausedData,
-    PongOut,
-    RejoinRow,
-    RejoinsOut,
-    ResetData,
-    RoomState,
-    ScenarioRef,
-    SettingsData,
-    TemplateKey,
-    TrainerState,
-    WaitingOut,
-    WelcomeOut,
-)
 from .outbox import CONN, Outbox, Outcome, Target, ToPending, ToSeat, ToView
-from .protocol import (
-    ActionMsg,
-    Command,
-    Control,
-    ErrorCode,
-    Export,
-    FreeSeat,
-    Hello,
-    InjectMsg,
-    Note,
-    Ping,
-    RejoinMsg,
-    SettingsMsg,
-)
 from .results import csv_text, results_rows, session_file
-from .roles import Role, View
 from .seats import Refusal, Seat, Seats, hash_token
 from .snapshot import snapshot
 from .views import ViewLogs
@@ -127,6 +135,8 @@ class _Applied:
     """A record was journalled and applied; an action may still have been refused."""
 
     rejected: RejectCode | None = None
+    #: The accepted action can be taken back with an undo (moderation.actions.undoable).
+    undoable: bool = False
 
 
 class DrillRoom:
@@ -405,7 +415,8 @@ class DrillRoom:
             room=self.code, seat=seat.id, token=token, role=seat.role, name=seat.name,
             actor=seat.actor, team=seat.team, epoch=self.epoch, seq=self.views.seq(view),
             resumed=resumed, replay=len(missed), state=self._state(seat),
-            snapshot=snapshot(self.session, staff=seat.role is not Role.OBSERVER)))
+            snapshot=snapshot(self.session, staff=seat.role is not Role.OBSERVER),
+            actions=self._actions_of(seat)))
         for payload in missed:
             self.out.send_text(to, payload)
         if request is None:
@@ -497,6 +508,14 @@ class DrillRoom:
                                                              **params),
                                 detail=detail, id=msg_id))
 
+    def _actions_of(self, seat: Seat) -> list[str]:
+        """The action types ``seat`` may send and holds the permission for."""
+        actor, room = seat.actor, self.session.room
+        if actor is None:
+            return []
+        return [name for name, cls in SEAT_ACTIONS.items()
+                if seat.role in cls.roles and room.refusal_of(cls, actor) is None]
+
     def _acked(self, applied: _Applied | None, seat: Seat, msg_id: int | None) -> None:
         """Answer a journalled message: accepted, or refused with the engine's reason."""
         if applied is None:
@@ -505,7 +524,8 @@ class DrillRoom:
         self.out.reply(AckOut(id=msg_id, accepted=code is None,
                               code=None if code is None else code.value,
                               hint=None if code is None else translate(f"reject.{code.value}",
-                                                                       seat.lang)))
+                                                                       seat.lang),
+                              undoable=applied.undoable))
 
     def _seat_action(self, seat: Seat, msg: ActionMsg, now: int) -> None:
         body = msg.action
@@ -532,7 +552,7 @@ class DrillRoom:
         else:
             self.board.action(seat.id, action)
         self._seats_dirty = True
-        return _Applied(result.rejected)
+        return _Applied(result.rejected, result.rejected is None and undoable(action))
 
     # ------------------------------------------------------------ trainer
 

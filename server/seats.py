@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from i18n import translate
 from moderation.actions import HOST, TRAINER
-
-from .protocol import ErrorCode, Hello
-from .roles import Role, View, view_of
+from protocol.inbound import ErrorCode, Hello
+from protocol.roles import Role, View, view_of
 
 __all__ = ["Admission", "Refusal", "Seat", "Seats", "hash_token"]
 

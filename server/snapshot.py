@@ -13,8 +13,7 @@ from itertools import islice
 
 from moderation.engine import Session
 from moderation.events import Hidden
-
-from .outbound import (
+from protocol.outbound import (
     FilteredComment,
     Guest,
     LocalText,

@@ -1,6 +1,7 @@
 """Per-view fan-out: who sees what of each change, numbered without gaps per view.
 
-What each role sees is decided here and nowhere else. The trainer's view gets
+What each role sees is decided here, with the seats' form of an event from
+:mod:`protocol.seat_events` (both ends read it). The trainer's view gets
 every event with its ground truth. Seats (host, moderators, observers) get
 public events only: ground-truth fields are *absent*, not blanked; rejections
 reach only the trainer (and the acting seat, as its ``ack``); and the trainer's
@@ -15,50 +16,19 @@ that resumes with ``last_seq`` gets exactly the messages it missed.
 
 from __future__ import annotations
 
-from moderation.actions import Inject
-from moderation.events import (
-    ActionApplied,
-    ActionRejected,
-    CommentPosted,
-    Event,
-    GuestRequested,
-    Hidden,
-    InjectFired,
-    public,
-)
+from moderation.events import CommentPosted, Event, Hidden
 from moderation.values import to_json
+from protocol.outbound import EventOut, NoData, RoomData, RoomKind, RoomOut, encode
+from protocol.roles import View
+from protocol.seat_events import seat_form
 
-from .outbound import EventOut, NoData, RoomData, RoomKind, RoomOut, encode
 from .outbox import Outbox, ToView
-from .roles import View
 
-__all__ = ["GROUND_TRUTH", "MAX_REPLAY", "TRAINER_ONLY", "ViewLogs", "seat_form"]
+__all__ = ["MAX_REPLAY", "ViewLogs"]
 
 #: A seat resuming further back than this gets a snapshot only, not a replay.
 MAX_REPLAY = 5000
-#: Fields of events that only the trainer (and the debrief) may see.
-GROUND_TRUTH: dict[type[Event], tuple[str, ...]] = {
-    CommentPosted: ("template", "slots"),
-    GuestRequested: ("troll",),
-}
-#: Events only the trainer's view gets (besides ``applied`` events of an ``inject``).
-TRAINER_ONLY: tuple[type[Event], ...] = (ActionRejected, InjectFired)
 _SEAT_VIEWS = (View.STAFF, View.OBSERVER)
-
-
-def seat_form(event: Event) -> dict[str, object] | None:
-    """The JSON a seat receives of ``event``, or None when seats do not see it."""
-    if isinstance(event, TRAINER_ONLY):
-        return None
-    if isinstance(event, ActionApplied) and isinstance(event.action, Inject):
-        return None
-    seen = public(event)
-    if seen is None:
-        return None
-    data = to_json(seen)
-    for name in GROUND_TRUTH.get(type(event), ()):
-        del data[name]
-    return data
 
 
 def _observer_sees(event: Event) -> bool:

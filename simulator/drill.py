@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fractions
-import json
 import logging
 import math
 import queue
@@ -30,10 +29,10 @@ import ssl
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Final, assert_never
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -48,23 +47,93 @@ from aiortc.mediastreams import MediaStreamError
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 from numpy.typing import NDArray
+from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from media.synthetic import synthetic_frame
-from moderation.actions import undoable as is_undoable
+from moderation.actions import (
+    AcceptGuest,
+    AddKeyword,
+    AddModerator,
+    Answer,
+    AnyAction,
+    Block,
+    DeclineGuest,
+    Delete,
+    Inject,
+    Mute,
+    Pin,
+    RemoveGuest,
+    RemoveKeyword,
+    RemoveModerator,
+    Report,
+    Role,
+    SetComments,
+    Talk,
+    Thank,
+    Unblock,
+    Undo,
+    Unmute,
+    Unpin,
+    Welcome,
+)
+from moderation.events import (
+    ActionApplied,
+    ActionRejected,
+    AnyEvent,
+    AudienceChanged,
+    CommentPosted,
+    CommentsHidden,
+    Followed,
+    GiftSent,
+    GuestRequested,
+    Hidden,
+    InjectFired,
+    NetworkDropped,
+    OfficialJoined,
+    SessionEnded,
+    Shared,
+    Tapped,
+    Undone,
+)
 from moderation.timing import UNDO_MS
-from moderation.values import from_json
+from protocol.inbound import ActionMsg, ErrorCode, Hello, MediaOffer, MediaStateIn, Purpose
+from protocol.outbound import (
+    SERVER_MESSAGE,
+    AckOut,
+    AnyServerMessage,
+    DebriefOut,
+    ErrorOut,
+    EventOut,
+    ExportOut,
+    FreedData,
+    LeaderboardOut,
+    MediaAnswerOut,
+    MediaStateOut,
+    NoteData,
+    PongOut,
+    RejoinsOut,
+    RoomData,
+    RoomKind,
+    RoomOut,
+    SavedOut,
+    SeatsOut,
+    StaffSnapshot,
+    WaitingOut,
+    WelcomeOut,
+)
+from protocol.seat_actions import body_of
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.model import CommentView, GiftView, RoomNotice
 
-__all__ = ["CameraTrack", "DrillLink", "DrillView", "LinkState", "MicTrack", "Request",
-           "drill_url", "undoable"]
+__all__ = ["CameraTrack", "DrillLink", "DrillView", "LinkState", "MicTrack", "Outgoing",
+           "Request", "drill_url"]
 
 log = logging.getLogger("gladi.simulator.drill")
 
 #: The protocol version the desktop speaks: 2, the one with the host's camera.
-VERSION = 2
+VERSION: Final = 2
 #: Comments kept (the panel shows the newest).
 RING = 200
 #: How long the desktop waits for a dropped connection before trying again (s), at most.
@@ -106,18 +175,11 @@ def drill_url(address: str) -> str:
 # ---------------------------------------------------------------- the room, as the host sees it
 
 
-def undoable(action: dict[str, Any]) -> bool:
-    """Whether an ``undo`` can take back ``action``, an ``action`` message's body (the
-    engine's rule, :func:`moderation.actions.undoable`)."""
-    return is_undoable(from_json({"t": 0, **action}))
-
-
 @dataclass(frozen=True, slots=True)
 class Request:
     """An action sent and waiting for its ``ack``: what it was, in words."""
 
     label: str
-    undoable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,143 +259,155 @@ class DrillView:
 
     # ------------------------------------------------------------ messages
 
-    def apply(self, msg: dict[str, Any], wall: float) -> None:
-        """Take one server message in (unknown types and kinds are ignored)."""
-        kind = msg.get("type")
-        if kind == "welcome":
-            self._welcome(msg, wall)
-        elif kind == "event":
-            self._at(int(msg["t"]), wall)
-            self._event(msg["event"])
-        elif kind == "room":
-            self._at(int(msg["t"]), wall)
-            self._room(str(msg["kind"]), msg.get("data") or {})
-        elif kind == "ack":
-            request = self.pending.pop(msg.get("id") or -1, Request(""))
-            if not msg.get("accepted"):
-                self.last = (str(msg.get("hint") or ""), False)
-                return
-            self.last = (request.label, True)
-            if request.undoable:
-                self.undo_until = wall + self.undo_ms / 1000 - UNDO_MARGIN_S
-        elif kind == "error":
-            self.pending.pop(msg.get("id") or -1, None)
-            self.last = (str(msg.get("message") or msg.get("code")), False)
-        elif kind == "media.state":
-            self.camera, self.watching = str(msg["host"]), int(msg["viewers"])
-            self.coaching = [CoachLine(int(w["since_ms"]), str(w["text"]), w["level"] == "fail")
-                             for w in msg.get("coaching") or []]
-        elif kind == "debrief":
-            card = msg.get("scorecard") or {}
-            self.status = "ended"
-            self.result = DrillResult(float(card.get("score", 0.0)), bool(card.get("passed")), [
-                CoachLine(int(c["t"]), str(c["text"]), c["level"] == "fail", c.get("cleared_t"))
-                for c in msg.get("coaching") or []])
+    def apply(self, msg: AnyServerMessage, wall: float) -> None:
+        """Take one server message in."""
+        match msg:
+            case WelcomeOut():
+                self._welcome(msg, wall)
+            case EventOut():
+                self._at(msg.t, wall)
+                event = msg.engine_event()
+                if event is not None:
+                    self._event(event)
+            case RoomOut():
+                self._at(msg.t, wall)
+                self._room(msg.kind, msg.data)
+            case AckOut():
+                request = self.pending.pop(msg.id or -1, Request(""))
+                if not msg.accepted:
+                    self.last = (msg.hint or "", False)
+                    return
+                self.last = (request.label, True)
+                if msg.undoable:
+                    self.undo_until = wall + self.undo_ms / 1000 - UNDO_MARGIN_S
+            case ErrorOut():
+                self.pending.pop(msg.id or -1, None)
+                self.last = (msg.message or msg.code.value, False)
+            case MediaStateOut():
+                self.camera, self.watching = msg.host.value, msg.viewers
+                self.coaching = [CoachLine(w.since_ms, w.text, w.level == "fail")
+                                 for w in msg.coaching or []]
+            case DebriefOut():
+                score, passed = msg.verdict()
+                self.status = "ended"
+                self.result = DrillResult(score, passed, [
+                    CoachLine(c.t, c.text, c.level == "fail", c.cleared_t)
+                    for c in msg.coaching or []])
+            case (PongOut() | SeatsOut() | LeaderboardOut() | WaitingOut() | RejoinsOut()
+                  | SavedOut() | ExportOut() | MediaAnswerOut()):
+                pass  # the host's desk shows none of these
+            case _:
+                assert_never(msg)
 
-    def _welcome(self, msg: dict[str, Any], wall: float) -> None:
-        state, snap = msg["state"], msg["snapshot"]
-        self.seat, self.name = str(msg["seat"]), str(msg["name"])
-        self.status, self.duration_ms = str(state["status"]), int(state["duration_ms"])
-        self.title = str(state["scenario"]["title"])
-        self.mute_presets = list(state.get("mute_presets") or self.mute_presets)
-        self.report_reasons = list(state.get("report_reasons") or [])
-        self.undo_ms = int(state.get("undo_ms") or UNDO_MS)
-        media = state.get("media")
-        if media:
-            self.camera, self.watching = str(media["host"]), int(media["viewers"])
-        self.t, self.t_at = int(snap["t"]), wall
-        self.viewer_count, self.taps = int(snap["viewers"]), int(snap["taps"])
-        self.comments_enabled = bool(snap["comments_enabled"])
+    def _welcome(self, msg: WelcomeOut, wall: float) -> None:
+        state, snap = msg.state, msg.snapshot
+        self.seat, self.name = msg.seat, msg.name
+        self.status, self.duration_ms = state.status.value, state.duration_ms
+        self.title = state.scenario.title
+        self.mute_presets = list(state.mute_presets or self.mute_presets)
+        self.report_reasons = list(state.report_reasons)
+        self.undo_ms = state.undo_ms or UNDO_MS
+        media = state.media
+        if media is not None:
+            self.camera, self.watching = media.host.value, media.viewers
+        self.t, self.t_at = snap.t, wall
+        self.viewer_count, self.taps = snap.viewers, snap.taps
+        self.comments_enabled = snap.comments_enabled
         self.comments.clear()
         self.by_id.clear()
-        for c in snap.get("stream") or []:
-            self._comment(c, filtered=False)
-        for c in snap.get("filtered") or []:
-            self._comment(c, filtered=True)
-        pinned = snap.get("pinned")
-        self.pinned = None if pinned is None else str(pinned["id"])
-        self.requests = {str(r["id"]): (str(r["viewer"]), str(r["handle"]))
-                         for r in snap.get("requests") or []}
-        self.guests = {str(g["viewer"]): str(g["handle"]) for g in snap.get("guests") or []}
+        for c in snap.stream:
+            self._add(CommentView(c.id, c.viewer, c.handle, c.text, c.t))
+        if isinstance(snap, StaffSnapshot):
+            for f in snap.filtered:
+                self._add(CommentView(f.id, "", f.handle, f.text, f.t, filtered=True))
+        self.pinned = None if snap.pinned is None else snap.pinned.id
+        self.requests = {r.id: (r.viewer, r.handle) for r in snap.requests}
+        self.guests = {g.viewer: g.handle for g in snap.guests}
 
-    def _comment(self, c: dict[str, Any], filtered: bool) -> None:
-        view = CommentView(str(c["id"]), str(c.get("viewer", "")), str(c["handle"]),
-                           str(c["text"]), int(c["t"]), filtered=filtered)
+    def _add(self, view: CommentView) -> None:
         if len(self.comments) == self.comments.maxlen:
             self.by_id.pop(self.comments[0].id, None)
         self.comments.append(view)
         self.by_id[view.id] = view
 
-    def _event(self, ev: dict[str, Any]) -> None:
-        kind, t = ev.get("type"), int(ev.get("t", self.t))
-        if kind == "comment":
-            self._comment(ev, filtered=ev.get("hidden") == "filter")
-        elif kind == "hidden":
-            for cid in ev["comments"]:
-                found = self.by_id.get(cid)
-                if found is not None:
-                    found.hidden = str(ev["reason"])
-                if self.pinned == cid:
-                    self.pinned = None
-        elif kind == "audience":
-            self.viewer_count = int(ev["viewers"])
-        elif kind == "taps":
-            self.taps += int(ev["count"])
-        elif kind == "gift":
-            self.gifts.append(GiftView(str(ev["id"]), str(ev["handle"]), str(ev["gift"]),
-                                       int(ev["coins"]), int(ev["count"]), t))
-        elif kind == "official":
-            self.officials.append((str(ev["viewer"]), str(ev["handle"])))
-            self.notices.append(RoomNotice("desktop.notice_official", t,
-                                           (("name", str(ev["handle"])),)))
-        elif kind == "guest_request":
-            self.requests[str(ev["id"])] = (str(ev["viewer"]), str(ev["handle"]))
-            self.notices.append(RoomNotice("desktop.notice_guest", t,
-                                           (("name", str(ev["handle"])),)))
-        elif kind == "network_drop":
-            self.notices.append(RoomNotice("desktop.notice_network", t, bad=True))
-        elif kind == "applied":
-            self._applied(ev["action"])
-        elif kind == "undone":
-            self._undone(ev["action"], ev.get("pinned"))
+    def _event(self, ev: AnyEvent) -> None:
+        match ev:
+            case CommentPosted():
+                self._add(CommentView(ev.id, ev.viewer, ev.handle, ev.text, ev.t,
+                                      filtered=ev.hidden is Hidden.FILTER))
+            case CommentsHidden():
+                for cid in ev.comments:
+                    found = self.by_id.get(cid)
+                    if found is not None:
+                        found.hidden = ev.reason
+                    if self.pinned == cid:
+                        self.pinned = None
+            case AudienceChanged():
+                self.viewer_count = ev.viewers
+            case Tapped():
+                self.taps += ev.count
+            case GiftSent():
+                self.gifts.append(GiftView(ev.id, ev.handle, ev.gift, ev.coins, ev.count, ev.t))
+            case OfficialJoined():
+                self.officials.append((ev.viewer, ev.handle))
+                self.notices.append(RoomNotice("desktop.notice_official", ev.t,
+                                               (("name", ev.handle),)))
+            case GuestRequested():
+                self.requests[ev.id] = (ev.viewer, ev.handle)
+                self.notices.append(RoomNotice("desktop.notice_guest", ev.t,
+                                               (("name", ev.handle),)))
+            case NetworkDropped():
+                self.notices.append(RoomNotice("desktop.notice_network", ev.t, bad=True))
+            case ActionApplied():
+                self._applied(ev.action)
+            case Undone():
+                self._undone(ev.action, ev.pinned)
+            case Followed() | Shared() | InjectFired() | ActionRejected() | SessionEnded():
+                pass  # nothing on the host's desk shows these
+            case _:
+                assert_never(ev)
 
-    def _applied(self, action: dict[str, Any]) -> None:
+    def _applied(self, action: AnyAction) -> None:
         """An accepted action changes what the host sees (pins, guests, thanks, switches)."""
-        kind = action.get("type")
-        if kind == "pin":
-            self.pinned = str(action["comment"])
-        elif kind == "unpin":
-            self.pinned = None
-        elif kind == "comments":
-            self.comments_enabled = bool(action["enabled"])
-        elif kind in ("guest_accept", "guest_decline"):
-            request = self.requests.pop(str(action["request"]), None)
-            if request is not None and kind == "guest_accept":
-                self.guests[request[0]] = request[1]
-        elif kind == "guest_remove":
-            self.guests.pop(str(action["viewer"]), None)
-        elif kind == "thank":
-            self.thanked.add(str(action["target"]))
-        elif kind == "welcome":
-            self.welcomed.add(str(action["viewer"]))
-        elif kind == "answer":
-            found = self.by_id.get(str(action["comment"]))
-            if found is not None:
-                found.answered = True
-        elif kind == "report":
-            found = self.by_id.get(str(action["comment"]))
-            if found is not None:
-                found.reported = True
+        match action:
+            case Pin():
+                self.pinned = action.comment
+            case Unpin():
+                self.pinned = None
+            case SetComments():
+                self.comments_enabled = action.enabled
+            case AcceptGuest() | DeclineGuest():
+                request = self.requests.pop(action.request, None)
+                if request is not None and isinstance(action, AcceptGuest):
+                    self.guests[request[0]] = request[1]
+            case RemoveGuest():
+                self.guests.pop(action.viewer, None)
+            case Thank():
+                self.thanked.add(action.target)
+            case Welcome():
+                self.welcomed.add(action.viewer)
+            case Answer():
+                found = self.by_id.get(action.comment)
+                if found is not None:
+                    found.answered = True
+            case Report():
+                found = self.by_id.get(action.comment)
+                if found is not None:
+                    found.reported = True
+            case (Mute() | Unmute() | Block() | Unblock() | Delete() | Undo() | AddKeyword()
+                  | RemoveKeyword() | AddModerator() | RemoveModerator() | Talk() | Inject()):
+                pass  # what they hide arrives as a `hidden` event
+            case _:
+                assert_never(action)
 
-    def _undone(self, action: dict[str, Any], pinned: str | None) -> None:
+    def _undone(self, action: AnyAction, pinned: str | None) -> None:
         """An undo took ``action`` back (a block lifted changes nothing the host sees)."""
-        kind = action.get("type")
-        if kind == "pin":
+        if isinstance(action, Pin):
             self.pinned = pinned
-        elif kind == "comments":
+        elif isinstance(action, SetComments):
             self.comments_enabled = True
-        elif kind == "report":
-            found = self.by_id.get(str(action["comment"]))
+        elif isinstance(action, Report):
+            found = self.by_id.get(action.comment)
             if found is not None:
                 found.reported = False
 
@@ -341,7 +415,7 @@ class DrillView:
         """Whole seconds left to undo the host's last block, pin, report or comments-off."""
         return max(0, math.ceil(self.undo_until - wall))
 
-    def _room(self, kind: str, data: dict[str, Any]) -> None:
+    def _room(self, kind: RoomKind, data: RoomData) -> None:
         if kind in ("started", "resumed"):
             self.status = "running"
         elif kind in ("paused", "ended"):
@@ -355,9 +429,9 @@ class DrillView:
             self.guests.clear()
             self.gifts.clear()
             self.officials.clear()
-        elif kind == "note":
-            self.note = str(data.get("text", ""))
-        elif kind == "freed" and data.get("seat") == self.seat:
+        elif isinstance(data, NoteData):
+            self.note = data.text
+        elif isinstance(data, FreedData) and data.seat == self.seat:
             self.freed = True
 
     # ------------------------------------------------------------ what the panel shows
@@ -473,6 +547,20 @@ class MicTrack(MediaStreamTrack):
 
 # ---------------------------------------------------------------- the link
 
+#: What the desktop host sends.
+Outgoing = Hello | ActionMsg | MediaOffer | MediaStateIn
+
+
+def _decode(raw: str | bytes) -> AnyServerMessage | None:
+    """One server message as its protocol type; None (and a log line) for one this
+    version of the app cannot read, which it skips rather than stop the drill."""
+    try:
+        return SERVER_MESSAGE.validate_json(raw)
+    except ValidationError as error:
+        log.warning("a server message this app cannot read: %s", str(error).splitlines()[0])
+        return None
+
+
 
 class LinkState(StrEnum):
     """Where the desktop's seat in the drill stands."""
@@ -506,7 +594,7 @@ class DrillLink:
         self.state = LinkState.CONNECTING
         self.problem: str | None = None
         self.problem_key: str | None = None
-        self._inbox: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        self._inbox: queue.SimpleQueue[AnyServerMessage] = queue.SimpleQueue()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ws: ClientConnection | None = None
@@ -519,7 +607,7 @@ class DrillLink:
         self._offer_id: int | None = None
         self._stopping = False
         self._main_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------ the render loop's side
 
@@ -551,7 +639,7 @@ class DrillLink:
         ready.wait(5)
         return self
 
-    def drain(self) -> list[dict[str, Any]]:
+    def drain(self) -> list[AnyServerMessage]:
         out = []
         while True:
             try:
@@ -559,12 +647,17 @@ class DrillLink:
             except queue.Empty:
                 return out
 
-    def send(self, body: dict[str, Any]) -> int:
+    def act(self, action: AnyAction) -> int:
+        """Send one action of the host's (``t`` and ``actor`` are the room's to stamp);
+        returns the message's ``id``, which its ``ack`` carries."""
+        return self.send(ActionMsg(v=VERSION, type="action", action=body_of(action)))
+
+    def send(self, message: Outgoing) -> int:
         """Queue a message for the room; returns its ``id`` (its answer carries it)."""
         with self._id_lock:
             self._ids += 1
             ident = self._ids
-        text = json.dumps({"v": VERSION, "id": ident, **body}, ensure_ascii=False)
+        text = message.model_copy(update={"id": ident}).model_dump_json()
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):
@@ -593,7 +686,7 @@ class DrillLink:
         if ws is not None:
             self._spawn(ws.send(text))
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Coroutine[object, object, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -605,9 +698,10 @@ class DrillLink:
                 tls = _unverified() if self.url.startswith("wss:") else None
                 async with connect(self.url, open_timeout=10, max_size=2**20, ssl=tls) as ws:
                     self._ws = ws
-                    await ws.send(json.dumps(self._hello(), ensure_ascii=False))
+                    await ws.send(self._hello().model_dump_json())
                     async for raw in ws:
-                        if not self._receive(json.loads(raw)):
+                        msg = _decode(raw)
+                        if msg is not None and not self._receive(msg):
                             return
                         delay = 0.5
             except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed,
@@ -624,38 +718,34 @@ class DrillLink:
             await asyncio.sleep(delay)
             delay = min(RETRY_MAX_S, delay * 2)
 
-    def _hello(self) -> dict[str, Any]:
-        hello: dict[str, Any] = {"v": VERSION, "type": "hello", "room": self.code,
-                                 "role": "host", "lang": self.lang}
-        if self.name:
-            hello["name"] = self.name
-        if self._token is not None:
-            hello.update(token=self._token, last_seq=self._seq)
-        return hello
+    def _hello(self) -> Hello:
+        resume = self._token is not None
+        return Hello(v=VERSION, type="hello", room=self.code, role=Role.HOST,
+                     name=self.name or None, lang="en" if self.lang == "en" else "id",
+                     token=self._token,
+                     last_seq=self._seq if resume else None)
 
-    def _receive(self, msg: dict[str, Any]) -> bool:
+    def _receive(self, msg: AnyServerMessage) -> bool:
         """One message from the server; False when the seat cannot go on."""
-        kind = msg.get("type")
-        if kind == "welcome":
-            self._token, self._seq = str(msg["token"]), int(msg["seq"])
+        if isinstance(msg, WelcomeOut):
+            self._token, self._seq = msg.token, msg.seq
             self.state = LinkState.JOINED
             if self.publish and (self._pc is None or self._pc.connectionState in
                                  ("failed", "closed")):
                 self._spawn(self._offer())
-        elif kind in ("event", "room"):
-            seq = int(msg["seq"])
-            if seq <= self._seq:
+        elif isinstance(msg, EventOut | RoomOut):
+            if msg.seq <= self._seq:
                 return True  # a replayed message the snapshot already holds
-            if seq != self._seq + 1 and self._ws is not None:
+            if msg.seq != self._seq + 1 and self._ws is not None:
                 self._spawn(self._ws.close())  # a gap: resume with the token
                 return True
-            self._seq = seq
-        elif kind == "media.answer" and msg.get("id") == self._offer_id:
-            self._spawn(self._answered(str(msg["sdp"])))
-        elif kind == "error" and self.state is not LinkState.JOINED:
+            self._seq = msg.seq
+        elif isinstance(msg, MediaAnswerOut) and msg.id == self._offer_id:
+            self._spawn(self._answered(msg.sdp))
+        elif isinstance(msg, ErrorOut) and self.state is not LinkState.JOINED:
             # Not in (a wrong code, a host already) or no longer (the trainer freed the seat).
-            self.state, self.problem = LinkState.FAILED, str(msg.get("message", ""))
-            if msg.get("code") == "bad_token":
+            self.state, self.problem = LinkState.FAILED, msg.message
+            if msg.code is ErrorCode.BAD_TOKEN:
                 self.problem, self.problem_key = None, "drill.seat_freed"
             self._inbox.put(msg)
             return False
@@ -667,8 +757,9 @@ class DrillLink:
         if ws is not None:
             with contextlib.suppress(ConnectionClosed):
                 if self._pc is not None:
-                    await ws.send(json.dumps({"v": VERSION, "type": "media.state",
-                                              "purpose": "publish", "state": "stopped"}))
+                    await ws.send(MediaStateIn(v=VERSION, type="media.state",
+                                               purpose=Purpose.PUBLISH,
+                                               state="stopped").model_dump_json())
                 await ws.close()
         await self._close_peer()
 
@@ -683,8 +774,9 @@ class DrillLink:
         await pc.setLocalDescription(await pc.createOffer())
         if pc is not self._pc:
             return
-        self._offer_id = self.send({"type": "media.offer", "purpose": "publish",
-                                    "sdp": pc.localDescription.sdp})
+        self._offer_id = self.send(MediaOffer(v=VERSION, type="media.offer",
+                                              purpose=Purpose.PUBLISH,
+                                              sdp=pc.localDescription.sdp))
 
     async def _answered(self, sdp: str) -> None:
         pc = self._pc

@@ -30,10 +30,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "moderation": frozenset({"scenarios"}),
     "media": frozenset({"i18n"}),
     "debrief": frozenset({"i18n", "scenarios", "moderation"}),
-    "simulator": frozenset({"i18n", "scenarios", "moderation", "media", "debrief"}),
-    "server": frozenset({"i18n", "scenarios", "moderation", "media", "debrief"}),
-    "gladi": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "simulator",
-                        "server"}),
+    "protocol": frozenset({"scenarios", "moderation"}),
+    "simulator": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "protocol"}),
+    "server": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "protocol"}),
+    "gladi": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "protocol",
+                        "simulator", "server"}),
 }
 PACKAGES = frozenset(ALLOWED)
 CORE = ("scenarios", "moderation")
@@ -189,3 +190,103 @@ def test_the_translation_layer_reads_nothing_at_import() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout.split() == ["0", "False"]
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(path: Path) -> Iterator[str]:
+    """The Gladi modules ``path`` imports when it runs (``from a import b`` yields ``a``
+    and ``a.b``), leaving out those under ``if TYPE_CHECKING:``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(node)
+        for guard in ast.walk(tree)
+        if isinstance(guard, ast.If) and "TYPE_CHECKING" in ast.unparse(guard.test)
+        for stmt in guard.body
+        for node in ast.walk(stmt)
+    }
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(parts[: len(parts) - node.level])
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            names = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        yield from (name for name in names if name.split(".")[0] in PACKAGES)
+
+
+def module_circles(files: list[Path]) -> list[list[str]]:
+    """Circles in the graph of module imports (``from a.b import c`` counts as a.b, or as
+    the module a.b.c when that is one); TYPE_CHECKING-only imports are left out."""
+    modules = {_module_of(p): p for p in files}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        edges = set()
+        for module in _runtime_imports(path):
+            if module in modules and module != name:
+                edges.add(module)
+        graph[name] = edges
+    circles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                circles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return circles
+
+
+def test_no_module_imports_itself_back() -> None:
+    # A circle between modules (a imports b imports a) makes import order matter and the
+    # two one room; a TYPE_CHECKING-only import is no circle at run time.
+    assert module_circles(all_files()) == []
+
+
+def test_the_circle_check_sees_a_circle(tmp_path: Path) -> None:
+    a, b = ROOT / "moderation" / "_probe_a.py", ROOT / "moderation" / "_probe_b.py"
+    a.write_text("from moderation import _probe_b\n", encoding="utf-8")
+    b.write_text("from moderation._probe_a import x\n", encoding="utf-8")
+    try:
+        assert module_circles([a, b]) == [["moderation._probe_a", "moderation._probe_b",
+                                           "moderation._probe_a"]]
+    finally:
+        a.unlink()
+        b.unlink()
+
+
+def test_the_desktop_drill_client_holds_no_any() -> None:
+    # The desktop host decodes the protocol into its types (protocol/): no raw dicts.
+    tree = ast.parse((ROOT / "simulator" / "drill.py").read_text(encoding="utf-8"))
+    found = [node.lineno for node in ast.walk(tree)
+             if isinstance(node, ast.Name) and node.id == "Any"
+             or isinstance(node, ast.Attribute) and node.attr == "Any"]
+    assert found == [], f"simulator/drill.py uses Any at lines {found}"
+
+
+def test_the_protocol_does_no_io() -> None:
+    # Both ends import it: no network, UI or media library, no clock.
+    for path in package_files("protocol"):
+        imported = {module.split(".")[0] for module, _, _ in imported_modules(path)}
+        assert not imported & {"time", "datetime", "asyncio", "socket", *FORBIDDEN_MODULES}, path

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from media.faces import FaceDetectorUnavailable, HaarFaceDetector
+from protocol.inbound import MEDIA_VERSION, ErrorCode, MediaMessage
+from protocol.outbound import HostState, MediaInfo
+from protocol.roles import Role
 
 from ..journal import CoachRec
-from ..outbound import HostState, MediaInfo
 from ..outbox import Outcome
-from ..protocol import MEDIA_VERSION, ErrorCode, MediaMessage
-from ..roles import Role
 from ..room import DrillRoom
 from ..seats import Seat
 from .coaching import Change, CoachingChange, CoachingWarning, LiveCoach

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ..protocol import ErrorCode
+from protocol.inbound import ErrorCode
 
 __all__ = ["MediaError"]
 
 
 class MediaError(Exception):
     """A refused media request; ``code`` says why (one of the camera's codes of
-    :class:`server.protocol.ErrorCode`, documented there), ``detail`` is for logs only."""
+    :class:`protocol.inbound.ErrorCode`, documented there), ``detail`` is for logs only."""
 
     def __init__(self, code: ErrorCode, detail: str = "") -> None:
         super().__init__(f"{code.value}: {detail}" if detail else code.value)

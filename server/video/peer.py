@@ -48,8 +48,9 @@ from aiortc.sdp import SessionDescription, candidate_from_sdp
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
-from ..outbound import HostState
-from ..protocol import MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ErrorCode, Purpose
+from protocol.inbound import MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ErrorCode, Purpose
+from protocol.outbound import HostState
+
 from .coaching import CoachingChange, CoachingWarning, LiveCoach
 from .encode import PHONES, OutputFormat, SharedPacker
 from .errors import MediaError

@@ -18,7 +18,8 @@ import json
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from ..protocol import MediaMessage
+from protocol.inbound import MediaMessage
+
 from .coaching import CoachingChange
 from .peer import MediaHub, MediaStatus
 from .signalling import (

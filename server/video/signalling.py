@@ -16,11 +16,11 @@ Server → client:
 * ``media.state`` {``host``, ``viewers``, ``coaching``}: sent to every
   connection of the room when it changes; ``coaching`` (the live warnings) only
   to the trainer and the host, ``null`` for the others.
-* ``error`` with a :class:`server.protocol.ErrorCode` (or the
+* ``error`` with a :class:`protocol.inbound.ErrorCode` (or the
   protocol's own ``invalid`` / ``bad_version``) and the request's ``id``.
 
-The messages are models of :mod:`server.protocol` (client) and
-:mod:`server.outbound` (server), documented in ``docs/protocol.md``; the drill
+The messages are models of :mod:`protocol.inbound` (client) and
+:mod:`protocol.outbound` (server), documented in ``docs/protocol.md``; the drill
 server decodes them with the rest of the protocol. :func:`decode_media`
 validates a raw media message on its own (a page that talks only video),
 :func:`handle_media` runs one against a room's
@@ -37,9 +37,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError
 
 from i18n import translate
-
-from ..outbound import CoachingOut, MediaAnswerOut, MediaStateOut
-from ..protocol import (
+from protocol.inbound import (
     MEDIA_TYPES,
     MEDIA_VERSION,
     ErrorCode,
@@ -48,6 +46,8 @@ from ..protocol import (
     MediaStateIn,
     media_problem,
 )
+from protocol.outbound import CoachingOut, MediaAnswerOut, MediaStateOut
+
 from .coaching import CoachingWarning
 from .errors import MediaError
 from .peer import HostState, MediaHub, MediaStatus, Purpose, parse_candidate
@@ -177,6 +177,6 @@ def state_message(status: MediaStatus, *, coached: bool, lang: str) -> dict[str,
                          coaching=coaching).model_dump(mode="json")
 
 
-#: The media messages the server sends (models of :mod:`server.outbound`), for tests.
+#: The media messages the server sends (models of :mod:`protocol.outbound`), for tests.
 SERVER_MEDIA_MESSAGE: TypeAdapter[MediaAnswerOut | MediaStateOut] = TypeAdapter(
     Annotated[MediaAnswerOut | MediaStateOut, Field(discriminator="type")])

@@ -151,7 +151,9 @@
   }
 
   const staff = () => me && (me.role === "moderator" || me.role === "host");
-  const isHost = () => me && me.role === "host";
+  // What this seat may do: the welcome lists the actions it may send and holds the
+  // permission for (docs/protocol.md, the action table); nothing else is offered.
+  const may = (type) => Boolean(me && (me.actions || []).includes(type));
 
   // The comment stream, newest at the bottom as on TikTok. Rows are made once and only
   // appended, updated or removed. It holds still while a finger (or the mouse) is on it or
@@ -261,11 +263,12 @@
     $("new-comments").addEventListener("click", () => stream.follow());
   }
 
-  // Gifts, officials and guest requests wait for the host, who alone thanks, welcomes and
-  // accepts (docs/protocol.md, the action table): one bar with the latest and a count.
+  // Gifts, officials and guest requests wait for whoever may thank, welcome and accept
+  // (the host, docs/protocol.md, the action table): one bar with the latest and a count.
   function pendingAlerts() {
-    if (!isHost()) return [];
-    const list = [...live.alerts, ...[...live.requests.values()].map((ev) => ({ kind: "guest", ev }))];
+    const list = [...(may("thank") ? live.alerts.filter((a) => a.kind === "gift") : []),
+      ...(may("welcome") ? live.alerts.filter((a) => a.kind === "official") : []),
+      ...(may("guest_accept") ? [...live.requests.values()].map((ev) => ({ kind: "guest", ev })) : [])];
     return list.sort((a, b) => (a.ev.t ?? -1) - (b.ev.t ?? -1));
   }
 
@@ -313,15 +316,15 @@
   function act(action, okText) {
     link.send({ type: "action", action }, (msg) => {
       if (msg.type !== "ack" || !msg.accepted) return;
-      if (undoable(action)) offerUndo(okText || t("done"));
+      if (msg.undoable) offerUndo(okText || t("done"));
       else if (okText) toast(okText, "good");
     });
     closeSheet();
   }
 
-  // A block, pin, report or comments-off can be taken back for state.undo_ms (a slip of the
-  // finger): one bar with the countdown, for the last of them (docs/protocol.md, "Undo").
-  const undoable = (a) => ["block", "pin", "report"].includes(a.type) || (a.type === "comments" && !a.enabled);
+  // An action the server's ack calls undoable (a block, pin, report or comments-off) can be
+  // taken back for state.undo_ms (a slip of the finger): one bar with the countdown, for the
+  // last of them (docs/protocol.md, "Undo").
   let undoTimer = 0;
   function offerUndo(text) {
     const box = $("toasts");
@@ -397,7 +400,7 @@
     $("tool-buttons").replaceChildren(...[
       el("button", { class: "small", id: "comments-toggle", onclick: () => act({ type: "comments", enabled: !live.commentsEnabled }, t("done")) },
         live.commentsEnabled ? t("act.comments_off") : t("act.comments_on")),
-      isHost() ? el("button", { class: "small", onclick: () => act({ type: "talk", duration: 10000 }) }, t("act.talk")) : null,
+      may("talk") ? el("button", { class: "small", onclick: () => act({ type: "talk", duration: 10000 }) }, t("act.talk")) : null,
     ].filter(Boolean));
     // What is in force, each with its undo, as in TikTok's moderation settings.
     $("chips").replaceChildren(
@@ -406,7 +409,7 @@
       ...[...live.muted.entries()].filter(([, m]) => m.until === null || m.until > live.t).map(([v, m]) =>
         el("button", { class: "chip", "data-unmute": v, onclick: () => act({ type: "unmute", viewer: v }) },
           `${t("action.unmute")}: ${m.handle}`)),
-      ...(isHost() ? [...live.guests.entries()].map(([v, handle]) => el("button", { class: "chip", "data-guest": v,
+      ...(may("guest_remove") ? [...live.guests.entries()].map(([v, handle]) => el("button", { class: "chip", "data-guest": v,
         onclick: () => act({ type: "guest_remove", viewer: v }) }, `${t("action.guest_remove")}: ${handle}`)) : []));
   }
 
@@ -426,17 +429,18 @@
   function openSheet(c) {
     const sheet = $("sheet");
     const b = (key, onclick, extra) => el("button", { "data-act": key, class: `act ${extra || ""}`, onclick }, t(`act.${key}`));
+    const pinned = live.pinned && live.pinned.id === c.id;
+    // The actions on a comment, in the sheet's order; each only if this seat may take it.
     const main = [
-      b("delete", () => act({ type: "delete", comment: c.id }, t("done")), "warn"),
-      b("mute", () => muteMenu(c)),
-      b("block", () => act({ type: "block", viewer: c.viewer, comment: c.id }, t("done")), "warn"),
-      b("report", () => reportMenu(c)),
-      live.pinned && live.pinned.id === c.id ? b("unpin", () => act({ type: "unpin" })) : b("pin", () => act({ type: "pin", comment: c.id }, t("done"))),
-    ];
-    if (isHost()) {
-      main.push(b("answer", () => act({ type: "answer", comment: c.id }, t("done"))));
-      main.push(b("thank", () => act({ type: "thank", target: c.id }, t("done"))));
-    }
+      may("delete") && b("delete", () => act({ type: "delete", comment: c.id }, t("done")), "warn"),
+      may("mute") && b("mute", () => muteMenu(c)),
+      may("block") && b("block", () => act({ type: "block", viewer: c.viewer, comment: c.id }, t("done")), "warn"),
+      may("report") && b("report", () => reportMenu(c)),
+      pinned && may("unpin") && b("unpin", () => act({ type: "unpin" })),
+      !pinned && may("pin") && b("pin", () => act({ type: "pin", comment: c.id }, t("done"))),
+      may("answer") && b("answer", () => act({ type: "answer", comment: c.id }, t("done"))),
+      may("thank") && b("thank", () => act({ type: "thank", target: c.id }, t("done"))),
+    ].filter(Boolean);
     sheet.replaceChildren(el("p", { class: "quote" }, el("b", {}, c.handle), " ", c.text), el("div", { class: "grid" }, ...main),
       b("cancel", closeSheet, "cancel"));
     sheet.dataset.comment = c.id;

@@ -16,8 +16,26 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from debrief.report_text import clock as clock_text
+from moderation.actions import (
+    AcceptGuest,
+    Answer,
+    AnyAction,
+    Block,
+    DeclineGuest,
+    Delete,
+    Mute,
+    Pin,
+    Report,
+    SetComments,
+    Talk,
+    Thank,
+    Undo,
+    Unpin,
+    Welcome,
+)
+from scenarios.taxonomy import ReportReason
 from simulator import theme
-from simulator.drill import DrillLink, DrillView, LinkState, Request, drill_url, undoable
+from simulator.drill import DrillLink, DrillView, LinkState, Request, drill_url
 from simulator.model import CommentView
 from simulator.screen import Screen, register
 from simulator.widgets import Button, TextField, draw_panel, draw_text, draw_wrapped
@@ -73,16 +91,17 @@ class DrillScreen(Screen):
 
     # ------------------------------------------------------------ the room
 
-    def send_action(self, label: str, **action: Any) -> None:
-        """One host action, as the seat page sends it; its answer comes back as an ``ack``."""
-        ident = self.link.send({"type": "action", "action": action})
-        self.view.pending[ident] = Request(self.tr(label), undoable(action))
+    def send_action(self, label: str, action: AnyAction) -> None:
+        """One host action, as the seat page sends it (the room stamps ``t`` and ``actor``);
+        its answer comes back as an ``ack``."""
+        ident = self.link.act(action)
+        self.view.pending[ident] = Request(self.tr(label))
         self.menu = None
 
     def undo(self) -> None:
         """Take back the last block, pin, report or comments-off (docs/protocol.md, "Undo")."""
         self.view.undo_until = 0.0
-        self.send_action("seat.undone", type="undo")
+        self.send_action("seat.undone", Undo(t=0))
         self.layout(*self.app.size)
 
     def _comment(self) -> CommentView | None:
@@ -103,52 +122,52 @@ class DrillScreen(Screen):
             return
         label = f"seat.act.{act}"
         if act == "delete":
-            self.send_action(label, type="delete", comment=comment.id)
+            self.send_action(label, Delete(t=0, comment=comment.id))
         elif act == "block":
-            self.send_action(label, type="block", viewer=comment.viewer, comment=comment.id)
+            self.send_action(label, Block(t=0, viewer=comment.viewer, comment=comment.id))
         elif act == "pin":
             if self.view.pinned == comment.id:
-                self.send_action("seat.act.unpin", type="unpin")
+                self.send_action("seat.act.unpin", Unpin(t=0))
             else:
-                self.send_action(label, type="pin", comment=comment.id)
+                self.send_action(label, Pin(t=0, comment=comment.id))
         elif act == "answer":
-            self.send_action(label, type="answer", comment=comment.id)
+            self.send_action(label, Answer(t=0, comment=comment.id))
         elif act == "thank":
-            self.send_action(label, type="thank", target=comment.id)
+            self.send_action(label, Thank(t=0, target=comment.id))
 
     def mute(self, seconds: int | None) -> None:
         comment = self._comment()
         if comment is not None:
-            self.send_action("seat.act.mute", type="mute", viewer=comment.viewer,
-                             duration=seconds, comment=comment.id)
+            self.send_action("seat.act.mute", Mute(t=0, viewer=comment.viewer,
+                                                   duration=seconds, comment=comment.id))
         self.layout(*self.app.size)
 
-    def report(self, reason: str) -> None:
+    def report(self, reason: ReportReason) -> None:
         comment = self._comment()
         if comment is not None:
-            self.send_action("seat.act.report", type="report", comment=comment.id,
-                             reason=reason)
+            self.send_action("seat.act.report", Report(t=0, comment=comment.id,
+                                                       reason=reason))
         self.layout(*self.app.size)
 
     def host_tool(self, tool: str) -> None:
         """The host's own buttons: talk, comments on/off, guests, welcome, thank a gift."""
         view = self.view
         if tool == "talk":
-            self.send_action("seat.act.talk", type="talk", duration=10_000)
+            self.send_action("seat.act.talk", Talk(t=0, duration=10_000))
         elif tool == "comments":
             enabled = not view.comments_enabled
             self.send_action("seat.act.comments_on" if enabled else "seat.act.comments_off",
-                             type="comments", enabled=enabled)
-        elif tool in ("accept", "decline") and view.first_request() is not None:
-            self.send_action(f"seat.act.{tool}", type=f"guest_{tool}",
-                             request=view.first_request())
+                             SetComments(t=0, enabled=enabled))
+        elif tool in ("accept", "decline") and (request := view.first_request()) is not None:
+            decide = AcceptGuest if tool == "accept" else DeclineGuest
+            self.send_action(f"seat.act.{tool}", decide(t=0, request=request))
         elif tool == "welcome" and view.unwelcomed_official() is not None:
             viewer, _ = view.unwelcomed_official() or ("", "")
-            self.send_action("seat.act.welcome", type="welcome", viewer=viewer)
+            self.send_action("seat.act.welcome", Welcome(t=0, viewer=viewer))
         elif tool == "gift":
             gift = view.unthanked_gift()
             if gift is not None:
-                self.send_action("seat.act.thank", type="thank", target=gift.id)
+                self.send_action("seat.act.thank", Thank(t=0, target=gift.id))
 
     # ------------------------------------------------------------ frame
 

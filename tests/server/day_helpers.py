@@ -12,8 +12,8 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from server.day_protocol import DAY_SERVER_MESSAGE
-from server.outbound import SERVER_MESSAGE
+from protocol.day import DAY_SERVER_MESSAGE
+from protocol.outbound import SERVER_MESSAGE
 
 from .helpers import TIMEOUT, Client, ack_for, is_event
 

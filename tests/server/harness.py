@@ -9,12 +9,12 @@ from functools import cache
 from typing import Any
 
 from moderation.content import ContentIndex
+from protocol.inbound import Control, Hello, ProtocolError, decode
+from protocol.outbound import SERVER_MESSAGE
 from scenarios import load_content, load_economy, load_scenario
 from scenarios.schema import Economy, Scenario
 from server.journal import MemoryJournal
-from server.outbound import SERVER_MESSAGE
 from server.outbox import Outcome, ToConn, ToSeat, ToView
-from server.protocol import Control, Hello, ProtocolError, decode
 from server.room import DrillRoom
 from server.seats import Seat
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from protocol.outbound import SERVER_MESSAGE
 from server.app import DrillServer, build_room
-from server.outbound import SERVER_MESSAGE
 from server.room import DrillRoom
 from server.store import Store
 

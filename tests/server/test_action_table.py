@@ -9,7 +9,7 @@ import pytest
 
 from moderation.actions import ACTION_CLASSES, SEAT_ACTIONS, Role
 from moderation.values import fields
-from server.seat_actions import SEAT_BODIES, WIRE_TYPES, SeatAction
+from protocol.seat_actions import SEAT_BODIES, WIRE_TYPES, SeatAction
 from server.seats import Seat
 
 from .harness import KEY, Harness

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from debrief import history
-from server.roles import View
+from protocol.roles import View
 
 from .day_helpers import DayClient, Seated, delete_some, http_get, seat_room
 from .helpers import Client, Running, running_server

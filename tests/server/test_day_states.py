@@ -15,11 +15,11 @@ from typing import Any
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from protocol.inbound import ActionMsg, Command
+from protocol.roles import View
 from server.controls import ALLOWED
 from server.journal import MemoryJournal
 from server.outbox import Outcome
-from server.protocol import ActionMsg, Command
-from server.roles import View
 from server.room import DrillRoom
 
 from .harness import hello, new_room

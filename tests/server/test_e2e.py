@@ -12,8 +12,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from debrief import history
+from protocol.inbound import MAX_MESSAGE_BYTES
 from server.app import CLOSE_FREED, host_allowed
-from server.protocol import MAX_MESSAGE_BYTES
 
 from .helpers import Client, Running, ack_for, is_event, running_server
 

@@ -17,9 +17,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 from websockets.exceptions import ConnectionClosed
 
+from protocol.inbound import ErrorCode, ProtocolError, decode
+from protocol.outbound import SERVER_MESSAGE
 from server.app import CLOSE_FREED
-from server.outbound import SERVER_MESSAGE
-from server.protocol import ErrorCode, ProtocolError, decode
 from server.room import DrillRoom
 from server.seats import Seat
 

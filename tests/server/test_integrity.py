@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 import server.room
+from protocol.inbound import FreeSeat, InjectMsg, Note, Ping, SettingsMsg
+from protocol.outbound import Snapshot
 from scenarios.taxonomy import InjectKind
-from server.outbound import Snapshot
-from server.protocol import FreeSeat, InjectMsg, Note, Ping, SettingsMsg
 from server.seats import Seat
 
 from .harness import KEY, Harness, csv_rows, hello

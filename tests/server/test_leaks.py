@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from protocol.inbound import InjectMsg
 from scenarios.taxonomy import InjectKind
-from server.protocol import InjectMsg
 
 from .harness import KEY, Harness
 

@@ -7,8 +7,9 @@ import typing
 
 from moderation.actions import SEAT_ACTIONS
 from moderation.values import fields
-from server import outbound, protocol_doc
-from server.protocol import CLIENT_MESSAGES, ErrorCode
+from protocol import outbound
+from protocol.inbound import CLIENT_MESSAGES, ErrorCode
+from server import protocol_doc
 
 DOC = protocol_doc.DOC.read_text(encoding="utf-8")
 

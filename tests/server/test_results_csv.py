@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from server.protocol import Export
+from protocol.inbound import Export
 from server.results import csv_text
 
 from .harness import KEY, Harness

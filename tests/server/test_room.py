@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from protocol.inbound import Command, Control, Export, InjectMsg, Note, SettingsMsg
+from protocol.roles import View
 from scenarios.taxonomy import InjectKind
-from server.protocol import Command, Control, Export, InjectMsg, Note, SettingsMsg
-from server.roles import View
 from server.room import DRILL_MODERATORS
 from server.seats import Seat
 

@@ -25,12 +25,12 @@ from hypothesis.stateful import (
     rule,
 )
 
+from protocol.inbound import ActionMsg, Control, FreeSeat, InjectMsg, Ping, RejoinMsg
+from protocol.roles import Role, View
 from scenarios.taxonomy import InjectKind
 from server.clock import Status
 from server.journal import MemoryJournal
 from server.outbox import Outcome, ToPending, ToView
-from server.protocol import ActionMsg, Control, FreeSeat, InjectMsg, Ping, RejoinMsg
-from server.roles import Role, View
 from server.room import DrillRoom
 from server.seats import Seat
 

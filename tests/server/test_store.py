@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from protocol.inbound import Control, Hello
+from protocol.roles import Role
 from server.app import DrillServer, build_room, new_code
 from server.journal import ClockRec, JournalError, NoteRec
-from server.protocol import Control, Hello
-from server.roles import Role
 from server.store import RoomRecord, Store
 
 

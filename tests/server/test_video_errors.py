@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCRtpReceiver
 
-from server.protocol import ErrorCode
+from protocol.inbound import ErrorCode
 from server.video.errors import MediaError
 from server.video.peer import (
     MAX_SDP_CHARS,

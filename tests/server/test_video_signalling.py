@@ -13,7 +13,7 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 import i18n
 from media.results import Level
-from server.protocol import ErrorCode
+from protocol.inbound import ErrorCode
 from server.video.coaching import CoachingWarning
 from server.video.peer import MAX_SDP_CHARS, HostState, MediaHub, MediaStatus, Purpose
 from server.video.signalling import (

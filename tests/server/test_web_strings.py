@@ -10,9 +10,9 @@ import pytest
 from i18n import LANGUAGES, catalogue
 from moderation.actions import SEAT_ACTIONS
 from moderation.events import RejectCode
+from protocol.inbound import ErrorCode
+from protocol.roles import Role
 from scenarios.taxonomy import Category, InjectKind, ReportReason
-from server.protocol import ErrorCode
-from server.roles import Role
 
 WEB = resources.files("server") / "web"
 

@@ -21,7 +21,10 @@ import pytest
 from gladi.cli import main as gladi_main
 from media.sources import Notice
 from media.synthetic import synthetic_frame
-from simulator.drill import DrillView, LinkState, Request, drill_url, undoable
+from moderation.actions import undoable
+from moderation.values import from_json
+from protocol.outbound import SERVER_MESSAGE, AnyServerMessage
+from simulator.drill import DrillView, LinkState, Request, drill_url
 from simulator.screens.drill import DrillJoinScreen, DrillScreen
 
 from ..server.helpers import Client, is_event
@@ -75,13 +78,19 @@ WELCOME: dict[str, Any] = {
 }
 
 
-def _event(seq: int, t: int, **event: Any) -> dict[str, Any]:
-    return {"v": 1, "type": "event", "seq": seq, "epoch": 0, "t": t, "event": {"t": t, **event}}
+def _msg(data: dict[str, Any]) -> AnyServerMessage:
+    """A server message as the desktop decodes it (the protocol's own types)."""
+    return SERVER_MESSAGE.validate_python(data)
+
+
+def _event(seq: int, t: int, **event: Any) -> AnyServerMessage:
+    return _msg({"v": 1, "type": "event", "seq": seq, "epoch": 0, "t": t,
+                 "event": {"t": t, **event}})
 
 
 def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
     view = DrillView()
-    view.apply(WELCOME, wall=100.0)
+    view.apply(_msg(WELCOME), wall=100.0)
     assert (view.status, view.viewer_count, view.taps, view.camera) == \
         ("running", 12, 40, "connecting")
     assert view.pinned == "c1" and view.first_request() == "r1"
@@ -102,24 +111,24 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
                       coins=1, count=3), 102.2)
     assert view.unthanked_gift() is not None
     view.pending[9] = Request("Hapus")
-    view.apply({"v": 1, "type": "ack", "id": 9, "accepted": True, "code": None,
-                "hint": None}, 103.0)
+    view.apply(_msg({"v": 1, "type": "ack", "id": 9, "accepted": True, "code": None,
+                "hint": None}), 103.0)
     assert view.last == ("Hapus", True)
-    view.apply({"v": 1, "type": "ack", "id": 10, "accepted": False, "code": "comment_gone",
-                "hint": "Komentar sudah hilang."}, 103.0)
+    view.apply(_msg({"v": 1, "type": "ack", "id": 10, "accepted": False, "code": "comment_gone",
+                "hint": "Komentar sudah hilang."}), 103.0)
     assert view.last == ("Komentar sudah hilang.", False)
-    view.apply({"v": 2, "type": "media.state", "host": "live", "viewers": 7, "coaching": [
+    view.apply(_msg({"v": 2, "type": "media.state", "host": "live", "viewers": 7, "coaching": [
         {"check": "brightness", "level": "fail", "hint_key": "face_too_dark", "params": {},
-         "since_ms": 102_000, "text": "Wajah terlalu gelap"}]}, 104.0)
+         "since_ms": 102_000, "text": "Wajah terlalu gelap"}]}), 104.0)
     assert view.camera == "live" and view.watching == 7
     assert [(c.t, c.serious) for c in view.coaching] == [(102_000, True)]
-    view.apply({"v": 1, "type": "room", "seq": 9, "epoch": 0, "t": 9000, "kind": "ended",
-                "data": {"score": 71.0, "passed": True}}, 105.0)
-    view.apply({"v": 1, "type": "debrief", "scorecard": {"score": 71.0, "passed": True},
+    view.apply(_msg({"v": 1, "type": "room", "seq": 9, "epoch": 0, "t": 9000, "kind": "ended",
+                "data": {"score": 71.0, "passed": True}}), 105.0)
+    view.apply(_msg({"v": 1, "type": "debrief", "scorecard": {"score": 71.0, "passed": True},
                 "you": None, "leaderboard": [], "truth": {}, "coaching": [
                     {"t": 102_000, "check": "brightness", "level": "fail",
                      "hint_key": "face_too_dark", "params": {}, "cleared_t": None,
-                     "text": "Wajah terlalu gelap"}]}, 106.0)
+                     "text": "Wajah terlalu gelap"}]}), 106.0)
     assert view.status == "ended" and view.result is not None
     assert view.result.passed and [c.text for c in view.result.coaching] == \
         ["Wajah terlalu gelap"]
@@ -127,17 +136,18 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
 
 def test_the_view_offers_an_undo_after_an_undoable_action_and_folds_the_undone() -> None:
     view = DrillView()
-    view.apply(WELCOME, wall=100.0)
+    view.apply(_msg(WELCOME), wall=100.0)
     assert view.undo_ms == 4000 and view.undo_left(100.0) == 0
-    view.pending[1] = Request("Hapus", undoable=False)
-    view.apply({"v": 1, "type": "ack", "id": 1, "accepted": True}, 101.0)
+    view.pending[1] = Request("Hapus")
+    view.apply(_msg({"v": 1, "type": "ack", "id": 1, "accepted": True}), 101.0)
     assert view.undo_left(101.0) == 0  # a delete has no undo
-    view.pending[2] = Request("Sematkan", undoable=True)
-    view.apply({"v": 1, "type": "ack", "id": 2, "accepted": False, "code": "comment_gone",
-                "hint": "Komentar sudah hilang."}, 102.0)
+    view.pending[2] = Request("Sematkan")
+    view.apply(_msg({"v": 1, "type": "ack", "id": 2, "accepted": False, "code": "comment_gone",
+                "hint": "Komentar sudah hilang."}), 102.0)
     assert view.undo_left(102.0) == 0  # refused: nothing to undo
-    view.pending[3] = Request("Sematkan", undoable=True)
-    view.apply({"v": 1, "type": "ack", "id": 3, "accepted": True}, 103.0)
+    view.pending[3] = Request("Sematkan")
+    view.apply(_msg({"v": 1, "type": "ack", "id": 3, "accepted": True, "undoable": True}),
+               103.0)
     # The room's 4 s less the answer's trip: 3.5 s, shown as whole seconds.
     assert [view.undo_left(w) for w in (103.0, 105.9, 106.4, 106.6)] == [4, 1, 1, 0]
     view.apply(_event(4, 6000, type="applied", action={"type": "pin", "comment": "c9",
@@ -162,7 +172,8 @@ def test_the_view_offers_an_undo_after_an_undoable_action_and_folds_the_undone()
 ])
 def test_exactly_what_the_room_can_undo_offers_an_undo(action: dict[str, Any],
                                                        expected: bool) -> None:
-    assert undoable(action) is expected
+    # The room's rule, which the server's ack reports as ``undoable``.
+    assert undoable(from_json({"t": 0, "actor": "host", **action})) is expected
 
 
 def test_the_join_form_checks_the_address_and_the_code(driver: Driver) -> None:

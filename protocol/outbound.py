@@ -17,15 +17,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from .clock import PauseReason, Status
-from .protocol import ErrorCode, Purpose
-from .roles import Role
+from moderation.events import AnyEvent
+from protocol.inbound import ErrorCode, Purpose
+from protocol.roles import Role
+from protocol.seat_events import from_seat_form
+from protocol.status import PauseReason, Status
 
 __all__ = [
     "ROOM_DATA",
     "SERVER_MESSAGES",
     "SERVER_MESSAGE",
     "AckOut",
+    "AnyServerMessage",
     "ActivityRow",
     "CoachingData",
     "CoachingLine",
@@ -238,6 +241,11 @@ class WelcomeOut(Outbound):
     replay: int
     state: TrainerState | RoomState
     snapshot: StaffSnapshot | Snapshot
+    actions: list[str] = Field(
+        default_factory=list,
+        description="the action types this seat may send and holds the permission for, in "
+                    "the order of the action table (empty for the trainer and observers): "
+                    "a client offers these and no others")
 
 
 # ---------------------------------------------------------------- sequenced
@@ -251,6 +259,10 @@ class EventOut(Outbound):
     event: dict[str, Any] = Field(description="an engine event (see Events), in the form "
                                               "the view receives")
     replay: bool = False
+
+    def engine_event(self) -> AnyEvent | None:
+        """The event as the engine's value (None: a kind this end cannot read)."""
+        return from_seat_form(self.event)
 
 
 class JoinedData(_Shape):
@@ -346,6 +358,8 @@ class AckOut(Outbound):
                                                "`moderation.events.RejectCode`")
     hint: str | None = Field(None, description="null when accepted; else a translated "
                                                "sentence saying what to do")
+    undoable: bool = Field(False, description="true when the accepted action can be taken "
+                                              "back with `undo` within `state.undo_ms`")
 
 
 class ErrorOut(Outbound):
@@ -525,6 +539,12 @@ class DebriefOut(Outbound):
         None, description="list of `CoachingLine` (version 2): the camera and voice warnings "
                           "of the host, for the host and the trainer; null for the others")
 
+    def verdict(self) -> tuple[float, bool]:
+        """The room's score and whether it passed, from the scorecard."""
+        score, passed = self.scorecard.get("score"), self.scorecard.get("passed")
+        return (float(score) if isinstance(score, int | float) else 0.0,
+                passed is True)
+
 
 # ---------------------------------------------------------------- the host's camera (v2)
 
@@ -571,4 +591,11 @@ ServerMessage = Annotated[
     | MediaStateOut,
     Field(discriminator="type"),
 ]
-SERVER_MESSAGE: TypeAdapter[Any] = TypeAdapter(ServerMessage)
+#: Any one server message, as its model.
+AnyServerMessage = (
+    WelcomeOut | EventOut | RoomOut | AckOut | ErrorOut | PongOut | SeatsOut | LeaderboardOut
+    | WaitingOut | RejoinsOut | DebriefOut | SavedOut | ExportOut | MediaAnswerOut
+    | MediaStateOut
+)
+#: Decodes one server message (a client's side; the tests check what the server sends).
+SERVER_MESSAGE: TypeAdapter[AnyServerMessage] = TypeAdapter(ServerMessage)

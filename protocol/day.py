@@ -4,7 +4,7 @@ The overview is the organiser's console for every room of one server (or of a
 cluster of workers sharing Redis): make rooms, drive them one by one or all at
 once, see each at a glance, and fetch the day's results. It is not a seat in
 any room, so it speaks its own small set of messages; the frame rules (text,
-size, version 1 or 2, well-formed strings, ``id``) are those of :mod:`server.protocol`
+size, version 1 or 2, well-formed strings, ``id``) are those of :mod:`protocol.inbound`
 and the answers ``error`` and ``pong`` are the drill protocol's. Documented in
 ``docs/protocol.md`` ("Training day"), its reference generated from these classes.
 """
@@ -16,9 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from .clock import Status
-from .outbound import Outbound, ScenarioRef
-from .protocol import (
+from protocol.inbound import (
     MAX_ID,
     VERSIONS,
     Command,
@@ -27,7 +25,9 @@ from .protocol import (
     message_id,
     parse_frame,
 )
-from .text import Name, RoomCode, Secret
+from protocol.outbound import Outbound, ScenarioRef
+from protocol.status import Status
+from protocol.text import Name, RoomCode, Secret
 
 __all__ = [
     "DAY_CLIENT_MESSAGES",

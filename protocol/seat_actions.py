@@ -5,7 +5,7 @@ A seat sends an action as the JSON form of :mod:`moderation.actions` without
 derived here from its class — its fields, their defaults, whether they may be
 null — so there is no second list of actions to keep in step. What the wire adds
 is strictness: each field's type by its name (:data:`WIRE_TYPES`: ``"5"`` is not a
-number, ``1`` is not ``true``, strings follow :mod:`server.text`), so a malformed
+number, ``1`` is not ``true``, strings follow :mod:`protocol.text`), so a malformed
 action gets a typed ``invalid`` error and never reaches the room. Who may send each
 action is its class's ``roles``; the role check comes before the engine sees it.
 
@@ -20,15 +20,22 @@ import operator
 import typing
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    TypeAdapter,
+    create_model,
+)
 from pydantic_core import CoreSchema
 
 from moderation.actions import SEAT_ACTIONS, AnyAction
+from moderation.values import to_json
+from protocol.text import Ident, Keyword, Phrase
 from scenarios.taxonomy import ReportReason
 
-from .text import Ident, Keyword, Phrase
-
-__all__ = ["ActionBody", "SEAT_BODIES", "SeatAction", "WIRE_TYPES"]
+__all__ = ["ActionBody", "SEAT_BODIES", "SeatAction", "WIRE_TYPES", "body_of"]
 
 #: Mute durations and talk lengths above this are refused as malformed (seconds or ms).
 _MAX_DURATION = 2**31 - 1
@@ -96,3 +103,15 @@ class _Tagged:
 
 #: The ``action`` of an ``action`` message: one of :data:`SEAT_BODIES`, by its ``type``.
 ActionBody = Annotated[SeatAction, _Tagged]
+
+_ADAPTER: TypeAdapter[SeatAction] = TypeAdapter(ActionBody)
+
+
+def body_of(action: AnyAction) -> SeatAction:
+    """What a client sends for ``action``: its wire form, ``t`` and ``actor`` left out.
+
+    Raises:
+        pydantic.ValidationError: not a seat action, or a field the wire refuses.
+    """
+    data = {k: v for k, v in to_json(action).items() if k not in ("t", "actor")}
+    return _ADAPTER.validate_python(data)

@@ -3,9 +3,9 @@
 Messages are JSON objects with a ``type`` and the protocol version ``v``.
 Client messages are validated by the pydantic models below: strict about
 types (``"5"`` is not a number, ``1`` is not ``true``), strict about strings
-(:mod:`server.text`: well-formed Unicode, no control characters, trimmed
+(:mod:`protocol.text`: well-formed Unicode, no control characters, trimmed
 names), and unknown fields are refused, so a typo is an error rather than
-silently ignored. What the server sends is in :mod:`server.outbound`; both are
+silently ignored. What the server sends is in :mod:`protocol.outbound`; both are
 documented in ``docs/protocol.md``.
 
 :func:`decode` never raises for bad input: it returns a :class:`ProtocolError`
@@ -27,11 +27,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from protocol.roles import Role
+from protocol.seat_actions import ActionBody
+from protocol.text import Ident, Name, NoteText, RoomCode, Secret, first_bad_string
 from scenarios.taxonomy import InjectKind
-
-from .roles import Role
-from .seat_actions import ActionBody
-from .text import Ident, Name, NoteText, RoomCode, Secret, first_bad_string
 
 __all__ = [
     "CLIENT_MESSAGES",
