@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from i18n import Lang
 from scenarios.taxonomy import InjectKind
 
 from .roles import Role
@@ -197,7 +198,7 @@ class Hello(_Client):
     key: Secret | None = None
     token: Secret | None = None
     last_seq: Annotated[int, Field(ge=0, le=MAX_ID)] | None = None
-    lang: Literal["id", "en"] = "id"
+    lang: Annotated[Lang, Field(strict=False)] = Lang.ID
 
 
 class ActionMsg(_Client):
