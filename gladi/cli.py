@@ -108,7 +108,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                         help=translate("cli.version_help", lang))
     parser.add_argument(
         "--lang",
-        choices=offered_languages(),
+        choices=[lang.value for lang in offered_languages()],
         default=lang,
         help=translate("cli.lang_help", lang),
     )

@@ -26,7 +26,8 @@ def add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
     It has its own ``dest`` so that, when absent, it does not overwrite the
     global ``gladi --lang`` value.
     """
-    parser.add_argument("--lang", dest="command_lang", choices=offered_languages(), default=None,
+    parser.add_argument("--lang", dest="command_lang", default=None,
+                        choices=[lang.value for lang in offered_languages()],
                         help=translate("report.lang_help", lang))
 
 
