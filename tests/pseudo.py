@@ -5,7 +5,8 @@ English wrapped in brackets, line by line. A screen run in ``xx`` passes when no
 the Indonesian or English catalogues shows outside brackets: a phrase is a piece of a
 message between its placeholders, on one line, holding a word of four letters or more
 (shorter pieces — "OK", ": ", "#" — are too common to tell a leak from data). Numbers,
-dates, handles, names and what viewers type are data: they may show unbracketed.
+dates, web addresses, handles, names and what viewers type are data: they may show
+unbracketed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = ["catalogue_phrases", "unbracketed", "unwrapped_phrases"]
 
 _GROUP = re.compile(r"\[[^\[\]]*\]")
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_ADDRESS = re.compile(r"\bhttps?://\S+")
 
 
 def unbracketed(text: str) -> str:
@@ -47,7 +49,7 @@ def catalogue_phrases() -> frozenset[str]:
 
 def unwrapped_phrases(text: str) -> list[str]:
     """The catalogue phrases ``text`` shows outside brackets, each as a whole word run."""
-    rest = unbracketed(text)
+    rest = _ADDRESS.sub("", unbracketed(text))
     if not _WORD.search(rest):
         return []
     hits = []
