@@ -25,7 +25,8 @@ SEEN = """() => {
   const data = [...document.querySelectorAll("[data-keyword]")].map((chip) => chip.dataset.keyword);
   for (const row of document.querySelectorAll("li.comment, #sheet .quote")) {
     for (const node of row.childNodes) {
-      if (node.nodeType === Node.TEXT_NODE || node.tagName === "B") data.push(node.textContent.trim());
+      const text = node.nodeType === Node.TEXT_NODE || node.tagName === "B";
+      if (text) data.push(node.textContent.trim());
     }
   }
   const texts = [document.title];
@@ -97,7 +98,12 @@ def test_seat_page_and_trainer_console_in_xx(tmp_path: Path) -> None:
             assert leaks(trainer, names) == {}
 
             asked: list[str] = []
-            trainer.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+            def answer(dialog: Any) -> None:
+                asked.append(dialog.message)
+                dialog.accept()
+
+            trainer.on("dialog", answer)
             trainer.click("#end")
             phone.wait_for_selector("p.score")
             assert asked == [translate("seat.confirm_end", "xx")]
