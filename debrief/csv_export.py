@@ -16,19 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from debrief.report_text import clock, tip_params
-from i18n import translate
+from i18n import conventions, translate
 from i18n.formats import figure
 from moderation.judge import Scorecard
 
 from . import tables
 
-__all__ = ["DELIMITER", "csv_tables", "to_csv", "write"]
+__all__ = ["csv_tables", "to_csv", "write"]
 
 Row = Sequence[object]
-#: The list separator of Excel in each language.
-DELIMITER = {"id": ";", "en": ","}
-
-
 def _num(value: float | None) -> object:
     return "" if value is None else value
 
@@ -82,7 +78,7 @@ def _cell(value: object, lang: str) -> object:
 def to_csv(rows: Sequence[Row], lang: str = "en") -> str:
     """One table as CSV text, separated and with decimals as Excel in ``lang`` expects."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITER.get(lang, ","), lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=conventions(lang).csv_separator, lineterminator="\r\n")
     writer.writerows([_cell(value, lang) for value in row] for row in rows)
     return buffer.getvalue()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from i18n import translate
+from i18n import pick, translate
 from i18n.formats import decimal, moment, parse_utc
 
 from . import charts
@@ -33,7 +33,7 @@ def _pct(value: float | None) -> str:
 
 
 def _cells(n: int, a: Attempt, lang: str) -> list[str]:
-    title = a.title.get(lang) or a.title.get("id") or a.scenario
+    title = pick(a.title, lang) or a.scenario
     quiz = "—" if a.quiz is None else f"{a.quiz[0]}/{a.quiz[1]}"
     if a.stopped_at_s is not None:  # never a pass, whatever the score
         passed = translate("history.stopped", lang, elapsed=clock(round(a.stopped_at_s * 1000)))

@@ -14,7 +14,7 @@ from importlib import metadata
 from typing import Any
 
 from debrief.report_text import clock, tip_params
-from i18n import translate
+from i18n import comment_translation, translate
 from i18n.formats import decimal, figure, moment, number, parse_utc
 from moderation.engine import Session
 from moderation.events import Event
@@ -123,8 +123,8 @@ def _table(head: Sequence[tuple[str, bool]], rows: Sequence[tuple[str, Sequence[
 def _comment(text: str, translation: str | None, lang: str) -> str:
     """A viewer's comment as typed (Indonesian), with the English translation marked."""
     out = f'<span class="orig">“{_e(text)}”</span>'
-    if lang == "en" and translation:
-        shown = translate("report.translation", lang, text=translation)
+    if english := comment_translation(translation, lang):
+        shown = translate("report.translation", lang, text=english)
         out += f'<br><span class="tr">{_e(shown)}</span>'
     return out
 

@@ -20,9 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from debrief.errors import UserError
-from i18n import LANGUAGES, normalise_language, translate
+from i18n import DEFAULT_LANGUAGE, normalise_language, translate
 
 from . import __version__
+from .cliutil import offered_languages
 
 #: Subcommand modules, in the order ``gladi --help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -107,7 +108,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                         help=translate("cli.version_help", lang))
     parser.add_argument(
         "--lang",
-        choices=LANGUAGES,
+        choices=[lang.value for lang in offered_languages()],
         default=lang,
         help=translate("cli.lang_help", lang),
     )
@@ -185,11 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # GLADI_LANG lets a trainer pick English once for every command.
     lang = normalise_language(_language_from(args_list) or os.environ.get("GLADI_LANG"))
+    if lang not in offered_languages():
+        lang = DEFAULT_LANGUAGE
     with argparse_words(lang):
         parser = build_parser(lang)
         args = parser.parse_args(_default_command(args_list))
     # ``--lang`` after the subcommand (see cliutil.add_lang) wins over the global one.
-    args.lang = lang = getattr(args, "command_lang", None) or args.lang
+    args.lang = lang = normalise_language(getattr(args, "command_lang", None) or args.lang)
     try:
         status: int = args.run(args)
     except UserError as error:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from debrief import files
-from i18n import LANGUAGES, translate
+from i18n import PSEUDO_ENV, Lang, offered, translate
 
-__all__ = ["add_lang", "lang_of", "print_json", "write_atomically"]
+__all__ = ["add_lang", "lang_of", "offered_languages", "print_json", "write_atomically"]
+
+
+def offered_languages() -> tuple[Lang, ...]:
+    """The languages ``--lang`` and the desktop's menu offer: the test pseudo-language too
+    when ``GLADI_PSEUDO=1`` (docs/i18n.md)."""
+    return offered(pseudo=os.environ.get(PSEUDO_ENV) == "1")
 
 
 def add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
@@ -19,7 +26,8 @@ def add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
     It has its own ``dest`` so that, when absent, it does not overwrite the
     global ``gladi --lang`` value.
     """
-    parser.add_argument("--lang", dest="command_lang", choices=LANGUAGES, default=None,
+    parser.add_argument("--lang", dest="command_lang", default=None,
+                        choices=[lang.value for lang in offered_languages()],
                         help=translate("report.lang_help", lang))
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from i18n import translate
+from i18n import comment_translation, translate
 
 
 def register(subparsers: Any, lang: str) -> None:
@@ -91,8 +91,8 @@ def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
                 )
             )
             print(translate("quiz.comment", lang, text=q.text))
-            if lang == "en" and q.translation:
-                print(translate("quiz.translation", lang, text=q.translation))
+            if shown := comment_translation(q.translation, lang):
+                print(translate("quiz.translation", lang, text=shown))
             kind = _choose(
                 ask,
                 translate("quiz.ask_kind", lang),

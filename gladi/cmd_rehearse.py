@@ -16,6 +16,8 @@ from typing import Any
 from debrief.errors import UserError
 from i18n import translate
 
+from .cliutil import offered_languages
+
 #: Exit status when there is no display: not an error (documented in docs/desktop.md).
 NO_DISPLAY_EXIT = 0
 
@@ -92,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = Options(
         lang=args.lang,
+        languages=offered_languages(),
         trainee=args.trainee,
         large_text=args.large_text,
         camera=args.camera,

@@ -1,10 +1,12 @@
 """Numbers, dates and times as the reader writes them, through Babel's CLDR data.
 
 Indonesian writes 77,2 and 1.234, and 15.30 for a time; English writes 77.2, 1,234 and
-15:30. Times are shown in the machine's own zone, named the Indonesian way — WIB, WITA
-or WIT — when it is one of Indonesia's three (https://babel.pocoo.org/en/latest/dates.html,
-pattern ``zzz``); elsewhere as an offset from GMT. Like :func:`i18n.translate`, every
-function takes the language; there is no current locale.
+15:30 (each language's CLDR locale is in ``i18n.CONVENTIONS``; the pseudo-language ``xx``
+writes them as English does, unbracketed: they are data, not catalogue strings). Times are
+shown in the machine's own zone, named the Indonesian way — WIB, WITA or WIT — when it is one
+of Indonesia's three (https://babel.pocoo.org/en/latest/dates.html, pattern ``zzz``);
+elsewhere as an offset from GMT. Like :func:`i18n.translate`, every function takes the
+language; there is no current locale.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from babel.dates import format_datetime, format_skeleton, get_timezone
 from babel.numbers import format_decimal
 
-from i18n import normalise_language
+from i18n import CONVENTIONS, Lang, conventions
 
 __all__ = ["day", "decimal", "figure", "local_zone", "moment", "number", "parse_utc", "zone_name"]
 
@@ -23,7 +25,7 @@ _INDONESIA = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
 
 
 def _locale(lang: str) -> str:
-    return normalise_language(lang)
+    return conventions(lang).locale
 
 
 def decimal(value: float, lang: str, digits: int = 1) -> str:
@@ -61,7 +63,7 @@ def local_zone(at: datetime | None = None) -> tzinfo:
 def zone_name(zone: tzinfo, at: datetime, lang: str) -> str:
     """``WIB``, ``WITA`` or ``WIT`` for Indonesia's zones (in either language, as
     Indonesians write them); else the offset, ``GMT+03:00``."""
-    named = str(format_datetime(at, "zzz", tzinfo=zone, locale="id"))
+    named = str(format_datetime(at, "zzz", tzinfo=zone, locale=CONVENTIONS[Lang.ID].locale))
     if named in ("WIB", "WITA", "WIT"):
         return named
     return str(format_datetime(at, "ZZZZ", tzinfo=zone, locale=_locale(lang)))

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from i18n import Lang
 from protocol.inbound import (
     MAX_ID,
     VERSIONS,
@@ -75,7 +76,7 @@ class DayHello(_DayClient):
 
     type: Literal["day_hello"]
     key: Secret
-    lang: Literal["id", "en"] = "id"
+    lang: Annotated[Lang, Field(strict=False)] = Lang.ID
 
 
 class DayCreate(_DayClient):
@@ -86,7 +87,7 @@ class DayCreate(_DayClient):
     scenario: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
     name: Name | None = None
     team_mode: bool = False
-    lang: Literal["id", "en"] = "id"
+    lang: Annotated[Lang, Field(strict=False)] = Lang.ID
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
 
 
@@ -150,7 +151,7 @@ class DayRoom(BaseModel):
     code: str
     name: str
     scenario: ScenarioRef
-    lang: Literal["id", "en"]
+    lang: Lang
     trainer_key: str
     status: Status
     epoch: int

@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from i18n import Lang
 from protocol.roles import Role
 from protocol.seat_actions import ActionBody
 from protocol.text import Ident, Name, NoteText, RoomCode, Secret, first_bad_string
@@ -196,7 +197,7 @@ class Hello(_Client):
     key: Secret | None = None
     token: Secret | None = None
     last_seq: Annotated[int, Field(ge=0, le=MAX_ID)] | None = None
-    lang: Literal["id", "en"] = "id"
+    lang: Annotated[Lang, Field(strict=False)] = Lang.ID
 
 
 class ActionMsg(_Client):

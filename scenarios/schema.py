@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from i18n import Lang, pick
+
 from .checks import LOADER_CHECKS, Finding, pack_findings, timeline_findings
 from .taxonomy import (
     HARMFUL,
@@ -115,8 +117,10 @@ class Text(_Model):
     en: NonEmpty
 
     def get(self, lang: str) -> str:
-        """Return the text in ``lang``, Indonesian when the language is unknown."""
-        return self.en if lang == "en" else self.id
+        """Return the text in ``lang``; a language it lacks falls back as ``i18n.CONVENTIONS``
+        says (the pseudo-language shows the English in brackets), an unknown one is
+        Indonesian."""
+        return pick({Lang.ID.value: self.id, Lang.EN.value: self.en}, lang)
 
 
 # ---------------------------------------------------------------- content

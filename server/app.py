@@ -35,7 +35,7 @@ from websockets.http11 import Request, Response
 
 from debrief import history
 from debrief.files import replace_atomically
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translate
+from i18n import DEFAULT_LANGUAGE, Lang, catalogue, conventions, translate
 from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.scorecard import ActorCredit, Scorecard
@@ -210,7 +210,7 @@ class DrillServer:
         self._closing: set[asyncio.Task[None]] = set()
         self._saving: set[asyncio.Future[SavedOut]] = set()
         self._making: set[str] = set()
-        self._lang_json = {lang: self._catalogue_json(lang) for lang in LANGUAGES}
+        self._lang_json = {lang.value: self._catalogue_json(lang) for lang in Lang}
         self.glances = Glances()
         self.desk = DayDesk(self)
         #: The host's camera in each room (server/video/).
@@ -356,6 +356,7 @@ class DrillServer:
         messages = {k: v for k, v in catalogue(lang).items() if k.split(".")[0] in WEB_DOMAINS}
         # A gift event names its gift by id; the pages show its name (scenarios/data/economy.yaml).
         messages.update({f"gift.{g.id}": g.name.get(lang) for g in load_economy().gifts})
+        messages["lang.locale"] = conventions(lang).web_locale  # common.js formats numbers in it
         return json.dumps(messages, ensure_ascii=False).encode("utf-8")
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:

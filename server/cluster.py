@@ -51,7 +51,7 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import Server as WsServer, ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from i18n import translate
+from i18n import LANGUAGES, normalise_language, translate
 from protocol.day import DayCreate, DayRoom
 from protocol.inbound import Command, ErrorCode, Hello
 from protocol.outbound import ScenarioRef
@@ -588,7 +588,7 @@ class ClusterServer(DrillServer):
         for code, room in self.rooms.items():
             text = json.dumps({lang: self.glances.glance(room, self.records[code], lang,
                                                          self.worker).model_dump(mode="json")
-                               for lang in ("id", "en")}, ensure_ascii=False)
+                               for lang in LANGUAGES}, ensure_ascii=False)
             if self._published.get(code) != text:
                 changed[code] = self._published[code] = text
         if changed:
@@ -615,8 +615,8 @@ class ClusterServer(DrillServer):
         """A room no worker has shown yet (just placed, or being restored)."""
         scenario = self._scenarios().get(record.scenario)
         title = scenario[1].title.get(lang) if scenario is not None else record.scenario
-        return DayRoom(code=record.code, name=record.name, lang="en" if record.lang == "en"
-                       else "id", scenario=ScenarioRef(id=record.scenario, title=title),
+        return DayRoom(code=record.code, name=record.name, lang=normalise_language(record.lang),
+                       scenario=ScenarioRef(id=record.scenario, title=title),
                        trainer_key=record.trainer_key, status=Status.LOBBY, epoch=0, t=0,
                        duration_ms=0, team_mode=False, seats=0, online=0, harm=0, score=None,
                        passed=None, worker=None)

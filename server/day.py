@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from debrief.day_report import Group, Member, render_day
-from i18n import translate
+from i18n import normalise_language, translate
 from moderation.scorecard import ActorCredit
 from protocol.day import DayRoom
 from protocol.outbound import ScenarioRef
@@ -87,7 +87,7 @@ class Glances:
         fresh = known is not None and known.epoch == room.epoch
         seats = [s for s in room.seats if s.role is not Role.TRAINER]
         return DayRoom(
-            code=room.code, name=record.name, lang="en" if record.lang == "en" else "id",
+            code=room.code, name=record.name, lang=normalise_language(record.lang),
             scenario=ScenarioRef(id=room.scenario.id, title=room.scenario.title.get(lang)),
             trainer_key=room.trainer_key, status=room.status, epoch=room.epoch,
             t=room.session.now, duration_ms=room.session.duration,

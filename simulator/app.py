@@ -22,7 +22,7 @@ from typing import Any
 import pygame
 
 from debrief.errors import UserError
-from i18n import normalise_language, translate
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, Lang, normalise_language, translate
 from moderation import sessionfile
 from moderation.judge import Scorecard
 from scenarios import builtin_scenario_ids, load_scenario
@@ -57,7 +57,9 @@ def window_size(desktop: tuple[int, int] | None) -> tuple[int, int]:
 class Options:
     """How the app was started (from ``gladi rehearse`` or a test)."""
 
-    lang: str = "id"
+    lang: str = DEFAULT_LANGUAGE
+    #: The languages the home screen's buttons and F2 offer (``i18n.offered``).
+    languages: tuple[Lang, ...] = LANGUAGES
     trainee: str = ""
     large_text: bool = False
     camera: str | None = None
@@ -227,7 +229,10 @@ class App:
         self.relayout()
 
     def toggle_language(self) -> None:
-        self.set_language("en" if self.lang == "id" else "id")
+        """The next language offered (F2), round to the first after the last."""
+        offered = self.options.languages
+        at = offered.index(self.lang) if self.lang in offered else -1
+        self.set_language(offered[(at + 1) % len(offered)])
 
     def toggle_large_text(self) -> None:
         self.large_text = not self.large_text

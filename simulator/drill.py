@@ -51,6 +51,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from i18n import normalise_language
 from media.synthetic import synthetic_frame
 from moderation.actions import (
     AcceptGuest,
@@ -721,7 +722,7 @@ class DrillLink:
     def _hello(self) -> Hello:
         resume = self._token is not None
         return Hello(v=VERSION, type="hello", room=self.code, role=Role.HOST,
-                     name=self.name or None, lang="en" if self.lang == "en" else "id",
+                     name=self.name or None, lang=normalise_language(self.lang),
                      token=self._token,
                      last_seq=self._seq if resume else None)
 

@@ -395,7 +395,7 @@ class ModerationPanel:
         px = self.fonts.px
         comments = "desktop.btn_comments_off" if self.model.session.room.comments_enabled \
             else "desktop.btn_comments_on"
-        host = [("desktop.btn_talk", Intent.TALK, "Spasi"),
+        host = [("desktop.btn_talk", Intent.TALK, self.tr("desktop.space_key")),
                 (comments, Intent.COMMENTS_ON_OFF, "C"),
                 ("desktop.btn_welcome", Intent.WELCOME, "W"),
                 ("desktop.btn_thank_gift", Intent.THANK_GIFT, "G")]

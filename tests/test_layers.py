@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Each package of the stack and the packages it may import, bottom to top.
 ALLOWED: dict[str, frozenset[str]] = {
     "i18n": frozenset(),
-    "scenarios": frozenset(),
+    "scenarios": frozenset({"i18n"}),
     "moderation": frozenset({"scenarios"}),
     "media": frozenset({"i18n"}),
     "debrief": frozenset({"i18n", "scenarios", "moderation"}),
-    "protocol": frozenset({"scenarios", "moderation"}),
+    "protocol": frozenset({"i18n", "scenarios", "moderation"}),
     "simulator": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "protocol"}),
     "server": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "protocol"}),
     "gladi": frozenset({"i18n", "scenarios", "moderation", "media", "debrief", "protocol",

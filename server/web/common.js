@@ -8,10 +8,15 @@ const Gladi = (() => {
   // A room's join link names the room's language (?lang=en); a choice made here wins later.
   let lang = localStorage.getItem("gladi.lang") || new URLSearchParams(location.search).get("lang") || "id";
 
+  // A language the server has no catalogue for (an old link, a typo) is Indonesian.
   async function loadLang(next) {
-    lang = next === "en" ? "en" : "id";
+    let res = await fetch(`/i18n/${encodeURIComponent(next)}.json`);
+    if (!res.ok) {
+      next = "id";
+      res = await fetch("/i18n/id.json");
+    }
+    lang = next;
     localStorage.setItem("gladi.lang", lang);
-    const res = await fetch(`/i18n/${lang}.json`);
     strings = await res.json();
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-i18n]").forEach((el) => {
@@ -46,10 +51,10 @@ const Gladi = (() => {
     return node;
   }
 
-  // Numbers as the page's language writes them (Indonesian: 77,2 and 1.234).
+  // Numbers as the page's language writes them (Indonesian: 77,2 and 1.234), in the locale
+  // its catalogue names (i18n.CONVENTIONS).
   function num(n, digits) {
-    const locale = lang === "en" ? "en-GB" : "id-ID";
-    return new Intl.NumberFormat(locale, { maximumFractionDigits: digits ?? 1 }).format(n);
+    return new Intl.NumberFormat(strings["lang.locale"] || "id-ID", { maximumFractionDigits: digits ?? 1 }).format(n);
   }
 
   function clock(ms) {

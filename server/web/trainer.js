@@ -237,7 +237,7 @@
 
   // 77,2 in Indonesian, 77.2 in English.
   function score(value) {
-    return new Intl.NumberFormat(Gladi.lang === "en" ? "en" : "id-ID", { maximumFractionDigits: 1 }).format(value);
+    return Gladi.num(value, 1);
   }
 
   function renderDebrief(msg) {

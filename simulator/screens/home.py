@@ -5,6 +5,7 @@ drill of them (docs/desktop.md, "Screens")."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
@@ -13,6 +14,7 @@ from debrief.booster import DEFAULT_MINUTES, BoosterNeed, card_title, due_text
 from debrief.errors import UserError
 from debrief.report_text import clock
 from debrief.scenario_text import describe_scenario_error
+from i18n import CONVENTIONS
 from i18n.formats import decimal
 from scenarios import ScenarioError
 from scenarios.schema import Scenario
@@ -77,13 +79,14 @@ class HomeScreen(Screen):
         self.lang_label_at = y
         y += line("label") + px(6)
         button_h = max(px(44), line("label") + px(14))
+        offered = self.app.options.languages
+        step = left_w // len(offered)
         self.lang_buttons = [
-            Button("Bahasa Indonesia", lambda: self.app.set_language("id"),
-                   pygame.Rect(pad, y, left_w // 2 - px(4), button_h),
-                   selected=self.app.lang == "id"),
-            Button("English", lambda: self.app.set_language("en"),
-                   pygame.Rect(pad + left_w // 2 + px(4), y, left_w // 2 - px(4), button_h),
-                   selected=self.app.lang == "en"),
+            Button(CONVENTIONS[lang].name, partial(self.app.set_language, lang),
+                   pygame.Rect(pad + i * step + (px(4) if i else 0), y,
+                               step - px(4), button_h),
+                   selected=self.app.lang == lang)
+            for i, lang in enumerate(offered)
         ]
         y += button_h + px(16)
         self.size_label_at = y

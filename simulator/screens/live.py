@@ -278,8 +278,8 @@ class LiveScreen(Screen):
         clock = f"{now // 60000}:{now // 1000 % 60:02d} / {session.duration // 60000}:" \
                 f"{session.duration // 1000 % 60:02d}"
         pygame.draw.circle(surface, theme.ACCENT, (px(20), self.topbar.centery), px(6))
-        draw_text(surface, fonts, "LIVE", (px(32), self.topbar.centery), "label", theme.ACCENT,
-                  bold=True, anchor="midleft")
+        draw_text(surface, fonts, self.tr("desktop.live_badge"), (px(32), self.topbar.centery),
+                  "label", theme.ACCENT, bold=True, anchor="midleft")
         draw_text(surface, fonts, clock, (px(100), self.topbar.centery), "h2", theme.TEXT,
                   bold=True, anchor="midleft")
         title = session.scenario.title.get(self.app.lang)

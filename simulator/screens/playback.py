@@ -28,7 +28,7 @@ import pygame
 
 from debrief.report_text import clock as clock_text
 from debrief.session import Loaded
-from i18n import translate
+from i18n import conventions, translate
 from moderation.actions import (
     HOST,
     AcceptGuest,
@@ -92,9 +92,8 @@ class Marked:
 
 
 def speed_label(speed: float, lang: str = "id") -> str:
-    """"0,5×" in Indonesian, "0.5×" in English."""
-    text = f"{speed:g}×"
-    return text.replace(".", ",") if lang == "id" else text
+    """"0,5×" in Indonesian, "0.5×" in English (the language's decimal mark)."""
+    return f"{speed:g}×".replace(".", conventions(lang).decimal_mark)
 
 
 @register("playback")

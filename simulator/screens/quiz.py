@@ -21,6 +21,7 @@ import pygame
 
 from debrief import history, quiz as core, timeline
 from debrief.report_text import clock
+from i18n import comment_translation
 from moderation.engine import Session
 from moderation.judge import Scorecard
 from simulator import theme
@@ -290,9 +291,9 @@ class QuizScreen(Screen):
         box = pygame.Rect(x, y, rect.width - px(32), rect.bottom - y)
         y += draw_wrapped(surface, fonts, f"“{q.text}”", box, "h2", theme.TEXT, bold=True,
                           max_lines=2)
-        if self.app.lang == "en" and q.translation:
+        if shown := comment_translation(q.translation, self.app.lang):
             box = pygame.Rect(x, y, rect.width - px(32), rect.bottom - y)
-            draw_wrapped(surface, fonts, self.tr("quizapp.translation", text=q.translation), box,
+            draw_wrapped(surface, fonts, self.tr("quizapp.translation", text=shown), box,
                          "small", theme.MUTED, max_lines=1)
         titles = {"kind": self.tr("quiz.ask_kind"), "action": self.tr("quiz.ask_action"),
                   "confidence": self.tr("quiz.ask_confidence")}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from babel.numbers import get_decimal_symbol
 
 import i18n
+from debrief.csv_export import to_csv
+from i18n.formats import figure
 from moderation.events import RejectCode
 from moderation.judge import TIP_CODES
+from scenarios.schema import Text
 from scenarios.taxonomy import Category
+from simulator.screens.playback import speed_label
 
 
 def test_both_languages_have_the_same_keys() -> None:
@@ -73,3 +78,58 @@ def test_every_category_and_tip_has_a_name() -> None:
         cat = i18n.catalogue(lang)
         assert all(f"judge.cat_{c.value}" in cat for c in Category)
         assert all(f"judge.tip_{t}" in cat for t in TIP_CODES)
+
+
+def test_every_language_has_its_conventions_and_a_catalogue() -> None:
+    assert set(i18n.CONVENTIONS) == set(i18n.Lang)
+    assert i18n.DEFAULT_LANGUAGE in i18n.LANGUAGES
+    for lang, rules in i18n.CONVENTIONS.items():
+        # The decimal mark the table names is the one Babel writes in the language's locale.
+        assert get_decimal_symbol(rules.locale) == rules.decimal_mark, lang
+        assert rules.csv_separator != rules.decimal_mark, lang
+        assert rules.fallback is None or rules.fallback != lang
+        assert (rules.fallback is None) == (lang == i18n.DEFAULT_LANGUAGE)
+        assert i18n.catalogue(lang), lang
+
+
+def test_the_pseudo_language_is_offered_only_when_asked() -> None:
+    assert i18n.Lang.XX not in i18n.LANGUAGES
+    assert i18n.offered() == i18n.LANGUAGES
+    assert i18n.offered(pseudo=True) == (*i18n.LANGUAGES, i18n.Lang.XX)
+    assert i18n.normalise_language("xx") is i18n.Lang.XX
+
+
+def test_pseudo_catalogue_is_english_in_brackets_line_by_line() -> None:
+    english, pseudo = i18n.catalogue("en"), i18n.catalogue("xx")
+    assert set(pseudo) == set(english)
+    for key, text in english.items():
+        assert i18n.placeholders(pseudo[key]) == i18n.placeholders(text), key
+        assert pseudo[key].replace("[", "").replace("]", "") == text.replace("[", "").replace(
+            "]", ""), key
+    assert i18n.translate("cli.error", "xx", message="x") == "[Error: x]"
+    assert i18n.pseudo_wrap("  a: {n}\n\nb ") == "  [a: {n}]\n\n[b] "
+
+
+def test_content_text_falls_back_and_pseudo_wraps() -> None:
+    variants = {"id": "Halo", "en": "Hello"}
+    assert [i18n.pick(variants, lang) for lang in ("id", "en", "xx", "fr")] == [
+        "Halo", "Hello", "[Hello]", "Halo"]
+    assert i18n.pick({"id": "Halo"}, "en") == "Halo"  # a missing translation falls back
+    assert i18n.pick({"id": "Halo"}, "xx") == "[Halo]"
+    assert i18n.pick({}, "en") == ""
+    text = Text(id="Halo", en="Hello")
+    assert (text.get("id"), text.get(i18n.Lang.EN), text.get("xx")) == ("Halo", "Hello", "[Hello]")
+
+
+def test_comment_translations_show_where_the_language_says() -> None:
+    assert i18n.comment_translation("hi", "id") == ""
+    assert i18n.comment_translation("hi", "en") == "hi"
+    assert i18n.comment_translation("hi", "xx") == "[hi]"
+    assert i18n.comment_translation(None, "en") == ""
+
+
+def test_formats_and_csv_follow_the_table() -> None:
+    assert figure(0.5, "xx") == "0.5" and figure(0.5, "id") == "0,5"
+    assert speed_label(0.5, "id") == "0,5×" and speed_label(0.5, "en") == "0.5×"
+    assert to_csv([["a", 1.5]], "id") == "a;1,5\r\n"
+    assert to_csv([["a", 1.5]], "en") == "a,1.5\r\n"
