@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Each package of the stack and the packages it may import, bottom to top.
 ALLOWED: dict[str, frozenset[str]] = {
     "i18n": frozenset(),
-    "scenarios": frozenset(),
-    "moderation": frozenset({"scenarios"}),
+    "scenarios": frozenset({"i18n"}),
+    "moderation": frozenset({"i18n", "scenarios"}),
     "media": frozenset({"i18n"}),
     "debrief": frozenset({"i18n", "scenarios", "moderation"}),
     "simulator": frozenset({"i18n", "scenarios", "moderation", "media", "debrief"}),
