@@ -508,7 +508,7 @@ class DrillServer:
                     if waiter.seat is not None:  # the trainer decided: it has a seat now
                         seat, waiter = waiter.seat, None
                         limit = self._limit_for(room, seat)
-                    elif waiter.request not in room.rejoins:  # decided, but refused
+                    elif not room.seating.is_waiting(waiter.request):  # refused
                         waiter = None
                 lang = seat.lang if seat else DEFAULT_LANGUAGE
                 if not limit.allow(time.monotonic()):
