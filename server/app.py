@@ -36,6 +36,7 @@ from websockets.http11 import Request, Response
 from debrief import history
 from debrief.files import replace_atomically
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, translate
+from i18n.errors import GladiError
 from moderation.content import ContentIndex
 from moderation.engine import Session
 from moderation.scorecard import ActorCredit, Scorecard
@@ -68,7 +69,8 @@ from .seats import Seat
 from .store import RoomRecord, Store
 from .video.drill import DrillVideo
 
-__all__ = ["DrillServer", "RateLimit", "Routed", "build_room", "new_code", "now_ms"]
+__all__ = ["Connection", "ConnectionState", "ConnectionStateError", "DrillServer", "RateLimit",
+           "Routed", "build_room", "new_code", "now_ms"]
 
 log = logging.getLogger("gladi.server")
 
@@ -160,7 +162,7 @@ def _attempts(room: DrillRoom, card: Scorecard, record: RoomRecord) -> list[_Att
 
 
 @dataclass(slots=True)
-class _Waiter:
+class Waiter:
     """A connection whose ``hello`` waits for the trainer; ``seat`` once admitted."""
 
     ws: ServerConnection
@@ -168,6 +170,81 @@ class _Waiter:
     #: The protocol version of its ``hello``.
     version: int
     seat: Seat | None = None
+
+
+class ConnectionState(Enum):
+    """Where a drill connection is (websockets' ``State`` for the drill): each state says
+    which messages it takes, and :class:`Connection` allows only the moves below."""
+
+    #: Connected; no ``hello`` has taken a seat yet. Only ``hello`` and ``ping`` are
+    #: answered, and a connection that sends no ``hello`` in time is closed.
+    HELLO = 1
+    #: Its ``hello`` waits for the trainer (docs/protocol.md, "Taking a seat back"); it
+    #: leaves for SEATED (the trainer gave it a seat) or HELLO (it did not).
+    WAITING = 2
+    #: It holds a seat: its messages go to the room.
+    SEATED = 3
+    #: It ended; nothing more happens to it.
+    CLOSED = 4
+
+
+class ConnectionStateError(GladiError, RuntimeError):
+    """A move a :class:`Connection` does not make from the state it is in (a server bug)."""
+
+    def __init__(self, state: ConnectionState, move: str) -> None:
+        super().__init__(f"{move} in state {state.name}")
+        self.state = state
+        self.move = move
+
+
+@dataclass(slots=True)
+class Connection:
+    """One drill connection's state, and the room, waiting ``hello`` and seat it has."""
+
+    state: ConnectionState = ConnectionState.HELLO
+    _room: DrillRoom | None = None
+    #: Its ``hello`` waiting for the trainer (WAITING only).
+    waiter: Waiter | None = None
+    #: Its seat (SEATED only).
+    seat: Seat | None = None
+
+    @property
+    def room(self) -> DrillRoom:
+        """The room its last ``hello`` found (WAITING and SEATED always have one)."""
+        if self._room is None:
+            raise ConnectionStateError(self.state, "room")
+        return self._room
+
+    def _expect(self, move: str, *states: ConnectionState, in_room: bool = False) -> None:
+        if self.state not in states or (in_room and self._room is None):
+            raise ConnectionStateError(self.state, move)
+
+    def found(self, room: DrillRoom) -> None:
+        """Its ``hello`` named ``room``."""
+        self._expect("found", ConnectionState.HELLO)
+        self._room = room
+
+    def wait(self, waiter: Waiter) -> None:
+        """Its ``hello`` waits for the trainer."""
+        self._expect("wait", ConnectionState.HELLO, in_room=True)
+        self.state, self.waiter = ConnectionState.WAITING, waiter
+
+    def seated(self, seat: Seat) -> None:
+        """It was welcomed to ``seat`` (at once, or when the trainer decided)."""
+        self._expect("seated", ConnectionState.HELLO, ConnectionState.WAITING, in_room=True)
+        self.state, self.seat, self.waiter = ConnectionState.SEATED, seat, None
+
+    def refused(self) -> None:
+        """The trainer answered, and its ``hello`` got no seat: it may send another."""
+        self._expect("refused", ConnectionState.WAITING)
+        self.state, self.waiter = ConnectionState.HELLO, None
+
+    def close(self) -> DrillRoom | None:
+        """It ended: the room it was in, if any (closing twice is a bug)."""
+        self._expect("close", ConnectionState.HELLO, ConnectionState.WAITING,
+                      ConnectionState.SEATED)
+        self.state, self.waiter, self.seat = ConnectionState.CLOSED, None, None
+        return self._room
 
 
 @dataclass(slots=True)
@@ -178,7 +255,7 @@ class _Conns:
         default_factory=lambda: {view: set() for view in View})
     seats: dict[str, set[ServerConnection]] = field(default_factory=dict)
     #: Connections waiting for the trainer, by request.
-    waiting: dict[str, _Waiter] = field(default_factory=dict)
+    waiting: dict[str, Waiter] = field(default_factory=dict)
 
 
 class DrillServer:
@@ -490,27 +567,26 @@ class DrillServer:
 
     async def handler(self, ws: ServerConnection) -> None:
         """One websocket connection: hello first, then messages until it closes."""
-        room: DrillRoom | None = None
-        seat: Seat | None = None
-        waiter: _Waiter | None = None  # while the trainer decides about its hello
-        limit = RateLimit(self.rate, self.burst)
         if urlsplit(ws.request.path if ws.request else "").path == DAY_PATH:
             await self.desk.handler(ws)
             return
+        conn = Connection()
+        limit = RateLimit(self.rate, self.burst)
         try:
             while True:
-                timeout = HELLO_TIMEOUT_S if seat is None and waiter is None else None
+                timeout = HELLO_TIMEOUT_S if conn.state is ConnectionState.HELLO else None
                 try:
                     raw = await asyncio.wait_for(ws.recv(), timeout)
                 except TimeoutError:
                     return
-                if waiter is not None and room is not None:
-                    if waiter.seat is not None:  # the trainer decided: it has a seat now
-                        seat, waiter = waiter.seat, None
-                        limit = self._limit_for(room, seat)
-                    elif not room.seating.is_waiting(waiter.request):  # refused
-                        waiter = None
-                lang = seat.lang if seat else DEFAULT_LANGUAGE
+                if conn.waiter is not None:
+                    admitted = conn.waiter.seat
+                    if admitted is not None:  # the trainer decided: it has a seat now
+                        conn.seated(admitted)
+                        limit = self._limit_for(conn.room, admitted)
+                    elif not conn.room.seating.is_waiting(conn.waiter.request):  # refused
+                        conn.refused()
+                lang = conn.seat.lang if conn.seat else DEFAULT_LANGUAGE
                 if not limit.allow(time.monotonic()):
                     broadcast([ws], error_text(ErrorCode.RATE_LIMITED, lang))
                     continue
@@ -518,17 +594,17 @@ class DrillServer:
                 if isinstance(msg, ProtocolError):
                     broadcast([ws], error_text(msg.code, lang, msg.id, msg.detail))
                     continue
-                if seat is not None and room is not None:
+                if conn.seat is not None:
                     if isinstance(msg, MediaOffer | MediaCandidate | MediaStateIn):
-                        await self._media(room, seat, ws, msg)
+                        await self._media(conn.room, conn.seat, ws, msg)
                     else:
-                        self._deliver(room, room.handle(seat, msg, now_ms()), ws)
+                        self._deliver(conn.room, conn.room.handle(conn.seat, msg, now_ms()), ws)
                     continue
                 if isinstance(msg, Ping):
                     broadcast([ws], encode(PongOut(id=msg.id, t=0)))
                 elif not isinstance(msg, Hello):
                     broadcast([ws], error_text(ErrorCode.NOT_JOINED, lang, msg.id))
-                elif waiter is not None:
+                elif conn.state is ConnectionState.WAITING:
                     broadcast([ws], error_text(ErrorCode.BAD_STATE, msg.lang, msg.id,
                                                "waiting for the trainer"))
                 else:
@@ -536,13 +612,13 @@ class DrillServer:
                     if found is Routed.ELSEWHERE:
                         return  # another worker served the connection, which is over
                     if isinstance(found, DrillRoom):
-                        room = found
-                        joined = self._join(room, msg, ws)
-                        if isinstance(joined, _Waiter):
-                            waiter = joined
+                        conn.found(found)
+                        joined = self._join(found, msg, ws)
+                        if isinstance(joined, Waiter):
+                            conn.wait(joined)
                         elif joined is not None:
-                            seat = joined
-                            limit = self._limit_for(room, seat)
+                            conn.seated(joined)
+                            limit = self._limit_for(found, joined)
         except ConnectionClosed:
             pass
         except Exception:  # never let one connection's bug take the server down
@@ -550,19 +626,26 @@ class DrillServer:
             with contextlib.suppress(Exception):
                 await ws.close(1011, "internal error")
         finally:
-            if waiter is not None and seat is None:
-                seat = waiter.seat  # admitted while its connection was closing
-            if room is not None and waiter is not None and self.rooms.get(room.code) is room:
-                if self.conns[room.code].waiting.pop(waiter.request, None) is not None:
-                    self._dispatch(room, room.withdraw(waiter.request), None)
-            if room is not None:
-                self.video.left(room, ws)
-            if room is not None and seat is not None and self.rooms.get(room.code) is room:
-                conns = self.conns[room.code]
-                if ws in conns.views[seat.view]:
-                    conns.views[seat.view].discard(ws)
-                    conns.seats.get(seat.id, set()).discard(ws)
-                    self._dispatch(room, room.connected(seat, False), None)
+            self._closed(conn, ws)
+
+    def _closed(self, conn: Connection, ws: ServerConnection) -> None:
+        """A connection ended: it no longer waits, watches or counts in its seat."""
+        waiter = conn.waiter
+        seat = conn.seat or (waiter.seat if waiter is not None else None)  # admitted meanwhile
+        room = conn.close()
+        if room is None:
+            return
+        held = self.rooms.get(room.code) is room
+        if waiter is not None and held:
+            if self.conns[room.code].waiting.pop(waiter.request, None) is not None:
+                self._dispatch(room, room.withdraw(waiter.request), None)
+        self.video.left(room, ws)
+        if seat is not None and held:
+            conns = self.conns[room.code]
+            if ws in conns.views[seat.view]:
+                conns.views[seat.view].discard(ws)
+                conns.seats.get(seat.id, set()).discard(ws)
+                self._dispatch(room, room.connected(seat, False), None)
 
     async def _find(self, ws: ServerConnection, hello: Hello,
                     raw: str | bytes) -> DrillRoom | Routed:
@@ -574,10 +657,10 @@ class DrillServer:
             return Routed.ANSWERED
         return room
 
-    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | _Waiter | None:
+    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | Waiter | None:
         """Hand ``hello`` to the room; once the welcome is sent, count the connection in its
         seat's view (so it gets every message after its welcome, and none before). A
-        ``hello`` that waits for the trainer gives a :class:`_Waiter`."""
+        ``hello`` that waits for the trainer gives a :class:`Waiter`."""
         self.video.for_room(room)  # the welcome's state.media
         outcome = room.join(hello, now_ms())
         seat = outcome.seat
@@ -585,7 +668,7 @@ class DrillServer:
             waiter = None
             if outcome.pending is not None:
                 waiter = self.conns[room.code].waiting.setdefault(
-                    outcome.pending, _Waiter(ws, outcome.pending, hello.v))
+                    outcome.pending, Waiter(ws, outcome.pending, hello.v))
             self._deliver(room, outcome, ws)
             return waiter
         self._deliver(room, outcome, ws, lambda: self._count_in(room, seat, ws, hello.v))
