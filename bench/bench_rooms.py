@@ -66,7 +66,7 @@ from bench.bench_server import (  # noqa: E402
 )
 from scenarios import builtin_scenario_ids  # noqa: E402
 from server.app import DrillServer  # noqa: E402
-from server.cluster import ClusterServer  # noqa: E402
+from server.cluster import RedisCluster  # noqa: E402
 from server.store import Store  # noqa: E402
 
 REDIS = Path("/usr/bin/redis-server")
@@ -82,8 +82,9 @@ def serve(data: Path, redis_url: str | None, worker: str | None, scenario: str) 
     store = Store(data)
     srv: DrillServer
     if redis_url is not None:
-        srv = ClusterServer(store, redis_url, worker=worker, first_scenario=scenario,
-                            rate=100, burst=200, trainer_rate=1000)
+        cluster = RedisCluster(redis_url, worker=worker, first_scenario=scenario)
+        srv = DrillServer(store, rate=100, burst=200, trainer_rate=1000, scenarios=[scenario],
+                          placement=cluster, journals=cluster)
     else:
         srv = DrillServer(store, rate=100, burst=200, trainer_rate=1000)
         srv.new_room(scenario)

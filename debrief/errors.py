@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from i18n.errors import GladiError
 
-class UserError(Exception):
+
+class UserError(GladiError):
     """A problem the user can fix; ``str(error)`` is already translated.
 
     ``exit_code`` follows the usual convention: 2 for bad input or usage.

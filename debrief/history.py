@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from i18n.errors import GladiError
 from moderation.engine import Session
 from moderation.judge import Scorecard
 from moderation.sessionfile import SessionRecord
@@ -105,7 +106,7 @@ CREATE INDEX IF NOT EXISTS quizzes_key ON quizzes (session_key);
 """
 
 
-class HistoryError(Exception):
+class HistoryError(GladiError):
     """The history database cannot be opened or written; ``reason`` says why."""
 
     def __init__(self, path: Path, reason: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from i18n import comment_translation, translate
+from i18n.errors import GladiError
 
 
 def register(subparsers: Any, lang: str) -> None:
@@ -42,7 +43,7 @@ def register(subparsers: Any, lang: str) -> None:
     parser.set_defaults(run=run)
 
 
-class _Stopped(Exception):
+class _Stopped(GladiError):
     """The trainee closed the input (Ctrl+D / end of file)."""
 
 

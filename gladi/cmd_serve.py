@@ -144,19 +144,22 @@ def _run_worker(args: argparse.Namespace, store: Store, ref: str, data: Path) ->
     from redis.exceptions import RedisError
 
     from scenarios import ScenarioError, load_scenario
-    from server.cluster import ClusterServer
+    from server.app import DrillServer
+    from server.cluster import RedisCluster
 
     try:
         load_scenario(ref)
     except ScenarioError as error:
         raise UserError(describe_scenario_error(error, lang)) from None
     base = _base_url(args)
-    server = ClusterServer(store, args.redis, worker=args.worker, first_scenario=ref,
-                           seed=args.seed, join_base=base,
+    cluster = RedisCluster(args.redis, worker=args.worker, first_scenario=ref, seed=args.seed,
                            advertise=base.replace("http://", "ws://", 1) + "/ws")
+    server = DrillServer(store, join_base=base, scenarios=[ref], placement=cluster,
+                         journals=cluster)
 
     def announce() -> None:
-        print(translate("serve.worker_line", lang, worker=server.worker, count=len(server.rooms)))
+        print(translate("serve.worker_line", lang, worker=cluster.worker,
+                        count=len(server.rooms)))
         _print_rooms(args, list(server.rooms.values()), data, server.day_key)
 
     try:

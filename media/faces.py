@@ -22,6 +22,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from i18n.errors import GladiError
+
 from .frame import Gray, as_bgr, u8
 
 __all__ = [
@@ -40,7 +42,7 @@ _PRIMARY = "haarcascade_frontalface_alt2.xml"
 _VERIFIER = "haarcascade_frontalface_default.xml"
 
 
-class FaceDetectorUnavailable(RuntimeError):
+class FaceDetectorUnavailable(GladiError, RuntimeError):
     """The OpenCV build has no Haar cascades (for example OpenCV 5)."""
 
 

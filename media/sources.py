@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from i18n.errors import GladiError
+
 from .results import Param
 
 __all__ = ["Notice", "SourceError", "SourceLost"]
@@ -31,7 +33,7 @@ class Notice:
         return dict(self.params)
 
 
-class SourceError(Exception):
+class SourceError(GladiError):
     """A source the user asked for cannot be used (missing file, no such device …)."""
 
     def __init__(self, key: str, **params: Param) -> None:
@@ -44,5 +46,5 @@ class SourceError(Exception):
         return dict(self.params)
 
 
-class SourceLost(Exception):
+class SourceLost(GladiError):
     """A source that worked stopped working (unplugged, driver error)."""

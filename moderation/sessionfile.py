@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from i18n.errors import GladiError
 from moderation.actions import AnyAction, is_action
 from moderation.judge import Scorecard, judge
 from moderation.values import from_json, to_json
@@ -42,7 +43,7 @@ FORMAT = "gladi-session"
 VERSION = 1
 
 
-class SessionFileError(ValueError):
+class SessionFileError(GladiError, ValueError):
     """The session file is not one Gladi can read; the message says why."""
 
 

@@ -35,6 +35,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from i18n.errors import GladiError
+
 from .checks import (
     LOADER_CHECKS,
     Finding,
@@ -102,7 +104,7 @@ class Problem:
     file: str | None = None
 
 
-class ScenarioError(Exception):
+class ScenarioError(GladiError):
     """A file (scenario, content pack, economy) that cannot be used, with all its problems."""
 
     file: str

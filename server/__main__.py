@@ -16,7 +16,7 @@ from typing import Any
 from websockets.asyncio.server import Server as WsServer
 
 from .app import DrillServer
-from .cluster import ClusterServer
+from .cluster import RedisCluster
 from .store import Store
 
 
@@ -34,8 +34,9 @@ def main(argv: list[str] | None = None) -> None:
     store = Store(args.data)
     srv: DrillServer
     if args.redis is not None:
-        srv = ClusterServer(store, args.redis, worker=args.worker, lease_ms=args.lease_ms,
-                            first_scenario=args.scenario, seed=args.seed)
+        cluster = RedisCluster(args.redis, worker=args.worker, lease_ms=args.lease_ms,
+                               first_scenario=args.scenario, seed=args.seed)
+        srv = DrillServer(store, scenarios=[args.scenario], placement=cluster, journals=cluster)
     else:
         srv = DrillServer(store, scenarios=[args.scenario])
         if not srv.restore():

@@ -6,6 +6,11 @@ them to the room with the current monotonic time (the room journals each input
 to :mod:`server.store` before it takes effect), and fans the room's messages
 out with :func:`websockets.asyncio.server.broadcast`.
 
+Where the rooms live and how their journals are written are the server's
+collaborators (:mod:`server.placement`): by default every room is held here and
+journalled to SQLite; a worker of a Redis cluster is the same server given
+:class:`server.cluster.RedisCluster` as both.
+
 The web client (seat page and trainer console) is served from the same port by
 ``process_request``; it is plain HTML/CSS/JS shipped inside the package, so the
 drill works with no internet.
@@ -19,14 +24,14 @@ import ipaddress
 import json
 import logging
 import mimetypes
-import secrets
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from websockets.asyncio.server import Server as WsServer, ServerConnection, broadcast, serve
@@ -35,8 +40,8 @@ from websockets.http11 import Request, Response
 
 from debrief import history
 from debrief.files import replace_atomically
-from i18n import DEFAULT_LANGUAGE, Lang, catalogue, conventions, translate
-from moderation.content import ContentIndex
+from i18n import DEFAULT_LANGUAGE, Lang, catalogue, conventions
+from i18n.errors import GladiError
 from moderation.engine import Session
 from moderation.scorecard import ActorCredit, Scorecard
 from protocol.day import MAX_ROOMS, DayCreate, DayRoom
@@ -52,23 +57,36 @@ from protocol.inbound import (
     ProtocolError,
     decode,
 )
-from protocol.outbound import ErrorOut, PongOut, SavedOut, ScenarioRef, encode
+from protocol.outbound import PongOut, SavedOut, ScenarioRef, encode
 from protocol.roles import Role, View
-from scenarios import ScenarioError, builtin_scenario_ids, load_content, load_economy, load_scenario
+from scenarios import ScenarioError, builtin_scenario_ids, load_economy, load_scenario
 from scenarios.schema import Scenario
 
 from .clock import Status
-from .day import DayFiles, Glances, day_files
+from .day import DayFiles, Glances
 from .limits import RateLimit
 from .outbox import Outcome, ToConn, ToPending, ToSeat, ToView
 from .overview import DAY_PATH, DayDesk, Refused
 from .pages import response as _response, web_file as _web_file
+from .placement import (
+    Journals,
+    LocalPlacement,
+    Placement,
+    Routed,
+    StoreJournals,
+    build_room,
+    error_text,
+    new_code,
+    new_key,
+    now_ms,
+)
 from .room import DrillRoom
 from .seats import Seat
 from .store import RoomRecord, Store
 from .video.drill import DrillVideo
 
-__all__ = ["DrillServer", "RateLimit", "Routed", "build_room", "new_code", "now_ms"]
+__all__ = ["CLOSE_FREED", "CLOSE_MOVED", "Connection", "ConnectionState", "ConnectionStateError",
+           "DrillServer", "RateLimit", "Routed", "build_room", "error_text", "new_code", "now_ms"]
 
 log = logging.getLogger("gladi.server")
 
@@ -83,40 +101,8 @@ WEB_DOMAINS = ("seat", "reject", "serve", "video", "check")
 #: Close code for the connections of a seat the trainer freed (4000–4999: application's),
 #: or of a seat its participant took back on another device.
 CLOSE_FREED = 4000
-
-
-class Routed(Enum):
-    """What became of a ``hello`` for a room this server does not hold."""
-
-    #: It was answered (``room_not_found``); the connection may send another ``hello``.
-    ANSWERED = "answered"
-    #: The connection was handed to the worker holding the room and has ended.
-    ELSEWHERE = "elsewhere"
-
-
-def now_ms() -> int:
-    return int(time.monotonic() * 1000)
-
-
-def new_code(taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """A six-digit join code, like a quiz game PIN, not one of ``taken``."""
-    while True:
-        code = f"{secrets.randbelow(900_000) + 100_000}"
-        if code not in taken:
-            return code
-
-
-def build_room(code: str, key: str, scenario_ref: str, seed: int) -> DrillRoom:
-    """Load the scenario and make a room (raises ScenarioError for a bad reference)."""
-    scenario = load_scenario(scenario_ref)
-    content = ContentIndex(load_content(scenario), scenario.topic)
-    return DrillRoom(code, key, scenario, content, load_economy(), seed)
-
-
-def error_text(code: ErrorCode, lang: str, msg_id: int | None = None, detail: str = "") -> str:
-    """An encoded ``error`` message (for the connection layer's own errors)."""
-    return encode(ErrorOut(code=code, message=translate(f"serve.error.{code.value}", lang),
-                           detail=detail, id=msg_id))
+#: Close code for the connections of a room that moved to another worker: reconnect.
+CLOSE_MOVED = 1012
 
 
 def host_allowed(header: str | None, names: frozenset[str]) -> bool:
@@ -160,7 +146,7 @@ def _attempts(room: DrillRoom, card: Scorecard, record: RoomRecord) -> list[_Att
 
 
 @dataclass(slots=True)
-class _Waiter:
+class Waiter:
     """A connection whose ``hello`` waits for the trainer; ``seat`` once admitted."""
 
     ws: ServerConnection
@@ -168,6 +154,81 @@ class _Waiter:
     #: The protocol version of its ``hello``.
     version: int
     seat: Seat | None = None
+
+
+class ConnectionState(Enum):
+    """Where a drill connection is (websockets' ``State`` for the drill): each state says
+    which messages it takes, and :class:`Connection` allows only the moves below."""
+
+    #: Connected; no ``hello`` has taken a seat yet. Only ``hello`` and ``ping`` are
+    #: answered, and a connection that sends no ``hello`` in time is closed.
+    HELLO = 1
+    #: Its ``hello`` waits for the trainer (docs/protocol.md, "Taking a seat back"); it
+    #: leaves for SEATED (the trainer gave it a seat) or HELLO (it did not).
+    WAITING = 2
+    #: It holds a seat: its messages go to the room.
+    SEATED = 3
+    #: It ended; nothing more happens to it.
+    CLOSED = 4
+
+
+class ConnectionStateError(GladiError, RuntimeError):
+    """A move a :class:`Connection` does not make from the state it is in (a server bug)."""
+
+    def __init__(self, state: ConnectionState, move: str) -> None:
+        super().__init__(f"{move} in state {state.name}")
+        self.state = state
+        self.move = move
+
+
+@dataclass(slots=True)
+class Connection:
+    """One drill connection's state, and the room, waiting ``hello`` and seat it has."""
+
+    state: ConnectionState = ConnectionState.HELLO
+    _room: DrillRoom | None = None
+    #: Its ``hello`` waiting for the trainer (WAITING only).
+    waiter: Waiter | None = None
+    #: Its seat (SEATED only).
+    seat: Seat | None = None
+
+    @property
+    def room(self) -> DrillRoom:
+        """The room its last ``hello`` found (WAITING and SEATED always have one)."""
+        if self._room is None:
+            raise ConnectionStateError(self.state, "room")
+        return self._room
+
+    def _expect(self, move: str, *states: ConnectionState, in_room: bool = False) -> None:
+        if self.state not in states or (in_room and self._room is None):
+            raise ConnectionStateError(self.state, move)
+
+    def found(self, room: DrillRoom) -> None:
+        """Its ``hello`` named ``room``."""
+        self._expect("found", ConnectionState.HELLO)
+        self._room = room
+
+    def wait(self, waiter: Waiter) -> None:
+        """Its ``hello`` waits for the trainer."""
+        self._expect("wait", ConnectionState.HELLO, in_room=True)
+        self.state, self.waiter = ConnectionState.WAITING, waiter
+
+    def seated(self, seat: Seat) -> None:
+        """It was welcomed to ``seat`` (at once, or when the trainer decided)."""
+        self._expect("seated", ConnectionState.HELLO, ConnectionState.WAITING, in_room=True)
+        self.state, self.seat, self.waiter = ConnectionState.SEATED, seat, None
+
+    def refused(self) -> None:
+        """The trainer answered, and its ``hello`` got no seat: it may send another."""
+        self._expect("refused", ConnectionState.WAITING)
+        self.state, self.waiter = ConnectionState.HELLO, None
+
+    def close(self) -> DrillRoom | None:
+        """It ended: the room it was in, if any (closing twice is a bug)."""
+        self._expect("close", ConnectionState.HELLO, ConnectionState.WAITING,
+                      ConnectionState.SEATED)
+        self.state, self.waiter, self.seat = ConnectionState.CLOSED, None, None
+        return self._room
 
 
 @dataclass(slots=True)
@@ -178,7 +239,7 @@ class _Conns:
         default_factory=lambda: {view: set() for view in View})
     seats: dict[str, set[ServerConnection]] = field(default_factory=dict)
     #: Connections waiting for the trainer, by request.
-    waiting: dict[str, _Waiter] = field(default_factory=dict)
+    waiting: dict[str, Waiter] = field(default_factory=dict)
 
 
 class DrillServer:
@@ -191,8 +252,13 @@ class DrillServer:
 
     def __init__(self, store: Store, *, rate: float = 20.0, burst: float = 40.0,
                  trainer_rate: float = 200.0, hosts: Iterable[str] = (),
-                 join_base: str | None = None, scenarios: Iterable[str] = ()) -> None:
+                 join_base: str | None = None, scenarios: Iterable[str] = (),
+                 placement: Placement | None = None, journals: Journals | None = None) -> None:
         self.store = store
+        #: Where the rooms live (this process alone, or workers of a cluster).
+        self.placement: Placement = LocalPlacement() if placement is None else placement
+        #: How the rooms held here are journalled, and when their outcomes may go out.
+        self.journals: Journals = StoreJournals(store) if journals is None else journals
         self.rooms: dict[str, DrillRoom] = {}
         self.conns: dict[str, _Conns] = {}
         #: How each room was made (its name, language and scenario reference too).
@@ -209,7 +275,6 @@ class DrillServer:
         self._limits: dict[tuple[str, str], RateLimit] = {}
         self._closing: set[asyncio.Task[None]] = set()
         self._saving: set[asyncio.Future[SavedOut]] = set()
-        self._making: set[str] = set()
         self._lang_json = {lang.value: self._catalogue_json(lang) for lang in Lang}
         self.glances = Glances()
         self.desk = DayDesk(self)
@@ -217,13 +282,14 @@ class DrillServer:
         self.video = DrillVideo(self._video_deliver, _send_one, now_ms)
         #: ``gladi serve --https``: serve the pages and the drill over TLS (server/tls.py).
         self.tls: ssl.SSLContext | None = None
+        self.placement.attach(self)
 
     # ------------------------------------------------------------ rooms
 
     @property
     def day_key(self) -> str:
         """The organiser's key to the training-day overview."""
-        return self.store.day_key()
+        return self.placement.day_key
 
     @property
     def join_base(self) -> str | None:
@@ -231,17 +297,44 @@ class DrillServer:
 
     def add_room(self, room: DrillRoom, scenario_ref: str, name: str = "",
                  lang: str = DEFAULT_LANGUAGE) -> None:
-        """Serve a new room; its journal is the store's."""
+        """Serve a new room made here; it is recorded in the store."""
         record = RoomRecord(room.code, room.trainer_key, scenario_ref, room.seed, time.time(),
                             name, lang)
         self.store.create_room(record)
-        room.journal = self.store.journal(room.code)
+        room.journal = self.journals.journal(room.code)
         self._serve(room, record)
 
     def _serve(self, room: DrillRoom, record: RoomRecord) -> None:
         self.rooms[room.code] = room
         self.records[room.code] = record
         self.conns[room.code] = _Conns()
+
+    def hold(self, room: DrillRoom, record: RoomRecord) -> None:
+        """Serve ``room``, rebuilt from its journal (after a restart, or taken from a worker
+        that died): a running room comes back paused; an ended one's results were saved."""
+        room.journal = self.journals.journal(room.code)
+        self._serve(room, record)
+        if room.status is Status.ENDED:
+            self._saved.add((room.code, room.epoch))  # saved when it ended
+        self.deliver(room, room.after_restore(now_ms()))
+
+    def drop(self, code: str) -> None:
+        """Stop serving room ``code`` (another worker holds it now): its connections are
+        closed with :data:`CLOSE_MOVED`, and reconnect to find it."""
+        room = self.rooms.pop(code, None)
+        self.records.pop(code, None)
+        self.glances.forget(code)
+        conns = self.conns.pop(code, None)
+        if room is None or conns is None:
+            return
+        for members in conns.views.values():
+            for ws in members:
+                self._later(ws.close(CLOSE_MOVED, "room moved"))
+
+    def _later(self, job: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(job)
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def restore(self) -> list[DrillRoom]:
         """Rebuild the training day's rooms from their journals.
@@ -260,18 +353,13 @@ class DrillServer:
                 self.store.close_room(rec.code)
             return []
         for rec, room in built:
-            room.journal = self.store.journal(rec.code)
-            self._serve(room, rec)
-            if room.status is Status.ENDED:
-                self._saved.add((room.code, room.epoch))  # saved when it ended
-            self._dispatch(room, room.after_restore(now_ms()), None)
+            self.hold(room, rec)
         return [room for _, room in built]
 
     def new_room(self, scenario_ref: str, seed: int = 1, name: str = "",
                  lang: str = DEFAULT_LANGUAGE) -> DrillRoom:
         """Make and serve a room with a new code and trainer key (raises ScenarioError)."""
-        room = build_room(new_code(self.store.codes()), secrets.token_urlsafe(12),
-                          scenario_ref, seed)
+        room = build_room(new_code(self.store.codes()), new_key(), scenario_ref, seed)
         self.add_room(room, scenario_ref, name, lang)
         return room
 
@@ -293,15 +381,11 @@ class DrillServer:
             self._choices = choices
         return self._choices
 
-    def room_lang(self, code: str) -> str | None:
-        record = self.records.get(code)
-        return None if record is None else record.lang
+    def scenario_title(self, ref: str, lang: str) -> str:
+        choice = self._scenarios().get(ref)
+        return ref if choice is None else choice[1].title.get(lang)
 
-    async def day_rooms(self, lang: str) -> list[DayRoom]:
-        return [self.glances.glance(room, self.records[code], lang)
-                for code, room in self.rooms.items()]
-
-    def _new_room_ref(self, msg: DayCreate, rooms: int) -> str | Refused:
+    def new_room_ref(self, msg: DayCreate, rooms: int) -> str | Refused:
         """The scenario reference a new room asked for by ``msg`` plays, or why it may not
         be made when the day already has ``rooms`` rooms."""
         choice = self._scenarios().get(msg.scenario)
@@ -312,42 +396,38 @@ class DrillServer:
             return Refused(ErrorCode.BAD_STATE, f"at most {MAX_ROOMS} rooms")
         return choice[0]
 
-    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
-        ref = self._new_room_ref(msg, len(self.rooms))
-        if isinstance(ref, Refused):
-            return ref
-        code = new_code(self.store.codes() | self._making)
-        self._making.add(code)  # two rooms made at once get two codes
-        try:
-            # Loading a scenario's content takes a moment: not on the event loop.
-            room = await asyncio.to_thread(build_room, code, secrets.token_urlsafe(12), ref,
-                                           msg.seed)
-            self.add_room(room, ref, msg.name or "", msg.lang)
-        finally:
-            self._making.discard(code)
-        if msg.team_mode:
-            _, outcome = room.set_team_mode(True, now_ms())
-            self._deliver(room, outcome, None)
-        return self.glances.glance(room, self.records[code], lang)
-
-    async def control_rooms(self, command: Command,
-                            codes: list[str] | None) -> tuple[list[str], list[str]]:
+    def control_here(self, command: Command, codes: list[str]) -> tuple[list[str], list[str]]:
+        """Give ``command`` to the rooms ``codes`` served here: (done, skipped)."""
         done: list[str] = []
         skipped: list[str] = []
         now = now_ms()
-        for code in list(self.rooms) if codes is None else codes:
+        for code in codes:
             room = self.rooms.get(code)
             if room is None:
                 skipped.append(code)
                 continue
             ok, outcome = room.command(command, now)
-            self._deliver(room, outcome, None)
+            self.deliver(room, outcome)
             (done if ok else skipped).append(code)
         return done, skipped
 
+    # The overview's requests (server.overview.DayHost) are the placement's.
+
+    def room_lang(self, code: str) -> str | None:
+        return self.placement.room_lang(code)
+
+    async def day_rooms(self, lang: str) -> list[DayRoom]:
+        return await self.placement.day_rooms(lang)
+
+    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
+        return await self.placement.create_room(msg, lang)
+
+    async def control_rooms(self, command: Command,
+                            codes: list[str] | None) -> tuple[list[str], list[str]]:
+        return await self.placement.control_rooms(command, codes)
+
     async def day_files(self, lang: str) -> DayFiles:
-        rooms = [(self.records[code], room) for code, room in self.rooms.items()]
-        return day_files(rooms, lang, translate("serve.day_report.title", lang))
+        return await self.placement.day_files(lang)
 
     # ------------------------------------------------------------ HTTP
 
@@ -395,13 +475,18 @@ class DrillServer:
 
     # ------------------------------------------------------------ sending
 
-    def _deliver(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None,
-                 then: Callable[[], None] | None = None) -> None:
-        """Send ``outcome`` (:meth:`_dispatch`), then run ``then``. A server whose journal is
-        written asynchronously (:mod:`server.cluster`) sends only once it is written."""
-        self._dispatch(room, outcome, conn)
-        if then is not None:
-            then()
+    def deliver(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None = None,
+                then: Callable[[], None] | None = None) -> None:
+        """Send ``outcome`` (:meth:`_dispatch`), then run ``then``, once the journals have
+        what the room journalled (at once, but for a journal written asynchronously:
+        :mod:`server.cluster`)."""
+
+        def send() -> None:
+            self._dispatch(room, outcome, conn)
+            if then is not None:
+                then()
+
+        self.journals.written(room, send)
 
     def _dispatch(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None) -> None:
         """Send the outcome's messages in order; close the connections of freed seats."""
@@ -424,9 +509,7 @@ class DrillServer:
             for ws in conns.seats.pop(seat_id, set()):
                 for members in conns.views.values():
                     members.discard(ws)
-                task = asyncio.get_running_loop().create_task(ws.close(CLOSE_FREED, reason))
-                self._closing.add(task)
-                task.add_done_callback(self._closing.discard)
+                self._later(ws.close(CLOSE_FREED, reason))
         for request, seat in outcome.admitted:
             admitted = conns.waiting.pop(request, None)
             if admitted is not None:
@@ -491,27 +574,26 @@ class DrillServer:
 
     async def handler(self, ws: ServerConnection) -> None:
         """One websocket connection: hello first, then messages until it closes."""
-        room: DrillRoom | None = None
-        seat: Seat | None = None
-        waiter: _Waiter | None = None  # while the trainer decides about its hello
-        limit = RateLimit(self.rate, self.burst)
         if urlsplit(ws.request.path if ws.request else "").path == DAY_PATH:
             await self.desk.handler(ws)
             return
+        conn = Connection()
+        limit = RateLimit(self.rate, self.burst)
         try:
             while True:
-                timeout = HELLO_TIMEOUT_S if seat is None and waiter is None else None
+                timeout = HELLO_TIMEOUT_S if conn.state is ConnectionState.HELLO else None
                 try:
                     raw = await asyncio.wait_for(ws.recv(), timeout)
                 except TimeoutError:
                     return
-                if waiter is not None and room is not None:
-                    if waiter.seat is not None:  # the trainer decided: it has a seat now
-                        seat, waiter = waiter.seat, None
-                        limit = self._limit_for(room, seat)
-                    elif waiter.request not in room.rejoins:  # decided, but refused
-                        waiter = None
-                lang = seat.lang if seat else DEFAULT_LANGUAGE
+                if conn.waiter is not None:
+                    admitted = conn.waiter.seat
+                    if admitted is not None:  # the trainer decided: it has a seat now
+                        conn.seated(admitted)
+                        limit = self._limit_for(conn.room, admitted)
+                    elif not conn.room.seating.is_waiting(conn.waiter.request):  # refused
+                        conn.refused()
+                lang = conn.seat.lang if conn.seat else DEFAULT_LANGUAGE
                 if not limit.allow(time.monotonic()):
                     broadcast([ws], error_text(ErrorCode.RATE_LIMITED, lang))
                     continue
@@ -519,31 +601,31 @@ class DrillServer:
                 if isinstance(msg, ProtocolError):
                     broadcast([ws], error_text(msg.code, lang, msg.id, msg.detail))
                     continue
-                if seat is not None and room is not None:
+                if conn.seat is not None:
                     if isinstance(msg, MediaOffer | MediaCandidate | MediaStateIn):
-                        await self._media(room, seat, ws, msg)
+                        await self._media(conn.room, conn.seat, ws, msg)
                     else:
-                        self._deliver(room, room.handle(seat, msg, now_ms()), ws)
+                        self.deliver(conn.room, conn.room.handle(conn.seat, msg, now_ms()), ws)
                     continue
                 if isinstance(msg, Ping):
                     broadcast([ws], encode(PongOut(id=msg.id, t=0)))
                 elif not isinstance(msg, Hello):
                     broadcast([ws], error_text(ErrorCode.NOT_JOINED, lang, msg.id))
-                elif waiter is not None:
+                elif conn.state is ConnectionState.WAITING:
                     broadcast([ws], error_text(ErrorCode.BAD_STATE, msg.lang, msg.id,
                                                "waiting for the trainer"))
                 else:
-                    found = await self._find(ws, msg, raw)
+                    found = await self.placement.find(ws, msg, raw)
                     if found is Routed.ELSEWHERE:
                         return  # another worker served the connection, which is over
                     if isinstance(found, DrillRoom):
-                        room = found
-                        joined = self._join(room, msg, ws)
-                        if isinstance(joined, _Waiter):
-                            waiter = joined
+                        conn.found(found)
+                        joined = self._join(found, msg, ws)
+                        if isinstance(joined, Waiter):
+                            conn.wait(joined)
                         elif joined is not None:
-                            seat = joined
-                            limit = self._limit_for(room, seat)
+                            conn.seated(joined)
+                            limit = self._limit_for(found, joined)
         except ConnectionClosed:
             pass
         except Exception:  # never let one connection's bug take the server down
@@ -551,34 +633,31 @@ class DrillServer:
             with contextlib.suppress(Exception):
                 await ws.close(1011, "internal error")
         finally:
-            if waiter is not None and seat is None:
-                seat = waiter.seat  # admitted while its connection was closing
-            if room is not None and waiter is not None and self.rooms.get(room.code) is room:
-                if self.conns[room.code].waiting.pop(waiter.request, None) is not None:
-                    self._dispatch(room, room.withdraw(waiter.request), None)
-            if room is not None:
-                self.video.left(room, ws)
-            if room is not None and seat is not None and self.rooms.get(room.code) is room:
-                conns = self.conns[room.code]
-                if ws in conns.views[seat.view]:
-                    conns.views[seat.view].discard(ws)
-                    conns.seats.get(seat.id, set()).discard(ws)
-                    self._dispatch(room, room.connected(seat, False), None)
+            self._closed(conn, ws)
 
-    async def _find(self, ws: ServerConnection, hello: Hello,
-                    raw: str | bytes) -> DrillRoom | Routed:
-        """The room a ``hello`` names. A worker of a cluster (:mod:`server.cluster`) may bring
-        it here or hand the connection to the worker that holds it."""
-        room = self.rooms.get(hello.room)
+    def _closed(self, conn: Connection, ws: ServerConnection) -> None:
+        """A connection ended: it no longer waits, watches or counts in its seat."""
+        waiter = conn.waiter
+        seat = conn.seat or (waiter.seat if waiter is not None else None)  # admitted meanwhile
+        room = conn.close()
         if room is None:
-            broadcast([ws], error_text(ErrorCode.ROOM_NOT_FOUND, hello.lang, hello.id))
-            return Routed.ANSWERED
-        return room
+            return
+        held = self.rooms.get(room.code) is room
+        if waiter is not None and held:
+            if self.conns[room.code].waiting.pop(waiter.request, None) is not None:
+                self._dispatch(room, room.withdraw(waiter.request), None)
+        self.video.left(room, ws)
+        if seat is not None and held:
+            conns = self.conns[room.code]
+            if ws in conns.views[seat.view]:
+                conns.views[seat.view].discard(ws)
+                conns.seats.get(seat.id, set()).discard(ws)
+                self._dispatch(room, room.connected(seat, False), None)
 
-    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | _Waiter | None:
+    def _join(self, room: DrillRoom, hello: Hello, ws: ServerConnection) -> Seat | Waiter | None:
         """Hand ``hello`` to the room; once the welcome is sent, count the connection in its
         seat's view (so it gets every message after its welcome, and none before). A
-        ``hello`` that waits for the trainer gives a :class:`_Waiter`."""
+        ``hello`` that waits for the trainer gives a :class:`Waiter`."""
         self.video.for_room(room)  # the welcome's state.media
         outcome = room.join(hello, now_ms())
         seat = outcome.seat
@@ -586,10 +665,10 @@ class DrillServer:
             waiter = None
             if outcome.pending is not None:
                 waiter = self.conns[room.code].waiting.setdefault(
-                    outcome.pending, _Waiter(ws, outcome.pending, hello.v))
-            self._deliver(room, outcome, ws)
+                    outcome.pending, Waiter(ws, outcome.pending, hello.v))
+            self.deliver(room, outcome, ws)
             return waiter
-        self._deliver(room, outcome, ws, lambda: self._count_in(room, seat, ws, hello.v))
+        self.deliver(room, outcome, ws, lambda: self._count_in(room, seat, ws, hello.v))
         return seat
 
     def _count_in(self, room: DrillRoom, seat: Seat, ws: ServerConnection, version: int) -> None:
@@ -616,7 +695,7 @@ class DrillServer:
     def _video_deliver(self, room: DrillRoom, outcome: Outcome) -> None:
         """What the video gives a room (coaching warnings, the host's speech), sent out."""
         if self.rooms.get(room.code) is room:
-            self._deliver(room, outcome, None)
+            self.deliver(room, outcome)
 
     def _limit_for(self, room: DrillRoom, seat: Seat) -> RateLimit:
         """The limit is per seat, so more connections do not buy more messages."""
@@ -625,8 +704,8 @@ class DrillServer:
         return self._limits.setdefault((room.code, seat.id), RateLimit(rate, burst))
 
     def _glancing(self) -> bool:
-        """Whether the rooms' glances are wanted (an overview is open)."""
-        return bool(self.desk.watchers)
+        """Whether the rooms' glances are wanted (an overview is open here or elsewhere)."""
+        return self.placement.glancing or bool(self.desk.watchers)
 
     async def clock(self) -> None:
         """Advance every room on a fixed tick; keep the overviews up to date."""
@@ -637,7 +716,7 @@ class DrillServer:
                 if self.rooms.get(room.code) is not room:
                     continue  # it left this server meanwhile
                 try:
-                    self._deliver(room, room.tick(now_ms()), None)
+                    self.deliver(room, room.tick(now_ms()))
                 except Exception:
                     log.exception("room %s tick failed", room.code)
                 # One room at a time: a training day's rooms must not add up into one
@@ -657,21 +736,27 @@ class DrillServer:
 
     async def run(self, host: str, port: int, started: asyncio.Future[WsServer] | None = None,
                   stop: asyncio.Event | None = None) -> None:
-        """Serve until ``stop`` is set (or forever); over TLS when :attr:`tls` is set."""
-        async with serve(self.handler, host, port, process_request=self.process_request,
-                         max_size=WS_MAX_SIZE, max_queue=32, compression=None,
-                         ping_interval=10, ping_timeout=20, server_header=None,
-                         ssl=self.tls) as server:
-            clock = asyncio.create_task(self.clock())
-            if started is not None:
-                started.set_result(server)
-            try:
-                await (stop.wait() if stop is not None else asyncio.Future())
-            finally:
-                clock.cancel()
-                await self.video.close()
-                if self._saving:  # results of a drill that just ended
-                    await asyncio.gather(*self._saving, return_exceptions=True)
+        """Serve until ``stop`` is set (or forever); over TLS when :attr:`tls` is set. The
+        placement opens first, starts once the port is open, and closes last."""
+        await self.placement.open()
+        try:
+            async with serve(self.handler, host, port, process_request=self.process_request,
+                             max_size=WS_MAX_SIZE, max_queue=32, compression=None,
+                             ping_interval=10, ping_timeout=20, server_header=None,
+                             ssl=self.tls) as server:
+                await self.placement.start(host, next(iter(server.sockets)).getsockname()[1])
+                clock = asyncio.create_task(self.clock())
+                if started is not None:
+                    started.set_result(server)
+                try:
+                    await (stop.wait() if stop is not None else asyncio.Future())
+                finally:
+                    clock.cancel()
+                    await self.video.close()
+                    if self._saving:  # results of a drill that just ended
+                        await asyncio.gather(*self._saving, return_exceptions=True)
+        finally:
+            await self.placement.close()
 
 
 def _send_one(conn: object, text: str) -> None:

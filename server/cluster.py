@@ -4,7 +4,8 @@ The one-process server (:class:`server.app.DrillServer`, SQLite) is the default
 and needs nothing installed. When one machine is not enough (a district or a
 province training online), several workers share a Redis server
 (``gladi serve --redis redis://…``); docs/protocol.md ("Several workers") says
-how it behaves. In short:
+how it behaves. A worker is the same ``DrillServer``, given a :class:`RedisCluster`
+as its placement and its journals (:mod:`server.placement`). In short:
 
 - **Placement.** Each room is held by one worker at a time: the worker whose
   *lease* (``gladi:lease:<code>``, a key with an expiry, renewed every third of
@@ -48,7 +49,7 @@ from typing import Any, cast
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 from websockets.asyncio.client import connect
-from websockets.asyncio.server import Server as WsServer, ServerConnection, broadcast
+from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from i18n import LANGUAGES, normalise_language, translate
@@ -56,16 +57,16 @@ from protocol.day import DayCreate, DayRoom
 from protocol.inbound import Command, ErrorCode, Hello
 from protocol.outbound import ScenarioRef
 
-from .app import WS_MAX_SIZE, DrillServer, Routed, build_room, error_text, new_code, now_ms
+from .app import CLOSE_MOVED, WS_MAX_SIZE
 from .clock import Status
 from .day import DayFiles, day_files
 from .journal import AnyRecord, SettingsRec, dumps_record, loads_record
-from .outbox import Outcome
 from .overview import Refused
+from .placement import RoomHost, Routed, build_room, error_text, new_code, now_ms
 from .room import DrillRoom
-from .store import RoomRecord, Store
+from .store import RoomRecord
 
-__all__ = ["LEASE_MS", "ClusterServer", "Keys", "RedisJournal"]
+__all__ = ["LEASE_MS", "Keys", "RedisCluster", "RedisJournal"]
 
 log = logging.getLogger("gladi.server")
 
@@ -79,8 +80,6 @@ RETRY_S = 0.25
 CONTROL_WAIT_S = 2.0
 #: How often a worker publishes its rooms' glances for the overviews (wall ms).
 GLANCE_EVERY_MS = 2000
-#: Close code for the connections of a room that moved to another worker: reconnect.
-CLOSE_MOVED = 1012
 
 #: Append records to a room's stream if (and only if) this worker holds the lease.
 _APPEND = """
@@ -168,12 +167,10 @@ class RedisJournal:
 
 @dataclass(slots=True)
 class _Waiting:
-    """A room's outcome waiting for its records to be in the stream."""
+    """What a room decided, waiting for its records to be in the stream."""
 
     texts: list[str]
-    outcome: Outcome
-    conn: ServerConnection | None
-    then: Callable[[], None] | None
+    send: Callable[[], None]
 
 
 @dataclass(slots=True)
@@ -199,15 +196,20 @@ def rebuild(record: RoomRecord, texts: Iterable[str]) -> DrillRoom:
     return room
 
 
-class ClusterServer(DrillServer):
-    """A worker of a cluster: serves the rooms it holds, passes other rooms' seats on."""
+class RedisCluster:
+    """A worker's part of a cluster: a :class:`~server.placement.Placement` (rooms held
+    under leases, seats of other workers' rooms passed on, every room on the overview) and
+    the :class:`~server.placement.Journals` (Redis streams, written before anything is sent)
+    of the :class:`~server.app.DrillServer` it is given to as both::
 
-    def __init__(self, store: Store, redis_url: str, *, worker: str | None = None,
+        cluster = RedisCluster("redis://…", worker="w1", first_scenario="live-pertama")
+        server = DrillServer(store, placement=cluster, journals=cluster)
+    """
+
+    def __init__(self, redis_url: str, *, worker: str | None = None,
                  lease_ms: int | None = None, advertise: str | None = None,
-                 first_scenario: str | None = None, seed: int = 1, prefix: str = "gladi:",
-                 **kwargs: Any) -> None:
-        scenarios = [first_scenario] if first_scenario else []
-        super().__init__(store, scenarios=scenarios, **kwargs)
+                 first_scenario: str | None = None, seed: int = 1,
+                 prefix: str = "gladi:") -> None:
         self.redis_url = redis_url
         #: This worker's name in the cluster.
         self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
@@ -216,6 +218,7 @@ class ClusterServer(DrillServer):
         self._advertise = advertise
         self._first = first_scenario
         self._seed = seed
+        self._host: RoomHost | None = None
         self._db: aioredis.Redis | None = None
         self._committers: dict[str, _Committer] = {}
         self._loading: dict[str, asyncio.Future[DrillRoom | None]] = {}
@@ -231,6 +234,16 @@ class ClusterServer(DrillServer):
     # ------------------------------------------------------------ Redis
 
     @property
+    def host(self) -> RoomHost:
+        assert self._host is not None, "the cluster is not attached to a server"
+        return self._host
+
+    @property
+    def rooms(self) -> dict[str, DrillRoom]:
+        """The rooms this worker holds."""
+        return self.host.rooms
+
+    @property
     def db(self) -> aioredis.Redis:
         assert self._db is not None, "the worker is not connected to Redis"
         return self._db
@@ -238,6 +251,10 @@ class ClusterServer(DrillServer):
     @property
     def day_key(self) -> str:
         return self._day_key
+
+    @property
+    def glancing(self) -> bool:
+        return True  # any worker's overview may show this worker's rooms
 
     @property
     def url(self) -> str:
@@ -252,45 +269,35 @@ class ClusterServer(DrillServer):
         entries = await self.db.xrange(self.keys.journal(code))
         return [str(fields["r"]) for _, fields in entries or () if fields]
 
-    async def connect(self) -> None:
+    # ------------------------------------------------------------ running
+
+    def attach(self, host: RoomHost) -> None:
+        self._host = host
+
+    async def open(self) -> None:
         """Connect to Redis and learn the day's organiser key (made by the first worker)."""
         self._db = aioredis.from_url(self.redis_url, decode_responses=True)
         await self.db.set(self.keys.day_key, secrets.token_urlsafe(12), nx=True)
         self._day_key = str(await self.db.get(self.keys.day_key))
 
-    # ------------------------------------------------------------ running
-
-    async def run(self, host: str, port: int, started: asyncio.Future[WsServer] | None = None,
-                  stop: asyncio.Event | None = None) -> None:
-        """Serve as a worker until ``stop`` is set (or forever): register, take the rooms
-        placed here or left by dead workers, keep the leases, let go of them at the end."""
-        await self.connect()
-        loop = asyncio.get_running_loop()
-        inner: asyncio.Future[WsServer] = loop.create_future()
-        serving = asyncio.create_task(super().run(host, port, inner, stop))
-        both: list[asyncio.Future[Any]] = [inner, serving]
-        await asyncio.wait(both, return_when=asyncio.FIRST_COMPLETED)
-        if serving.done():
-            await serving  # it failed to listen: raise the error
-        server = inner.result()
-        bound = next(iter(server.sockets)).getsockname()[1]
+    async def start(self, host: str, port: int) -> None:
+        """Listening: register, take the rooms placed here or left by dead workers, make
+        the cluster's first room if nobody has, and keep the leases from now on."""
         shown = host if host not in ("", "0.0.0.0", "::") else "127.0.0.1"
-        self._url = self._advertise or f"ws://{shown}:{bound}/ws"
+        self._url = self._advertise or f"ws://{shown}:{port}/ws"
         await self._heartbeat()
         await self._take_orphans()
         await self._first_room()
         for job in (self._maintain(), self._listen()):
             self._spawn(job)
-        if started is not None:
-            started.set_result(server)
-        try:
-            await serving
-        finally:
-            for task in list(self._tasks):
-                task.cancel()
-            with contextlib.suppress(RedisError, OSError):
-                await self._release()
-            await self.db.aclose()
+
+    async def close(self) -> None:
+        """Let go of the leases (other workers take the rooms at once) and of Redis."""
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(RedisError, OSError):
+            await self._release()
+        await self.db.aclose()
 
     def _spawn(self, job: Awaitable[Any]) -> None:
         task: asyncio.Task[Any] = asyncio.ensure_future(job)
@@ -426,41 +433,34 @@ class ClusterServer(DrillServer):
         return room
 
     def _hold(self, room: DrillRoom, record: RoomRecord) -> None:
-        room.journal = RedisJournal()
-        self._serve(room, record)
         self._known[room.code] = record
-        self._committers[room.code] = _Committer()
-        if room.status is Status.ENDED:
-            self._saved.add((room.code, room.epoch))  # saved when it ended
-        self._deliver(room, room.after_restore(now_ms()), None)
+        self.host.hold(room, record)
         log.info("worker %s holds room %s", self.worker, room.code)
 
     def _lose(self, code: str) -> None:
         """Stop serving a room (its lease is gone): its seats reconnect and find it."""
-        room = self.rooms.pop(code, None)
-        self.records.pop(code, None)
         self._committers.pop(code, None)
-        self.glances.forget(code)
-        conns = self.conns.pop(code, None)
-        if room is None or conns is None:
-            return
-        for members in conns.views.values():
-            for ws in members:
-                self._spawn(ws.close(CLOSE_MOVED, "room moved"))
+        self.host.drop(code)
 
     # ------------------------------------------------------------ write, then send
 
-    def _deliver(self, room: DrillRoom, outcome: Outcome, conn: ServerConnection | None,
-                 then: Callable[[], None] | None = None) -> None:
+    def journal(self, code: str) -> RedisJournal:
+        """A held room's journal: its records wait for :meth:`written` to append them."""
+        self._committers[code] = _Committer()
+        return RedisJournal()
+
+    def written(self, room: DrillRoom, send: Callable[[], None]) -> None:
+        """Run ``send`` once the room's records are in its stream, in the order the room
+        made them; nothing of a room this worker no longer holds goes out."""
         committer = self._committers.get(room.code)
         if committer is None or self.rooms.get(room.code) is not room:
-            return  # a room this worker no longer holds: nothing of it goes out
+            return
         journal = room.journal
         texts = journal.take() if isinstance(journal, RedisJournal) else []
         if not texts and not committer.queue:
-            super()._deliver(room, outcome, conn, then)
+            send()
             return
-        committer.queue.append(_Waiting(texts, outcome, conn, then))
+        committer.queue.append(_Waiting(texts, send))
         if committer.task is None:
             committer.task = asyncio.get_running_loop().create_task(
                 self._write(room, committer))
@@ -492,14 +492,14 @@ class ClusterServer(DrillServer):
                 if self.rooms.get(code) is not room:
                     return
                 for waiting in batch:
-                    super()._deliver(room, waiting.outcome, waiting.conn, waiting.then)
+                    waiting.send()
         finally:
             committer.task = None
 
     # ------------------------------------------------------------ routing seats
 
-    async def _find(self, ws: ServerConnection, hello: Hello,
-                    raw: str | bytes) -> DrillRoom | Routed:
+    async def find(self, ws: ServerConnection, hello: Hello,
+                   raw: str | bytes) -> DrillRoom | Routed:
         """The room here, or taken here, or the connection passed to the worker holding it."""
         deadline = time.monotonic() + ROUTE_S
         while True:
@@ -580,13 +580,10 @@ class ClusterServer(DrillServer):
 
     # ------------------------------------------------------------ the day's overview
 
-    def _glancing(self) -> bool:
-        return True  # any worker's overview may show this worker's rooms
-
     async def _publish_glances(self) -> None:
         changed: dict[Any, Any] = {}
         for code, room in self.rooms.items():
-            text = json.dumps({lang: self.glances.glance(room, self.records[code], lang,
+            text = json.dumps({lang: self.host.glances.glance(room, self.host.records[code], lang,
                                                          self.worker).model_dump(mode="json")
                                for lang in LANGUAGES}, ensure_ascii=False)
             if self._published.get(code) != text:
@@ -604,7 +601,8 @@ class ClusterServer(DrillServer):
         for code, record in sorted(self._known.items(), key=lambda kv: kv[1].created):
             room = self.rooms.get(code)
             if room is not None:
-                rooms.append(self.glances.glance(room, self.records[code], lang, self.worker))
+                rooms.append(self.host.glances.glance(room, self.host.records[code], lang,
+                                                      self.worker))
             elif code in published:
                 rooms.append(DayRoom.model_validate(json.loads(published[code])[lang]))
             else:
@@ -613,8 +611,7 @@ class ClusterServer(DrillServer):
 
     def _unheld(self, record: RoomRecord, lang: str) -> DayRoom:
         """A room no worker has shown yet (just placed, or being restored)."""
-        scenario = self._scenarios().get(record.scenario)
-        title = scenario[1].title.get(lang) if scenario is not None else record.scenario
+        title = self.host.scenario_title(record.scenario, lang)
         return DayRoom(code=record.code, name=record.name, lang=normalise_language(record.lang),
                        scenario=ScenarioRef(id=record.scenario, title=title),
                        trainer_key=record.trainer_key, status=Status.LOBBY, epoch=0, t=0,
@@ -622,7 +619,7 @@ class ClusterServer(DrillServer):
                        passed=None, worker=None)
 
     async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
-        ref = self._new_room_ref(msg, len(self._known))
+        ref = self.host.new_room_ref(msg, len(self._known))
         if isinstance(ref, Refused):
             return ref
         target = await self._least_loaded()
@@ -630,7 +627,7 @@ class ClusterServer(DrillServer):
                                    target)
         room = self.rooms.get(record.code)
         if room is not None:
-            return self.glances.glance(room, record, lang, self.worker)
+            return self.host.glances.glance(room, record, lang, self.worker)
         return self._unheld(record, lang).model_copy(update={"worker": target,
                                                               "team_mode": msg.team_mode})
 
@@ -668,7 +665,7 @@ class ClusterServer(DrillServer):
                             codes: list[str] | None) -> tuple[list[str], list[str]]:
         wanted = list(self._known) if codes is None else codes
         here = [code for code in wanted if code in self.rooms]
-        done, skipped = await super().control_rooms(command, here)
+        done, skipped = self.host.control_here(command, here)
         elsewhere = [code for code in wanted if code not in self.rooms]
         if not elsewhere:
             return done, skipped
@@ -694,7 +691,7 @@ class ClusterServer(DrillServer):
         mine = [code for code in data["rooms"] if code in self.rooms]
         if not mine:
             return
-        done, skipped = await super().control_rooms(Command(data["command"]), mine)
+        done, skipped = self.host.control_here(Command(data["command"]), mine)
         key = self.keys.reply(data["request"])
         await self.db.rpush(key, json.dumps({"done": done, "skipped": skipped}))
         await self.db.expire(key, 30)

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter
 from pydantic_core import CoreSchema, PydanticSerializationError, core_schema
 
+from i18n.errors import GladiError
 from moderation.actions import AnyAction, Inject, is_action
 from moderation.values import from_json, to_json
 from protocol.inbound import Command
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-class JournalError(Exception):
+class JournalError(GladiError):
     """The journal could not store a record; the input must not take effect."""
 
 

@@ -11,7 +11,8 @@ to the room's journal *and then* applied by the one function a restart uses
 too, :meth:`DrillRoom._apply`. If the journal cannot store it, the sender gets
 ``not_saved`` and the room is unchanged.
 
-The pieces, one job each: :mod:`server.seats` (who may take a seat),
+The pieces, one job each: :mod:`server.seats` (the seats) and :mod:`server.seating`
+(who may take one: joining, tokens, taking a seat back),
 :mod:`server.clock` (status and room time), :mod:`server.views` (who sees
 what, numbered per view), :mod:`server.controls` (the trainer's rules),
 :mod:`server.board` and :mod:`server.results` (standings, debrief, exports),
@@ -20,9 +21,9 @@ what, numbered per view), :mod:`server.controls` (the trainer's rules),
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import assert_never
 
 from i18n import translate
 from moderation.actions import (
@@ -66,7 +67,6 @@ from protocol.outbound import (
     NoteData,
     PausedData,
     PongOut,
-    RejoinRow,
     RejoinsOut,
     ResetData,
     RoomState,
@@ -104,7 +104,18 @@ from .journal import (
 )
 from .outbox import CONN, Outbox, Outcome, Target, ToPending, ToSeat, ToView
 from .results import csv_text, results_rows, session_file
-from .seats import Refusal, Seat, Seats, hash_token
+from .seating import (
+    Admission,
+    AnotherToken,
+    Places,
+    Refusal,
+    Rejoin,
+    Resume,
+    Seating,
+    TakeBack,
+    new_token,
+)
+from .seats import Seat, Seats
 from .snapshot import snapshot
 from .views import ViewLogs
 
@@ -119,15 +130,6 @@ SEAT_PERMISSIONS = (Permission.MODERATE, Permission.FILTER, Permission.COMMENTS,
 
 ClientMessage = ActionMsg | Control | Export | FreeSeat | Hello | InjectMsg | Note | Ping \
     | RejoinMsg | SettingsMsg
-
-
-@dataclass(frozen=True, slots=True)
-class _Rejoin:
-    """A ``hello`` with the name of a seat, waiting for the trainer: is it her again?"""
-
-    request: str
-    hello: Hello
-    seat: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +166,10 @@ class DrillRoom:
         self.media: MediaInfo | None = None
         #: The host's camera and voice warnings of this run.
         self.coaching = CoachingLog()
+        #: Joining, tokens, taking a seat back (server.seating).
+        self.seating = Seating(self.seats, trainer_key)
         self._board_wall = 0
         self._seats_dirty = False
-        #: Participants waiting for the trainer to give them their seat back, by request.
-        #: Not journalled: they are connections, which a restart closes anyway.
-        self.rejoins: dict[str, _Rejoin] = {}
-        self._requests = 0
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, content)
 
@@ -273,44 +273,39 @@ class DrillRoom:
 
     # ------------------------------------------------------------ joining
 
+    def _places(self) -> Places:
+        return Places(self.session.room.moderators, self.scenario.settings.max_moderators,
+                      self.settings.team_mode)
+
     def join(self, hello: Hello, now: int) -> Outcome:
-        """A connection's first message. ``outcome.seat`` is set when it succeeded;
-        ``outcome.pending`` when it waits for the trainer (docs/protocol.md, "Taking a seat
-        back")."""
-        if hello.token is not None:
-            seat = self.seats.by_token(hello.token)
-            if seat is None:
-                self._error(ErrorCode.BAD_TOKEN, hello.lang, hello.id)
-            else:
-                seat.lang = hello.lang
-                self._welcome(seat, hello.token, hello.last_seq, resumed=True)
-            return self.out.take()
-        trainer = self.seats.trainer()
-        if hello.role is Role.TRAINER and trainer is not None:
-            # One trainer seat, however many consoles: another console gets another token.
-            if hello.key is None or not secrets.compare_digest(hello.key, self.trainer_key):
-                self._error(ErrorCode.UNAUTHORISED, hello.lang, hello.id)
-            else:
-                self._give_token(trainer, hello, now, CONN, replace=False)
-            return self.out.take()
-        named = self.seats.named(hello.name, hello.role)
-        if named is not None and trainer is not None and trainer.online > 0:
-            self._hold(hello, named)
-        else:
-            self._new_seat(hello, now, CONN)
+        """A connection's first message (:meth:`server.seating.Seating.join` decides what
+        becomes of it). ``outcome.seat`` is set when it succeeded; ``outcome.pending`` when
+        it waits for the trainer (docs/protocol.md, "Taking a seat back")."""
+        plan = self.seating.join(hello, self._places())
+        match plan:
+            case Resume():
+                self._welcome(plan.seat, plan.token, hello.last_seq, resumed=True)
+            case AnotherToken():
+                self._give_token(plan.seat, hello, now, CONN, replace=False)
+            case Rejoin():
+                self._hold(plan)
+            case Admission():
+                self._new_seat(hello, plan, now, CONN)
+            case Refusal():
+                self._error(plan.code, hello.lang, hello.id, limit=plan.limit)
+            case _:
+                assert_never(plan)
         return self.out.take()
 
-    def _new_seat(self, hello: Hello, now: int, to: Target, request: str | None = None) -> None:
-        """Take a new seat for ``hello`` if it may (answer ``to``)."""
-        admission = self.seats.admit(hello, self.trainer_key, self.session.room.moderators,
-                                     self.scenario.settings.max_moderators,
-                                     self.settings.team_mode)
+    def _new_seat(self, hello: Hello, admission: Admission | Refusal, now: int, to: Target,
+                  request: str | None = None) -> None:
+        """Take the new seat ``admission`` gives ``hello`` (answer ``to``)."""
         if isinstance(admission, Refusal):
             self._error(admission.code, hello.lang, hello.id, limit=admission.limit, to=to)
             return
-        token = secrets.token_urlsafe(24)
+        token, token_hash = new_token()
         record = JoinRec(t=self.room_time(now), seat=self.seats.next_id(),
-                         token_hash=hash_token(token), role=admission.role, name=admission.name,
+                         token_hash=token_hash, role=admission.role, name=admission.name,
                          team=admission.team, actor=admission.actor, lang=hello.lang)
         if self._commit(record, now, hello.lang, hello.id, to) is not None:
             seat = self.seats[record.seat]
@@ -325,72 +320,61 @@ class DrillRoom:
     def _give_token(self, seat: Seat, hello: Hello, now: int, to: Target, replace: bool,
                     request: str | None = None) -> None:
         """Welcome ``hello`` to an existing seat with a new token."""
-        token = secrets.token_urlsafe(24)
-        record = TokenRec(t=self.room_time(now), seat=seat.id, token_hash=hash_token(token),
+        token, token_hash = new_token()
+        record = TokenRec(t=self.room_time(now), seat=seat.id, token_hash=token_hash,
                           replace=replace, lang=hello.lang)
         if self._commit(record, now, hello.lang, hello.id, to) is not None:
             self._welcome(seat, token, None, resumed=replace, to=to, request=request)
 
     def _apply_token(self, record: TokenRec) -> None:
-        seat = self.seats.give_token(record.seat, record.token_hash, record.replace)
-        seat.lang = record.lang
+        seat = self.seating.token_given(record)
         if record.replace:
             # Its other device is closed: the seat is hers, here.
-            seat.online = 0
             self.out.moved(seat.id)
             self._seats_dirty = True
 
     # ------------------------------------------------------------ taking a seat back
 
-    def _hold(self, hello: Hello, seat: Seat) -> None:
-        """``hello`` has the name of ``seat``: ask the trainer whether it is her again."""
-        self._requests += 1
-        request = f"j{self._requests}"
-        self.rejoins[request] = _Rejoin(request, hello, seat.id)
-        self.out.pending(request)
-        self.out.reply(WaitingOut(id=hello.id, reason="rejoin", request=request,
+    def _hold(self, rejoin: Rejoin) -> None:
+        """``rejoin`` has the name of a seat: it waits for the trainer's answer."""
+        hello = rejoin.hello
+        self.out.pending(rejoin.request)
+        self.out.reply(WaitingOut(id=hello.id, reason="rejoin", request=rejoin.request,
                                   message=translate("serve.waiting.rejoin", hello.lang,
-                                                    name=seat.name)))
+                                                    name=self.seats[rejoin.seat].name)))
         self._send_rejoins()
 
     def withdraw(self, request: str) -> Outcome:
         """The waiting connection of ``request`` closed before the trainer decided."""
-        if self.rejoins.pop(request, None) is not None:
+        if self.seating.withdraw(request):
             self._send_rejoins()
         return self.out.take()
 
     def rejoins_message(self) -> RejoinsOut:
-        rows = []
-        for pending in self.rejoins.values():
-            seat = self.seats.get(pending.seat)
-            rows.append(RejoinRow(request=pending.request, name=pending.hello.name or "",
-                                  role=pending.hello.role, seat=pending.seat,
-                                  online=seat is not None and seat.online > 0))
-        return RejoinsOut(waiting=rows)
+        return self.seating.waiting_message()
 
     def _send_rejoins(self) -> None:
         self.out.send(ToView(View.TRAINER), self.rejoins_message())
 
     def _rejoin(self, seat: Seat, msg: RejoinMsg, now: int) -> None:
         """The trainer's answer: her seat back, or a new seat as any ``hello`` gets."""
-        pending = self.rejoins.pop(msg.request, None)
-        if pending is None:
+        answer = self.seating.answer(msg.request, msg.give_seat)
+        if answer is None:
             self._error(ErrorCode.UNKNOWN_REQUEST, seat.lang, msg.id, detail=msg.request)
             return
-        to = ToPending(pending.request)
-        old = self.seats.get(pending.seat)
-        if msg.give_seat and old is not None and old.role is pending.hello.role:
-            self._give_token(old, pending.hello, now, to, replace=True, request=pending.request)
+        if isinstance(answer, TakeBack):
+            rejoin = answer.rejoin
+            self._give_token(answer.seat, rejoin.hello, now, ToPending(rejoin.request),
+                             replace=True, request=rejoin.request)
         else:
-            self._new_seat(pending.hello, now, to, pending.request)
+            self._new_seat(answer.hello, self.seating.admit(answer.hello, self._places()), now,
+                           ToPending(answer.request), answer.request)
         self.out.reply(AckOut(id=msg.id, accepted=True))
         self._send_rejoins()
 
     def _apply_join(self, record: JoinRec) -> None:
         self._advance(record.t)
-        seat = Seat(record.seat, record.token_hash, record.role, record.name, record.team,
-                    record.actor, record.lang)
-        self.seats.add(seat)
+        seat = self.seating.seated(record)
         self._register(seat)
         self.views.room("joined", self.session.now, self.epoch, JoinedData(
             seat=seat.id, name=seat.name, role=seat.role, team=seat.team, actor=seat.actor))

@@ -1,25 +1,22 @@
-"""Seats and who may take one: the trainer key, the one host, the moderator places.
+"""The room's register of seats: by id and by token hash, and the actors they moderate as.
 
 A seat is a participant's place in the room. It survives disconnects (its token
 resumes it) until the trainer frees it. Tokens are stored hashed only. A seat
 may hold several tokens (the trainer's one seat, a token per console); a
 participant who took her seat back on another device gets a new token that
-replaces the old ones.
+replaces the old ones. Who may take which seat is :mod:`server.seating`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from i18n import translate
 from moderation.actions import HOST, TRAINER
-from protocol.inbound import ErrorCode, Hello
 from protocol.roles import Role, View, view_of
 
-__all__ = ["Admission", "Refusal", "Seat", "Seats", "hash_token"]
+__all__ = ["Seat", "Seats", "hash_token"]
 
 
 def hash_token(token: str) -> str:
@@ -52,24 +49,6 @@ class Seat:
     def clear_counts(self) -> None:
         self.actions = self.rejected = 0
         self.last_action = self.last_t = None
-
-
-@dataclass(frozen=True, slots=True)
-class Admission:
-    """A ``hello`` that may take a seat: who it will be."""
-
-    role: Role
-    name: str
-    team: str | None
-    actor: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """A ``hello`` that may not, and why."""
-
-    code: ErrorCode
-    limit: int | None = None
 
 
 class Seats:
@@ -152,27 +131,6 @@ class Seats:
 
     def has_moderators(self) -> bool:
         return any(s.role is Role.MODERATOR for s in self._by_id.values())
-
-    # ------------------------------------------------------------ joining
-
-    def admit(self, hello: Hello, trainer_key: str, moderators: Collection[str], limit: int,
-              team_mode: bool) -> Admission | Refusal:
-        """Whether ``hello`` may take a new seat, and as whom. Changes nothing."""
-        role = hello.role
-        if role is Role.TRAINER and (
-                hello.key is None or not secrets.compare_digest(hello.key, trainer_key)):
-            return Refusal(ErrorCode.UNAUTHORISED)
-        name = hello.name or translate(f"serve.role.{role.value}", hello.lang)
-        actor: str | None = None
-        if role is Role.HOST:
-            if self.host() is not None:
-                return Refusal(ErrorCode.HOST_TAKEN)
-            actor = HOST
-        elif role is Role.MODERATOR:
-            actor = self.actor_for(name, hello.team, team_mode, moderators)
-            if actor not in moderators and len(moderators) >= limit:
-                return Refusal(ErrorCode.ROOM_FULL, limit)
-        return Admission(role, name, hello.team, actor)
 
     def actor_for(self, name: str, team: str | None, team_mode: bool,
                   moderators: Collection[str]) -> str:

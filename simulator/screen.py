@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pygame
 
+from i18n.errors import GladiError
 from simulator.fonts import Fonts
 from simulator.intents import Intent, KeyMap
 from simulator.widgets import Button
@@ -130,7 +131,7 @@ def register(name: str) -> Callable[[type[S]], type[S]]:
     return add
 
 
-class UnknownScreen(LookupError):
+class UnknownScreen(GladiError, LookupError):
     """No screen is registered under a name (``simulator.screens`` was not imported?)."""
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED: dict[str, frozenset[str]] = {
     "i18n": frozenset(),
     "scenarios": frozenset({"i18n"}),
-    "moderation": frozenset({"scenarios"}),
+    "moderation": frozenset({"i18n", "scenarios"}),
     "media": frozenset({"i18n"}),
     "debrief": frozenset({"i18n", "scenarios", "moderation"}),
     "protocol": frozenset({"i18n", "scenarios", "moderation"}),

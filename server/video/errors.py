@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from i18n.errors import GladiError
 from protocol.inbound import ErrorCode
 
 __all__ = ["MediaError"]
 
 
-class MediaError(Exception):
+class MediaError(GladiError):
     """A refused media request; ``code`` says why (one of the camera's codes of
     :class:`protocol.inbound.ErrorCode`, documented there), ``detail`` is for logs only."""
 

@@ -119,13 +119,13 @@ class DrillRoomStates(RuleBasedStateMachine):
                 has_host: bool) -> str:
         """A join under a seat's name waits; the trainer gives the seat back or not."""
         assert [r["type"] for r in replies] == ["waiting"], replies
-        old = self.room.rejoins[request].seat
-        role = self.room.rejoins[request].hello.role
+        old = self.room.seating.waiting[request].seat
+        role = self.room.seating.waiting[request].hello.role
         outcome = self.room.handle(self._trainer(), RejoinMsg(
             v=1, type="rejoin", request=request, give_seat=give_seat), self.now)
         to_her = [json.loads(p) for target, p in outcome.sends if target == ToPending(request)]
         self._take(outcome)
-        assert request not in self.room.rejoins
+        assert request not in self.room.seating.waiting
         if not outcome.admitted:
             assert role is Role.HOST and has_host and to_her[-1]["code"] == "host_taken", to_her
             return self.trainer.id
