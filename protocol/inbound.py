@@ -21,6 +21,7 @@ working, without video.
 from __future__ import annotations
 
 import json
+import typing
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -330,7 +331,7 @@ ClientMessage = Annotated[
 ]
 _CLIENT: TypeAdapter[Hello | ActionMsg | Control | InjectMsg | SettingsMsg | Note | Export
                      | FreeSeat | RejoinMsg | Ping | MediaMessage] = TypeAdapter(ClientMessage)
-_TYPES = frozenset(model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+_TYPES = frozenset(typing.get_args(model.model_fields["type"].annotation)[0]
                    for model in CLIENT_MESSAGES)
 
 
