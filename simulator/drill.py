@@ -7,8 +7,11 @@ room's engine is the server's, and the desktop shows what the drill protocol
 host's clicks as ``action`` messages.
 
 * :class:`DrillView` is the room from the host's chair, folded from the protocol's
-  messages (welcome snapshot, events, room changes, answers, ``media.state``, the
-  debrief). No pygame, no I/O: the screen draws it, tests feed it messages.
+  messages (welcome snapshot, events, room changes, ``media.state``, the debrief).
+  No pygame, no I/O: the screen draws it, tests feed it messages.
+* :class:`DrillDesk` is that room as the host's desk (:mod:`simulator.desk`), the same
+  the live screen reads in a rehearsal: it sends the host's actions and settles each
+  with the room's answer, or refused when the connection dropped first.
 * :class:`DrillLink` holds the websocket and the WebRTC publisher on a thread of its
   own (an asyncio loop): the render loop never waits on the network. It resumes the
   seat with its token after a dropped connection, as the seat page does.
@@ -603,6 +606,8 @@ class DrillDesk:
             del self.pending[msg.id]
             self._settle(msg.id, Refused(msg.code))
         else:
+            if isinstance(msg, ErrorOut):  # not an action's (the camera's offer, say)
+                log.warning("the drill server says %s: %s", msg.code.value, msg.message)
             self.view.apply(msg, wall)
 
     def drop_stale(self, state: LinkState, joins: int) -> None:
