@@ -7,8 +7,11 @@ room's engine is the server's, and the desktop shows what the drill protocol
 host's clicks as ``action`` messages.
 
 * :class:`DrillView` is the room from the host's chair, folded from the protocol's
-  messages (welcome snapshot, events, room changes, answers, ``media.state``, the
-  debrief). No pygame, no I/O: the screen draws it, tests feed it messages.
+  messages (welcome snapshot, events, room changes, ``media.state``, the debrief).
+  No pygame, no I/O: the screen draws it, tests feed it messages.
+* :class:`DrillDesk` is that room as the host's desk (:mod:`simulator.desk`), the same
+  the live screen reads in a rehearsal: it sends the host's actions and settles each
+  with the room's answer, or refused when the connection dropped first.
 * :class:`DrillLink` holds the websocket and the WebRTC publisher on a thread of its
   own (an asyncio loop): the render loop never waits on the network. It resumes the
   seat with its token after a dropped connection, as the seat page does.
@@ -32,7 +35,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, assert_never
+from typing import Final, Protocol, assert_never
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -54,6 +57,8 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from i18n import normalise_language
 from media.synthetic import synthetic_frame
 from moderation.actions import (
+    HOST,
+    SEAT_ACTIONS,
     AcceptGuest,
     AddKeyword,
     AddModerator,
@@ -64,6 +69,7 @@ from moderation.actions import (
     Delete,
     Inject,
     Mute,
+    Permission,
     Pin,
     RemoveGuest,
     RemoveKeyword,
@@ -78,6 +84,7 @@ from moderation.actions import (
     Unmute,
     Unpin,
     Welcome,
+    undoable,
 )
 from moderation.events import (
     ActionApplied,
@@ -93,12 +100,14 @@ from moderation.events import (
     InjectFired,
     NetworkDropped,
     OfficialJoined,
+    RejectCode,
     SessionEnded,
     Shared,
     Tapped,
     Undone,
 )
-from moderation.timing import UNDO_MS
+from moderation.room import normalise_keyword
+from moderation.timing import DEAD_AIR_GRACE_MS, UNDO_MS
 from protocol.inbound import ActionMsg, ErrorCode, Hello, MediaOffer, MediaStateIn, Purpose
 from protocol.outbound import (
     SERVER_MESSAGE,
@@ -125,11 +134,24 @@ from protocol.outbound import (
     WelcomeOut,
 )
 from protocol.seat_actions import body_of
+from scenarios.taxonomy import ReportReason
+from simulator.desk import (
+    Applied,
+    CommentView,
+    DeskRefusal,
+    GiftView,
+    Pending,
+    Refused,
+    Reply,
+    RoomNotice,
+    Settled,
+    Undoable,
+)
 from simulator.feeds import CameraFeed, MicFeed
-from simulator.model import CommentView, GiftView, RoomNotice
+from simulator.model import GIFT_SHOW_MS, NOTICE_SHOW_MS
 
-__all__ = ["CameraTrack", "DrillLink", "DrillView", "LinkState", "MicTrack", "Outgoing",
-           "Request", "drill_url"]
+__all__ = ["CameraTrack", "DrillDesk", "DrillLink", "DrillView", "LinkState", "MicTrack",
+           "Outgoing", "Sender", "Sent", "drill_url"]
 
 log = logging.getLogger("gladi.simulator.drill")
 
@@ -177,13 +199,6 @@ def drill_url(address: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Request:
-    """An action sent and waiting for its ``ack``: what it was, in words."""
-
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
 class CoachLine:
     """A camera or voice warning for the host: since when (room ms), in words."""
 
@@ -216,10 +231,20 @@ class DrillView:
     name: str = ""
     viewer_count: int = 0
     taps: int = 0
+    coins: int = 0
+    recent_taps: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=64))
     comments_enabled: bool = True
     comments: deque[CommentView] = field(default_factory=lambda: deque(maxlen=RING))
     by_id: dict[str, CommentView] = field(default_factory=dict)
-    pinned: str | None = None
+    #: Comments posted since the welcome (a comment's ``seq``).
+    posted: int = 0
+    pinned_id: str | None = None
+    #: Named viewers present (id → handle), in order of arrival.
+    viewers: dict[str, str] = field(default_factory=dict)
+    #: Muted viewers: until when (room ms; None: the whole LIVE).
+    muted: dict[str, int | None] = field(default_factory=dict)
+    keywords: list[str] = field(default_factory=list)
+    moderators: dict[str, frozenset[Permission]] = field(default_factory=dict)
     #: Guest requests waiting: request id → (viewer, handle).
     requests: dict[str, tuple[str, str]] = field(default_factory=dict)
     guests: dict[str, str] = field(default_factory=dict)
@@ -229,21 +254,20 @@ class DrillView:
     welcomed: set[str] = field(default_factory=set)
     notices: deque[RoomNotice] = field(default_factory=lambda: deque(maxlen=6))
     mute_presets: list[int | None] = field(default_factory=lambda: [5, 30, 60, 300, None])
-    report_reasons: list[str] = field(default_factory=list)
+    report_reasons: list[ReportReason] = field(default_factory=lambda: list(ReportReason))
+    #: The action types this seat may send (``welcome.actions``).
+    actions: list[str] = field(default_factory=list)
+    #: Until when (room ms) the host was last active (spoke or acted): the engine's rule.
+    last_talk: int = 0
+    #: Until when (room ms) the host's network is down (a scripted drop).
+    network_down_until: int = 0
     note: str | None = None
     #: The host's camera as the room sees it (``media.state``): off, connecting, live…
     camera: str = "off"
     watching: int = 0
     coaching: list[CoachLine] = field(default_factory=list)
-    #: The outcome of the last action or request: (text, ok).
-    last: tuple[str, bool] | None = None
-    #: What each request waiting for its answer was (request id → it).
-    pending: dict[int, Request] = field(default_factory=dict)
     #: How long after a block, pin, report or comments-off the room takes an undo (ms).
     undo_ms: int = UNDO_MS
-    #: Until when (wall s) the host's last accepted block, pin, report or comments-off
-    #: can be undone.
-    undo_until: float = 0.0
     result: DrillResult | None = None
     freed: bool = False
 
@@ -273,17 +297,8 @@ class DrillView:
             case RoomOut():
                 self._at(msg.t, wall)
                 self._room(msg.kind, msg.data)
-            case AckOut():
-                request = self.pending.pop(msg.id or -1, Request(""))
-                if not msg.accepted:
-                    self.last = (msg.hint or "", False)
-                    return
-                self.last = (request.label, True)
-                if msg.undoable:
-                    self.undo_until = wall + self.undo_ms / 1000 - UNDO_MARGIN_S
-            case ErrorOut():
-                self.pending.pop(msg.id or -1, None)
-                self.last = (msg.message or msg.code.value, False)
+            case AckOut() | ErrorOut():
+                pass  # answers to the host's requests: the desk's (DrillDesk.receive)
             case MediaStateOut():
                 self.camera, self.watching = msg.host.value, msg.viewers
                 self.coaching = [CoachLine(w.since_ms, w.text, w.level == "fail")
@@ -306,30 +321,45 @@ class DrillView:
         self.status, self.duration_ms = state.status.value, state.duration_ms
         self.title = state.scenario.title
         self.mute_presets = list(state.mute_presets or self.mute_presets)
-        self.report_reasons = list(state.report_reasons)
+        known = {r.value: r for r in ReportReason}
+        self.report_reasons = [known[r] for r in state.report_reasons if r in known] \
+            or list(ReportReason)
+        self.actions = list(msg.actions)
         self.undo_ms = state.undo_ms or UNDO_MS
         media = state.media
         if media is not None:
             self.camera, self.watching = media.host.value, media.viewers
         self.t, self.t_at = snap.t, wall
-        self.viewer_count, self.taps = snap.viewers, snap.taps
+        self.viewer_count, self.taps, self.coins = snap.viewers, snap.taps, snap.coins
+        self.last_talk = max(self.last_talk, snap.t)  # the host was there until now
         self.comments_enabled = snap.comments_enabled
         self.comments.clear()
         self.by_id.clear()
-        for c in snap.stream:
-            self._add(CommentView(c.id, c.viewer, c.handle, c.text, c.t))
+        self.viewers.clear()
+        shown = [CommentView(c.id, c.viewer, c.handle, c.text, c.t) for c in snap.stream]
         if isinstance(snap, StaffSnapshot):
-            for f in snap.filtered:
-                self._add(CommentView(f.id, "", f.handle, f.text, f.t, filtered=True))
-        self.pinned = None if snap.pinned is None else snap.pinned.id
+            shown += [CommentView(f.id, "", f.handle, f.text, f.t, filtered=True)
+                      for f in snap.filtered]
+            self.keywords = list(snap.keywords)
+            self.muted = dict(snap.muted)
+        for view in sorted(shown, key=lambda c: c.t):
+            self._add(view)
+        self.pinned_id = None if snap.pinned is None else snap.pinned.id
         self.requests = {r.id: (r.viewer, r.handle) for r in snap.requests}
         self.guests = {g.viewer: g.handle for g in snap.guests}
+        self.moderators = {name: _permissions(perms) for name, perms in snap.moderators.items()}
+        for viewer, handle in [*self.guests.items(), *self.requests.values()]:
+            self.viewers.setdefault(viewer, handle)
 
     def _add(self, view: CommentView) -> None:
+        self.posted += 1
+        view.seq = self.posted
         if len(self.comments) == self.comments.maxlen:
             self.by_id.pop(self.comments[0].id, None)
         self.comments.append(view)
         self.by_id[view.id] = view
+        if view.viewer:
+            self.viewers.setdefault(view.viewer, view.handle)
 
     def _event(self, ev: AnyEvent) -> None:
         match ev:
@@ -341,14 +371,21 @@ class DrillView:
                     found = self.by_id.get(cid)
                     if found is not None:
                         found.hidden = ev.reason
-                    if self.pinned == cid:
-                        self.pinned = None
+                    if self.pinned_id == cid:
+                        self.pinned_id = None
             case AudienceChanged():
+                for viewer in ev.joined:
+                    self.viewers[viewer.id] = viewer.handle
+                for vid in ev.left:
+                    self.viewers.pop(vid, None)
                 self.viewer_count = ev.viewers
             case Tapped():
                 self.taps += ev.count
+                self.recent_taps.append((ev.t, ev.count))
             case GiftSent():
                 self.gifts.append(GiftView(ev.id, ev.handle, ev.gift, ev.coins, ev.count, ev.t))
+                self.coins += ev.coins
+                self.viewers.setdefault(ev.viewer, ev.handle)
             case OfficialJoined():
                 self.officials.append((ev.viewer, ev.handle))
                 self.notices.append(RoomNotice("desktop.notice_official", ev.t,
@@ -358,23 +395,30 @@ class DrillView:
                 self.notices.append(RoomNotice("desktop.notice_guest", ev.t,
                                                (("name", ev.handle),)))
             case NetworkDropped():
+                self.network_down_until = ev.t + ev.duration
                 self.notices.append(RoomNotice("desktop.notice_network", ev.t, bad=True))
             case ActionApplied():
                 self._applied(ev.action)
             case Undone():
                 self._undone(ev.action, ev.pinned)
-            case Followed() | Shared() | InjectFired() | ActionRejected() | SessionEnded():
+            case Followed():
+                self.viewers.setdefault(ev.viewer, ev.handle)
+            case Shared() | InjectFired() | ActionRejected() | SessionEnded():
                 pass  # nothing on the host's desk shows these
             case _:
                 assert_never(ev)
 
     def _applied(self, action: AnyAction) -> None:
         """An accepted action changes what the host sees (pins, guests, thanks, switches)."""
+        if action.actor == HOST:
+            # The engine's rule: any host action counts as being there, a talk until it ends.
+            until = action.t + action.duration if isinstance(action, Talk) else action.t
+            self.last_talk = max(self.last_talk, until)
         match action:
             case Pin():
-                self.pinned = action.comment
+                self.pinned_id = action.comment
             case Unpin():
-                self.pinned = None
+                self.pinned_id = None
             case SetComments():
                 self.comments_enabled = action.enabled
             case AcceptGuest() | DeclineGuest():
@@ -395,8 +439,26 @@ class DrillView:
                 found = self.by_id.get(action.comment)
                 if found is not None:
                     found.reported = True
-            case (Mute() | Unmute() | Block() | Unblock() | Delete() | Undo() | AddKeyword()
-                  | RemoveKeyword() | AddModerator() | RemoveModerator() | Talk() | Inject()):
+            case Mute():
+                self.muted[action.viewer] = None if action.duration is None \
+                    else action.t + action.duration * 1000
+            case Unmute():
+                self.muted.pop(action.viewer, None)
+            case Block():
+                self.viewers.pop(action.viewer, None)
+            case AddKeyword():
+                keyword = normalise_keyword(action.keyword)
+                if keyword not in self.keywords:
+                    self.keywords.append(keyword)
+            case RemoveKeyword():
+                keyword = normalise_keyword(action.keyword)
+                if keyword in self.keywords:
+                    self.keywords.remove(keyword)
+            case AddModerator():
+                self.moderators[action.name] = frozenset(action.permissions)
+            case RemoveModerator():
+                self.moderators.pop(action.name, None)
+            case Unblock() | Delete() | Undo() | Talk() | Inject():
                 pass  # what they hide arrives as a `hidden` event
             case _:
                 assert_never(action)
@@ -404,17 +466,13 @@ class DrillView:
     def _undone(self, action: AnyAction, pinned: str | None) -> None:
         """An undo took ``action`` back (a block lifted changes nothing the host sees)."""
         if isinstance(action, Pin):
-            self.pinned = pinned
+            self.pinned_id = pinned
         elif isinstance(action, SetComments):
             self.comments_enabled = True
         elif isinstance(action, Report):
             found = self.by_id.get(action.comment)
             if found is not None:
                 found.reported = False
-
-    def undo_left(self, wall: float) -> int:
-        """Whole seconds left to undo the host's last block, pin, report or comments-off."""
-        return max(0, math.ceil(self.undo_until - wall))
 
     def _room(self, kind: RoomKind, data: RoomData) -> None:
         if kind in ("started", "resumed"):
@@ -425,11 +483,18 @@ class DrillView:
             self.status, self.t, self.result = "lobby", 0, None
             self.comments.clear()
             self.by_id.clear()
-            self.pinned = None
+            self.pinned_id = None
             self.requests.clear()
             self.guests.clear()
             self.gifts.clear()
             self.officials.clear()
+            self.viewers.clear()
+            self.muted.clear()
+            self.recent_taps.clear()
+            self.welcomed.clear()
+            self.thanked.clear()
+            self.viewer_count = self.taps = self.coins = 0
+            self.last_talk = self.network_down_until = 0
         elif isinstance(data, NoteData):
             self.note = data.text
         elif isinstance(data, FreedData) and data.seat == self.seat:
@@ -437,11 +502,11 @@ class DrillView:
 
     # ------------------------------------------------------------ what the panel shows
 
-    def visible(self) -> list[CommentView]:
+    def visible_comments(self) -> list[CommentView]:
         """The comments on the host's list, newest last (deleted ones gone)."""
         return [c for c in self.comments if c.hidden is None]
 
-    def stage(self, n: int) -> list[CommentView]:
+    def stage_comments(self, n: int) -> list[CommentView]:
         """The newest ``n`` comments viewers see (no filtered or hidden ones)."""
         return [c for c in self.comments if c.hidden is None and not c.filtered][-n:]
 
@@ -454,6 +519,287 @@ class DrillView:
 
     def first_request(self) -> str | None:
         return next(iter(self.requests), None)
+
+
+def _permissions(names: list[str]) -> frozenset[Permission]:
+    """A moderator's permissions from the snapshot (a name this app does not know is left
+    out)."""
+    known = {p.value: p for p in Permission}
+    return frozenset(known[n] for n in names if n in known)
+
+
+# ---------------------------------------------------------------- the host's desk in a drill
+
+
+class Sender(Protocol):
+    """What the desk needs of the link: send an action, and whether the seat is in the
+    room (:class:`DrillLink`; a test's recorder)."""
+
+    @property
+    def state(self) -> LinkState: ...
+
+    @property
+    def joins(self) -> int:
+        """How many times the seat was welcomed: a new connection counts one more."""
+
+    def act(self, action: AnyAction) -> int:
+        """Send ``action``; return the message id its ``ack`` carries."""
+
+    def drain(self) -> list[AnyServerMessage]:
+        """The messages that arrived since the last call."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """An action sent and waiting for its ``ack``, and the connection it went out on."""
+
+    action: AnyAction
+    joins: int
+
+
+class DrillDesk:
+    """A drill room as the host's desk (:class:`~simulator.desk.HostDesk`): what
+    :class:`DrillView` folded from the room, and the host's actions sent over the link.
+
+    :meth:`take` sends an action and leaves it :class:`~simulator.desk.Pending`; its
+    ``ack`` (or ``error``) settles it, applied or refused, through :meth:`settled`. A
+    request whose connection dropped before its answer came is settled refused,
+    :attr:`~simulator.desk.DeskRefusal.NOT_CONNECTED`: the room may never have had it,
+    and nothing the host tapped waits for ever. Times are the room's (``wall``: the app's
+    wall clock, seconds).
+    """
+
+    def __init__(self, view: DrillView, link: Sender, wall: Callable[[], float]) -> None:
+        self.view = view
+        self.link = link
+        self.wall = wall
+        #: Requests waiting for their answer, by message id (the ticket).
+        self.pending: dict[int, Sent] = {}
+        self._settled: list[Settled] = []
+        self._undoable: Undoable | None = None
+        #: Until when (wall s) :attr:`undoable` can be undone.
+        self.undo_until = 0.0
+
+    # ------------------------------------------------------------ the link
+
+    def poll(self) -> None:
+        """Take in what the room sent; settle what a dropped connection left unanswered."""
+        state, joins = self.link.state, self.link.joins
+        for message in self.link.drain():
+            self.receive(message)
+        # The state was read before draining: every answer that came before a drop has
+        # been received now.
+        self.drop_stale(state, joins)
+
+    def receive(self, msg: AnyServerMessage) -> None:
+        """One server message: an answer settles its request; the rest goes to the view."""
+        wall = self.wall()
+        if isinstance(msg, AckOut) and msg.id in self.pending:
+            request = self.pending.pop(msg.id)
+            if msg.accepted:
+                self._settle(msg.id, Applied())
+                if msg.undoable and undoable(request.action):
+                    self._undoable = request.action
+                    self.undo_until = wall + self.view.undo_ms / 1000 - UNDO_MARGIN_S
+            else:
+                self._settle(msg.id, Refused(_reject_code(msg.code)))
+        elif isinstance(msg, ErrorOut) and msg.id is not None and msg.id in self.pending:
+            del self.pending[msg.id]
+            self._settle(msg.id, Refused(msg.code))
+        else:
+            if isinstance(msg, ErrorOut):  # not an action's (the camera's offer, say)
+                log.warning("the drill server says %s: %s", msg.code.value, msg.message)
+            self.view.apply(msg, wall)
+
+    def drop_stale(self, state: LinkState, joins: int) -> None:
+        """Refuse every request whose connection is gone (``state``, ``joins``: the link's)."""
+        for ticket, request in list(self.pending.items()):
+            if state is not LinkState.JOINED or request.joins != joins:
+                del self.pending[ticket]
+                self._settle(ticket, Refused(DeskRefusal.NOT_CONNECTED))
+
+    def _settle(self, ticket: int, reply: Applied | Refused) -> None:
+        self._settled.append(Settled(ticket, reply))
+
+    # ------------------------------------------------------------ acting
+
+    def offers(self, kind: type[AnyAction]) -> bool:
+        """What the welcome says this seat may send (before it: a host seat's actions)."""
+        if self.view.actions:
+            return kind.type in self.view.actions
+        return SEAT_ACTIONS.get(kind.type) is kind and Role.HOST in kind.roles
+
+    def take(self, action: AnyAction) -> Reply:
+        if not self.offers(type(action)):
+            return Refused(DeskRefusal.NOT_OFFERED)
+        if self.link.state is not LinkState.JOINED:
+            return Refused(DeskRefusal.NOT_CONNECTED)
+        if isinstance(action, Undo):
+            self._undoable, self.undo_until = None, 0.0  # one undo per action
+        ticket = self.link.act(action)
+        self.pending[ticket] = Sent(action, self.link.joins)
+        return Pending(ticket)
+
+    def settled(self) -> list[Settled]:
+        out, self._settled = self._settled, []
+        return out
+
+    @property
+    def undoable(self) -> Undoable | None:
+        return self._undoable if self.undo_left_ms() else None
+
+    def undo_left_ms(self) -> int:
+        if self._undoable is None:
+            return 0
+        return max(0, math.ceil((self.undo_until - self.wall()) * 1000))
+
+    # ------------------------------------------------------------ the room
+
+    @property
+    def now(self) -> int:
+        return self.view.now(self.wall())
+
+    @property
+    def ended(self) -> bool:
+        return self.view.status == "ended"
+
+    @property
+    def duration(self) -> int:
+        return self.view.duration_ms
+
+    def title(self, lang: str) -> str:
+        return self.view.title  # in the seat's language, as the room sent it
+
+    @property
+    def comments(self) -> deque[CommentView]:
+        return self.view.comments
+
+    @property
+    def by_id(self) -> dict[str, CommentView]:
+        return self.view.by_id
+
+    @property
+    def posted(self) -> int:
+        return self.view.posted
+
+    def visible_comments(self) -> list[CommentView]:
+        return self.view.visible_comments()
+
+    def stage_comments(self, n: int) -> list[CommentView]:
+        return self.view.stage_comments(n)
+
+    @property
+    def comments_enabled(self) -> bool:
+        return self.view.comments_enabled
+
+    @property
+    def pinned_id(self) -> str | None:
+        return self.view.pinned_id
+
+    def pinned(self) -> CommentView | None:
+        pinned = self.view.pinned_id
+        return None if pinned is None else self.view.by_id.get(pinned)
+
+    @property
+    def viewers(self) -> dict[str, str]:
+        return self.view.viewers
+
+    @property
+    def viewer_count(self) -> int:
+        return self.view.viewer_count
+
+    @property
+    def taps(self) -> int:
+        return self.view.taps
+
+    @property
+    def coins(self) -> int:
+        return self.view.coins
+
+    @property
+    def recent_taps(self) -> deque[tuple[int, int]]:
+        return self.view.recent_taps
+
+    def handle(self, viewer: str) -> str:
+        found = self.view.viewers.get(viewer)
+        if found is None:
+            found = next((c.handle for c in self.view.comments if c.viewer == viewer), "?")
+        return found
+
+    def is_muted(self, viewer: str) -> bool:
+        if viewer not in self.view.muted:
+            return False
+        until = self.view.muted[viewer]
+        return until is None or until > self.now
+
+    def is_welcomed(self, viewer: str) -> bool:
+        return viewer in self.view.welcomed
+
+    def active_gifts(self) -> list[GiftView]:
+        now = self.now
+        return [g for g in self.view.gifts if now - g.t < GIFT_SHOW_MS]
+
+    def gift_name(self, gift: str, lang: str) -> str:
+        return gift.replace("_", " ")  # the protocol sends no gift names
+
+    def unthanked_gift(self) -> GiftView | None:
+        return self.view.unthanked_gift()
+
+    def unwelcomed_official(self) -> tuple[str, str] | None:
+        return self.view.unwelcomed_official()
+
+    def active_notices(self) -> list[RoomNotice]:
+        now = self.now
+        return [n for n in self.view.notices if now - n.t < NOTICE_SHOW_MS]
+
+    @property
+    def network_down_until(self) -> int:
+        return self.view.network_down_until
+
+    def dead_air_ms(self) -> int:
+        if self.view.status != "running":
+            return 0
+        return max(0, self.now - self.view.last_talk - DEAD_AIR_GRACE_MS)
+
+    @property
+    def keywords(self) -> list[str]:
+        return self.view.keywords
+
+    @property
+    def filter_limit(self) -> None:
+        return None  # the protocol does not send the room's limit
+
+    @property
+    def moderators(self) -> dict[str, frozenset[Permission]]:
+        return self.view.moderators
+
+    def open_requests(self) -> list[tuple[str, str, str]]:
+        return [(rid, v, h) for rid, (v, h) in self.view.requests.items()]
+
+    def guests(self) -> list[tuple[str, str]]:
+        return list(self.view.guests.items())
+
+    @property
+    def max_guests(self) -> None:
+        return None  # the protocol does not send the room's limit
+
+    @property
+    def mute_presets(self) -> list[int | None]:
+        return self.view.mute_presets
+
+    @property
+    def report_reasons(self) -> list[ReportReason]:
+        return self.view.report_reasons
+
+
+def _reject_code(code: str | None) -> RejectCode | DeskRefusal:
+    """An ack's code as the engine's; one this app does not know (a newer server's)."""
+    if code is None:
+        return DeskRefusal.UNKNOWN_REASON
+    try:
+        return RejectCode(code)
+    except ValueError:
+        return DeskRefusal.UNKNOWN_REASON
 
 
 # ---------------------------------------------------------------- the host's camera and voice
@@ -602,6 +948,8 @@ class DrillLink:
         self._pc: RTCPeerConnection | None = None
         self._tracks: list[MediaStreamTrack] = []
         self._token: str | None = None
+        #: How many times the seat was welcomed (each connection's welcome counts one).
+        self.joins = 0
         self._seq = 0
         self._ids = 0
         self._id_lock = threading.Lock()
@@ -730,6 +1078,7 @@ class DrillLink:
         """One message from the server; False when the seat cannot go on."""
         if isinstance(msg, WelcomeOut):
             self._token, self._seq = msg.token, msg.seq
+            self.joins += 1
             self.state = LinkState.JOINED
             if self.publish and (self._pc is None or self._pc.connectionState in
                                  ("failed", "closed")):

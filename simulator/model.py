@@ -12,31 +12,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 
 from moderation.actions import (
     HOST,
-    AcceptGuest,
-    AddKeyword,
-    AddModerator,
     Answer,
     AnyAction,
-    Block,
-    DeclineGuest,
-    Delete,
-    Mute,
-    Pin,
-    RemoveGuest,
-    RemoveKeyword,
-    RemoveModerator,
+    Permission,
     Report,
-    SetComments,
+    Role,
     Talk,
-    Thank,
     Undo,
-    Unmute,
-    Unpin,
-    Welcome,
     undoable,
 )
 from moderation.engine import Session
@@ -53,70 +38,32 @@ from moderation.events import (
     OfficialJoined,
     RejectCode,
     Tapped,
+    Undone,
     public,
 )
 from moderation.timing import DEAD_AIR_GRACE_MS, UNDO_MS
 from scenarios.taxonomy import ReportReason
+from simulator.desk import (
+    REPORT_REASONS,
+    Applied,
+    CommentView,
+    DeskRefusal,
+    GiftView,
+    Marker,
+    Refused,
+    Reply,
+    RoomNotice,
+    Settled,
+    Undoable,
+)
 
 __all__ = ["CommentView", "GiftView", "LiveModel", "Marker", "RoomNotice", "Undoable"]
-
-#: The host's actions an :class:`~moderation.actions.Undo` can take back.
-Undoable = Block | Pin | Report | SetComments
 
 #: Comments kept for the panel; older ones have scrolled far away on TikTok too.
 RING = 300
 #: How long a gift banner or a notice stays up (ms of live time).
 GIFT_SHOW_MS = 4000
 NOTICE_SHOW_MS = 5000
-
-
-class Marker(Enum):
-    """A replay's line in the host's list: the trainee's action, and whether it was refused."""
-
-    DONE = "done"
-    REFUSED = "refused"
-
-
-@dataclass(slots=True)
-class CommentView:
-    """One comment as the host sees it."""
-
-    id: str
-    viewer: str
-    handle: str
-    text: str
-    t: int
-    filtered: bool = False  # caught by the keyword filter: staff see it greyed
-    hidden: str | None = None  # deleted / muted / blocked
-    answered: bool = False
-    reported: bool = False
-    #: Order of arrival (1, 2, …), so a frozen list can hold back newer comments.
-    seq: int = 0
-    #: Not a comment: a line a replay adds to the host's list to mark the trainee's
-    #: action; never shown on the stage.
-    marker: Marker | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GiftView:
-    id: str
-    handle: str
-    gift: str
-    coins: int
-    count: int
-    t: int
-
-
-@dataclass(frozen=True, slots=True)
-class RoomNotice:
-    """A line about the room on the stage (an official joined, a guest asks to join, the
-    network dropped): a translation key and its parameters. Not a camera or microphone
-    ``media.sources.Notice``."""
-
-    key: str
-    t: int
-    params: tuple[tuple[str, str], ...] = ()
-    bad: bool = False
 
 
 @dataclass(slots=True)
@@ -203,6 +150,10 @@ class LiveModel:
             elif isinstance(event, NetworkDropped):
                 self.network_down_until = event.t + event.duration
                 self.note("desktop.notice_network", event.t, bad=True)
+            elif isinstance(event, Undone) and isinstance(event.action, Report):
+                withdrawn = self.by_id.get(event.action.comment)
+                if withdrawn is not None:
+                    withdrawn.reported = False
 
     def mark(self, t: int, head: str, text: str, refused: bool = False) -> CommentView:
         """Add a replay's marker row ("3:14 · tindakanmu" / "Blokir @handle") to the list."""
@@ -283,6 +234,60 @@ class LiveModel:
     def coins(self) -> int:
         return self.session.coins
 
+    # ------------------------------------------------------------ the room, for the desk
+
+    @property
+    def duration(self) -> int:
+        return self.session.duration
+
+    def title(self, lang: str) -> str:
+        return self.session.scenario.title.get(lang)
+
+    @property
+    def comments_enabled(self) -> bool:
+        return self.session.room.comments_enabled
+
+    @property
+    def pinned_id(self) -> str | None:
+        return self.session.room.pinned
+
+    def handle(self, viewer: str) -> str:
+        return self.session.room.handles.get(viewer, "?")
+
+    def is_muted(self, viewer: str) -> bool:
+        return self.session.room.is_muted(viewer, self.now)
+
+    def is_welcomed(self, viewer: str) -> bool:
+        return viewer in self.session.room.welcomed
+
+    def gift_name(self, gift: str, lang: str) -> str:
+        name = next((g.name for g in self.session.economy.gifts if g.id == gift), None)
+        return name.get(lang) if name is not None else gift.replace("_", " ")
+
+    @property
+    def keywords(self) -> list[str]:
+        return self.session.room.keywords
+
+    @property
+    def filter_limit(self) -> int:
+        return self.session.room.settings.filter_limit
+
+    @property
+    def moderators(self) -> dict[str, frozenset[Permission]]:
+        return self.session.room.moderators
+
+    @property
+    def max_guests(self) -> int:
+        return self.session.scenario.settings.max_guests
+
+    @property
+    def mute_presets(self) -> tuple[int | None, ...]:
+        return self.session.scenario.settings.mute_presets_s
+
+    @property
+    def report_reasons(self) -> tuple[ReportReason, ...]:
+        return REPORT_REASONS
+
     # ------------------------------------------------------------ actions
 
     def act(self, action: AnyAction) -> RejectCode | None:
@@ -297,27 +302,31 @@ class LiveModel:
             self._mark(action)
             if undoable(action):
                 self.undoable = action
+            elif isinstance(action, Undo):
+                self.undoable = None
         return result.rejected
+
+    def take(self, action: AnyAction) -> Reply:
+        """The host desk's one way to act (:class:`~simulator.desk.HostDesk`): the local
+        engine answers at once."""
+        if not self.offers(type(action)):
+            return Refused(DeskRefusal.NOT_OFFERED)
+        code = self.act(action)
+        return Applied() if code is None else Refused(code)
+
+    def offers(self, kind: type[AnyAction]) -> bool:
+        """A rehearsal's host may take every action a host may take."""
+        return Role.HOST in kind.roles
+
+    def settled(self) -> list[Settled]:
+        """Nothing waits: the engine answers every action at once."""
+        return []
 
     def undo_left_ms(self) -> int:
         """How long the host can still undo :attr:`undoable` (0: no longer)."""
         if self.undoable is None:
             return 0
         return max(0, self.undoable.t + UNDO_MS - self.now)
-
-    def undo(self, t: int) -> tuple[Undoable | None, RejectCode | None]:
-        """Take back the host's last block, pin, report or comments-off: what was undone
-        (None if nothing could be), and why not."""
-        done = self.undoable
-        code = self.act(Undo(t=t, actor=HOST))
-        if code is not None:
-            return None, code
-        self.undoable = None
-        if isinstance(done, Report):
-            view = self.by_id.get(done.comment)
-            if view is not None:
-                view.reported = False
-        return done, None
 
     def _mark(self, action: AnyAction) -> None:
         if isinstance(action, Answer):
@@ -329,67 +338,8 @@ class LiveModel:
             if view is not None:
                 view.reported = True
 
-    # Helpers the panel calls; each builds one TikTok-shaped action as the host.
-
-    def mute(self, t: int, comment: CommentView, duration: int | None) -> RejectCode | None:
-        return self.act(Mute(t=t, actor=HOST, viewer=comment.viewer, duration=duration,
-                             comment=comment.id))
-
-    def mute_viewer(self, t: int, viewer: str, duration: int | None) -> RejectCode | None:
-        return self.act(Mute(t=t, actor=HOST, viewer=viewer, duration=duration))
-
-    def unmute(self, t: int, viewer: str) -> RejectCode | None:
-        return self.act(Unmute(t=t, actor=HOST, viewer=viewer))
-
-    def block(self, t: int, comment: CommentView) -> RejectCode | None:
-        return self.act(Block(t=t, actor=HOST, viewer=comment.viewer, comment=comment.id))
-
-    def block_viewer(self, t: int, viewer: str) -> RejectCode | None:
-        return self.act(Block(t=t, actor=HOST, viewer=viewer))
-
-    def delete(self, t: int, comment: CommentView) -> RejectCode | None:
-        return self.act(Delete(t=t, actor=HOST, comment=comment.id))
-
-    def report(self, t: int, comment: CommentView, reason: ReportReason) -> RejectCode | None:
-        return self.act(Report(t=t, actor=HOST, comment=comment.id, reason=reason))
-
-    def pin(self, t: int, comment: CommentView) -> RejectCode | None:
-        if self.session.room.pinned == comment.id:
-            return self.act(Unpin(t=t, actor=HOST))
-        return self.act(Pin(t=t, actor=HOST, comment=comment.id))
-
-    def answer(self, t: int, comment: CommentView) -> RejectCode | None:
-        return self.act(Answer(t=t, actor=HOST, comment=comment.id, text=""))
-
-    def thank(self, t: int, target: str) -> RejectCode | None:
-        return self.act(Thank(t=t, actor=HOST, target=target))
-
-    def welcome(self, t: int, viewer: str) -> RejectCode | None:
-        return self.act(Welcome(t=t, actor=HOST, viewer=viewer))
+    # The talk the voice detector (and the benchmark) sends; the panel builds its own.
 
     def talk(self, t: int, duration: int = 5000) -> RejectCode | None:
         return self.act(Talk(t=t, actor=HOST, duration=duration))
 
-    def set_comments(self, t: int, enabled: bool) -> RejectCode | None:
-        return self.act(SetComments(t=t, actor=HOST, enabled=enabled))
-
-    def add_keyword(self, t: int, keyword: str) -> RejectCode | None:
-        return self.act(AddKeyword(t=t, actor=HOST, keyword=keyword))
-
-    def remove_keyword(self, t: int, keyword: str) -> RejectCode | None:
-        return self.act(RemoveKeyword(t=t, actor=HOST, keyword=keyword))
-
-    def accept(self, t: int, request: str) -> RejectCode | None:
-        return self.act(AcceptGuest(t=t, actor=HOST, request=request))
-
-    def decline(self, t: int, request: str) -> RejectCode | None:
-        return self.act(DeclineGuest(t=t, actor=HOST, request=request))
-
-    def remove_guest(self, t: int, viewer: str) -> RejectCode | None:
-        return self.act(RemoveGuest(t=t, actor=HOST, viewer=viewer))
-
-    def add_moderator(self, t: int, name: str) -> RejectCode | None:
-        return self.act(AddModerator(t=t, actor=HOST, name=name))
-
-    def remove_moderator(self, t: int, name: str) -> RejectCode | None:
-        return self.act(RemoveModerator(t=t, actor=HOST, name=name))

@@ -15,17 +15,42 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 import pygame
 
-from moderation.actions import Block, Pin, Report
-from moderation.events import RejectCode
+from moderation.actions import (
+    HOST,
+    AcceptGuest,
+    Answer,
+    AnyAction,
+    Block,
+    DeclineGuest,
+    Delete,
+    Mute,
+    Pin,
+    Report,
+    SetComments,
+    Talk,
+    Thank,
+    Undo,
+    Unmute,
+    Unpin,
+    Welcome,
+)
 from scenarios.taxonomy import ReportReason
 from simulator import theme
+from simulator.desk import (
+    Applied,
+    CommentView,
+    HostDesk,
+    Pending,
+    Refused,
+    Reply,
+    refusal_text,
+)
 from simulator.fonts import Fonts
 from simulator.intents import Intent, choice_index
-from simulator.model import CommentView, LiveModel
 from simulator.tabs import (
     CommentsTab,
     FilterTab,
@@ -38,11 +63,12 @@ from simulator.tabs import (
 from simulator.widgets import Button, TextField, draw_panel, draw_text
 
 if TYPE_CHECKING:
-    from simulator.screens.live import LiveScreen
+    from simulator.screens.live import DeskScreen
 
-__all__ = ["ACTIONS", "Menu", "ModerationPanel", "Status", "mute_label"]
+__all__ = ["ACTIONS", "Done", "Menu", "ModerationPanel", "Status", "mute_label"]
 
-REASONS = tuple(ReportReason)
+#: How long a "Bicara" click counts as talking (ms).
+TALK_MS = 5000
 #: How long the status line shows an action's outcome (ms of live time).
 STATUS_SHOW_MS = 6000
 
@@ -80,9 +106,20 @@ class Status:
     """The outcome of the last action, shown under the buttons for a few seconds."""
 
     text: str
-    ok: bool
+    #: Done (True), refused (False) or sent and waiting for the room's answer (None).
+    ok: bool | None
     #: Live ms when it happened.
     t: int
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What the status line says when an action is done (a catalogue key and its
+    parameters), and what else follows then (the keyword field empties)."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+    then: Callable[[], None] | None = None
 
 
 def mute_label(tr: Callable[..., str], seconds: int | None) -> str:
@@ -97,7 +134,7 @@ def mute_label(tr: Callable[..., str], seconds: int | None) -> str:
 class ModerationPanel:
     """Lays out, draws and drives the panel; the live screen owns it."""
 
-    def __init__(self, live: LiveScreen) -> None:
+    def __init__(self, live: DeskScreen) -> None:
         self.live = live
         self.app = live.app
         self.comments = CommentsTab(self)
@@ -119,6 +156,8 @@ class ModerationPanel:
         #: "Urungkan (Z)" beside the status line while the last action can be undone.
         self.undo_button: Button | None = None
         self.status: Status | None = None
+        #: Actions sent to a drill room and waiting for its answer, by ticket.
+        self.waiting: dict[int, Done] = {}
         #: What each action intent does, from its key or from its button.
         self.commands: dict[Intent, Callable[[], None]] = {
             Intent.MUTE: self.open_mute,
@@ -149,8 +188,8 @@ class ModerationPanel:
         return self.app.fonts
 
     @property
-    def model(self) -> LiveModel:
-        return self.live.model
+    def desk(self) -> HostDesk:
+        return self.live.desk
 
     @property
     def current(self) -> PanelTab:
@@ -179,15 +218,35 @@ class ModerationPanel:
     def relayout(self) -> None:
         self.layout(self.rect)
 
-    def show_result(self, code: RejectCode | None, ok_key: str, **params: object) -> None:
-        """The status line after an action: done (``ok_key``) or why it was refused."""
-        if code is None:
-            self.status = Status(self.tr(ok_key, **params), True, self.model.now)
-        else:
-            self.status = Status(self.tr(f"reject.{code.value}"), False, self.model.now)
+    def act(self, action: AnyAction, ok_key: str, then: Callable[[], None] | None = None, /,
+            **params: object) -> Reply:
+        """Take ``action`` at the desk and show how it went: done (``ok_key`` with
+        ``params``, and ``then`` runs), or why it was refused. A drill's answer comes
+        later and is shown the same way when it comes (:meth:`update`)."""
+        done = Done(ok_key, tuple(params.items()), then)
+        reply = self.desk.take(action)
+        match reply:
+            case Pending():
+                self.waiting[reply.ticket] = done
+                self.status = Status(self.tr("drill.sending"), None, self.desk.now)
+            case Applied() | Refused():
+                self.show_reply(reply, done)
+            case _:
+                assert_never(reply)
+        return reply
+
+    def show_reply(self, reply: Applied | Refused, done: Done) -> None:
+        """The status line after the room's reply: done, or why it was refused."""
+        if isinstance(reply, Refused):
+            self.status = Status(refusal_text(reply.reason, self.tr), False, self.desk.now)
+            return
+        self.status = Status(self.tr(done.key, **dict(done.params)), True, self.desk.now)
+        if done.then is not None:
+            done.then()
+            self.relayout()
 
     def show_problem(self, key: str) -> None:
-        self.status = Status(self.tr(key), False, self.model.now)
+        self.status = Status(self.tr(key), False, self.desk.now)
 
     def _need_comment(self) -> CommentView | None:
         comment = self.comments.selected_comment()
@@ -200,7 +259,7 @@ class ModerationPanel:
         vid = self.viewers.selected
         if self.tab is not Tab.VIEWERS or vid is None:
             return None
-        return vid, self.model.viewers.get(vid, "?")
+        return vid, self.desk.viewers.get(vid, "?")
 
     # ------------------------------------------------------------ commands
 
@@ -208,13 +267,13 @@ class ModerationPanel:
         self.menu = None
         viewer = self._chosen_viewer()
         if viewer is not None:
-            code = self.model.mute_viewer(self.now(), viewer[0], duration)
-            self.show_result(code, "desktop.done_mute", name=viewer[1])
+            self.act(Mute(t=self.now(), actor=HOST, viewer=viewer[0], duration=duration),
+                     "desktop.done_mute", name=viewer[1])
             return
         comment = self._need_comment()
         if comment is not None:
-            self.show_result(self.model.mute(self.now(), comment, duration), "desktop.done_mute",
-                             name=comment.handle)
+            self.act(Mute(t=self.now(), actor=HOST, viewer=comment.viewer, duration=duration,
+                          comment=comment.id), "desktop.done_mute", name=comment.handle)
 
     def do_unmute(self) -> None:
         """Lift a mute (viewers tab): TikTok lets the host undo one."""
@@ -222,115 +281,116 @@ class ModerationPanel:
         if viewer is None:
             self.show_problem("desktop.pick_viewer_first")
             return
-        self.show_result(self.model.unmute(self.now(), viewer[0]), "desktop.done_unmute",
-                         name=viewer[1])
+        self.act(Unmute(t=self.now(), actor=HOST, viewer=viewer[0]), "desktop.done_unmute",
+                 name=viewer[1])
 
     def do_block(self) -> None:
         viewer = self._chosen_viewer()
         if viewer is not None:
-            code = self.model.block_viewer(self.now(), viewer[0])
-            self.show_result(code, "desktop.done_block", name=viewer[1])
+            self.act(Block(t=self.now(), actor=HOST, viewer=viewer[0]), "desktop.done_block",
+                     name=viewer[1])
             return
         comment = self._need_comment()
         if comment is not None:
-            self.show_result(self.model.block(self.now(), comment), "desktop.done_block",
-                             name=comment.handle)
+            self.act(Block(t=self.now(), actor=HOST, viewer=comment.viewer, comment=comment.id),
+                     "desktop.done_block", name=comment.handle)
 
     def do_delete(self) -> None:
         comment = self._need_comment()
         if comment is not None:
-            self.show_result(self.model.delete(self.now(), comment), "desktop.done_delete",
-                             name=comment.handle)
+            self.act(Delete(t=self.now(), actor=HOST, comment=comment.id),
+                     "desktop.done_delete", name=comment.handle)
 
     def do_report(self, reason: ReportReason) -> None:
         self.menu = None
         comment = self._need_comment()
         if comment is not None:
-            self.show_result(self.model.report(self.now(), comment, reason),
-                             "desktop.done_report", name=comment.handle)
+            self.act(Report(t=self.now(), actor=HOST, comment=comment.id, reason=reason),
+                     "desktop.done_report", name=comment.handle)
 
     def do_pin(self) -> None:
         comment = self._need_comment()
-        if comment is not None:
-            pinned = self.model.session.room.pinned == comment.id
-            self.show_result(self.model.pin(self.now(), comment),
-                             "desktop.done_unpin" if pinned else "desktop.done_pin",
-                             name=comment.handle)
+        if comment is None:
+            return
+        if self.desk.pinned_id == comment.id:
+            self.act(Unpin(t=self.now(), actor=HOST), "desktop.done_unpin", name=comment.handle)
+        else:
+            self.act(Pin(t=self.now(), actor=HOST, comment=comment.id), "desktop.done_pin",
+                     name=comment.handle)
 
     def do_undo(self) -> None:
-        """Take back the last block, pin, report or comments-off (Z, or the button)."""
-        done, code = self.model.undo(self.now())
-        if code is not None or done is None:
-            self.show_result(code or RejectCode.NOTHING_TO_UNDO, "")
-            return
+        """Take back the last block, pin, report or comments-off (Z, or the button); the
+        room decides whether it still can."""
+        done = self.desk.undoable
         if isinstance(done, Block):
-            name = self.model.session.room.handles.get(done.viewer, "?")
-            self.show_result(None, "desktop.undone_block", name=name)
+            key, name = "desktop.undone_block", self.desk.handle(done.viewer)
         elif isinstance(done, Pin):
-            self.show_result(None, "desktop.undone_pin")
+            key, name = "desktop.undone_pin", ""
         elif isinstance(done, Report):
-            view = self.model.by_id.get(done.comment)
-            self.show_result(None, "desktop.undone_report",
-                             name=view.handle if view is not None else "?")
+            view = self.desk.by_id.get(done.comment)
+            key, name = "desktop.undone_report", view.handle if view is not None else "?"
+        elif isinstance(done, SetComments):
+            key, name = "desktop.undone_comments", ""
         else:
-            self.show_result(None, "desktop.undone_comments")
+            key, name = "seat.undone", ""
+        self.act(Undo(t=self.now(), actor=HOST), key, name=name)
 
     def do_answer(self) -> None:
         comment = self._need_comment()
         if comment is not None:
-            self.show_result(self.model.answer(self.now(), comment), "desktop.done_answer",
-                             name=comment.handle)
+            self.act(Answer(t=self.now(), actor=HOST, comment=comment.id, text=""),
+                     "desktop.done_answer", name=comment.handle)
 
     def do_thank_comment(self) -> None:
         comment = self._need_comment()
         if comment is not None:
-            self.show_result(self.model.thank(self.now(), comment.id), "desktop.done_thank",
-                             name=comment.handle)
+            self.act(Thank(t=self.now(), actor=HOST, target=comment.id), "desktop.done_thank",
+                     name=comment.handle)
 
     def do_thank_gift(self) -> None:
-        gift = self.model.unthanked_gift()
+        gift = self.desk.unthanked_gift()
         if gift is None:
             self.show_problem("desktop.no_gift")
             return
-        self.show_result(self.model.thank(self.now(), gift.id), "desktop.done_thank",
-                         name=gift.handle)
+        self.act(Thank(t=self.now(), actor=HOST, target=gift.id), "desktop.done_thank",
+                 name=gift.handle)
 
     def do_welcome(self) -> None:
         target = self._chosen_viewer()
         if target is None:
-            target = self.model.unwelcomed_official()
+            target = self.desk.unwelcomed_official()
             if target is None and (comment := self.comments.selected_comment()) is not None:
                 target = (comment.viewer, comment.handle)
         if target is None:
             self.show_problem("desktop.no_one_to_welcome")
             return
-        self.show_result(self.model.welcome(self.now(), target[0]), "desktop.done_welcome",
-                         name=target[1])
+        self.act(Welcome(t=self.now(), actor=HOST, viewer=target[0]), "desktop.done_welcome",
+                 name=target[1])
 
     def do_talk(self) -> None:
-        self.show_result(self.model.talk(self.now()), "desktop.done_talk")
+        self.act(Talk(t=self.now(), actor=HOST, duration=TALK_MS), "desktop.done_talk")
 
     def do_comments(self) -> None:
-        enabled = not self.model.session.room.comments_enabled
-        self.show_result(self.model.set_comments(self.now(), enabled),
-                         "desktop.done_comments_on" if enabled else "desktop.done_comments_off")
+        enabled = not self.desk.comments_enabled
+        self.act(SetComments(t=self.now(), actor=HOST, enabled=enabled),
+                 "desktop.done_comments_on" if enabled else "desktop.done_comments_off")
 
     def do_accept(self, request: str | None = None) -> None:
         """Accept a guest request (the first waiting one unless ``request`` is named)."""
         found = self._request(request)
         if found is not None:
-            self.show_result(self.model.accept(self.now(), found[0]), "desktop.done_accept",
-                             name=found[1])
+            self.act(AcceptGuest(t=self.now(), actor=HOST, request=found[0]),
+                     "desktop.done_accept", name=found[1])
 
     def do_decline(self, request: str | None = None) -> None:
         found = self._request(request)
         if found is not None:
-            self.show_result(self.model.decline(self.now(), found[0]), "desktop.done_decline",
-                             name=found[1])
+            self.act(DeclineGuest(t=self.now(), actor=HOST, request=found[0]),
+                     "desktop.done_decline", name=found[1])
 
     def _request(self, request: str | None) -> tuple[str, str] | None:
         """(request id, handle) of ``request`` or the first open one; None says so."""
-        requests = self.model.open_requests()
+        requests = self.desk.open_requests()
         if request is None and requests:
             request = requests[0][0]
         if request is None:
@@ -355,6 +415,9 @@ class ModerationPanel:
 
     def focus_keyword(self) -> None:
         self.set_tab(Tab.FILTER)
+        if not self.filter.offered():
+            self.filter.confirm()  # says why not
+            return
         # K's own text came with its key press, before the typing guard let K through.
         self.filter.field.focus()
 
@@ -393,7 +456,7 @@ class ModerationPanel:
     def _layout_host_tools(self, rect: pygame.Rect, row_h: int) -> None:
         """The host's tools along the bottom: always there."""
         px = self.fonts.px
-        comments = "desktop.btn_comments_off" if self.model.session.room.comments_enabled \
+        comments = "desktop.btn_comments_off" if self.desk.comments_enabled \
             else "desktop.btn_comments_on"
         host = [("desktop.btn_talk", Intent.TALK, self.tr("desktop.space_key")),
                 (comments, Intent.COMMENTS_ON_OFF, "C"),
@@ -429,7 +492,7 @@ class ModerationPanel:
         px = self.fonts.px
         self.menu_buttons = []
         if self.menu is Menu.MUTE:
-            presets = self.model.session.scenario.settings.mute_presets_s
+            presets = self.desk.mute_presets
             w = rect.width // max(1, len(presets))
             top -= row_h + px(6)
             self.menu_buttons = [
@@ -441,14 +504,15 @@ class ModerationPanel:
         elif self.menu is Menu.REPORT:
             per = 4
             w = rect.width // per
-            n_rows = (len(REASONS) + per - 1) // per
+            reasons = self.desk.report_reasons
+            n_rows = (len(reasons) + per - 1) // per
             top -= n_rows * (row_h + px(4)) + px(2)
             self.menu_buttons = [
                 Button(self.tr(f"desktop.reason_{r.value}"), partial(self.do_report, r),
                        pygame.Rect(rect.left + (i % per) * w,
                                    top + (i // per) * (row_h + px(4)), w - px(4), row_h),
                        shortcut=str(i + 1), colour=theme.SELECT, role="small")
-                for i, r in enumerate(REASONS)
+                for i, r in enumerate(reasons)
             ]
         return top
 
@@ -522,7 +586,11 @@ class ModerationPanel:
         return [] if self.undo_button is None else [self.undo_button]
 
     def update(self) -> None:
-        """Decide what the shown tab's list holds this frame."""
+        """Show the answers a drill room sent; decide what the shown tab's list holds."""
+        for settled in self.desk.settled():
+            done = self.waiting.pop(settled.ticket, None)
+            if done is not None:  # None: not a tap's (the voice detector's talk)
+                self.show_reply(settled.reply, done)
         self._offer_undo()
         self.comments.hold()
         current = self.current
@@ -534,7 +602,7 @@ class ModerationPanel:
 
     def _offer_undo(self) -> None:
         """The undo button, with the seconds left, while the last action can be undone."""
-        left = self.model.undo_left_ms()
+        left = self.desk.undo_left_ms()
         if not left:
             self.undo_button = None
             return
@@ -562,9 +630,10 @@ class ModerationPanel:
                       (self.rect.left, self.menu_buttons[0].rect.top - px(2)), "tiny",
                       theme.MUTED, anchor="bottomleft")
         status = self.status
-        if status is not None and self.model.now - status.t < STATUS_SHOW_MS:
+        if status is not None and (status.ok is None or self.desk.now - status.t < STATUS_SHOW_MS):
+            colour = theme.MUTED if status.ok is None else theme.OK if status.ok else theme.WARN
             draw_text(surface, fonts, status.text, (self.status_rect.left + px(4),
                                                     self.status_rect.centery), "small",
-                      theme.OK if status.ok else theme.WARN, bold=True, anchor="midleft",
+                      colour, bold=True, anchor="midleft",
                       max_width=self.status_rect.width - px(8)
                       - (self.undo_button.rect.width + px(8) if self.undo_button else 0))

@@ -16,11 +16,19 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from moderation.events import RejectCode
+from moderation.actions import (
+    HOST,
+    AddKeyword,
+    AddModerator,
+    AnyAction,
+    RemoveGuest,
+    RemoveKeyword,
+    RemoveModerator,
+)
 from simulator import theme
+from simulator.desk import CommentView, Marker
 from simulator.lookalike import plain_form
-from simulator.model import CommentView, Marker
-from simulator.widgets import Button, TextField, draw_panel, draw_text
+from simulator.widgets import Button, TextField, draw_panel, draw_text, draw_wrapped
 
 if TYPE_CHECKING:
     from simulator.panel import ModerationPanel
@@ -114,7 +122,7 @@ class CommentsTab(PanelTab):
     def selected_comment(self) -> CommentView | None:
         if self.selected is None:
             return None
-        view: CommentView | None = self.panel.model.by_id.get(self.selected)
+        view = self.panel.desk.by_id.get(self.selected)
         return view if view is not None and view.hidden is None else None
 
     @property
@@ -128,9 +136,9 @@ class CommentsTab(PanelTab):
         """Every frame, whatever the tab: hold the list while hovered or scrolled back."""
         if self.hovering or self.scroll > 0:
             if self.freeze_seq is None:
-                model = self.panel.model
-                self.freeze_seq = model.posted
-                self.gone_before = {c.id for c in model.comments if c.hidden is not None}
+                desk = self.panel.desk
+                self.freeze_seq = desk.posted
+                self.gone_before = {c.id for c in desk.comments if c.hidden is not None}
         else:
             self.freeze_seq = None
             self.gone_before = set()
@@ -143,14 +151,14 @@ class CommentsTab(PanelTab):
     def update(self) -> None:
         fonts = self.panel.fonts
         px = fonts.px
-        model = self.panel.model
+        desk = self.panel.desk
         area = self.area
         limit = self.freeze_seq
         if limit is None:
-            shown = model.visible_comments()
+            shown = desk.visible_comments()
         else:  # held: what was there stays there, hidden since or not
             gone = self.gone_before
-            shown = [c for c in model.comments if c.seq <= limit and c.id not in gone]
+            shown = [c for c in desk.comments if c.seq <= limit and c.id not in gone]
         if self.scroll:
             self.scroll = min(self.scroll, max(0, len(shown) - 1))
             shown = shown[: len(shown) - self.scroll]
@@ -176,7 +184,7 @@ class CommentsTab(PanelTab):
     def _pill_label(self) -> str:
         assert self.freeze_seq is not None
         return self.panel.tr("desktop.list_paused",
-                             count=self.panel.model.posted - self.freeze_seq)
+                             count=self.panel.desk.posted - self.freeze_seq)
 
     def hide(self) -> None:
         self.rows = []
@@ -198,7 +206,7 @@ class CommentsTab(PanelTab):
         px = fonts.px
         area = self.area
         line_h = fonts.line_height("body")
-        room = panel.model.session.room
+        pinned = panel.desk.pinned_id
         for rect, comment in self.rows:
             if comment.marker is not None:
                 self._draw_marker(surface, rect, comment)
@@ -215,7 +223,7 @@ class CommentsTab(PanelTab):
             tags = []
             if comment.filtered:
                 tags.append(panel.tr("desktop.tag_filtered"))
-            if room.pinned == comment.id:
+            if pinned == comment.id:
                 tags.append(panel.tr("desktop.tag_pinned"))
             if comment.answered:
                 tags.append(panel.tr("desktop.tag_answered"))
@@ -292,7 +300,7 @@ class ViewersTab(PanelTab):
         self.rows = []
         y = area.top + px(30)
         row = px(36)
-        for vid, handle in list(self.panel.model.viewers.items())[-200:]:
+        for vid, handle in list(self.panel.desk.viewers.items())[-200:]:
             if y + row > area.bottom:
                 break
             self.rows.append((pygame.Rect(area.left, y, area.width, row - px(4)), vid, handle))
@@ -316,22 +324,21 @@ class ViewersTab(PanelTab):
         fonts = panel.fonts
         px = fonts.px
         area = self.area
-        model = panel.model
-        draw_text(surface, fonts, panel.tr("desktop.viewers_named", count=len(model.viewers),
-                                           total=model.viewer_count),
+        desk = panel.desk
+        draw_text(surface, fonts, panel.tr("desktop.viewers_named", count=len(desk.viewers),
+                                           total=desk.viewer_count),
                   area.topleft, "small", theme.MUTED)
-        room = model.session.room
-        now = model.now
+        guests = {vid for vid, _ in desk.guests()}
         for rect, vid, handle in self.rows:
             chosen = vid == self.selected
             if chosen or rect.collidepoint(panel.app.mouse):
                 draw_panel(surface, rect, theme.SELECT if chosen else theme.HOVER, px(6))
             tags = []
-            if room.is_muted(vid, now):
+            if desk.is_muted(vid):
                 tags.append(panel.tr("desktop.tag_muted"))
-            if vid in room.guests:
+            if vid in guests:
                 tags.append(panel.tr("desktop.tag_guest"))
-            if vid in room.welcomed:
+            if desk.is_welcomed(vid):
                 tags.append(panel.tr("desktop.tag_welcomed"))
             label = handle + (f"  · {' · '.join(tags)}" if tags else "")
             draw_text(surface, fonts, label, (rect.left + px(8), rect.centery), "body",
@@ -356,11 +363,21 @@ class _EntryTab(PanelTab):
     def entries(self) -> list[str]:
         raise NotImplementedError
 
-    def add_entry(self, t: int, text: str) -> RejectCode | None:
+    def adding(self, t: int, text: str) -> AnyAction:
+        """The action that adds ``text``."""
         raise NotImplementedError
 
-    def remove_entry(self, t: int, entry: str) -> RejectCode | None:
+    def removing(self, t: int, entry: str) -> AnyAction:
+        """The action that removes ``entry``."""
         raise NotImplementedError
+
+    #: The action class that adds an entry; a desk that does not offer it shows the
+    #: entries without the field and the remove buttons, and :attr:`not_offered_key` says why.
+    adds: type[AnyAction]
+    not_offered_key = "drill.refused_not_offered"
+
+    def offered(self) -> bool:
+        return self.panel.desk.offers(self.adds)
 
     def add(self, text: str) -> None:
         """Add what was typed; clear the field only when the room accepted it."""
@@ -368,32 +385,43 @@ class _EntryTab(PanelTab):
         if not text:
             return
         panel = self.panel
-        code = self.add_entry(panel.now(), text)
-        panel.show_result(code, self.done_add_key, **{self.param: text})
-        if code is None:
-            self.field.text = ""
+
+        def clear() -> None:
+            if self.field.text.strip() == text:  # unless the host typed on meanwhile
+                self.field.text = ""
+
+        panel.act(self.adding(panel.now(), text), self.done_add_key, clear,
+                  **{self.param: text})
         panel.relayout()
 
     def remove(self, entry: str) -> None:
         panel = self.panel
-        panel.show_result(self.remove_entry(panel.now(), entry), self.done_remove_key,
-                          **{self.param: entry})
+        panel.act(self.removing(panel.now(), entry), self.done_remove_key,
+                  **{self.param: entry})
         panel.relayout()
 
     def choose(self, index: int) -> bool:
         entries = self.entries()
-        if index >= len(entries):
+        if not self.offered() or index >= len(entries):
             return False
         self.remove(entries[index])
         return True
 
     def confirm(self) -> None:
-        self.field.focused = True
+        if self.offered():
+            self.field.focused = True
+        else:
+            self.panel.show_problem(self.not_offered_key)
 
     def layout(self) -> None:
         panel = self.panel
         px = panel.fonts.px
         list_rect = panel.list_rect
+        if not self.offered():
+            self.field.focused = False
+            self.field.rect = pygame.Rect(0, 0, 0, 0)
+            self.item_buttons = []
+            return
         self.field.placeholder = panel.tr(self.placeholder_key)
         self.field.rect = pygame.Rect(list_rect.left + px(10), list_rect.top + px(36),
                                       list_rect.width - px(150), px(40))
@@ -417,14 +445,23 @@ class _EntryTab(PanelTab):
         px = fonts.px
         area = self.area
         draw_text(surface, fonts, self.title(), area.topleft, "label", theme.TEXT, bold=True)
-        self.field.draw(surface, fonts)
+        offered = self.offered()
+        if offered:
+            self.field.draw(surface, fonts)
         y = panel.list_rect.top + px(90)
         for n, entry in enumerate(self.entries(), 1):
             draw_text(surface, fonts, self.label(n, entry), (area.left + px(4), y + px(14)),
                       "body", theme.TEXT, anchor="midleft", max_width=self.label_width())
             y += px(ROW_PX)
-        draw_text(surface, fonts, panel.tr(self.hint_key), (area.left, area.bottom),
-                  "tiny", theme.MUTED, anchor="bottomleft", max_width=area.width)
+        if offered:
+            draw_text(surface, fonts, panel.tr(self.hint_key), (area.left, area.bottom),
+                      "tiny", theme.MUTED, anchor="bottomleft", max_width=area.width)
+        else:  # why there is no field: the room's moderators join from their phones
+            hint = panel.tr(self.not_offered_key)
+            height = len(fonts.wrap(hint, "small", area.width)) * fonts.line_height("small")
+            draw_wrapped(surface, fonts, hint, pygame.Rect(area.left, area.bottom - height,
+                                                           area.width, height),
+                         "small", theme.MUTED)
 
     def title(self) -> str:
         raise NotImplementedError
@@ -442,18 +479,19 @@ class FilterTab(_EntryTab):
     done_add_key = "desktop.done_keyword"
     done_remove_key = "desktop.done_keyword_removed"
     param = "word"
+    adds = AddKeyword
 
     def __init__(self, panel: ModerationPanel) -> None:
         super().__init__(panel, max_len=50)
 
     def entries(self) -> list[str]:
-        return list(self.panel.model.session.room.keywords)
+        return list(self.panel.desk.keywords)
 
-    def add_entry(self, t: int, text: str) -> RejectCode | None:
-        return self.panel.model.add_keyword(t, text)
+    def adding(self, t: int, text: str) -> AnyAction:
+        return AddKeyword(t=t, actor=HOST, keyword=text)
 
-    def remove_entry(self, t: int, entry: str) -> RejectCode | None:
-        return self.panel.model.remove_keyword(t, entry)
+    def removing(self, t: int, entry: str) -> AnyAction:
+        return RemoveKeyword(t=t, actor=HOST, keyword=entry)
 
     def remove_button(self, entry: str, right: int, y: int) -> Button:
         px = self.panel.fonts.px
@@ -465,9 +503,11 @@ class FilterTab(_EntryTab):
         return f"{n}. {entry}" if n < 10 else entry
 
     def title(self) -> str:
-        room = self.panel.model.session.room
-        return self.panel.tr("desktop.filter_title", count=len(room.keywords),
-                             limit=room.settings.filter_limit)
+        desk = self.panel.desk
+        if desk.filter_limit is None:
+            return self.panel.tr("drill.filter_title", count=len(desk.keywords))
+        return self.panel.tr("desktop.filter_title", count=len(desk.keywords),
+                             limit=desk.filter_limit)
 
 
 class ModeratorsTab(_EntryTab):
@@ -479,18 +519,20 @@ class ModeratorsTab(_EntryTab):
     done_add_key = "desktop.done_moderator"
     done_remove_key = "desktop.done_moderator_removed"
     param = "name"
+    adds = AddModerator
+    not_offered_key = "drill.moderators_join"
 
     def __init__(self, panel: ModerationPanel) -> None:
         super().__init__(panel, max_len=40)
 
     def entries(self) -> list[str]:
-        return list(self.panel.model.session.room.moderators)
+        return list(self.panel.desk.moderators)
 
-    def add_entry(self, t: int, text: str) -> RejectCode | None:
-        return self.panel.model.add_moderator(t, text)
+    def adding(self, t: int, text: str) -> AnyAction:
+        return AddModerator(t=t, actor=HOST, name=text)
 
-    def remove_entry(self, t: int, entry: str) -> RejectCode | None:
-        return self.panel.model.remove_moderator(t, entry)
+    def removing(self, t: int, entry: str) -> AnyAction:
+        return RemoveModerator(t=t, actor=HOST, name=entry)
 
     def remove_button(self, entry: str, right: int, y: int) -> Button:
         px = self.panel.fonts.px
@@ -500,7 +542,7 @@ class ModeratorsTab(_EntryTab):
 
     def label(self, n: int, entry: str) -> str:
         """"1. mod1 (moderasi, filter kata, komentar)": what each may do, in words."""
-        perms = self.panel.model.session.room.moderators[entry]
+        perms = self.panel.desk.moderators[entry]
         words = ", ".join(self.panel.tr(f"desktop.permission_{p.value}")
                           for p in sorted(perms, key=lambda p: p.value))
         return f"{n}. {entry}  ({words})"
@@ -509,8 +551,7 @@ class ModeratorsTab(_EntryTab):
         return self.area.width - self.panel.fonts.px(130)
 
     def title(self) -> str:
-        room = self.panel.model.session.room
-        return self.panel.tr("desktop.moderators_title", count=len(room.moderators))
+        return self.panel.tr("desktop.moderators_title", count=len(self.panel.desk.moderators))
 
 
 class GuestsTab(PanelTab):
@@ -532,7 +573,7 @@ class GuestsTab(PanelTab):
                                             colour=colour, role="small"))
 
         y = panel.list_rect.top + px(40)
-        requests = panel.model.open_requests()
+        requests = panel.desk.open_requests()
         for rid, _vid, _handle in requests:
             add(panel.tr("desktop.decline"), partial(panel.do_decline, rid), right, px(110), y,
                 theme.BUTTON_DANGER)
@@ -540,7 +581,7 @@ class GuestsTab(PanelTab):
                 px(110), y, (40, 120, 70))
             y += row
         y = panel.list_rect.top + px(40) + row * max(1, len(requests)) + px(40)
-        for vid, _handle in panel.model.guests():
+        for vid, _handle in panel.desk.guests():
             add(panel.tr("desktop.remove"), partial(self.remove, vid), right, px(110), y,
                 theme.BUTTON_DANGER)
             y += row
@@ -551,16 +592,16 @@ class GuestsTab(PanelTab):
 
     def remove(self, viewer: str) -> None:
         panel = self.panel
-        handle = panel.model.viewers.get(viewer, "?")
-        panel.show_result(panel.model.remove_guest(panel.now(), viewer),
-                          "desktop.done_guest_removed", name=handle)
+        handle = panel.desk.handle(viewer)
+        panel.act(RemoveGuest(t=panel.now(), actor=HOST, viewer=viewer),
+                  "desktop.done_guest_removed", name=handle)
         panel.relayout()
 
     def choose(self, index: int) -> bool:
-        guests = self.panel.model.session.room.guests
+        guests = self.panel.desk.guests()
         if index >= len(guests):
             return False
-        self.remove(guests[index])
+        self.remove(guests[index][0])
         return True
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -568,11 +609,11 @@ class GuestsTab(PanelTab):
         fonts = panel.fonts
         px = fonts.px
         area = self.area
-        model = panel.model
+        desk = panel.desk
         draw_text(surface, fonts, panel.tr("desktop.requests_title"), area.topleft, "label",
                   theme.TEXT, bold=True)
         y = panel.list_rect.top + px(40)
-        requests = model.open_requests()
+        requests = desk.open_requests()
         for _rid, _vid, handle in requests:
             draw_text(surface, fonts, handle, (area.left + px(4), y + px(14)), "body",
                       theme.TEXT, anchor="midleft", max_width=area.width - px(250))
@@ -581,11 +622,12 @@ class GuestsTab(PanelTab):
             draw_text(surface, fonts, panel.tr("desktop.no_requests"), (area.left + px(4), y),
                       "small", theme.MUTED)
         y = panel.list_rect.top + px(40) + px(ROW_PX) * max(1, len(requests)) + px(40)
-        draw_text(surface, fonts, panel.tr("desktop.guests_title",
-                                           count=len(model.session.room.guests),
-                                           limit=model.session.scenario.settings.max_guests),
-                  (area.left, y - px(34)), "label", theme.TEXT, bold=True)
-        for n, (_vid, handle) in enumerate(model.guests(), 1):
+        guests = desk.guests()
+        title = panel.tr("drill.guests_title", count=len(guests)) if desk.max_guests is None \
+            else panel.tr("desktop.guests_title", count=len(guests), limit=desk.max_guests)
+        draw_text(surface, fonts, title, (area.left, y - px(34)), "label", theme.TEXT,
+                  bold=True)
+        for n, (_vid, handle) in enumerate(guests, 1):
             draw_text(surface, fonts, f"{n}. {handle}", (area.left + px(4), y + px(14)), "body",
                       theme.TEXT, anchor="midleft")
             y += px(ROW_PX)

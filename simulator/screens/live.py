@@ -1,8 +1,10 @@
 """The live screen: a portrait 9:16 stage beside the moderation panel.
 
-The engine advances with the wall clock: each frame reads the live time from
-:class:`~simulator.clock.LiveClock` (wall time minus pauses) and calls
-``advance``. The stage shows what viewers see (mirrored camera, viewer count,
+:class:`DeskScreen` is the host's live screen over any host desk
+(:mod:`simulator.desk`): a local rehearsal (:class:`LiveScreen`, whose engine
+advances with the wall clock: each frame reads the live time from
+:class:`~simulator.clock.LiveClock`, wall time minus pauses) or a group drill
+(:mod:`simulator.screens.drill`). The stage shows what viewers see (mirrored camera, viewer count,
 taps, gifts, comments, the pinned comment, guests); the panel
 (:mod:`simulator.panel`) is the host's moderation tools. Live warnings (dead
 air, face missing, too dark, noisy microphone, camera lost) sit on top of the
@@ -18,13 +20,15 @@ import pygame
 
 from debrief.report_text import clock as clock_text
 from media.results import Level
+from moderation.actions import HOST, Talk
 from moderation.judge import Scorecard
 from moderation.sessionfile import scorecard_of
 from moderation.setup import load_setup
 from simulator import theme
 from simulator.clock import LiveClock
+from simulator.desk import GiftView, HostDesk
 from simulator.intents import Intent, KeyMap
-from simulator.model import GiftView, LiveModel
+from simulator.model import LiveModel
 from simulator.panel import ModerationPanel
 from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_panel, draw_text, draw_wrapped
@@ -32,7 +36,8 @@ from simulator.widgets import Button, draw_panel, draw_text, draw_wrapped
 if TYPE_CHECKING:
     from simulator.app import App
 
-__all__ = ["ConfirmEndScreen", "HelpScreen", "LiveScreen", "PauseScreen", "build_model"]
+__all__ = ["ConfirmEndScreen", "DeskScreen", "HelpScreen", "LiveScreen", "PauseScreen",
+           "build_model"]
 
 #: The voice detector sends the engine a Talk this long, at most this often.
 VOICE_TALK_MS = 1500
@@ -44,31 +49,29 @@ def build_model(scenario_id: str, seed: int) -> LiveModel:
     return LiveModel(load_setup(scenario_id).start(seed))
 
 
-@register("live")
-class LiveScreen(Screen):
-    """A live rehearsal of ``scenario_id`` (a built-in id or a YAML file).
+class DeskScreen(Screen):
+    """The host's live screen over any :class:`~simulator.desk.HostDesk`: the stage, the
+    moderation panel and the top bar, whether the room is a local rehearsal
+    (:class:`LiveScreen`) or a group drill (``simulator.screens.drill.DrillScreen``).
 
-    ``seed`` defaults to a fresh one (``--seed`` fixes it); ``model`` is a session
-    built by the caller (the benchmark's, a replay's).
+    A subclass brings the desk up to date each frame (:meth:`advance`), says what ending
+    means (:meth:`ask_to_end`) and may add its own warnings (:meth:`room_warnings`).
     """
 
     keymap = KeyMap.LIVE
     guards_typing = True
     #: Whether the screen opens the camera and microphone.
     uses_media = True
+    #: Whether the microphone's voice becomes the host's ``talk`` here. Not in a drill:
+    #: the room hears the host's voice itself, over WebRTC (server/room.py, ``host_spoke``).
+    voice_talks = True
 
-    def __init__(self, app: App, scenario_id: str, seed: int | None = None,
-                 model: LiveModel | None = None) -> None:
+    def __init__(self, app: App, desk: HostDesk) -> None:
         super().__init__(app)
         if self.uses_media:
             app.ensure_media()
-        self.scenario_id = scenario_id
-        self.model = model or build_model(scenario_id,
-                                          app.new_seed() if seed is None else seed)
-        self.clock = LiveClock(app.wall)
-        self.started = False
+        self.desk = desk
         self.finished = False
-        self.card: Scorecard | None = None
         self.panel = ModerationPanel(self)
         self.stage = pygame.Rect(0, 0, 0, 0)
         self.topbar = pygame.Rect(0, 0, 0, 0)
@@ -77,29 +80,30 @@ class LiveScreen(Screen):
         self._last_voice_talk = -10**9
         self.warnings: list[tuple[str, bool]] = []
         self._shade: dict[tuple[int, int, int], pygame.Surface] = {}
-        self.gift_names = {g.id: g.name for g in self.model.session.economy.gifts}
 
-    # ------------------------------------------------------------ time
+    # ------------------------------------------------------------ the subclass's part
 
     def now(self) -> int:
-        """Live milliseconds now (never behind the session's own clock)."""
-        return max(self.clock.ms(), self.model.now)
+        """The room's live milliseconds now."""
+        return self.desk.now
 
-    def on_enter(self) -> None:
-        """The live clock starts the first time and resumes after pause and help."""
-        if not self.started:
-            self.started = True
-            self.clock.start()
-        else:
-            self.clock.resume()
+    def advance(self) -> None:
+        """Bring the desk up to now (once a frame, before anything reads it)."""
 
-    def on_cover(self) -> None:
-        """Pause or help opened on top: the live clock stops while they are open."""
-        self.clock.pause()
+    def room_warnings(self) -> list[tuple[str, bool]]:
+        """(text, serious) the room adds to the live warnings."""
+        return []
 
-    def on_quit(self) -> None:
-        """The window closes mid-live: end and save the session first."""
-        self.finish(go_to_debrief=False)
+    def on_ended(self) -> None:
+        """The desk says the live is over (once a frame until the screen goes)."""
+
+    def on_air(self) -> tuple[str, theme.Colour]:
+        """The "LIVE" beside the clock, top left, and its colour."""
+        return self.tr("desktop.live_badge"), theme.ACCENT
+
+    def headline(self) -> tuple[str, theme.Colour]:
+        """The top bar's middle line: the scenario's title."""
+        return self.desk.title(self.app.lang), theme.MUTED
 
     # ------------------------------------------------------------ layout
 
@@ -120,14 +124,19 @@ class LiveScreen(Screen):
             camera.size = (sw, sh)
         panel = pygame.Rect(self.stage.right + pad, self.stage.top,
                             width - self.stage.right - 2 * pad, sh)
-        self.buttons = [
+        self.buttons = self.top_buttons(width)
+        self.panel.layout(panel)
+
+    def top_buttons(self, width: int) -> list[Button]:
+        """Pause and "end the live", top right."""
+        px = self.fonts.px
+        return [
             Button(self.tr("desktop.pause"), self.pause,
                    pygame.Rect(width - px(330), px(8), px(150), px(36)), shortcut="Esc"),
             Button(self.tr("desktop.end_live"), self.ask_to_end,
                    pygame.Rect(width - px(170), px(8), px(156), px(36)), shortcut="F10",
                    colour=theme.BUTTON_DANGER),
         ]
-        self.panel.layout(panel)
 
     # ------------------------------------------------------------ input
 
@@ -171,32 +180,32 @@ class LiveScreen(Screen):
     def update(self, dt: float) -> None:
         if self.finished:
             return
-        now = self.clock.ms()
-        model = self.model
-        model.advance(now)
+        self.advance()
+        now = self.now()
         camera, mic = self.app.camera, self.app.mic
         if mic is not None:
             mic.poll()
             # A real microphone's voice is the host talking: it keeps dead air away.
-            if mic.live and mic.speaking and now - self._last_voice_talk >= VOICE_TALK_MS:
+            if self.voice_talks and mic.live and mic.speaking \
+                    and now - self._last_voice_talk >= VOICE_TALK_MS:
                 self._last_voice_talk = now
-                model.talk(self.now(), VOICE_TALK_MS)
+                self.desk.take(Talk(t=now, actor=HOST, duration=VOICE_TALK_MS))
         if camera is not None:
             camera.poll()
             view = camera.view
             if view is not None and view.pixels is not self._frame_pixels:
                 self._frame_pixels = view.pixels
                 self.frame = pygame.image.frombuffer(view.pixels.data, view.size, "BGR")
-        self.warnings = self._warnings()
+        self.warnings = self.room_warnings() + self._warnings()
         self.panel.update()
-        if model.ended:
-            self.finish()
+        if self.desk.ended:
+            self.on_ended()
 
     def _warnings(self) -> list[tuple[str, bool]]:
         """(text, serious) of each live warning, most urgent first."""
         out: list[tuple[str, bool]] = []
-        model = self.model
-        dead = model.dead_air_ms()
+        desk = self.desk
+        dead = desk.dead_air_ms()
         if dead > 0:
             # Without a real microphone nothing hears the host: say how to show talking.
             mic = self.app.mic
@@ -224,21 +233,9 @@ class LiveScreen(Screen):
             noise = next((r for r in mic.results if r.name == "noise"), None)
             if noise is not None and noise.level in (Level.WARN, Level.FAIL):
                 out.append((self.tr("desktop.warn_noisy"), noise.level is Level.FAIL))
-        if model.now < model.network_down_until:
+        if desk.now < desk.network_down_until:
             out.append((self.tr("desktop.warn_network"), True))
         return out
-
-    def finish(self, go_to_debrief: bool = True) -> None:
-        """End the live now, judge it, save it and show the debrief."""
-        if self.finished:
-            return
-        self.finished = True
-        self.clock.resume()
-        self.model.end(self.now())
-        self.card = scorecard_of(self.model.session)
-        self.app.save(self.model, self.card)
-        if go_to_debrief:
-            self.app.replace("debrief", model=self.model, card=self.card, ref=self.scenario_id)
 
     # ------------------------------------------------------------ drawing
 
@@ -256,9 +253,8 @@ class LiveScreen(Screen):
 
     def gift_label(self, gift: GiftView, width: int) -> str:
         """A gift banner's text, by the gift's name (never its id), cut with "…" to ``width``."""
-        name = self.gift_names.get(gift.gift)
         label = self.tr("desktop.gift_line", handle=gift.handle,
-                        gift=name.get(self.app.lang) if name else gift.gift.replace("_", " "),
+                        gift=self.desk.gift_name(gift.gift, self.app.lang),
                         count=gift.count, coins=gift.coins)
         return self.fonts.ellipsis(label, "small", width, True)
 
@@ -273,17 +269,18 @@ class LiveScreen(Screen):
         fonts = self.fonts
         px = fonts.px
         pygame.draw.rect(surface, theme.PANEL, self.topbar)
-        session = self.model.session
-        now = min(self.model.now, session.duration)
-        clock = f"{now // 60000}:{now // 1000 % 60:02d} / {session.duration // 60000}:" \
-                f"{session.duration // 1000 % 60:02d}"
+        desk = self.desk
+        now = min(desk.now, desk.duration)
+        clock = f"{now // 60000}:{now // 1000 % 60:02d} / {desk.duration // 60000}:" \
+                f"{desk.duration // 1000 % 60:02d}"
         pygame.draw.circle(surface, theme.ACCENT, (px(20), self.topbar.centery), px(6))
-        draw_text(surface, fonts, self.tr("desktop.live_badge"), (px(32), self.topbar.centery),
-                  "label", theme.ACCENT, bold=True, anchor="midleft")
+        word, colour = self.on_air()
+        draw_text(surface, fonts, word, (px(32), self.topbar.centery), "label", colour,
+                  bold=True, anchor="midleft")
         draw_text(surface, fonts, clock, (px(100), self.topbar.centery), "h2", theme.TEXT,
                   bold=True, anchor="midleft")
-        title = session.scenario.title.get(self.app.lang)
-        draw_text(surface, fonts, title, (px(300), self.topbar.centery), "label", theme.MUTED,
+        headline, colour = self.headline()
+        draw_text(surface, fonts, headline, (px(300), self.topbar.centery), "label", colour,
                   anchor="midleft", max_width=self.topbar.width - px(860))
         draw_text(surface, fonts, self.tr("desktop.help_hint"),
                   (self.topbar.width - px(345), self.topbar.centery), "small", theme.FAINT,
@@ -293,7 +290,7 @@ class LiveScreen(Screen):
         fonts = self.fonts
         px = fonts.px
         stage = self.stage
-        model = self.model
+        model = self.desk
         if self.frame is not None:
             frame = self.frame
             if frame.get_size() != stage.size:
@@ -342,7 +339,7 @@ class LiveScreen(Screen):
         # Guest tiles down the right edge.
         gy = max(y, box2.bottom + px(12))
         tile_w = stage.width // 4
-        for _vid, handle in self.model.guests():
+        for _vid, handle in model.guests():
             tile = pygame.Rect(stage.right - tile_w - px(8), gy, tile_w, round(tile_w * 1.3))
             draw_panel(surface, tile, (60, 50, 90), px(8), theme.ACCENT_2)
             draw_text(surface, fonts, self.tr("desktop.guest"), (tile.centerx, tile.top + px(6)),
@@ -380,7 +377,7 @@ class LiveScreen(Screen):
             draw_text(surface, fonts, self.tr("desktop.you_are_talking"),
                       (stage.right - px(10), bottom), "tiny", theme.OK, bold=True,
                       anchor="bottomright")
-        if not model.session.room.comments_enabled:
+        if not model.comments_enabled:
             draw_text(surface, fonts, self.tr("desktop.comments_off_stage"),
                       (x0, bottom), "small", theme.MUTED, bold=True, anchor="bottomleft")
         else:
@@ -420,6 +417,66 @@ class LiveScreen(Screen):
                 draw_text(surface, fonts, line, (rect.left + px(6), rect.top + px(5) + i * line_h),
                           "small", theme.TEXT)
         surface.set_clip(old_clip)
+
+
+@register("live")
+class LiveScreen(DeskScreen):
+    """A live rehearsal of ``scenario_id`` (a built-in id or a YAML file): the host desk is
+    a local engine session (:class:`~simulator.model.LiveModel`).
+
+    The session advances with the wall clock: each frame reads the live time from
+    :class:`~simulator.clock.LiveClock` (wall time minus pauses). ``seed`` defaults to a
+    fresh one (``--seed`` fixes it); ``model`` is a session built by the caller (the
+    benchmark's, a replay's).
+    """
+
+    def __init__(self, app: App, scenario_id: str, seed: int | None = None,
+                 model: LiveModel | None = None) -> None:
+        self.model = model or build_model(scenario_id,
+                                          app.new_seed() if seed is None else seed)
+        super().__init__(app, self.model)
+        self.scenario_id = scenario_id
+        self.clock = LiveClock(app.wall)
+        self.started = False
+        self.card: Scorecard | None = None
+
+    def now(self) -> int:
+        """Live milliseconds now (never behind the session's own clock)."""
+        return max(self.clock.ms(), self.model.now)
+
+    def advance(self) -> None:
+        self.model.advance(self.clock.ms())
+
+    def on_enter(self) -> None:
+        """The live clock starts the first time and resumes after pause and help."""
+        if not self.started:
+            self.started = True
+            self.clock.start()
+        else:
+            self.clock.resume()
+
+    def on_cover(self) -> None:
+        """Pause or help opened on top: the live clock stops while they are open."""
+        self.clock.pause()
+
+    def on_quit(self) -> None:
+        """The window closes mid-live: end and save the session first."""
+        self.finish(go_to_debrief=False)
+
+    def on_ended(self) -> None:
+        self.finish()
+
+    def finish(self, go_to_debrief: bool = True) -> None:
+        """End the live now, judge it, save it and show the debrief."""
+        if self.finished:
+            return
+        self.finished = True
+        self.clock.resume()
+        self.model.end(self.now())
+        self.card = scorecard_of(self.model.session)
+        self.app.save(self.model, self.card)
+        if go_to_debrief:
+            self.app.replace("debrief", model=self.model, card=self.card, ref=self.scenario_id)
 
 
 @register("pause")
@@ -552,7 +609,7 @@ class HelpScreen(Screen):
     overlay = True
     keymap = KeyMap.HELP
 
-    def __init__(self, app: App, live: LiveScreen) -> None:
+    def __init__(self, app: App, live: DeskScreen) -> None:
         super().__init__(app)
         self.live = live
 

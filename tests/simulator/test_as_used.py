@@ -14,12 +14,13 @@ import pytest
 import yaml
 
 from i18n import translate
-from moderation.actions import Undo
+from moderation.actions import AddModerator, Undo
 from moderation.judge import Outcome
 from moderation.sessionfile import check_replay, parse, replay
 from scenarios import load_content
 from scenarios.loader import load_scenario
 from simulator.app import window_size
+from simulator.desk import Applied
 from simulator.intents import HOLD_S, QUIET_S, Intent, TypingGuard
 from simulator.model import CommentView, GiftView
 from simulator.screens.debrief import DebriefScreen
@@ -374,10 +375,11 @@ def test_without_a_microphone_the_dead_air_warning_names_space() -> None:
 
 def test_moderators_are_listed_with_their_rights_in_words() -> None:
     driver = live_driver()
-    panel = live(driver).panel
-    room = panel.model.session.room
+    screen = live(driver)
+    panel = screen.panel
+    room = screen.model.session.room
     if not room.moderators:
-        assert panel.model.add_moderator(panel.now(), "Bu Rina") is None
+        assert screen.model.take(AddModerator(t=panel.now(), name="Bu Rina")) == Applied()
     name = next(iter(room.moderators))
     label = panel.moderators.label(1, name)
     assert translate("desktop.permission_moderate", "id") in label

@@ -21,16 +21,19 @@ import pytest
 from gladi.cli import main as gladi_main
 from media.sources import Notice
 from media.synthetic import synthetic_frame
-from moderation.actions import undoable
+from moderation.actions import Delete, Pin, undoable
+from moderation.events import RejectCode
 from moderation.values import from_json
 from protocol.outbound import SERVER_MESSAGE, AnyServerMessage
-from simulator.drill import DrillView, LinkState, Request, drill_url
+from simulator.desk import Applied, Pending, Refused
+from simulator.drill import DrillDesk, DrillView, LinkState, drill_url
 from simulator.screens.drill import DrillJoinScreen, DrillScreen
 
 from ..server.helpers import Client, is_event
 from ..server.serverproc import ServerProcess
 from ..server.video_peers import SeatPeer, leftover_tasks, signal_over, stamp
 from .conftest import Driver, make_app
+from .test_desk import Recorder, Wall, ack as _ack
 
 
 @pytest.mark.parametrize(("address", "url"), [
@@ -93,30 +96,23 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
     view.apply(_msg(WELCOME), wall=100.0)
     assert (view.status, view.viewer_count, view.taps, view.camera) == \
         ("running", 12, 40, "connecting")
-    assert view.pinned == "c1" and view.first_request() == "r1"
+    assert view.pinned_id == "c1" and view.first_request() == "r1"
     assert view.now(101.5) == 6500  # the clock runs on while the room runs
     view.apply(_event(4, 6000, type="comment", id="c2", viewer="v2", handle="troll",
                       text="judi", hidden=None), 101.0)
     view.apply(_event(5, 6100, type="comment", id="c3", viewer="v4", handle="x",
                       text="spam", hidden="filter"), 101.1)
-    assert [c.id for c in view.stage(5)] == ["c1", "c2"]  # viewers never see filtered ones
+    assert [c.id for c in view.stage_comments(5)] == ["c1", "c2"]  # no filtered ones
     view.apply(_event(6, 7000, type="hidden", comments=["c1", "c2"], reason="deleted",
                       by="host"), 102.0)
-    assert view.pinned is None and [c.id for c in view.visible()] == ["c3"]
+    assert view.pinned_id is None and [c.id for c in view.visible_comments()] == ["c3"]
     view.apply(_event(7, 7100, type="applied",
                       action={"type": "guest_accept", "request": "r1", "t": 7100,
                               "actor": "host"}), 102.1)
     assert view.guests == {"v3": "budi"} and view.first_request() is None
     view.apply(_event(8, 7200, type="gift", id="g1", viewer="v5", handle="ibu", gift="rose",
                       coins=1, count=3), 102.2)
-    assert view.unthanked_gift() is not None
-    view.pending[9] = Request("Hapus")
-    view.apply(_msg({"v": 1, "type": "ack", "id": 9, "accepted": True, "code": None,
-                "hint": None}), 103.0)
-    assert view.last == ("Hapus", True)
-    view.apply(_msg({"v": 1, "type": "ack", "id": 10, "accepted": False, "code": "comment_gone",
-                "hint": "Komentar sudah hilang."}), 103.0)
-    assert view.last == ("Komentar sudah hilang.", False)
+    assert view.unthanked_gift() is not None and view.coins == 1
     view.apply(_msg({"v": 2, "type": "media.state", "host": "live", "viewers": 7, "coaching": [
         {"check": "brightness", "level": "fail", "hint_key": "face_too_dark", "params": {},
          "since_ms": 102_000, "text": "Wajah terlalu gelap"}]}), 104.0)
@@ -134,28 +130,40 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
         ["Wajah terlalu gelap"]
 
 
-def test_the_view_offers_an_undo_after_an_undoable_action_and_folds_the_undone() -> None:
+def test_the_desk_offers_an_undo_after_an_undoable_action_and_the_view_folds_the_undone(
+) -> None:
+    link, wall = Recorder(), Wall(100.0)
     view = DrillView()
-    view.apply(_msg(WELCOME), wall=100.0)
-    assert view.undo_ms == 4000 and view.undo_left(100.0) == 0
-    view.pending[1] = Request("Hapus")
-    view.apply(_msg({"v": 1, "type": "ack", "id": 1, "accepted": True}), 101.0)
-    assert view.undo_left(101.0) == 0  # a delete has no undo
-    view.pending[2] = Request("Sematkan")
-    view.apply(_msg({"v": 1, "type": "ack", "id": 2, "accepted": False, "code": "comment_gone",
-                "hint": "Komentar sudah hilang."}), 102.0)
-    assert view.undo_left(102.0) == 0  # refused: nothing to undo
-    view.pending[3] = Request("Sematkan")
-    view.apply(_msg({"v": 1, "type": "ack", "id": 3, "accepted": True, "undoable": True}),
-               103.0)
-    # The room's 4 s less the answer's trip: 3.5 s, shown as whole seconds.
-    assert [view.undo_left(w) for w in (103.0, 105.9, 106.4, 106.6)] == [4, 1, 1, 0]
+    desk = DrillDesk(view, link, wall)
+    desk.receive(_msg(WELCOME))
+    assert view.undo_ms == 4000 and desk.undo_left_ms() == 0
+    deleted = desk.take(Delete(t=0, comment="c1"))
+    assert isinstance(deleted, Pending)
+    wall.s = 101.0
+    desk.receive(_ack(deleted.ticket, accepted=True))
+    assert desk.undo_left_ms() == 0  # a delete has no undo
+    pinned = desk.take(Pin(t=0, comment="c9"))
+    assert isinstance(pinned, Pending)
+    desk.receive(_ack(pinned.ticket, accepted=False, code="comment_gone"))
+    assert desk.undo_left_ms() == 0  # refused: nothing to undo
+    pinned = desk.take(Pin(t=0, comment="c9"))
+    assert isinstance(pinned, Pending)
+    wall.s = 103.0
+    desk.receive(_ack(pinned.ticket, accepted=True, undoable=True))
+    assert [s.reply for s in desk.settled()] == [Applied(), Refused(RejectCode.COMMENT_GONE),
+                                                  Applied()]
+    # The room's 4 s less the answer's trip: 3.5 s.
+    lefts = []
+    for w in (103.0, 105.9, 106.4, 106.6):
+        wall.s = w
+        lefts.append((desk.undo_left_ms() + 999) // 1000)
+    assert lefts == [4, 1, 1, 0] and desk.undoable is None
     view.apply(_event(4, 6000, type="applied", action={"type": "pin", "comment": "c9",
                                                       "t": 6000, "actor": "host"}), 103.1)
     view.apply(_event(5, 6100, type="undone", action={"type": "pin", "comment": "c9",
                                                      "t": 6000, "actor": "host"},
                       pinned="c1"), 103.2)
-    assert view.pinned == "c1"
+    assert view.pinned_id == "c1"
     view.apply(_event(6, 6200, type="applied", action={"type": "comments", "enabled": False,
                                                       "t": 6200, "actor": "host"}), 103.3)
     assert not view.comments_enabled
@@ -206,7 +214,7 @@ def test_home_opens_the_form_and_an_unreachable_server_says_so(driver: Driver) -
     thread.join(10)  # a link that cannot connect ends its thread
     driver.frame()
     assert screen.link.state is LinkState.FAILED
-    assert screen._link_line()[0] == driver.app.tr("drill.cannot_connect")
+    assert screen.link_line()[0] == driver.app.tr("drill.cannot_connect")
     driver.app.replace("home")  # the link is stopped, nothing keeps running
     assert not thread.is_alive()
 
@@ -282,30 +290,41 @@ def test_the_desktop_hosts_a_real_drill_on_camera(tmp_path: Path) -> None:
             # The room, not a local engine, feeds the host's panel; the host's click acts in it.
             await trainer.send(type="control", command="start")
             await trainer.send(type="inject", kind="troll_raid", count=5, over_s=2)
-            await until(lambda: bool(screen.rows))
-            cid, row = screen.rows[-1]
+            panel = screen.panel
+            await until(lambda: bool(panel.comments.rows))
+            row, comment = panel.comments.rows[-1]
+            cid = comment.id
             _click(row.center)
-            await until(lambda: screen.selected == cid)
-            delete = next(b for b in screen.buttons if b.label == app.tr("seat.act.delete"))
+            await until(lambda: panel.comments.selected == cid)
+            delete = next(b for b in panel.action_buttons
+                          if b.label == app.tr("desktop.btn_delete"))
             _click(delete.rect.center)
             await ani.until(lambda m: is_event("hidden", by="host")(m)
                             and cid in m["event"]["comments"])
+            await until(lambda: panel.status is not None and panel.status.text
+                        == app.tr("desktop.done_delete", name=comment.handle))
             # A block can be taken back for a few seconds, from a button that counts down.
-            await until(lambda: any(c != cid for c, _ in screen.rows))
-            other, row = next((c, r) for c, r in screen.rows if c != cid)
+            await until(lambda: any(c.id != cid and c.hidden is None
+                                    for _, c in panel.comments.rows))
+            row, other = next((r, c) for r, c in panel.comments.rows
+                              if c.id != cid and c.hidden is None)
             _click(row.center)
-            await until(lambda: screen.selected == other)
-            block = next(b for b in screen.buttons if b.label == app.tr("seat.act.block"))
+            await until(lambda: panel.comments.selected == other.id)
+            block = next(b for b in panel.action_buttons
+                         if b.label == app.tr("desktop.btn_block"))
             _click(block.rect.center)
-            await until(lambda: any(b.on_click == screen.undo for b in screen.buttons))
-            undo = next(b for b in screen.buttons if b.on_click == screen.undo)
-            assert undo.label in {app.tr("seat.act.undo", seconds=n) for n in range(1, 6)}
+            await until(lambda: panel.undo_button is not None)
+            undo = panel.undo_button
+            assert undo is not None
+            assert undo.label in {app.tr("desktop.undo", seconds=n) for n in range(1, 6)}
             _click(undo.rect.center)
             undone = await ani.until(is_event("undone"))
             assert undone["event"]["action"]["type"] == "block"
-            assert undone["event"]["action"]["comment"] == other
-            await until(lambda: screen.view.last == (app.tr("seat.undone"), True))
-            assert not any(b.on_click == screen.undo for b in screen.buttons)
+            assert undone["event"]["action"]["comment"] == other.id
+            await until(lambda: panel.status is not None and panel.status.ok is True
+                        and panel.status.text == app.tr("desktop.undone_block",
+                                                        name=other.handle))
+            assert panel.undo_button is None
             await seat.close()
             app.replace("home")  # leaving stops the camera: the room sees the host go
             await trainer.until(lambda m: m["type"] == "media.state" and m["host"] == "off")

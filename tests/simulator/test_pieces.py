@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from moderation.actions import AddKeyword, RemoveKeyword
 from moderation.events import RejectCode
 from moderation.setup import load_setup
 from simulator import storage
 from simulator.clock import FakeClock, LiveClock
+from simulator.desk import Applied, Refused
 from simulator.display import has_display
 from simulator.model import LiveModel
 from simulator.storage import last_scores, save_session
@@ -104,9 +106,10 @@ def test_dead_air_follows_talk() -> None:
 def test_model_actions_reject_with_codes() -> None:
     model = _model()
     model.advance(5000)
-    assert model.remove_keyword(5000, "nothing") is RejectCode.KEYWORD_MISSING
-    assert model.add_keyword(5000, "gacor") is None
-    assert model.add_keyword(5000, "GACOR") is RejectCode.KEYWORD_EXISTS
+    assert model.take(RemoveKeyword(t=5000, keyword="nothing")) == \
+        Refused(RejectCode.KEYWORD_MISSING)
+    assert model.take(AddKeyword(t=5000, keyword="gacor")) == Applied()
+    assert model.take(AddKeyword(t=5000, keyword="GACOR")) == Refused(RejectCode.KEYWORD_EXISTS)
 
 
 def test_home_scores_come_from_the_history_for_the_trainee(data_dir: Path) -> None:
