@@ -15,6 +15,7 @@ from typing import Any
 
 from debrief.errors import UserError
 from i18n import translate
+from simulator.routes import Drill
 
 from .cliutil import offered_languages
 
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     if args.drill is not None:
         # The host's seat in a group drill: the room runs on the server (simulator/drill.py).
         return app.run(
-            start=lambda: app.replace("drill", address=args.drill, code=args.code.strip())
+            start=lambda: app.replace(Drill(address=args.drill, code=args.code.strip()))
         )
     try:
         return app.run()

@@ -33,7 +33,8 @@ from simulator.feeds import CameraFeed, MicFeed
 from simulator.fonts import Fonts
 from simulator.intents import Intent, KeyMap, TypingGuard, intent_for, is_typing_key
 from simulator.model import LiveModel
-from simulator.screen import Screen, screen_class
+from simulator.routes import Home, Live, Preflight, Route
+from simulator.screen import Screen, build
 from simulator.storage import record_history, save_session
 
 __all__ = ["App", "Options", "window_size"]
@@ -188,9 +189,9 @@ class App:
     def top(self) -> Screen | None:
         return self.stack[-1] if self.stack else None
 
-    def push(self, name: str, **params: Any) -> Screen:
-        """Build the screen registered as ``name`` and put it on top; return it."""
-        screen = screen_class(name)(self, **params)
+    def push(self, route: Route) -> Screen:
+        """Build the screen registered for ``route`` and put it on top; return it."""
+        screen = build(self, route)
         self.reopen(screen)
         return screen
 
@@ -211,9 +212,9 @@ class App:
             self.stack[-1].layout(*self.size)
             self.stack[-1].on_enter()
 
-    def replace(self, name: str, **params: Any) -> Screen:
-        """Build the screen registered as ``name``, then empty the stack and show it alone."""
-        screen = screen_class(name)(self, **params)
+    def replace(self, route: Route) -> Screen:
+        """Build the screen registered for ``route``, then empty the stack and show it alone."""
+        screen = build(self, route)
         while self.stack:
             self.stack.pop().on_exit()
         self.reopen(screen)
@@ -244,11 +245,11 @@ class App:
         """Show the first screen the options ask for."""
         opts = self.options
         if opts.scenario is None:
-            self.replace("home")
+            self.replace(Home())
         elif opts.skip_preflight:
-            self.replace("live", scenario_id=opts.scenario)
+            self.replace(Live(scenario_id=opts.scenario))
         else:
-            self.replace("preflight", scenario_id=opts.scenario)
+            self.replace(Preflight(scenario_id=opts.scenario))
 
     def save(self, model: LiveModel, card: Scorecard) -> None:
         """Save the finished session file; a failure is shown, never raised."""

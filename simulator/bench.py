@@ -22,6 +22,7 @@ from moderation.setup import SessionSetup, load_setup
 from scenarios.taxonomy import Category
 from simulator.app import App, Options
 from simulator.model import LiveModel
+from simulator.routes import Live
 from simulator.screens.live import LiveScreen
 
 __all__ = ["bench_scenario", "run_bench"]
@@ -64,7 +65,7 @@ def run_bench(seconds: float, scenario_ref: str | None = None, lang: str = "id")
     camera = app.camera
     assert camera is not None
     model = LiveModel(setup.start(1))
-    live = app.replace("live", scenario_id=setup.scenario.id, model=model)
+    live = app.replace(Live(scenario_id=setup.scenario.id, model=model))
     assert isinstance(live, LiveScreen)
     # Wait for the first camera frame so the baseline and the live screen both draw one.
     deadline = time.monotonic() + 5

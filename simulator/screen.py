@@ -1,28 +1,30 @@
 """A screen of the app's stack, and the registry the stack builds screens from.
 
 After Tuxemon's state stack (https://github.com/Tuxemon/Tuxemon, ``tuxemon/state.py`` and
-``tuxemon/client.py``): each screen class registers itself under a name with
-:func:`register`, and the app builds screens by that name (``app.push("pause", live=self)``),
-so the stack never imports a screen module. ``simulator.screens`` imports every screen
-module once, which registers them; whoever starts the app imports it.
+``tuxemon/client.py``): each screen class registers itself for its route with
+:func:`register` (a typed record of its parameters, :mod:`simulator.routes`), and the app
+builds the screen from the route (``app.push(Pause(live=self))``), so the stack never
+imports a screen module. ``simulator.screens`` imports every screen module once, which
+registers them; whoever starts the app imports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pygame
 
 from i18n.errors import GladiError
 from simulator.fonts import Fonts
 from simulator.intents import Intent, KeyMap
+from simulator.routes import Route
 from simulator.widgets import Button
 
 if TYPE_CHECKING:
     from simulator.app import App
 
-__all__ = ["SCREENS", "Screen", "UnknownScreen", "register", "screen_class"]
+__all__ = ["SCREENS", "Screen", "UnknownScreen", "build", "register"]
 
 
 class Screen:
@@ -113,31 +115,36 @@ class Screen:
             button.draw(surface, self.app.fonts, self.app.mouse)
 
 
-#: Every screen class by its registered name.
-SCREENS: dict[str, Callable[..., Screen]] = {}
+#: Every screen class by the route it is built for. A screen takes ``(app, route)`` with its
+#: own route's type (``tests/simulator/test_stack.py`` holds every pair to that), which a
+#: table of all of them cannot say to the type checker: hence the one ``Any``.
+SCREENS: dict[type[Route], Callable[[App, Any], Screen]] = {}
 
 S = TypeVar("S", bound=Screen)
 
 
-def register(name: str) -> Callable[[type[S]], type[S]]:
-    """Class decorator: the stack builds this screen for ``app.push(name, …)``."""
+def register(route: type[Route]) -> Callable[[type[S]], type[S]]:
+    """Class decorator: the stack builds this screen for ``app.push(route)``."""
 
     def add(cls: type[S]) -> type[S]:
-        if name in SCREENS and SCREENS[name] is not cls:
-            raise ValueError(f"two screens registered as {name!r}")
-        SCREENS[name] = cls
+        if route in SCREENS and SCREENS[route] is not cls:
+            raise ValueError(f"two screens registered for {route.__name__}")
+        SCREENS[route] = cls
         return cls
 
     return add
 
 
 class UnknownScreen(GladiError, LookupError):
-    """No screen is registered under a name (``simulator.screens`` was not imported?)."""
+    """No screen is registered for a route (``simulator.screens`` was not imported?)."""
 
 
-def screen_class(name: str) -> Callable[..., Screen]:
+def build(app: App, route: Route) -> Screen:
+    """The screen registered for ``route``'s type, built for it."""
     try:
-        return SCREENS[name]
+        make = SCREENS[type(route)]
     except KeyError:
-        raise UnknownScreen(f"no screen {name!r}; registered: {sorted(SCREENS)}; "
+        raise UnknownScreen(f"no screen for {type(route).__name__}; registered: "
+                            f"{sorted(r.__name__ for r in SCREENS)}; "
                             "import simulator.screens before starting the app") from None
+    return make(app, route)

@@ -31,6 +31,7 @@ from simulator.app import App, Options  # noqa: E402
 from simulator.clock import FakeClock  # noqa: E402
 from simulator.intents import HOLD_S, is_typing_key  # noqa: E402
 from simulator.lookalike import plain_form  # noqa: E402
+from simulator.routes import Live, Playback
 from simulator.screens.home import HomeScreen  # noqa: E402
 from simulator.screens.live import LiveScreen  # noqa: E402
 
@@ -147,7 +148,7 @@ class Shooter:
             gladi(["simulate", "--scenario", SCENARIO, "--seed", "3", "--autopilot",
                    "good", "--trainee", "Bu Sari", "--out", str(saved), "--no-history"])
         self.app.trainee = "Bu Sari"
-        self.app.replace("playback", loaded=load(saved, lang), speed=4.0)
+        self.app.replace(Playback(loaded=load(saved, lang), speed=4.0))
         self.frames(50, fps=10)
         self.save("desktop-replay.png")
 
@@ -167,7 +168,7 @@ def main(argv: list[str]) -> int:
     shooter.app.close()
     large = Shooter(out, lang, large_text=True)
     large.home()
-    large.app.replace("live", scenario_id=SCENARIO)
+    large.app.replace(Live(scenario_id=SCENARIO))
     large.live_and_debrief()
     large.app.close()
     print(f"{len(SHOTS)} screenshots in {out}")

@@ -1,20 +1,21 @@
-"""The app's screens. Importing this package registers every screen by its name.
+"""The app's screens. Importing this package registers every screen for its route.
 
-``simulator.app`` never imports a screen: it builds them by name from the registry in
-``simulator.screen``. Whoever starts the app (``gladi rehearse``, ``gladi replay
+``simulator.app`` never imports a screen: it builds them from the registry in
+``simulator.screen``, by the type of a route of :mod:`simulator.routes`
+(``app.push(Pause(live=self))``). Whoever starts the app (``gladi rehearse``, ``gladi replay
 --watch``, the tests, ``tools/screenshots.py``, ``simulator.bench``) imports this package
 once first.
 
-| name | screen |
+| route | screen |
 |---|---|
-| ``home`` | :class:`~simulator.screens.home.HomeScreen` |
-| ``preflight`` | :class:`~simulator.screens.preflight.PreflightScreen` |
-| ``live`` | :class:`~simulator.screens.live.LiveScreen` |
-| ``pause``, ``help`` | overlays on the live: :mod:`simulator.screens.live` |
-| ``debrief`` | :class:`~simulator.screens.debrief.DebriefScreen` |
-| ``quiz`` | :class:`~simulator.screens.quiz.QuizScreen` |
-| ``playback`` | :class:`~simulator.screens.playback.PlaybackScreen` |
-| ``drill``, ``drill_join`` | hosting a group drill: :mod:`simulator.screens.drill` |
+| ``Home`` | :class:`~simulator.screens.home.HomeScreen` |
+| ``Preflight`` | :class:`~simulator.screens.preflight.PreflightScreen` |
+| ``Live`` | :class:`~simulator.screens.live.LiveScreen` (a rehearsal's host desk) |
+| ``Pause``, ``ConfirmEnd``, ``Help`` | overlays on the live: :mod:`simulator.screens.live` |
+| ``Debrief`` | :class:`~simulator.screens.debrief.DebriefScreen` |
+| ``Quiz`` | :class:`~simulator.screens.quiz.QuizScreen` |
+| ``Playback`` | :class:`~simulator.screens.playback.PlaybackScreen` |
+| ``Drill``, ``DrillJoin`` | hosting a group drill: :mod:`simulator.screens.drill` |
 """
 
 from simulator.screens import debrief, drill, home, live, playback, preflight, quiz

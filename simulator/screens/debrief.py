@@ -7,7 +7,6 @@ the full HTML report (a separate feature).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
@@ -22,7 +21,7 @@ from moderation.sessionfile import scorecard_of
 from scenarios.taxonomy import Category
 from simulator import theme
 from simulator.intents import Intent, KeyMap
-from simulator.model import LiveModel
+from simulator.routes import Debrief, Home, Live, Preflight, Quiz
 from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_bar, draw_panel, draw_text, draw_wrapped
 
@@ -42,16 +41,16 @@ def answer_key(card: Scorecard) -> list[Item]:
             or item.category is Category.QUESTION]
 
 
-@register("debrief")
+@register(Debrief)
 class DebriefScreen(Screen):
     """The result of a live (or of a replay, whose "again" watches it again)."""
 
     keymap = KeyMap.DEBRIEF
 
-    def __init__(self, app: App, model: LiveModel, card: Scorecard | None = None,
-                 ref: str | None = None, again: Callable[[], None] | None = None,
-                 again_label: str | None = None) -> None:
+    def __init__(self, app: App, route: Debrief) -> None:
         super().__init__(app)
+        model, card, ref = route.model, route.card, route.ref
+        again, again_label = route.again, route.again_label
         self.model = model
         #: How the scenario was named (a built-in id or a YAML file), for "try again".
         self.ref = ref or model.session.scenario.id
@@ -112,16 +111,16 @@ class DebriefScreen(Screen):
         if self._again is not None:
             self._again()
         else:
-            self.app.replace("live", scenario_id=self.ref)
+            self.app.replace(Live(scenario_id=self.ref))
 
     def go_home(self) -> None:
-        self.app.replace("home")
+        self.app.replace(Home())
 
     def open_quiz(self) -> None:
         """The short quiz on this session's own comments (``debrief.quiz``)."""
         if self.quiz is None:
-            self.quiz = self.app.push("quiz", session=self.model.session, card=self.card,
-                                      on_result=self._quiz_done)
+            self.quiz = self.app.push(Quiz(session=self.model.session, card=self.card,
+                                           on_result=self._quiz_done))
         else:
             self.app.reopen(self.quiz)
 
@@ -132,7 +131,7 @@ class DebriefScreen(Screen):
         ids = [s.id for s in self.app.scenarios()]
         sid = self.model.session.scenario.id
         following = ids[(ids.index(sid) + 1) % len(ids)] if sid in ids else ids[0]
-        self.app.replace("preflight", scenario_id=following)
+        self.app.replace(Preflight(scenario_id=following))
 
     def handle_intent(self, intent: Intent) -> None:
         if intent is Intent.CONFIRM:

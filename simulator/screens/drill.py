@@ -21,6 +21,7 @@ from debrief.report_text import clock as clock_text
 from simulator import theme
 from simulator.drill import DrillDesk, DrillLink, DrillView, LinkState, drill_url
 from simulator.intents import Intent
+from simulator.routes import Drill, DrillJoin, Home
 from simulator.screen import Screen, register
 from simulator.screens.live import DeskScreen
 from simulator.widgets import Button, TextField, draw_panel, draw_text, draw_wrapped
@@ -35,15 +36,15 @@ CAMERA_KEYS = {"off": "drill.camera_off", "connecting": "drill.camera_connecting
                "live": "drill.camera_live", "reconnecting": "drill.camera_reconnecting"}
 
 
-@register("drill")
+@register(Drill)
 class DrillScreen(DeskScreen):
     """The host's seat in drill room ``code`` at ``address`` (``ws://HOST:PORT``)."""
 
     #: The room hears the host's voice over WebRTC and applies the talk itself.
     voice_talks = False
 
-    def __init__(self, app: App, address: str, code: str, host_name: str | None = None,
-                 link: DrillLink | None = None) -> None:
+    def __init__(self, app: App, route: Drill) -> None:
+        address, code, host_name, link = route.address, route.code, route.host_name, route.link
         app.ensure_media()  # the link sends the camera and microphone
         self.code = code
         self.view = DrillView()
@@ -68,7 +69,7 @@ class DrillScreen(DeskScreen):
         self.link.stop()
 
     def leave(self) -> None:
-        self.app.replace("home")
+        self.app.replace(Home())
 
     def advance(self) -> None:
         self.drill.poll()
@@ -179,11 +180,11 @@ class DrillScreen(DeskScreen):
                               theme.TEXT, max_lines=3) + px(6)
 
 
-@register("drill_join")
+@register(DrillJoin)
 class DrillJoinScreen(Screen):
     """"Gabung gladi kelompok": the drill server's address and the room code."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, route: DrillJoin) -> None:
         super().__init__(app)
         self.address = TextField(max_len=120)
         self.code = TextField(max_len=12, on_enter=lambda _: self.join())
@@ -209,7 +210,7 @@ class DrillJoinScreen(Screen):
         return self.address.handle(event) or self.code.handle(event)
 
     def back(self) -> None:
-        self.app.replace("home")
+        self.app.replace(Home())
 
     def join(self) -> None:
         try:
@@ -220,7 +221,7 @@ class DrillJoinScreen(Screen):
         if not self.code.text.strip():
             self.problem = self.tr("drill.code_needed")
             return
-        self.app.replace("drill", address=self.address.text, code=self.code.text.strip())
+        self.app.replace(Drill(address=self.address.text, code=self.code.text.strip()))
 
     def draw(self, surface: pygame.Surface) -> None:
         fonts, px = self.fonts, self.fonts.px

@@ -20,6 +20,7 @@ from scenarios import ScenarioError
 from scenarios.schema import Scenario
 from simulator import theme
 from simulator.intents import Intent, KeyMap
+from simulator.routes import DrillJoin, Home, Live, Preflight
 from simulator.screen import Screen, register
 from simulator.storage import booster_for_home, scores_for_home, write_home_booster
 from simulator.widgets import Button, TextField, draw_panel, draw_text, draw_wrapped
@@ -30,13 +31,13 @@ if TYPE_CHECKING:
 __all__ = ["HomeScreen"]
 
 
-@register("home")
+@register(Home)
 class HomeScreen(Screen):
     """The first screen: who rehearses, in which language, and which scenario."""
 
     keymap = KeyMap.HOME
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, route: Home) -> None:
         super().__init__(app)
         self.name = TextField(text=app.trainee, max_len=40, on_enter=lambda _: self.start())
         self.selected = 0
@@ -179,7 +180,7 @@ class HomeScreen(Screen):
             return
         self.app.trainee = self.name.text.strip()
         sid = scenarios[self.selected].id
-        self.app.replace("live" if skip else "preflight", scenario_id=sid)
+        self.app.replace(Live(scenario_id=sid) if skip else Preflight(scenario_id=sid))
 
     def start_booster(self) -> None:
         """Start the booster card's drill: say it is being prepared, build it next frame."""
@@ -201,7 +202,7 @@ class HomeScreen(Screen):
         except ScenarioError as error:
             self.booster_error = describe_scenario_error(error, lang)
             return
-        self.app.replace("preflight", scenario_id=str(path))
+        self.app.replace(Preflight(scenario_id=str(path)))
 
     def _look_up_booster(self) -> None:
         """Look the booster up again when the name changed (the card comes and goes)."""
@@ -222,7 +223,7 @@ class HomeScreen(Screen):
 
     def join_drill(self) -> None:
         self.app.trainee = self.name.text.strip()
-        self.app.replace("drill_join")
+        self.app.replace(DrillJoin())
 
     def take_input(self, event: pygame.event.Event) -> bool:
         return self.name.handle(event)

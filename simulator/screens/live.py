@@ -30,6 +30,7 @@ from simulator.desk import GiftView, HostDesk
 from simulator.intents import Intent, KeyMap
 from simulator.model import LiveModel
 from simulator.panel import ModerationPanel
+from simulator.routes import ConfirmEnd, Debrief, Help, Home, Live, Pause
 from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_panel, draw_text, draw_wrapped
 
@@ -141,11 +142,12 @@ class DeskScreen(Screen):
     # ------------------------------------------------------------ input
 
     def pause(self) -> None:
-        self.app.push("pause", live=self)
+        """Esc or the button: what pausing means here (a subclass says)."""
+        raise NotImplementedError
 
     def ask_to_end(self) -> None:
-        """F10 or the button: "end the live now?" first (the live clock stops meanwhile)."""
-        self.app.push("confirm_end", live=self)
+        """F10 or the button: what ending means here (a subclass says)."""
+        raise NotImplementedError
 
     def on_typing(self) -> None:
         """Letters came too quickly to be shortcuts: say why nothing happened."""
@@ -164,7 +166,7 @@ class DeskScreen(Screen):
                 self.ask_to_end()
                 return
             if intent is Intent.HELP:
-                self.app.push("help", live=self)
+                self.app.push(Help(live=self))
                 return
         self.panel.handle_intent(intent)
 
@@ -419,7 +421,7 @@ class DeskScreen(Screen):
         surface.set_clip(old_clip)
 
 
-@register("live")
+@register(Live)
 class LiveScreen(DeskScreen):
     """A live rehearsal of ``scenario_id`` (a built-in id or a YAML file): the host desk is
     a local engine session (:class:`~simulator.model.LiveModel`).
@@ -430,9 +432,9 @@ class LiveScreen(DeskScreen):
     benchmark's, a replay's).
     """
 
-    def __init__(self, app: App, scenario_id: str, seed: int | None = None,
-                 model: LiveModel | None = None) -> None:
-        self.model = model or build_model(scenario_id,
+    def __init__(self, app: App, route: Live) -> None:
+        scenario_id, seed = route.scenario_id, route.seed
+        self.model = route.model or build_model(scenario_id,
                                           app.new_seed() if seed is None else seed)
         super().__init__(app, self.model)
         self.scenario_id = scenario_id
@@ -466,6 +468,13 @@ class LiveScreen(DeskScreen):
     def on_ended(self) -> None:
         self.finish()
 
+    def pause(self) -> None:
+        self.app.push(Pause(live=self))
+
+    def ask_to_end(self) -> None:
+        """F10 or the button: "end the live now?" first (the live clock stops meanwhile)."""
+        self.app.push(ConfirmEnd(live=self))
+
     def finish(self, go_to_debrief: bool = True) -> None:
         """End the live now, judge it, save it and show the debrief."""
         if self.finished:
@@ -476,19 +485,19 @@ class LiveScreen(DeskScreen):
         self.card = scorecard_of(self.model.session)
         self.app.save(self.model, self.card)
         if go_to_debrief:
-            self.app.replace("debrief", model=self.model, card=self.card, ref=self.scenario_id)
+            self.app.replace(Debrief(model=self.model, card=self.card, ref=self.scenario_id))
 
 
-@register("pause")
+@register(Pause)
 class PauseScreen(Screen):
     """Pause: the live clock stops; resume, end the live, or leave to home."""
 
     overlay = True
     keymap = KeyMap.PAUSE
 
-    def __init__(self, app: App, live: LiveScreen) -> None:
+    def __init__(self, app: App, route: Pause) -> None:
         super().__init__(app)
-        self.live = live
+        self.live = route.live
 
     def layout(self, width: int, height: int) -> None:
         px = self.fonts.px
@@ -513,7 +522,7 @@ class PauseScreen(Screen):
 
     def home(self) -> None:
         self.live.finish(go_to_debrief=False)
-        self.app.replace("home")
+        self.app.replace(Home())
 
     def handle_intent(self, intent: Intent) -> None:
         if intent is Intent.RESUME:
@@ -537,16 +546,16 @@ class PauseScreen(Screen):
         self.draw_buttons(surface)
 
 
-@register("confirm_end")
+@register(ConfirmEnd)
 class ConfirmEndScreen(Screen):
     """"End the live now?": a live ended early is saved as stopped, never as a pass."""
 
     overlay = True
     keymap = KeyMap.CONFIRM_END
 
-    def __init__(self, app: App, live: LiveScreen) -> None:
+    def __init__(self, app: App, route: ConfirmEnd) -> None:
         super().__init__(app)
-        self.live = live
+        self.live = route.live
 
     def layout(self, width: int, height: int) -> None:
         """A box in the middle: the question, what ending early means, the two buttons."""
@@ -599,7 +608,7 @@ class ConfirmEndScreen(Screen):
         self.draw_buttons(surface)
 
 
-@register("help")
+@register(Help)
 class HelpScreen(Screen):
     """F1: every shortcut of the live screen, read from the buttons themselves.
 
@@ -609,9 +618,9 @@ class HelpScreen(Screen):
     overlay = True
     keymap = KeyMap.HELP
 
-    def __init__(self, app: App, live: DeskScreen) -> None:
+    def __init__(self, app: App, route: Help) -> None:
         super().__init__(app)
-        self.live = live
+        self.live = route.live
 
     def lines(self) -> list[str]:
         panel = self.live.panel

@@ -65,6 +65,7 @@ from simulator.clock import WallClock
 from simulator.intents import Intent, KeyMap, choice_index
 from simulator.model import LiveModel
 from simulator.panel import mute_label
+from simulator.routes import Debrief, Live, Playback
 from simulator.screen import register
 from simulator.screens.live import LiveScreen
 from simulator.tabs import Tab
@@ -96,7 +97,7 @@ def speed_label(speed: float, lang: str = "id") -> str:
     return f"{speed:g}×".replace(".", conventions(lang).decimal_mark)
 
 
-@register("playback")
+@register(Playback)
 class PlaybackScreen(LiveScreen):
     """The live screen replaying a saved session, read-only, with speed control.
 
@@ -109,12 +110,13 @@ class PlaybackScreen(LiveScreen):
     guards_typing = False
     uses_media = False
 
-    def __init__(self, app: App, loaded: Loaded, speed: float = 1.0, start_ms: int = 0,
-                 paused: bool = False, tab: Tab = Tab.COMMENTS) -> None:
+    def __init__(self, app: App, route: Playback) -> None:
+        loaded, speed, start_ms, paused = route.loaded, route.speed, route.start_ms, route.paused
+        tab = route.tab or Tab.COMMENTS
         rec = loaded.record
         content = ContentIndex(loaded.session.content.packs, rec.scenario.topic)
         model = LiveModel(Session(rec.scenario, content, rec.economy, rec.seed))
-        super().__init__(app, rec.scenario.id, rec.seed, model=model)
+        super().__init__(app, Live(scenario_id=rec.scenario.id, seed=rec.seed, model=model))
         self.loaded = loaded
         self.inputs: tuple[AnyAction, ...] = rec.inputs
         self.end_t = rec.end_t
@@ -160,8 +162,8 @@ class PlaybackScreen(LiveScreen):
             self._play_to(t)
             self.panel.update()
             return
-        fresh = self.app.replace("playback", loaded=self.loaded, speed=self.speed, start_ms=t,
-                                 paused=self.paused, tab=self.panel.tab)
+        fresh = self.app.replace(Playback(loaded=self.loaded, speed=self.speed, start_ms=t,
+                                          paused=self.paused, tab=self.panel.tab))
         assert isinstance(fresh, PlaybackScreen)
         fresh.panel.update()
 
@@ -322,11 +324,11 @@ class PlaybackScreen(LiveScreen):
         self.model.end(self.end_t)
         self.card = scorecard_of(self.model.session)
         self.matches = self.card.to_json() == self.loaded.card.to_json()
-        self.app.replace("debrief", model=self.model, card=self.card, again=self.watch_again,
-                         again_label=self.tr("playback.watch_again"))
+        self.app.replace(Debrief(model=self.model, card=self.card, again=self.watch_again,
+                                 again_label=self.tr("playback.watch_again")))
 
     def watch_again(self) -> None:
-        self.app.replace("playback", loaded=self.loaded, speed=self.speed)
+        self.app.replace(Playback(loaded=self.loaded, speed=self.speed))
 
     # ------------------------------------------------------------ drawing
 
@@ -469,4 +471,4 @@ def watch(loaded: Loaded, lang: str, speed: float = 1.0, *,
     except pygame.error as error:
         print(translate("desktop.display_failed", lang, reason=str(error)), file=sys.stderr)
         return 0
-    return app.run(start=lambda: app.replace("playback", loaded=loaded, speed=speed))
+    return app.run(start=lambda: app.replace(Playback(loaded=loaded, speed=speed)))

@@ -15,6 +15,7 @@ from scenarios import ScenarioError, load_scenario
 from scenarios.schema import Scenario
 from simulator import theme
 from simulator.intents import Intent, KeyMap, choice_index
+from simulator.routes import Home, Live, Preflight
 from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_bar, draw_panel, draw_text, draw_wrapped
 
@@ -50,14 +51,15 @@ def _scenario(app: App, ref: str) -> Scenario | None:
         return None
 
 
-@register("preflight")
+@register(Preflight)
 class PreflightScreen(Screen):
     """The checks before going live; they advise and never block."""
 
     keymap = KeyMap.PREFLIGHT
 
-    def __init__(self, app: App, scenario_id: str) -> None:
+    def __init__(self, app: App, route: Preflight) -> None:
         super().__init__(app)
+        scenario_id = route.scenario_id
         app.ensure_media()
         self.scenario_id = scenario_id
         #: For the title: a built-in scenario, or the file's (a booster drill from home).
@@ -138,10 +140,10 @@ class PreflightScreen(Screen):
         self.layout(*self.app.size)
 
     def go_live(self) -> None:
-        self.app.replace("live", scenario_id=self.scenario_id)
+        self.app.replace(Live(scenario_id=self.scenario_id))
 
     def go_home(self) -> None:
-        self.app.replace("home")
+        self.app.replace(Home())
 
     def handle_intent(self, intent: Intent) -> None:
         if intent is Intent.CONFIRM:

@@ -26,6 +26,7 @@ from moderation.engine import Session
 from moderation.judge import Scorecard
 from simulator import theme
 from simulator.intents import Intent, KeyMap, choice_index
+from simulator.routes import Quiz
 from simulator.screen import Screen, register
 from simulator.widgets import Button, draw_panel, draw_text, draw_wrapped
 
@@ -62,7 +63,7 @@ class Choice:
         return False
 
 
-@register("quiz")
+@register(Quiz)
 class QuizScreen(Screen):
     """Ask the questions one by one, then show and save the result.
 
@@ -72,12 +73,11 @@ class QuizScreen(Screen):
 
     keymap = KeyMap.QUIZ
 
-    def __init__(self, app: App, session: Session, card: Scorecard, count: int = 4,
-                 on_result: Callable[[core.QuizResult], None] | None = None) -> None:
+    def __init__(self, app: App, route: Quiz) -> None:
         super().__init__(app)
-        self.session = session
-        self.on_result = on_result
-        self.questions = questions_for(session, card, count)
+        session = self.session = route.session
+        self.on_result = route.on_result
+        self.questions = questions_for(session, route.card, route.count)
         self.index = 0
         self.kind: int | None = None
         self.action: int | None = None

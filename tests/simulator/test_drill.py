@@ -27,6 +27,7 @@ from moderation.values import from_json
 from protocol.outbound import SERVER_MESSAGE, AnyServerMessage
 from simulator.desk import Applied, Pending, Refused
 from simulator.drill import DrillDesk, DrillView, LinkState, drill_url
+from simulator.routes import Drill, DrillJoin, Home
 from simulator.screens.drill import DrillJoinScreen, DrillScreen
 
 from ..server.helpers import Client, is_event
@@ -185,7 +186,7 @@ def test_exactly_what_the_room_can_undo_offers_an_undo(action: dict[str, Any],
 
 
 def test_the_join_form_checks_the_address_and_the_code(driver: Driver) -> None:
-    driver.app.replace("drill_join")
+    driver.app.replace(DrillJoin())
     screen = driver.app.top
     assert isinstance(screen, DrillJoinScreen)
     screen.address.text = "ftp://nope"
@@ -198,7 +199,7 @@ def test_the_join_form_checks_the_address_and_the_code(driver: Driver) -> None:
 
 
 def test_home_opens_the_form_and_an_unreachable_server_says_so(driver: Driver) -> None:
-    driver.app.replace("home")
+    driver.app.replace(Home())
     home = driver.app.top
     assert home is not None
     button = next(b for b in home.buttons if b.label == driver.app.tr("drill.home_button"))
@@ -215,7 +216,7 @@ def test_home_opens_the_form_and_an_unreachable_server_says_so(driver: Driver) -
     driver.frame()
     assert screen.link.state is LinkState.FAILED
     assert screen.link_line()[0] == driver.app.tr("drill.cannot_connect")
-    driver.app.replace("home")  # the link is stopped, nothing keeps running
+    driver.app.replace(Home())  # the link is stopped, nothing keeps running
     assert not thread.is_alive()
 
 
@@ -271,8 +272,8 @@ def test_the_desktop_hosts_a_real_drill_on_camera(tmp_path: Path) -> None:
                     await asyncio.sleep(0.05)
             await asyncio.wait_for(wait(), timeout)
 
-        app.replace("drill", address=f"127.0.0.1:{proc.port}", code=proc.code,
-                    host_name="Bu Sari")
+        app.replace(Drill(address=f"127.0.0.1:{proc.port}", code=proc.code,
+                          host_name="Bu Sari"))
         screen = app.top
         assert isinstance(screen, DrillScreen)
         pumping = asyncio.create_task(pump())
@@ -326,7 +327,7 @@ def test_the_desktop_hosts_a_real_drill_on_camera(tmp_path: Path) -> None:
                                                         name=other.handle))
             assert panel.undo_button is None
             await seat.close()
-            app.replace("home")  # leaving stops the camera: the room sees the host go
+            app.replace(Home())  # leaving stops the camera: the room sees the host go
             await trainer.until(lambda m: m["type"] == "media.state" and m["host"] == "off")
         finally:
             pumping.cancel()

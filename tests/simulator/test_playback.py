@@ -15,6 +15,7 @@ from gladi.cli import main
 from i18n import translate
 from moderation.actions import Block, Talk
 from moderation.values import to_json
+from simulator.routes import Playback
 from simulator.screens.debrief import DebriefScreen
 from simulator.screens.playback import PlaybackScreen
 from simulator.screens.quiz import QuizScreen
@@ -36,7 +37,7 @@ def session_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def playback(path: Path, speed: float = 1.0, **changes: object) -> tuple[Driver, PlaybackScreen]:
     app, clock = make_app(**changes)
-    app.replace("playback", loaded=load(path, "id"), speed=speed)
+    app.replace(Playback(loaded=load(path, "id"), speed=speed))
     driver = Driver(app, clock)
     driver.frame(0)
     screen = app.top

@@ -16,6 +16,7 @@ from gladi.cli import main
 from i18n import CONVENTIONS, Lang, offered, translate
 from simulator.app import App
 from simulator.fonts import Fonts
+from simulator.routes import Playback
 from simulator.screens.debrief import DebriefScreen
 from simulator.screens.home import HomeScreen
 from simulator.screens.live import LiveScreen
@@ -142,7 +143,7 @@ def test_playback_in_xx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     app, clock = make_app(lang="xx", languages=offered(pseudo=True))
     drawn = Drawn(monkeypatch, app.fonts)
     loaded = load(path, "xx")
-    app.replace("playback", loaded=loaded, speed=4.0)
+    app.replace(Playback(loaded=loaded, speed=4.0))
     driver = Driver(app, clock)
     driver.run(60)
     assert isinstance(_top(app), PlaybackScreen)

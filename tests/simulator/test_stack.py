@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ast
+import inspect
+import typing
 from pathlib import Path
 
 import pygame
 import pytest
 
 from simulator.intents import KEYS, Intent, KeyMap, choice_index, intent_for
+from simulator.routes import Home, Route
 from simulator.screen import SCREENS, UnknownScreen
 from simulator.screens.home import HomeScreen
 
@@ -53,22 +56,35 @@ def test_the_check_sees_a_key_code(tmp_path: Path) -> None:
     assert _reads_key_codes(probe) == ["line 2: pygame.K_m"]
 
 
-def test_every_screen_is_registered_by_name() -> None:
-    assert sorted(SCREENS) == ["confirm_end", "debrief", "drill", "drill_join", "help", "home",
-                               "live", "pause", "playback", "preflight", "quiz"]
+def test_every_route_has_its_screen() -> None:
+    assert set(SCREENS) == set(typing.get_args(Route))
 
 
-def test_an_unknown_name_says_what_is_registered(driver: Driver) -> None:
-    with pytest.raises(UnknownScreen, match="'nope'.*'home'"):
-        driver.app.push("nope")
+@pytest.mark.parametrize("route", typing.get_args(Route), ids=lambda r: r.__name__)
+def test_each_screen_is_built_from_its_own_route(route: type[Route]) -> None:
+    # What the registry's table cannot tell mypy: the screen registered for a route takes
+    # that route (and the route's fields are what mypy checks where it is built).
+    screen = SCREENS[route]
+    assert isinstance(screen, type)
+    annotation = inspect.signature(screen).parameters["route"].annotation
+    assert annotation in (route, route.__name__), (screen, annotation)
+
+
+def test_an_unregistered_route_says_what_is_registered(driver: Driver) -> None:
+    home = SCREENS.pop(Home)
+    try:
+        with pytest.raises(UnknownScreen, match="no screen for Home.*Preflight"):
+            driver.app.push(Home())
+    finally:
+        SCREENS[Home] = home
     assert driver.app.top is None
 
 
-def test_push_builds_by_name_and_pop_returns(driver: Driver) -> None:
+def test_push_builds_from_the_route_and_pop_returns(driver: Driver) -> None:
     app = driver.app
-    home = app.replace("home")
+    home = app.replace(Home())
     assert isinstance(home, HomeScreen) and app.stack == [home]
-    second = app.push("home")
+    second = app.push(Home())
     assert app.top is second and second is not home
     app.pop()
     assert app.top is home
