@@ -53,6 +53,7 @@ __all__ = [
     "Thank",
     "Unblock",
     "Undo",
+    "UndoableAction",
     "Unmute",
     "Unpin",
     "Welcome",
@@ -425,7 +426,12 @@ def is_action(item: object) -> TypeGuard[AnyAction]:
     return type(item) in _CLASSES
 
 
-def undoable(action: Action) -> TypeGuard[Block | Pin | Report | SetComments]:
+#: The actions an :class:`Undo` can take back (turning comments *off* only, see
+#: :func:`undoable`).
+UndoableAction = Block | Pin | Report | SetComments
+
+
+def undoable(action: Action) -> TypeGuard[UndoableAction]:
     """Whether an :class:`Undo` can take ``action`` back: its class says so
     (``can_undo``: a block, a pin, a report) and, for comments, it turned them off
     (the room keeps each actor's last one, moderation/room.py)."""

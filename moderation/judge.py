@@ -56,6 +56,7 @@ from .actions import (
     Thank,
     Unblock,
     Undo,
+    UndoableAction,
     Unmute,
     Unpin,
     Welcome,
@@ -202,7 +203,7 @@ class _Undoable:
 
     __slots__ = ("action", "alarm", "relabelled", "tips", "pinned_before", "off_by_before")
 
-    def __init__(self, action: Block | Pin | Report | SetComments,
+    def __init__(self, action: UndoableAction,
                  pinned_before: str | None = None, off_by_before: _By = _NOBODY) -> None:
         self.action = action
         #: The false alarm it caused, and the comment's outcome before it said so.

@@ -43,6 +43,7 @@ from .actions import (
     Thank,
     Unblock,
     Undo,
+    UndoableAction,
     Unmute,
     Unpin,
     Welcome,
@@ -72,7 +73,7 @@ def normalise_keyword(keyword: str) -> str:
 class Undoable:
     """An actor's last block, pin, report or comments-off, which :class:`Undo` can take back."""
 
-    action: Block | Pin | Report | SetComments
+    action: UndoableAction
     #: When it was applied (ms).
     t: int
     #: The comment pinned before a pin: it comes back when the pin is undone.

@@ -24,17 +24,15 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Protocol, assert_never
 
-from moderation.actions import AnyAction, Block, Permission, Pin, Report, SetComments
+from moderation.actions import AnyAction, Permission, UndoableAction
 from moderation.events import RejectCode
 from protocol.inbound import ErrorCode
 from scenarios.taxonomy import ReportReason
 
 __all__ = ["REPORT_REASONS", "Applied", "CommentView", "DeskRefusal", "GiftView", "HostDesk",
            "Marker", "Reply", "Pending", "Reason", "Refused", "RoomNotice", "Settled",
-           "Undoable", "refusal_text"]
+           "refusal_text"]
 
-#: The host's actions an :class:`~moderation.actions.Undo` can take back.
-Undoable = Block | Pin | Report | SetComments
 #: The reasons a report may give, in the order the panel offers them.
 REPORT_REASONS = tuple(ReportReason)
 
@@ -91,9 +89,7 @@ class RoomNotice:
     bad: bool = False
 
 
-
 # ---------------------------------------------------------------- what an action comes to
-
 
 
 class DeskRefusal(StrEnum):
@@ -304,7 +300,7 @@ class HostDesk(Protocol):
         pending (a rehearsal has none)."""
 
     @property
-    def undoable(self) -> Undoable | None:
+    def undoable(self) -> UndoableAction | None:
         """The host's last accepted block, pin, report or comments-off, while an undo
         can still take it back."""
 

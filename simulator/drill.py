@@ -81,6 +81,7 @@ from moderation.actions import (
     Thank,
     Unblock,
     Undo,
+    UndoableAction,
     Unmute,
     Unpin,
     Welcome,
@@ -145,7 +146,6 @@ from simulator.desk import (
     Reply,
     RoomNotice,
     Settled,
-    Undoable,
 )
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.model import GIFT_SHOW_MS, NOTICE_SHOW_MS
@@ -576,7 +576,7 @@ class DrillDesk:
         #: Requests waiting for their answer, by message id (the ticket).
         self.pending: dict[int, Sent] = {}
         self._settled: list[Settled] = []
-        self._undoable: Undoable | None = None
+        self._undoable: UndoableAction | None = None
         #: Until when (wall s) :attr:`undoable` can be undone.
         self.undo_until = 0.0
 
@@ -645,7 +645,7 @@ class DrillDesk:
         return out
 
     @property
-    def undoable(self) -> Undoable | None:
+    def undoable(self) -> UndoableAction | None:
         return self._undoable if self.undo_left_ms() else None
 
     def undo_left_ms(self) -> int:

@@ -22,6 +22,7 @@ from moderation.actions import (
     Role,
     Talk,
     Undo,
+    UndoableAction,
     undoable,
 )
 from moderation.engine import Session
@@ -54,10 +55,9 @@ from simulator.desk import (
     Reply,
     RoomNotice,
     Settled,
-    Undoable,
 )
 
-__all__ = ["CommentView", "GiftView", "LiveModel", "Marker", "RoomNotice", "Undoable"]
+__all__ = ["CommentView", "GiftView", "LiveModel", "Marker", "RoomNotice"]
 
 #: Comments kept for the panel; older ones have scrolled far away on TikTok too.
 RING = 300
@@ -88,7 +88,7 @@ class LiveModel:
     #: Marker lines added by a replay (see :meth:`mark`).
     marked: int = 0
     #: The host's last block, pin, report or comments-off, while it can still be undone.
-    undoable: Undoable | None = None
+    undoable: UndoableAction | None = None
 
     # ------------------------------------------------------------ time
 
