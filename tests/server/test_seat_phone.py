@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import re
 from collections.abc import AsyncIterator, Coroutine
@@ -24,18 +23,16 @@ from typing import Any
 import pytest
 
 from scenarios import load_economy
+from tests.realparts import CHROMIUM, needs
 
 from .helpers import Client, Running, running_server
 
-CHROMIUM = Path(os.environ.get("GLADI_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONES = {"360x740": {"width": 360, "height": 740}, "390x844": {"width": 390, "height": 844}}
 TRIALS = 20
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is absent (CI installs it: apt-get install "
-                                       "chromium)")
+pytestmark = needs(CHROMIUM, "chromium")
 
 # Rows a person can see: inside the stream's box, and the row itself at its centre (not the
 # pill, not the sheet). Returns [id, x, y] of each.
