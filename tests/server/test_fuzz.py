@@ -180,7 +180,7 @@ TRAINER_ONLY = {"control", "inject", "settings", "note", "export", "free_seat"}
 def expected_replies(message: dict[str, Any], role: str) -> set[tuple[str, str | None]]:
     """The replies (type, error code) a seat of ``role`` may get to a message that decoded."""
     kind = message["type"]
-    refused = {("error", "unauthorised")}
+    refused: set[tuple[str, str | None]] = {("error", "unauthorised")}
     if kind == "hello":
         return {("error", "already_joined")}
     if kind == "ping":
