@@ -7,7 +7,6 @@ Slow (one PyInstaller build, about two minutes on two cores): ``-m "not slow"`` 
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import socket
@@ -21,6 +20,7 @@ import pytest
 
 from tests.media.conftest import photo, recording
 from tests.media.encode import write_video
+from tests.test_layers import ALLOWED
 from tools.build_app import executable, folder_size
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,8 +157,21 @@ def test_serve_hands_out_the_web_client(app: Path, bare_env: dict[str, str]) -> 
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="PATH above is a POSIX one")
-def test_nothing_leaks_in_from_the_build_machine(app: Path, bare_env: dict[str, str]) -> None:
-    """The bundle's Python is its own: it never looks at the project's virtual environment."""
-    done = run(app, {**bare_env, "PYTHONPATH": str(ROOT)}, "--version")
-    assert done.returncode == 0 and done.stdout.startswith("gladi ")
-    assert os.path.commonpath([app, ROOT]) != str(ROOT)
+def test_nothing_leaks_in_from_the_build_machine(app: Path, bare_env: dict[str, str],
+                                                  tmp_path: Path) -> None:
+    """The bundle's Python is its own: it never imports from PYTHONPATH or the folder it is
+    started in. Both hold a decoy of every Gladi package (and a ``sitecustomize``) that leaves
+    a mark when imported; the bundle must run without leaving one."""
+    decoys = tmp_path / "decoys"
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    for name in {*ALLOWED, "sitecustomize", "usercustomize"}:
+        folder = decoys / name
+        folder.mkdir(parents=True)
+        (folder / "__init__.py").write_text(
+            f"open({str(marks / name)!r}, 'w').close()\nraise SystemExit('decoy {name}')\n",
+            encoding="utf-8")
+    env = {**bare_env, "PYTHONPATH": str(decoys), "HOME": str(decoys)}
+    done = run(app, env, "--version")
+    assert done.returncode == 0 and done.stdout.startswith("gladi "), done.stderr
+    assert sorted(p.name for p in marks.iterdir()) == []

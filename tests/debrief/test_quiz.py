@@ -11,6 +11,7 @@ from debrief import history, quiz
 from debrief.session import load
 from gladi.cli import main
 from moderation.judge import Item, Outcome
+from scenarios import builtin_content_ids, load_content_pack
 from scenarios.taxonomy import Category
 
 
@@ -60,14 +61,22 @@ def test_options_hold_the_right_answer_and_plausible_wrong_ones(
             assert q.action in quiz.ACTIONS
 
 
-def test_right_action_follows_the_ground_truth(troll_items: tuple[Item, ...]) -> None:
-    by_kind = {i.category: quiz.right_action(i.template) for i in troll_items}
-    assert by_kind.get(Category.QUESTION, "answer") == "answer"
-    assert by_kind.get(Category.GREETING, "leave") == "leave"
-    for category in (Category.SARA, Category.PORN, Category.JUDOL):
-        assert by_kind.get(category, "remove") == "remove"
-    hoaxes = [i for i in troll_items if i.category is Category.HOAX]
-    assert all(quiz.right_action(i.template) == "correct" for i in hoaxes)
+#: The plain-words action each kind of comment calls for: a hoax may be answered with the
+#: fact, other harm is removed, and of the harmless kinds only a question needs an answer.
+RIGHT_ACTION = {
+    Category.GREETING: "leave", Category.QUESTION: "answer", Category.PRAISE: "leave",
+    Category.CHITCHAT: "leave", Category.OFFTOPIC: "leave", Category.HOAX: "correct",
+    Category.SARA: "remove", Category.PORN: "remove", Category.JUDOL: "remove",
+    Category.SCAM: "remove", Category.HARASSMENT: "remove", Category.SPAM: "remove",
+}
+
+
+def test_right_action_follows_the_ground_truth() -> None:
+    assert set(RIGHT_ACTION) == set(Category)
+    templates = [t for pack in builtin_content_ids() for t in load_content_pack(pack).templates]
+    assert {t.category for t in templates} == set(Category)  # every kind is tried
+    for template in templates:
+        assert quiz.right_action(template) == RIGHT_ACTION[template.category], template.id
 
 
 def test_score_marks_each_part_and_confidence(troll_items: tuple[Item, ...]) -> None:

@@ -85,9 +85,17 @@ def test_simulate_prints_its_scorecard(encoding: str) -> None:
 
 
 @pytest.mark.parametrize("encoding", CODE_PAGES)
-def test_simulate_json_keeps_every_letter(encoding: str) -> None:
-    doc = ascii_json(gladi(["simulate", "--json", "--trainee", TRAINEE], encoding))
-    assert isinstance(doc, dict) and isinstance(doc["score"], int | float)
+def test_simulate_json_keeps_every_letter(encoding: str, tmp_path: Path) -> None:
+    """The scorecard prints as ASCII JSON; the trainee's name and the scenario's emoji title it
+    records reach the history whole, and ``history --json`` gives them back letter for letter."""
+    args = ["simulate", "--json", "--trainee", TRAINEE, "--scenario", str(emoji_scenario(tmp_path))]
+    doc = ascii_json(gladi(args, encoding))
+    assert isinstance(doc, dict) and doc["scenario"] == "live-pertama"
+    assert doc == ascii_json(gladi([*args, "--no-history"], "utf-8"))
+    rows = ascii_json(gladi(["history", "--json"], encoding))
+    assert isinstance(rows, dict)
+    [attempt] = rows["attempts"]
+    assert (attempt["trainee"], attempt["title"]["id"]) == (TRAINEE, TITLE)
 
 
 @pytest.mark.parametrize("encoding", CODE_PAGES)

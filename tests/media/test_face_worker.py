@@ -84,19 +84,56 @@ def test_submit_never_waits_for_detection_and_drops_stale_frames() -> None:
     assert len(detector.calls) <= 2
 
 
+class WatchedClock:
+    """A clock that stands still where the test puts it and counts who asked it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.asked = 0
+        self.changed = threading.Condition()
+
+    def __call__(self) -> float:
+        with self.changed:
+            self.asked += 1
+            self.changed.notify_all()
+            return self.now
+
+
+class TellingDetector(CountingDetector):
+    """A :class:`CountingDetector` that wakes whoever waits on ``changed`` after each call."""
+
+    def __init__(self, changed: threading.Condition) -> None:
+        super().__init__()
+        self.changed = changed
+
+    def detect(self, frame: np.ndarray, near: FaceBox | None = None) -> list[FaceBox]:
+        found = super().detect(frame, near)
+        with self.changed:
+            self.changed.notify_all()
+        return found
+
+
 def test_rate_cap_uses_the_injected_clock() -> None:
-    now = [0.0]
-    detector = CountingDetector()
-    with FaceWorker(detector, min_interval=0.25, clock=lambda: now[0]) as worker:
+    clock = WatchedClock()
+    detector = TellingDetector(clock.changed)
+    with FaceWorker(detector, min_interval=0.25, clock=clock) as worker:
         worker.submit(frame(), 1)
         assert worker.wait_for(1, timeout=10) is not None
+        with clock.changed:
+            before = clock.asked
         worker.submit(frame(), 2)
-        # The clock stands still at 0.0 < 0.25, so frame 2 cannot have started,
-        # however long the worker has waited in real time.
+        # The clock stands still at 0.0 < 0.25. A worker that keeps the cap asks it again
+        # after each real-time wait and never starts frame 2; one that does not detects
+        # frame 2 after at most two questions (the cap's and the next start's). Waiting
+        # for a third question, or a detection, decides between them without a race.
+        with clock.changed:
+            assert clock.changed.wait_for(
+                lambda: len(detector.calls) > 1 or clock.asked >= before + 3, timeout=10)
+        assert len(detector.calls) == 1
         latest = worker.latest()
         assert latest is not None and latest.frame_index == 1
-        assert len(detector.calls) == 1
-        now[0] = 1.0
+        with clock.changed:
+            clock.now = 1.0
         worker.submit(frame(), 2)  # wakes the worker, which asks the clock again
         result = worker.wait_for(2, timeout=10)
         assert result is not None and result.frame_index == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -192,7 +193,23 @@ def test_missing_mic_device(monkeypatch: pytest.MonkeyPatch) -> None:
         DeviceMic(9, fake_sounddevice(5))  # type: ignore[arg-type]
 
 
-def test_sounddevice_loads_or_is_reported_missing() -> None:
-    # On a machine without PortAudio this is None; with it, the module.
+#: What ``import sounddevice`` does on each kind of machine, as a stand-in module's body.
+SOUNDDEVICE = {
+    "present": "InputStream = object\n",
+    "no PortAudio": "raise OSError('PortAudio library not found')\n",
+    "no package": "raise ImportError('No module named sounddevice')\n",
+}
+
+
+@pytest.mark.parametrize("machine", SOUNDDEVICE)
+def test_sounddevice_loads_or_is_reported_missing(machine: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sounddevice.py").write_text(SOUNDDEVICE[machine], encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
     module = mic_module.load_sounddevice()
-    assert module is None or hasattr(module, "InputStream")
+    if machine == "present":
+        assert module is not None and module.__file__ == str(tmp_path / "sounddevice.py")
+        assert module.InputStream is object
+    else:
+        assert module is None

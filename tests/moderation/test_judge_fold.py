@@ -21,6 +21,7 @@ from moderation.events import ActionApplied, Event
 from moderation.judge import Hit, Judge, Outcome, Scorecard, judge
 from moderation.setup import SessionSetup, load_setup
 from scenarios import builtin_scenario_ids
+from tests.machines import counted
 
 PILOTS = ("random", "good", "perfect")
 
@@ -122,6 +123,7 @@ class RunningJudge(RuleBasedStateMachine):
 
     @precondition(lambda self: self.at < len(self.events))
     @rule(size=st.integers(min_value=0, max_value=400))
+    @counted
     def feed(self, size: int) -> None:
         piece = self.events[self.at:self.at + size]
         self.judge.feed(piece)
@@ -130,12 +132,14 @@ class RunningJudge(RuleBasedStateMachine):
 
     @precondition(lambda self: self.at < len(self.events))
     @rule(size=st.integers(min_value=0, max_value=400))
+    @counted
     def catch_up(self, size: int) -> None:
         self.at = min(len(self.events), self.at + size)
         self.judge.catch_up(self.events[:self.at])
         assert self.judge.fed == self.at
 
     @rule()
+    @counted
     def score_so_far(self) -> None:
         assert_same(self.judge, full(self.setup, self.events[:self.at]))
 

@@ -7,11 +7,11 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.realparts import REDIS_SERVER
+
 from .serverproc import free_port
 
-REDIS = Path("/usr/bin/redis-server")
-#: Why the cluster tests skip without it (CI installs it: .ci/run).
-MISSING = f"{REDIS} is absent (apt-get install redis-server; .ci/run installs it)"
+REDIS = REDIS_SERVER
 
 
 @contextlib.contextmanager

@@ -6,20 +6,18 @@ trainer console, one seat blocks a viewer, and the comment vanishes on the other
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.realparts import CHROMIUM, needs
+
 from .serverproc import ServerProcess
 
-CHROMIUM = Path(os.environ.get("GLADI_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is absent (CI installs it: apt-get install "
-                                       "chromium)")
+pytestmark = needs(CHROMIUM, "chromium")
 
 
 def test_block_from_the_seat_page_removes_the_comment_on_another_seat(tmp_path: Path) -> None:

@@ -18,13 +18,14 @@ import redis
 
 from moderation.sessionfile import parse, replay, scorecard_of
 from scenarios import load_content
+from tests.realparts import needs
 
 from .day_helpers import DayClient, delete_some, http_get, seat_room
 from .helpers import Client, ack_for, is_event
-from .redisproc import MISSING, REDIS, redis_server
+from .redisproc import REDIS, redis_server
 from .serverproc import ServerProcess
 
-pytestmark = pytest.mark.skipif(not REDIS.exists(), reason=MISSING)
+pytestmark = needs(REDIS, "redis-server")
 
 LEASE_MS = 1500
 

@@ -5,7 +5,6 @@ drill controls locked, and the prompt for a participant who joins again under he
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -14,15 +13,14 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from tests.realparts import CHROMIUM, needs
+
 from .serverproc import ServerProcess
 
-CHROMIUM = Path(os.environ.get("GLADI_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is absent (CI installs it: apt-get install "
-                                       "chromium)")
+pytestmark = needs(CHROMIUM, "chromium")
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from .serverproc import ServerProcess
-from .test_browser import ARGS, CHROMIUM
+from tests.realparts import CHROMIUM, needs
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is absent (CI installs it: apt-get install "
-                                       "chromium)")
+from .serverproc import ServerProcess
+from .test_browser import ARGS
+
+pytestmark = needs(CHROMIUM, "chromium")
 
 
 def test_the_organiser_makes_a_room_starts_it_and_opens_its_console(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from server.controls import ALLOWED
 from server.journal import MemoryJournal
 from server.outbox import Outcome
 from server.room import DrillRoom
+from tests.machines import counted
 
 from .harness import hello, new_room
 
@@ -54,6 +55,7 @@ class TrainingDay(RuleBasedStateMachine):
         self.touched = touched
 
     @rule(n=st.integers(0, 2), command=st.sampled_from(list(Command)))
+    @counted
     def command_one(self, n: int, command: Command) -> None:
         room = self.rooms[n]
         allowed = room.status in ALLOWED[command]
@@ -63,6 +65,7 @@ class TrainingDay(RuleBasedStateMachine):
         assert done == allowed
 
     @rule(command=st.sampled_from(list(Command)))
+    @counted
     def command_all(self, command: Command) -> None:
         allowed = [room.status in ALLOWED[command] for room in self.rooms]
         self._step(set(range(len(self.rooms))))
@@ -72,6 +75,7 @@ class TrainingDay(RuleBasedStateMachine):
             assert done == expected
 
     @rule(n=st.integers(0, 2), name=st.sampled_from(["Ani", "Budi", "Citra"]))
+    @counted
     def join(self, n: int, name: str) -> None:
         self._step({n})
         outcome = self.rooms[n].join(hello(room=self.rooms[n].code, name=name), self.now)
@@ -81,6 +85,7 @@ class TrainingDay(RuleBasedStateMachine):
 
     @precondition(lambda self: any(self.seats))
     @rule(data=st.data())
+    @counted
     def act(self, data: st.DataObject) -> None:
         n = data.draw(st.sampled_from([i for i, seats in enumerate(self.seats) if seats]))
         room = self.rooms[n]
@@ -93,6 +98,7 @@ class TrainingDay(RuleBasedStateMachine):
         self._take(room.handle(seat, msg, self.now))
 
     @rule(ms=st.integers(100, 5000))
+    @counted
     def time_passes(self, ms: int) -> None:
         self._step(set(range(len(self.rooms))))
         self.now += ms

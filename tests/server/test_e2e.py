@@ -130,11 +130,22 @@ def test_rate_limit_answers_rate_limited_and_keeps_the_seat(tmp_path: Path) -> N
     async def scenario() -> None:
         async with running_server(tmp_path, rate=1.0, burst=5.0) as srv:
             c = await Client.open(srv.url)
-            await c.join(srv.room.code, name="Ani")
+            welcome = await c.join(srv.room.code, name="Ani")
             for _ in range(20):
                 await c.send(type="ping")
             await c.until(lambda m: m["type"] == "error" and m["code"] == "rate_limited")
-            await c.close()
+            # The seat is kept: its connection still gets the room's events ...
+            trainer = await _trainer(srv)
+            await trainer.send(type="control", command="start")
+            await trainer.send(type="inject", kind="troll_raid", count=5, over_s=1)
+            await _comment(c)
+            # ... and its token still opens the same seat, as Ani.
+            again = await Client.open(srv.url)
+            back = await again.join(srv.room.code, token=welcome["token"])
+            assert back["type"] == "welcome" and back["resumed"]
+            assert (back["seat"], back["actor"]) == (welcome["seat"], "Ani")
+            for client in (c, trainer, again):
+                await client.close()
     run(scenario())
 
 

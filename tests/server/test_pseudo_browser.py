@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from i18n import CONVENTIONS, Lang, translate
+from tests.realparts import CHROMIUM, needs
 
 from ..pseudo import unwrapped_phrases
 from .serverproc import ServerProcess
-from .test_browser import ARGS, CHROMIUM
+from .test_browser import ARGS
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent")
+pytestmark = needs(CHROMIUM, "chromium")
 
 #: The page's visible strings, and the data among them: what viewers wrote (comment rows and
 #: the quoted comment), their handles, the words in the keyword filter.

@@ -6,8 +6,11 @@ import json
 
 import pytest
 
+from moderation.sessionfile import parse, replay
+from moderation.values import to_json
 from protocol.inbound import Command, Control, Export, InjectMsg, Note, SettingsMsg
 from protocol.roles import View
+from scenarios import load_content
 from scenarios.taxonomy import InjectKind
 from server.room import DRILL_MODERATORS
 from server.seats import Seat
@@ -260,7 +263,15 @@ def test_export_before_anything_happened(h: Harness) -> None:
     csv_text = h.send(trainer, Export(v=1, type="export", format="csv"), "tr")[-1]["content"]
     assert csv_rows(csv_text) == []  # the trainer is no participant: the header only
     session = h.send(trainer, Export(v=1, type="export", format="session"), "tr")[-1]
-    assert json.loads(session["content"])["events"] is not None
+    record = parse(session["content"])
+    # A session file of a drill that has not started: nothing posted, nothing done by a seat,
+    # and it replays to the very same events (replaying ends the session at its end_t).
+    assert record.end_t == 0 and record.events
+    assert {e["t"] for e in record.events} == {0}
+    assert not any(e["type"] == "comment" for e in record.events)
+    assert all(a.t == 0 and a.actor == "host" for a in record.inputs)
+    replayed = replay(record, load_content(record.scenario))
+    assert [to_json(e) for e in replayed.events] == [*record.events, {"type": "end", "t": 0}]
 
 
 def test_hidden_leaderboard_reaches_only_the_trainer(h: Harness) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 from collections.abc import AsyncIterator
 from http import HTTPStatus
 from importlib import resources
@@ -25,19 +24,17 @@ from websockets.http11 import Request, Response
 import i18n
 from server.video.peer import MediaHub, MediaStatus
 from server.video.signalling import MediaParty, decode_media, handle_media, state_message
+from tests.realparts import CHROMIUM, needs
 
 from .helpers import running_server
 from .video_peers import HostPeer, SeatPeer, leftover_tasks
 
-CHROMIUM = Path(os.environ.get("GLADI_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
         "--autoplay-policy=no-user-gesture-required"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is absent (CI installs it: apt-get install "
-                                       "chromium)")
+pytestmark = needs(CHROMIUM, "chromium")
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>video</title></head>
 <body><div id="toasts"></div><div id="stage"></div>

@@ -23,6 +23,7 @@ from server.video.encode import (
     VideoEncoder,
 )
 from server.video.fanout import EncodedPacket, Fanout, KeyframePolicy, PacketQueue, SeatFeed
+from tests.machines import counted
 
 
 def packet(tag: int) -> EncodedPacket:
@@ -48,6 +49,7 @@ class FanoutMachine(RuleBasedStateMachine):
         self.is_key: dict[int, bool] = {}
 
     @rule(target=seats)
+    @counted
     def join(self) -> SeatFeed:
         feed = self.fanout.join()
         assert self.keyframes.wanted
@@ -55,6 +57,7 @@ class FanoutMachine(RuleBasedStateMachine):
         return feed
 
     @rule(feed=consumes(seats))
+    @counted
     def leave(self, feed: SeatFeed) -> None:
         self.fanout.leave(feed)
         assert feed not in self.fanout.seats
@@ -62,10 +65,12 @@ class FanoutMachine(RuleBasedStateMachine):
         assert feed not in self.attached  # an attached sender is told the queue closed
 
     @rule(dt=st.floats(0.0, 1.5))
+    @counted
     def tick(self, dt: float) -> None:
         self.now += dt
 
     @rule(natural=st.booleans())
+    @counted
     def encode(self, natural: bool) -> None:
         forced = self.keyframes.due(self.now)
         key = forced or (natural and self.tag % 7 == 0)  # the encoder's own keyframes too
@@ -97,6 +102,7 @@ class FanoutMachine(RuleBasedStateMachine):
         self.drained.setdefault(feed, []).append((got, self.is_key[tag]))
 
     @rule(feed=seats, n=st.integers(0, 4))
+    @counted
     def drain(self, feed: SeatFeed, n: int) -> None:
         for _ in range(n):
             got = feed.video.get_nowait()
@@ -105,6 +111,7 @@ class FanoutMachine(RuleBasedStateMachine):
             self._took(feed, got)
 
     @rule(feed=seats)
+    @counted
     def attach(self, feed: SeatFeed) -> None:
         """The seat's sender starts sending each packet as it comes: first the backlog."""
         backlog = list(feed.video._items)
@@ -118,17 +125,20 @@ class FanoutMachine(RuleBasedStateMachine):
         assert [got for got, _ in self.drained[feed][before:]] == backlog
 
     @rule(feed=seats)
+    @counted
     def detach(self, feed: SeatFeed) -> None:
         feed.video.detach()
         self.attached.discard(feed)
 
     @rule(feed=seats)
+    @counted
     def picture_lost(self, feed: SeatFeed) -> None:
         self.fanout.picture_lost(feed)
         if feed in self.fanout.seats:
             assert self.keyframes.wanted
 
     @rule()
+    @counted
     def audio(self) -> None:
         self.tag += 1
         p = packet(self.tag)
