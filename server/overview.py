@@ -54,7 +54,7 @@ from .day import DayFiles
 from .limits import RateLimit
 from .pages import qr_svg, response
 
-__all__ = ["DAY_PATH", "PUSH_EVERY_MS", "TICKET_S", "DayDesk", "DayHost", "Refused"]
+__all__ = ["HeldRooms", "DAY_PATH", "PUSH_EVERY_MS", "TICKET_S", "DayDesk", "DayHost", "Refused"]
 
 log = logging.getLogger("gladi.server")
 
@@ -79,19 +79,12 @@ class Refused:
     detail: str = ""
 
 
-class DayHost(Protocol):
-    """What the overview needs of the server that holds the rooms."""
+class HeldRooms(Protocol):
+    """The day's rooms, wherever they are held: what the overview reads and asks of them."""
 
     @property
     def day_key(self) -> str:
         """The organiser's key."""
-
-    @property
-    def join_base(self) -> str | None:
-        """The address phones join at (``http://192.168.1.5:8765``), if known."""
-
-    def scenario_choices(self, lang: str) -> list[ScenarioRef]:
-        """The scenarios a new room may run."""
 
     def room_lang(self, code: str) -> str | None:
         """The language of a room's join link; None if there is no such room."""
@@ -108,6 +101,17 @@ class DayHost(Protocol):
 
     async def day_files(self, lang: str) -> DayFiles:
         """The day's results."""
+
+
+class DayHost(HeldRooms, Protocol):
+    """What the overview needs of the server that holds the rooms."""
+
+    @property
+    def join_base(self) -> str | None:
+        """The address phones join at (``http://192.168.1.5:8765``), if known."""
+
+    def scenario_choices(self, lang: str) -> list[ScenarioRef]:
+        """The scenarios a new room may run."""
 
 
 @dataclass(slots=True)

@@ -36,7 +36,7 @@ from scenarios import load_content, load_economy, load_scenario
 from .day import DayFiles, Glances, day_files
 from .journal import Journal
 from .outbox import Outcome
-from .overview import Refused
+from .overview import HeldRooms, Refused
 from .room import DrillRoom
 from .store import RoomRecord, Store
 
@@ -126,16 +126,12 @@ class RoomHost(Protocol):
         """The title of the scenario ``ref`` names (the reference itself if unknown)."""
 
 
-class Placement(Protocol):
+class Placement(HeldRooms, Protocol):
     """Where the rooms live and which worker holds each; how the day's overview sees them.
 
     The server calls :meth:`attach` once, when it is made; :meth:`open` before it listens,
     :meth:`start` once it listens, :meth:`close` when it stops.
     """
-
-    @property
-    def day_key(self) -> str:
-        """The organiser's key."""
 
     @property
     def glancing(self) -> bool:
@@ -157,22 +153,6 @@ class Placement(Protocol):
     async def find(self, ws: ServerConnection, hello: Hello,
                    raw: str | bytes) -> DrillRoom | Routed:
         """The room a ``hello`` names, here; or what became of the connection."""
-
-    def room_lang(self, code: str) -> str | None:
-        """The language of a room's join link; None if there is no such room."""
-
-    async def day_rooms(self, lang: str) -> list[DayRoom]:
-        """Every room of the day at a glance, oldest first."""
-
-    async def create_room(self, msg: DayCreate, lang: str) -> DayRoom | Refused:
-        """Make a room as ``msg`` asks."""
-
-    async def control_rooms(self, command: Command,
-                            codes: list[str] | None) -> tuple[list[str], list[str]]:
-        """Give ``command`` to the rooms ``codes`` (every room: None): (done, skipped)."""
-
-    async def day_files(self, lang: str) -> DayFiles:
-        """The day's results."""
 
 
 class Journals(Protocol):
