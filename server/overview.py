@@ -54,7 +54,7 @@ from .day import DayFiles
 from .limits import RateLimit
 from .pages import qr_svg, response
 
-__all__ = ["HeldRooms", "DAY_PATH", "PUSH_EVERY_MS", "TICKET_S", "DayDesk", "DayHost", "Refused"]
+__all__ = ["DAY_PATH", "PUSH_EVERY_MS", "TICKET_S", "DayDesk", "DayHost", "HeldRooms", "Refused"]
 
 log = logging.getLogger("gladi.server")
 
