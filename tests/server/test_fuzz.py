@@ -167,12 +167,13 @@ def _started() -> _Live:
 
 
 ROLES = ("trainer", "host", "moderator", "observer")  # the order of _Live.seats
-#: Who may take each action of VALID (docs/protocol.md's action table): hosting is the
-#: host's; moderating the host's and the moderators'; the trainer and observers take none.
+#: Who may send each action of VALID (docs/protocol.md's action table): hosting is the
+#: host's; moderating and guests the host's and the moderators' (a moderator without the
+#: `guests` permission gets an ack that refuses it); the trainer and observers send none.
 ACTION_ROLES = {
-    **dict.fromkeys(["delete", "mute", "block", "report", "comments", "filter_add"],
-                    {"host", "moderator"}),
-    **dict.fromkeys(["answer", "thank", "guest_accept", "talk"], {"host"}),
+    **dict.fromkeys(["delete", "mute", "block", "report", "comments", "filter_add",
+                     "guest_accept"], {"host", "moderator"}),
+    **dict.fromkeys(["answer", "thank", "talk"], {"host"}),
 }
 TRAINER_ONLY = {"control", "inject", "settings", "note", "export", "free_seat"}
 
