@@ -114,21 +114,23 @@ class Autopilot:
         """Look at new events and plan responses."""
         watched = self.watched
         for event in events:
+            # The commonest events first: this runs for every event of a busy live.
             match event:
                 case CommentPosted(hidden=None):
                     template = watched.get(event.template)
                     if template is not None:
                         self.on_comment(event, template)
+                case ActionApplied() | CommentsHidden() | AudienceChanged() | CommentPosted():
+                    pass
                 case GiftSent():
                     self.on_gift(event)
+                case (Followed() | Shared() | Tapped() | NetworkDropped() | InjectFired()
+                      | Undone() | ActionRejected() | SessionEnded()):
+                    pass
                 case OfficialJoined():
                     self.on_official(event)
                 case GuestRequested():
                     self.on_guest(event)
-                case (CommentPosted() | AudienceChanged() | Tapped() | Followed() | Shared()
-                      | NetworkDropped() | InjectFired() | CommentsHidden() | ActionApplied()
-                      | Undone() | ActionRejected() | SessionEnded()):
-                    pass
                 case _:
                     assert_never(event)
 

@@ -696,7 +696,12 @@ class Session:
             until = now + action.duration if isinstance(action, Talk) else now
             if until > self._host_active_until:
                 self._host_active_until = until
-        match action:
+        match action:  # the commonest actions first
+            case Answer():
+                self._good.append(now)
+                self._waiting.pop(action.comment, None)
+            case Thank() | Welcome() | AcceptGuest() | DeclineGuest():
+                self._good.append(now)  # viewers warm to thanks, welcomes, guest decisions
             case Block():
                 self.audience.leave(action.viewer)
                 self._flush_audience(now, outcome)
@@ -708,12 +713,7 @@ class Session:
                     else Persona.MIDWIFE,
                     action.troll, False, 10, TRAINER, outcome,
                 )
-            case Answer():
-                self._good.append(now)
-                self._waiting.pop(action.comment, None)
-            case Thank() | Welcome() | AcceptGuest() | DeclineGuest():
-                self._good.append(now)  # viewers warm to thanks, welcomes, guest decisions
-            case (Mute() | Unmute() | Unblock() | Delete() | Report() | Pin() | Unpin()
+            case (Report() | Mute() | Unmute() | Unblock() | Delete() | Pin() | Unpin()
                   | Undo() | SetComments() | AddKeyword() | RemoveKeyword() | RemoveGuest()
                   | AddModerator() | RemoveModerator() | Talk()):
                 pass

@@ -212,20 +212,20 @@ class Room:
     def _rule(self, action: AnyAction, now: int) -> list[AnyEvent] | RejectCode:
         """The room's rule for ``action``; the commonest actions first."""
         match action:
-            case Delete():
-                return self._delete(action, now)
             case Answer():
                 return self._answer(action, now)
-            case Talk():
-                return self._talk(action, now)
-            case Mute():
-                return self._mute(action, now)
-            case Block():
-                return self._block(action, now)
             case Thank():
                 return self._thank(action, now)
             case Report():
                 return self._report(action, now)
+            case Block():
+                return self._block(action, now)
+            case Delete():
+                return self._delete(action, now)
+            case Mute():
+                return self._mute(action, now)
+            case Talk():
+                return self._talk(action, now)
             case Welcome():
                 return self._welcome(action, now)
             case Pin():
