@@ -24,14 +24,14 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
 
-import simulator.screens  # noqa: E402, F401  (registers the screens the app builds by name)
+import simulator.screens  # noqa: E402, F401  (registers the screens for their routes)
 from debrief.session import load  # noqa: E402
 from gladi.cli import main as gladi  # noqa: E402
 from simulator.app import App, Options  # noqa: E402
 from simulator.clock import FakeClock  # noqa: E402
 from simulator.intents import HOLD_S, is_typing_key  # noqa: E402
 from simulator.lookalike import plain_form  # noqa: E402
-from simulator.routes import Live, Playback
+from simulator.routes import Live, Playback  # noqa: E402
 from simulator.screens.home import HomeScreen  # noqa: E402
 from simulator.screens.live import LiveScreen  # noqa: E402
 
