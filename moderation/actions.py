@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import typing
 from enum import StrEnum
-from typing import ClassVar, TypeGuard
+from typing import ClassVar, TypeGuard, final
 
 from scenarios.taxonomy import InjectKind, ReportReason
 
@@ -130,6 +130,7 @@ class Action(Value):
 
 @register
 @value(kw_only=True)
+@final
 class Mute(Action):
     """*Bisukan*: silence a viewer for ``duration`` **seconds**, one of the scenario's
     mute presets (``state.mute_presets`` in a drill; null: the whole LIVE).
@@ -148,6 +149,7 @@ class Mute(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Unmute(Action):
     """Lift a mute."""
 
@@ -159,6 +161,7 @@ class Unmute(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Block(Action):
     """*Blokir*: remove the viewer from the live and hide all their comments."""
 
@@ -172,6 +175,7 @@ class Block(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Unblock(Action):
     """Lift a block."""
 
@@ -183,6 +187,7 @@ class Unblock(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Delete(Action):
     """*Hapus*: delete one comment."""
 
@@ -194,6 +199,7 @@ class Delete(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Report(Action):
     """*Laporkan*: report a comment to the platform with a reason (one of
     ``state.report_reasons`` in a drill)."""
@@ -208,6 +214,7 @@ class Report(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Pin(Action):
     """*Sematkan*: pin a comment above the stream (replaces any pinned one)."""
 
@@ -220,6 +227,7 @@ class Pin(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Unpin(Action):
     """Unpin the pinned comment."""
 
@@ -229,6 +237,7 @@ class Unpin(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Undo(Action):
     """*Urungkan*: take back the actor's own last block, pin, report or comments-off,
     within ``state.undo_ms`` (5000 ms; moderation/timing.py) of it and
@@ -244,6 +253,7 @@ class Undo(Action):
 
 @register
 @value(kw_only=True)
+@final
 class SetComments(Action):
     """*Matikan komentar* (``enabled`` false) or turn comments back on."""
 
@@ -255,6 +265,7 @@ class SetComments(Action):
 
 @register
 @value(kw_only=True)
+@final
 class AddKeyword(Action):
     """*Filter kata kunci*: hide future comments containing ``keyword``
     (1–50 characters)."""
@@ -267,6 +278,7 @@ class AddKeyword(Action):
 
 @register
 @value(kw_only=True)
+@final
 class RemoveKeyword(Action):
     """Remove a filter keyword."""
 
@@ -278,6 +290,7 @@ class RemoveKeyword(Action):
 
 @register
 @value(kw_only=True)
+@final
 class AcceptGuest(Action):
     """Accept a viewer's request to join the live as a guest."""
 
@@ -289,6 +302,7 @@ class AcceptGuest(Action):
 
 @register
 @value(kw_only=True)
+@final
 class DeclineGuest(Action):
     """Decline a guest request."""
 
@@ -300,6 +314,7 @@ class DeclineGuest(Action):
 
 @register
 @value(kw_only=True)
+@final
 class RemoveGuest(Action):
     """Take a guest off the live."""
 
@@ -311,6 +326,7 @@ class RemoveGuest(Action):
 
 @register
 @value(kw_only=True)
+@final
 class AddModerator(Action):
     """Make ``name`` a moderator with the given permissions (host only)."""
 
@@ -328,6 +344,7 @@ class AddModerator(Action):
 
 @register
 @value(kw_only=True)
+@final
 class RemoveModerator(Action):
     """Take ``name``'s moderator role away (host only)."""
 
@@ -340,6 +357,7 @@ class RemoveModerator(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Answer(Action):
     """*Jawab*: answer a question (or rebut a hoax) aloud or in the chat; ``text`` up
     to 500 characters."""
@@ -353,6 +371,7 @@ class Answer(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Thank(Action):
     """Thank a viewer for a gift (``target`` a gift id) or a kind comment (a comment id)."""
 
@@ -364,6 +383,7 @@ class Thank(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Welcome(Action):
     """*Sambut*: greet a viewer by name, such as the midwife or the village head."""
 
@@ -375,6 +395,7 @@ class Welcome(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Talk(Action):
     """The host spoke to the viewers for ``duration`` **milliseconds** (1–600000;
     keeps off dead air).
@@ -389,6 +410,7 @@ class Talk(Action):
 
 @register
 @value(kw_only=True)
+@final
 class Inject(Action):
     """A trainer fires a scripted happening now (troll raid, gift storm …)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing
 from enum import StrEnum
-from typing import TypeGuard
+from typing import TypeGuard, final
 
 from scenarios.taxonomy import InjectKind, Persona
 
@@ -51,6 +51,7 @@ class Event(Value):
 
 @register
 @value
+@final
 class Viewer(Value):
     """A viewer as announced when they join. ``persona`` is ground truth."""
 
@@ -70,6 +71,7 @@ class Hidden(StrEnum):
 
 @register
 @value
+@final
 class AudienceChanged(Event):
     """Viewers joined or left; ``viewers`` is the count afterwards.
 
@@ -86,6 +88,7 @@ class AudienceChanged(Event):
 
 @register
 @value
+@final
 class CommentPosted(Event):
     """A viewer wrote a comment. ``template`` is ground truth."""
 
@@ -101,6 +104,7 @@ class CommentPosted(Event):
 
 @register
 @value
+@final
 class Tapped(Event):
     """Viewers tapped the screen ``count`` times; ``viewer`` is the most eager tapper."""
 
@@ -112,6 +116,7 @@ class Tapped(Event):
 
 @register
 @value
+@final
 class GiftSent(Event):
     """A viewer sent ``count`` gifts of one kind."""
 
@@ -126,6 +131,7 @@ class GiftSent(Event):
 
 @register
 @value
+@final
 class Followed(Event):
     type = "follow"
     viewer: str
@@ -134,6 +140,7 @@ class Followed(Event):
 
 @register
 @value
+@final
 class Shared(Event):
     type = "share"
     viewer: str
@@ -142,6 +149,7 @@ class Shared(Event):
 
 @register
 @value
+@final
 class GuestRequested(Event):
     """A viewer asks to join the live as a guest. ``troll`` is ground truth."""
 
@@ -154,6 +162,7 @@ class GuestRequested(Event):
 
 @register
 @value
+@final
 class OfficialJoined(Event):
     """The midwife or the village head joined and should be welcomed."""
 
@@ -165,6 +174,7 @@ class OfficialJoined(Event):
 
 @register
 @value
+@final
 class NetworkDropped(Event):
     """The host's connection dropped for ``duration`` milliseconds."""
 
@@ -174,6 +184,7 @@ class NetworkDropped(Event):
 
 @register
 @value
+@final
 class InjectFired(Event):
     """A scripted or trainer-triggered happening began."""
 
@@ -184,6 +195,7 @@ class InjectFired(Event):
 
 @register
 @value
+@final
 class CommentsHidden(Event):
     """Comments left the stream because of a moderation action."""
 
@@ -195,6 +207,7 @@ class CommentsHidden(Event):
 
 @register
 @value
+@final
 class ActionApplied(Event):
     """An action was accepted and took effect."""
 
@@ -204,6 +217,7 @@ class ActionApplied(Event):
 
 @register
 @value
+@final
 class Undone(Event):
     """An ``undo`` took ``action`` back: a block lifted, a report withdrawn, comments on
     again, or a pin replaced by ``pinned`` (the comment pinned before it; null: none).
@@ -257,6 +271,7 @@ class RejectCode(StrEnum):
 
 @register
 @value
+@final
 class ActionRejected(Event):
     """An action was refused; nothing changed."""
 
@@ -267,6 +282,7 @@ class ActionRejected(Event):
 
 @register
 @value
+@final
 class SessionEnded(Event):
     type = "end"
 

@@ -178,17 +178,13 @@ class Room:
 
     def apply(self, action: AnyAction, now: int) -> list[AnyEvent] | RejectCode:
         """Apply ``action`` at ``now``; return the events it causes or why not."""
-        refused = self.refusal(action)
+        refused = self.refusal_of(type(action), action.actor)
         if refused is not None:
             return refused
         result = self._rule(action, now)
         if isinstance(result, list):
             result.insert(0, ActionApplied(now, action))
         return result
-
-    def refusal(self, action: Action) -> RejectCode | None:
-        """Why ``action.actor`` may not take ``action`` (None: they may)."""
-        return self.refusal_of(type(action), action.actor)
 
     def refusal_of(self, kind: type[Action], actor: str) -> RejectCode | None:
         """Why ``actor`` may not take an action of class ``kind`` (None: they may).
@@ -210,54 +206,60 @@ class Room:
         return None
 
     def _rule(self, action: AnyAction, now: int) -> list[AnyEvent] | RejectCode:
-        """The room's rule for ``action``; the commonest actions first."""
-        match action:
-            case Answer():
-                return self._answer(action, now)
-            case Thank():
-                return self._thank(action, now)
-            case Report():
-                return self._report(action, now)
-            case Block():
-                return self._block(action, now)
-            case Delete():
-                return self._delete(action, now)
-            case Mute():
-                return self._mute(action, now)
-            case Talk():
-                return self._talk(action, now)
-            case Welcome():
-                return self._welcome(action, now)
-            case Pin():
-                return self._pin(action, now)
-            case Unpin():
-                return self._unpin(action, now)
-            case Undo():
-                return self._undo(action, now)
-            case SetComments():
-                return self._comments(action, now)
-            case AddKeyword():
-                return self._filter_add(action, now)
-            case RemoveKeyword():
-                return self._filter_remove(action, now)
-            case Unmute():
-                return self._unmute(action, now)
-            case Unblock():
-                return self._unblock(action, now)
-            case AcceptGuest():
-                return self._guest_accept(action, now)
-            case DeclineGuest():
-                return self._guest_decline(action, now)
-            case RemoveGuest():
-                return self._guest_remove(action, now)
-            case AddModerator():
-                return self._moderator_add(action, now)
-            case RemoveModerator():
-                return self._moderator_remove(action, now)
-            case Inject():
-                return []  # the engine carries injects out; the room only checks who
-            case _:
-                assert_never(action)
+        """The room's rule for ``action``; the commonest actions first.
+
+        A ``type(action) is`` chain ending in ``assert_never``: every action class is
+        ``@final``, so mypy narrows on it and finds a missing one as it would in a ``match``,
+        and it costs less on a busy live — CPython 3.11 builds a set and a list for every
+        class pattern that matches, and a failed isinstance looks up ``__class__``
+        (docs/benchmarks.md, "One closed set").
+        """
+        if type(action) is Answer:
+            return self._answer(action, now)
+        elif type(action) is Thank:
+            return self._thank(action, now)
+        elif type(action) is Report:
+            return self._report(action, now)
+        elif type(action) is Block:
+            return self._block(action, now)
+        elif type(action) is Delete:
+            return self._delete(action, now)
+        elif type(action) is Mute:
+            return self._mute(action, now)
+        elif type(action) is Talk:
+            return self._talk(action, now)
+        elif type(action) is Welcome:
+            return self._welcome(action, now)
+        elif type(action) is Pin:
+            return self._pin(action, now)
+        elif type(action) is Unpin:
+            return self._unpin(action, now)
+        elif type(action) is Undo:
+            return self._undo(action, now)
+        elif type(action) is SetComments:
+            return self._comments(action, now)
+        elif type(action) is AddKeyword:
+            return self._filter_add(action, now)
+        elif type(action) is RemoveKeyword:
+            return self._filter_remove(action, now)
+        elif type(action) is Unmute:
+            return self._unmute(action, now)
+        elif type(action) is Unblock:
+            return self._unblock(action, now)
+        elif type(action) is AcceptGuest:
+            return self._guest_accept(action, now)
+        elif type(action) is DeclineGuest:
+            return self._guest_decline(action, now)
+        elif type(action) is RemoveGuest:
+            return self._guest_remove(action, now)
+        elif type(action) is AddModerator:
+            return self._moderator_add(action, now)
+        elif type(action) is RemoveModerator:
+            return self._moderator_remove(action, now)
+        elif type(action) is Inject:
+            return []  # the engine carries injects out; the room only checks who
+        else:
+            assert_never(action)
 
     def _hide(self, comments: Iterable[str], now: int, reason: str, by: str) -> list[AnyEvent]:
         hidden = []

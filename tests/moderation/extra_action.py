@@ -9,11 +9,14 @@ project's strict mypy, which must name every dispatcher that does not handle it 
 
 from __future__ import annotations
 
+from typing import final
+
 from moderation.actions import Action, Permission, Target
 from moderation.values import value
 
 
 @value(kw_only=True)
+@final
 class Highlight(Action):
     """*Sorot*: mark a comment for the host (a test-only action)."""
 
@@ -23,9 +26,9 @@ class Highlight(Action):
     comment: str
 
 
-#: Its rule in the room, as it would stand in ``Room._rule``'s ``match``.
-ROOM_CASE = '''            case Highlight():
-                return [] if action.comment in self.comments else RejectCode.UNKNOWN_COMMENT
+#: Its rule in the room, as it would stand in ``Room._rule``'s exhaustive chain.
+ROOM_CASE = '''        elif type(action) is Highlight:
+            return [] if action.comment in self.comments else RejectCode.UNKNOWN_COMMENT
 '''
 
 #: Its words, as they would stand in each catalogue (playback's line for it).
