@@ -119,6 +119,20 @@ def _first_comment(session: Session) -> CommentPosted:
                 return event
 
 
+def _both_desks() -> tuple[LiveModel, EngineRoom, DrillDesk, CommentPosted]:
+    """A rehearsal and a running drill of the same session, both showing its first comment."""
+    rehearsal = LiveModel(_session())
+    room = EngineRoom(_session())
+    wall = Wall(10.0)
+    drill = DrillDesk(DrillView(), room, wall)
+    _running(drill.view, wall)
+    first = _first_comment(room.session)
+    room.publish([first])
+    drill.poll()
+    rehearsal.advance(room.session.now)
+    return rehearsal, room, drill, first
+
+
 def _settle(desk: HostDesk, reply: Applied | Refused | Pending) -> Applied | Refused:
     """The final reply: at once, or after the room's answer came in."""
     if not isinstance(reply, Pending):
@@ -130,15 +144,7 @@ def _settle(desk: HostDesk, reply: Applied | Refused | Pending) -> Applied | Ref
 
 
 def test_the_same_actions_end_applied_on_a_rehearsal_and_on_a_drill() -> None:
-    rehearsal = LiveModel(_session())
-    room = EngineRoom(_session())
-    wall = Wall(10.0)
-    drill = DrillDesk(DrillView(), room, wall)
-    _running(drill.view, wall)
-    first = _first_comment(room.session)
-    room.publish([first])
-    drill.poll()
-    rehearsal.advance(room.session.now)
+    rehearsal, room, drill, first = _both_desks()
     desks: list[HostDesk] = [rehearsal, drill]
     for desk in desks:
         comment = desk.by_id[first.id]
@@ -164,15 +170,7 @@ def test_the_same_actions_end_applied_on_a_rehearsal_and_on_a_drill() -> None:
 
 
 def test_a_block_can_be_undone_on_both_desks() -> None:
-    rehearsal = LiveModel(_session())
-    room = EngineRoom(_session())
-    wall = Wall(10.0)
-    drill = DrillDesk(DrillView(), room, wall)
-    _running(drill.view, wall)
-    first = _first_comment(room.session)
-    room.publish([first])
-    drill.poll()
-    rehearsal.advance(room.session.now)
+    rehearsal, room, drill, first = _both_desks()
     for desk in (rehearsal, drill):
         comment = desk.by_id[first.id]
         block = Block(t=desk.now, viewer=comment.viewer, comment=comment.id)
