@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from moderation.actions import Talk
+from moderation.actions import presence_ms
 from moderation.content import ContentIndex
 from moderation.events import (
     ActionApplied,
@@ -132,7 +132,7 @@ def actions(events: Iterable[Event]) -> list[ActionMark]:
     for event in events:
         if isinstance(event, ActionApplied | ActionRejected):
             action = event.action
-            duration = action.duration if isinstance(action, Talk) else 0
+            duration = presence_ms(action)
             out.append(ActionMark(event.t, action.actor, action.type,
                                   isinstance(event, ActionApplied), duration))
     return out

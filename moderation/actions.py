@@ -58,6 +58,7 @@ __all__ = [
     "Unpin",
     "Welcome",
     "is_action",
+    "presence_ms",
     "undoable",
 ]
 
@@ -145,6 +146,10 @@ class Mute(Action):
     viewer: str
     duration: int | None = None
     comment: str | None = None
+
+    def ends(self, now: int) -> int | None:
+        """When a mute taken at ``now`` ends (ms; None: the whole live)."""
+        return None if self.duration is None else now + self.duration * 1000
 
 
 @register
@@ -446,6 +451,13 @@ SEAT_ACTIONS: dict[str, type[AnyAction]] = {
 def is_action(item: object) -> TypeGuard[AnyAction]:
     """Whether ``item`` is an action of the closed set (decoded JSON, say)."""
     return type(item) in _CLASSES
+
+
+def presence_ms(action: Action) -> int:
+    """How long after it ``action`` keeps the host present: a talk's length, nothing for
+    any other action (the host acting is there at that moment). The dead-air rule of the
+    engine, the judge and the host's desks (docs/scoring.md)."""
+    return action.duration if type(action) is Talk else 0
 
 
 #: The actions an :class:`Undo` can take back (turning comments *off* only, see

@@ -51,6 +51,7 @@ from moderation.actions import (
     Unmute,
     Unpin,
     Welcome,
+    presence_ms,
 )
 from moderation.events import (
     ActionRejected,
@@ -698,7 +699,7 @@ class Session:
         speed (see :meth:`moderation.room.Room._rule`).
         """
         if action.actor == HOST:
-            until = now + action.duration if type(action) is Talk else now
+            until = now + presence_ms(action)
             if until > self._host_active_until:
                 self._host_active_until = until
         if type(action) is Answer:

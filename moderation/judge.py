@@ -60,6 +60,7 @@ from .actions import (
     Unmute,
     Unpin,
     Welcome,
+    presence_ms,
 )
 from .events import (
     ActionApplied,
@@ -441,7 +442,7 @@ class Judge:
         tally.actions += 1
         hosting = self._hosting
         if who == HOST:
-            until = now + action.duration if isinstance(action, Talk) else now
+            until = now + presence_ms(action)
             hosting.host_active.append((now, until))
         # The commonest actions first; a ``type(action) is`` chain ending in assert_never
         # rather than a match, for speed (see moderation.room.Room._rule).

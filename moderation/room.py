@@ -294,7 +294,7 @@ class Room:
             return RejectCode.ALREADY_BLOCKED
         if self.is_muted(action.viewer, now):
             return RejectCode.ALREADY_MUTED
-        until = None if action.duration is None else now + action.duration * 1000
+        until = action.ends(now)
         self.muted[action.viewer] = until
         if until is not None:
             heapq.heappush(self.mute_ends, (until, action.viewer))

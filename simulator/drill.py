@@ -85,6 +85,7 @@ from moderation.actions import (
     Unmute,
     Unpin,
     Welcome,
+    presence_ms,
     undoable,
 )
 from moderation.events import (
@@ -412,7 +413,7 @@ class DrillView:
         """An accepted action changes what the host sees (pins, guests, thanks, switches)."""
         if action.actor == HOST:
             # The engine's rule: any host action counts as being there, a talk until it ends.
-            until = action.t + action.duration if isinstance(action, Talk) else action.t
+            until = action.t + presence_ms(action)
             self.last_talk = max(self.last_talk, until)
         match action:
             case Pin():
@@ -440,8 +441,7 @@ class DrillView:
                 if found is not None:
                     found.reported = True
             case Mute():
-                self.muted[action.viewer] = None if action.duration is None \
-                    else action.t + action.duration * 1000
+                self.muted[action.viewer] = action.ends(action.t)
             case Unmute():
                 self.muted.pop(action.viewer, None)
             case Block():

@@ -23,6 +23,7 @@ from moderation.actions import (
     Talk,
     Undo,
     UndoableAction,
+    presence_ms,
     undoable,
 )
 from moderation.engine import Session
@@ -297,7 +298,7 @@ class LiveModel:
         if result.rejected is None:
             # The same rule as the engine's: any host action counts as being there,
             # talking counts until the talk ends.
-            until = action.t + action.duration if isinstance(action, Talk) else action.t
+            until = action.t + presence_ms(action)
             self.last_talk = max(self.last_talk, until)
             self._mark(action)
             if undoable(action):
