@@ -43,3 +43,13 @@ def needs(path: Path, package: str) -> pytest.MarkDecorator:
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+def needs_netbed() -> pytest.MarkDecorator:
+    """Skip (locally) or fail (under CI=true) where the hotspot bed cannot be built
+    (tests/netbed.py: network namespaces, veth, tc and iptables, as root)."""
+    from tests.netbed import unavailable
+
+    why = unavailable()
+    return pytest.mark.skipif(why is not None,
+                              reason=missing(f"network namespaces ({why})", "iproute2 iptables"))

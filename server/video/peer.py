@@ -199,6 +199,37 @@ def _usable_kinds(parsed: SessionDescription, purpose: Purpose) -> frozenset[str
     return kinds
 
 
+def hides_address(host: str) -> bool:
+    """Whether a candidate's address is a browser's mDNS name (``<uuid>.local``).
+
+    Chrome and Safari hide a page's local address behind such a name until it has camera
+    permission, which a watching seat never asks for. Resolving the name needs multicast,
+    which hotspots and many access points drop; aioice would wait a second for it, fail,
+    and, with the client's end-of-candidates, declare ICE failed before the phone's first
+    check arrives. The server needs no name: the phone's checks come from its real address,
+    which aioice learns as a peer-reflexive candidate (RFC 8445 section 7.3.1.3).
+    """
+    return host.lower().rstrip(".").endswith(".local")
+
+
+def without_hidden_candidates(sdp: str) -> str:
+    """``sdp`` without mDNS candidates and end-of-candidates (see :func:`hides_address`).
+
+    With no end-of-candidates, aioice keeps waiting for the client's checks; the hub's own
+    ``connect_timeout_s`` closes a peer that never connects.
+    """
+    kept = []
+    for line in sdp.splitlines():
+        if line == "a=end-of-candidates":
+            continue
+        if line.startswith("a=candidate:"):
+            bits = line.split()
+            if len(bits) > 4 and hides_address(bits[4]):
+                continue
+        kept.append(line)
+    return "\r\n".join(kept) + "\r\n"
+
+
 def parse_candidate(line: str, sdp_mid: str | None, mline: int | None) -> RTCIceCandidate | None:
     """A browser's ``RTCIceCandidate.candidate`` line; None for end-of-candidates ("")."""
     if not line:
@@ -298,6 +329,7 @@ class MediaHub:
         peer (a reload, a reconnect).
         """
         kinds = _usable_kinds(check_sdp(sdp), purpose)
+        sdp = without_hidden_candidates(sdp)
         async with self._lock:
             if self._closed:
                 raise MediaError(ErrorCode.CLOSED)
@@ -368,10 +400,15 @@ class MediaHub:
 
     async def candidate(self, owner: str, purpose: Purpose,
                         candidate: RTCIceCandidate | None) -> None:
-        """Add a trickled ICE candidate (None: the client has no more)."""
+        """Add a trickled ICE candidate (None: the client has no more).
+
+        End-of-candidates and mDNS candidates are left out (:func:`hides_address`).
+        """
         peer = self._peers.get((owner, purpose))
         if peer is None:
             raise MediaError(ErrorCode.NO_PEER)
+        if candidate is None or hides_address(candidate.ip):
+            return
         try:
             await peer.pc.addIceCandidate(candidate)
         except Exception as exc:  # aioice rejects addresses it cannot use in several ways

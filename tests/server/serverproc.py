@@ -41,14 +41,17 @@ def kill(proc: subprocess.Popen[str]) -> None:
 
 
 class ServerProcess:
-    """``python -m server DATA 127.0.0.1 0 SCENARIO [options]``; reads the bound port from
-    stdout. ``options`` (e.g. ``--redis URL --worker w1``) make it a worker of a cluster."""
+    """``python -m server DATA HOST 0 SCENARIO [options]``; reads the bound port from
+    stdout. ``options`` (e.g. ``--redis URL --worker w1``) make it a worker of a cluster;
+    ``prefix`` runs it inside something (``ip netns exec NS``: tests/netbed.py)."""
 
     def __init__(self, data: Path, scenario: str = "serbuan-troll",
-                 options: Sequence[str] = ()) -> None:
+                 options: Sequence[str] = (), *, host: str = "127.0.0.1",
+                 prefix: Sequence[str] = ()) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.host = host
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server", str(data), "127.0.0.1", "0", scenario, *options],
+            [*prefix, sys.executable, "-m", "server", str(data), host, "0", scenario, *options],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -66,11 +69,11 @@ class ServerProcess:
 
     @property
     def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
+        return f"ws://{self.host}:{self.port}/ws"
 
     @property
     def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no flush — the point of the restart test."""
