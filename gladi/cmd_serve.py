@@ -19,6 +19,7 @@ from i18n import translate
 if TYPE_CHECKING:
     from server.app import DrillServer
     from server.store import Store
+    from server.video.network import RtcNetwork
 
 DEFAULT_SCENARIO = "live-pertama"
 DEFAULT_HOST = "0.0.0.0"
@@ -43,7 +44,28 @@ def register(subparsers: Any, lang: str) -> None:
     parser.add_argument("--redis", metavar="URL", default=None,
                         help=translate("serve.redis_help", lang))
     parser.add_argument("--worker", default=None, help=translate("serve.worker_help", lang))
+    parser.add_argument("--rtc-ports", metavar=translate("serve.rtc_ports_metavar", lang),
+                        type=lambda text: _ports(text, lang), default=None,
+                        help=translate("serve.rtc_ports_help", lang))
     parser.set_defaults(run=run)
+
+
+def _ports(text: str, lang: str) -> tuple[int, int]:
+    """``--rtc-ports``: a range such as 50000-50100, or a message that says what to write."""
+    from server.video.network import parse_ports
+
+    try:
+        return parse_ports(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(translate("serve.rtc_ports_bad", lang,
+                                                   given=text)) from None
+
+
+def _network(args: argparse.Namespace) -> RtcNetwork:
+    """Where the video listens: ``--host``'s address (every one for 0.0.0.0), ``--rtc-ports``."""
+    from server.video.network import RtcNetwork, listen_address
+
+    return RtcNetwork(listen_address(args.host), args.rtc_ports)
 
 
 def lan_address() -> str:
@@ -97,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
             raise UserError(translate("serve.https_with_redis", lang))
         return _run_worker(args, store, ref, data)
-    server = DrillServer(store, join_base=_base_url(args), scenarios=[ref])
+    server = DrillServer(store, join_base=_base_url(args), scenarios=[ref], rtc=_network(args))
     try:
         rooms = server.restore()
         if rooms:
@@ -155,7 +177,7 @@ def _run_worker(args: argparse.Namespace, store: Store, ref: str, data: Path) ->
     cluster = RedisCluster(args.redis, worker=args.worker, first_scenario=ref, seed=args.seed,
                            advertise=base.replace("http://", "ws://", 1) + "/ws")
     server = DrillServer(store, join_base=base, scenarios=[ref], placement=cluster,
-                         journals=cluster)
+                         journals=cluster, rtc=_network(args))
 
     def announce() -> None:
         print(translate("serve.worker_line", lang, worker=cluster.worker,
@@ -202,6 +224,9 @@ def _print_rooms(args: argparse.Namespace, rooms: list[Any], data: Path, day_key
     lang = args.lang
     print(translate("serve.banner", lang))
     print(translate("serve.data_line", lang, path=data))
+    ports = getattr(args, "rtc_ports", None)
+    print(translate("serve.video_ports_line", lang, low=ports[0], high=ports[1]) if ports
+          else translate("serve.video_any_port_line", lang))
     print(translate("serve.day_line", lang, url=f"{base}/day#key={day_key}"))
     print(translate("serve.day_key_line", lang, key=day_key))
     for room in rooms:

@@ -18,6 +18,7 @@ from websockets.asyncio.server import Server as WsServer
 from .app import DrillServer
 from .cluster import RedisCluster
 from .store import Store
+from .video.network import RtcNetwork, listen_address, parse_ports
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,15 +31,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--redis", default=None, help="redis://… : a worker of a cluster")
     parser.add_argument("--worker", default=None, help="this worker's name (cluster)")
     parser.add_argument("--lease-ms", type=int, default=None, help="room lease (cluster)")
+    parser.add_argument("--rtc-ports", type=parse_ports, default=None,
+                        help="LOW-HIGH: the UDP ports the video may use")
     args = parser.parse_args(argv)
+    rtc = RtcNetwork(listen_address(args.host), args.rtc_ports)
     store = Store(args.data)
     srv: DrillServer
     if args.redis is not None:
         cluster = RedisCluster(args.redis, worker=args.worker, lease_ms=args.lease_ms,
                                first_scenario=args.scenario, seed=args.seed)
-        srv = DrillServer(store, scenarios=[args.scenario], placement=cluster, journals=cluster)
+        srv = DrillServer(store, scenarios=[args.scenario], placement=cluster, journals=cluster,
+                          rtc=rtc)
     else:
-        srv = DrillServer(store, scenarios=[args.scenario])
+        srv = DrillServer(store, scenarios=[args.scenario], rtc=rtc)
         if not srv.restore():
             srv.new_room(args.scenario, args.seed)
 

@@ -84,6 +84,7 @@ from .room import DrillRoom
 from .seats import Seat
 from .store import RoomRecord, Store
 from .video.drill import DrillVideo
+from .video.network import ANYWHERE, RtcNetwork
 
 __all__ = ["CLOSE_FREED", "CLOSE_MOVED", "Connection", "ConnectionState", "ConnectionStateError",
            "DrillServer", "RateLimit", "Routed", "build_room", "error_text", "new_code", "now_ms"]
@@ -253,7 +254,8 @@ class DrillServer:
     def __init__(self, store: Store, *, rate: float = 20.0, burst: float = 40.0,
                  trainer_rate: float = 200.0, hosts: Iterable[str] = (),
                  join_base: str | None = None, scenarios: Iterable[str] = (),
-                 placement: Placement | None = None, journals: Journals | None = None) -> None:
+                 placement: Placement | None = None, journals: Journals | None = None,
+                 rtc: RtcNetwork = ANYWHERE) -> None:
         self.store = store
         #: Where the rooms live (this process alone, or workers of a cluster).
         self.placement: Placement = LocalPlacement() if placement is None else placement
@@ -279,7 +281,7 @@ class DrillServer:
         self.glances = Glances()
         self.desk = DayDesk(self)
         #: The host's camera in each room (server/video/).
-        self.video = DrillVideo(self._video_deliver, _send_one, now_ms)
+        self.video = DrillVideo(self._video_deliver, _send_one, now_ms, network=rtc)
         #: ``gladi serve --https``: serve the pages and the drill over TLS (server/tls.py).
         self.tls: ssl.SSLContext | None = None
         self.placement.attach(self)

@@ -33,6 +33,7 @@ from ..outbox import Outcome
 from ..room import DrillRoom
 from ..seats import Seat
 from .coaching import Change, CoachingChange, CoachingWarning, LiveCoach
+from .network import ANYWHERE, RtcNetwork
 from .peer import MediaHub, MediaStatus
 from .room_video import RoomVideo
 from .signalling import MediaParty, MediaProblem, error_message
@@ -90,11 +91,14 @@ class DrillVideo:
 
     def __init__(self, dispatch: Callable[[DrillRoom, Outcome], None],
                  send: Callable[[Hashable, str], None], clock: Callable[[], int], *,
-                 coach: Callable[[], LiveCoach | None] = default_coach) -> None:
+                 coach: Callable[[], LiveCoach | None] = default_coach,
+                 network: RtcNetwork = ANYWHERE) -> None:
         self.dispatch = dispatch
         self.send = send
         self.clock = clock
         self.coach = coach
+        #: Where the video's peers listen (``gladi serve --host``, ``--rtc-ports``).
+        self.network = network
         self._links: dict[int, _Link] = {}
         self._versions: dict[Hashable, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -103,7 +107,8 @@ class DrillVideo:
         """The room's video, made on first use (before the room's first welcome)."""
         link = self._links.get(id(room))
         if link is None or link.room is not room:
-            hub = MediaHub(coach=self.coach(), room_time=lambda: room.room_time(self.clock()))
+            hub = MediaHub(coach=self.coach(), room_time=lambda: room.room_time(self.clock()),
+                           network=self.network)
             link = _Link(room, RoomVideo(hub, self.send))
             link.video.hub.on_coaching = lambda changes: self._coached(link, changes)
             link.video.on_status = lambda status: self._status(link, status)

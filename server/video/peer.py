@@ -55,6 +55,7 @@ from .coaching import CoachingChange, CoachingWarning, LiveCoach
 from .encode import PHONES, OutputFormat, SharedPacker
 from .errors import MediaError
 from .fanout import EncodedPacket, PacketQueue, SeatFeed
+from .network import ANYWHERE, RtcNetwork, bind
 from .relay import Relay
 from .sender import lean_sender
 
@@ -264,6 +265,7 @@ class MediaHub:
                  room_time: Callable[[], int] | None = None,
                  connect_timeout_s: float = CONNECT_TIMEOUT_S,
                  max_peers: int = MAX_PEERS,
+                 network: RtcNetwork = ANYWHERE,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.relay = Relay(fmt, clock=clock)
         self.coach = coach
@@ -271,6 +273,7 @@ class MediaHub:
         self.on_coaching = on_coaching
         self.connect_timeout_s = connect_timeout_s
         self.max_peers = max_peers
+        self.network = network
         self.clock = clock
         origin = clock()
         self.room_time = room_time or (lambda: round((clock() - origin) * 1000))
@@ -362,7 +365,10 @@ class MediaHub:
             pc.on("track", lambda track: self._spawn(self._read(peer, track), peer))
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            bind(pc, self.network)
             await pc.setLocalDescription(await pc.createAnswer())
+        except MediaError:
+            raise
         except OperationError as exc:
             raise MediaError(ErrorCode.NO_CODEC, str(exc)[:200]) from None
         except Exception as exc:  # aiortc validates with ValueError, asserts and its own errors

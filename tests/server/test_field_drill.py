@@ -52,6 +52,8 @@ document.addEventListener("timeupdate", (e) => {
 # The host's video on a seat's stage or the console's panel: its current time, or -1.
 PLAYING_AT = """() => { const v = document.querySelector('#video-stage video');
   return v && !v.hidden && v.videoWidth > 0 ? v.currentTime : -1; }"""
+PLAYED_A_SECOND = """() => { const v = document.querySelector('#video-stage video');
+  return !!v && !v.hidden && v.videoWidth > 0 && v.currentTime > 1; }"""
 
 
 def run(coro: Coroutine[Any, Any, None], limit_s: float = 240) -> None:
@@ -160,4 +162,45 @@ def test_ten_phones_with_default_settings_play_the_hosts_video(tmp_path: Path,
             p95 = statistics.quantiles(firsts, n=20, method="inclusive")[-1]
             assert p95 <= 3000, f"first picture p95 {p95:.0f} ms"
             await trainer.close()
+    run(scenario())
+
+
+# docs/install.md, "A firewall that lets only Gladi in": the iptables rules, for the test's
+# port and range, behind a policy that drops everything else that is new.
+RTC_PORTS = (50000, 50019)
+
+
+def firewall(bed: NetBed, port: int) -> None:
+    ns = bed.server
+    bed.run(ns, "iptables", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT")
+    bed.run(ns, "iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate",
+            "ESTABLISHED,RELATED", "-j", "ACCEPT")
+    bed.run(ns, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", str(port), "-j", "ACCEPT")
+    bed.run(ns, "iptables", "-A", "INPUT", "-p", "udp", "--dport",
+            f"{RTC_PORTS[0]}:{RTC_PORTS[1]}", "-j", "ACCEPT")
+    bed.run(ns, "iptables", "-P", "INPUT", "DROP")
+
+
+def test_with_rtc_ports_the_video_passes_a_firewall_open_only_for_them(tmp_path: Path) -> None:
+    """``--rtc-ports`` and the rules docs/install.md gives: seats on default settings play."""
+    async_api = pytest.importorskip("playwright.async_api")
+
+    async def scenario() -> None:
+        with NetBed(2, CLEAN_LAN) as bed:
+            srv = ServerProcess(tmp_path / "data", host=bed.server_ip,
+                                prefix=bed.command(bed.server),
+                                options=["--rtc-ports", "-".join(map(str, RTC_PORTS))])
+            try:
+                firewall(bed, srv.port)
+                async with async_api.async_playwright() as pw:
+                    f = Field(bed, srv, pw)
+                    await host_goes_live(f)
+                    browser = await f.browser(1)
+                    for i in range(3):
+                        page = await (await browser.new_context(**PHONE)).new_page()
+                        page.set_default_timeout(20_000)
+                        await join(page, f.join_url, f"Kader {i + 1}", "moderator")
+                        await page.wait_for_function(PLAYED_A_SECOND)
+            finally:
+                srv.kill()
     run(scenario())
