@@ -246,6 +246,21 @@ class Session:
         self.events.extend(out)
         return out
 
+    def next_change(self) -> int:
+        """The earliest time at which :meth:`advance` posts or does anything: the next
+        drafted comment, the next tick (where mutes expire and comments are drafted), or
+        the end. Advancing to an earlier time only moves :attr:`now`.
+
+        A driver that must record what it shows before showing it (the drill server's
+        write-ahead journal) records the clock only once it reaches this time.
+        """
+        if self.ended:
+            return self.duration
+        due = min(self._next_tick * TICK_MS, self.duration)
+        if self._pos < len(self._pending):
+            due = min(due, self._pending[self._pos][0])
+        return due
+
     def end(self, t: int) -> list[AnyEvent]:
         """End the live at ``t`` (the trainee or trainer stopped early)."""
         out = self.advance(t)

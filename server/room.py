@@ -663,10 +663,8 @@ class DrillRoom:
         """Advance the running room to ``now``; send the leaderboard and seat activity."""
         if self.status is Status.RUNNING:
             t = self.room_time(now)
-            if self.clock.checkpoint_due(t):
+            if self.clock.checkpoint_due(t) or t >= self.session.next_change():
                 self._checkpoint(t)
-            else:
-                self._advance(t)
         if now - self._board_wall >= BOARD_EVERY_MS:
             self._board_wall = now
             if self.board.dirty and self.status in (Status.RUNNING, Status.PAUSED):
@@ -678,10 +676,17 @@ class DrillRoom:
         return self.out.take()
 
     def _checkpoint(self, t: int) -> None:
+        """Journal the clock at ``t``, then advance to it.
+
+        Write-ahead for what the clock shows: every sequenced message a seat gets comes
+        from a journalled record, so a restored room numbers its messages as before and
+        never gives a number two meanings. While the journal cannot store the clock, the
+        stream waits (nothing is shown that a restart would not show again); the next tick
+        tries again and catches up in order.
+        """
         try:
             self.journal.append(ClockRec(t=t))
         except JournalError:
-            self._advance(t)  # time goes on; the next tick tries to journal it again
             return
         self._apply(ClockRec(t=t), None)
 

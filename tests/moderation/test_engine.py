@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from moderation import actions as a
 from moderation.engine import Session
@@ -329,3 +330,22 @@ def test_moderator_places_follow_the_settings() -> None:
     assert s.apply(a.AddModerator(t=0, name="Dewi")).rejected is RejectCode.MODERATORS_FULL
     assert s.apply(a.RemoveModerator(t=0, name="mod1")).accepted
     assert s.apply(a.AddModerator(t=0, name="Dewi")).accepted
+
+
+@given(steps=st.lists(st.integers(min_value=1, max_value=1500), min_size=1, max_size=120),
+       seed=st.integers(min_value=0, max_value=50))
+@settings(max_examples=40, deadline=None)
+def test_advancing_short_of_the_next_change_shows_nothing(steps: list[int], seed: int) -> None:
+    """The drill server journals the clock only when it reaches ``next_change`` (its
+    write-ahead): advancing to any earlier time must post nothing and change nothing."""
+    s = session(seed=seed)
+    t = 0
+    for step in steps:
+        t += step
+        due = s.next_change()
+        assert due >= s.now
+        events = s.advance(t)
+        if t < due:
+            assert events == []
+        if s.ended:
+            break
