@@ -14,8 +14,10 @@ flag changes how a watching seat hides its address.
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +104,110 @@ def test_with_rtc_ports_the_video_passes_a_firewall_open_only_for_them(tmp_path:
             finally:
                 srv.kill()
     run(scenario())
+
+
+# Phones cut, and how often each; the trainer's client is on one more phone, never cut.
+CUT_PHONES = 4
+CUTS_EACH = 5
+NOTICE = "() => !document.getElementById('offline-notice').hidden"
+# A comment row a person can see and tap: [id, x, y] of the first one fully in view.
+TAPPABLE = """() => {
+  const box = document.getElementById("stream").getBoundingClientRect();
+  for (const r of document.querySelectorAll("#stream [data-id]:not(.gone)")) {
+    const b = r.getBoundingClientRect();
+    const x = b.left + b.width / 2, y = b.top + b.height / 2;
+    if (b.top >= box.top && b.bottom <= box.bottom && b.bottom <= innerHeight &&
+        document.elementFromPoint(x, y)?.closest("[data-id]") === r) return [r.dataset.id, x, y];
+  }
+  return null;
+}"""
+# The kept actions: [cid, outcome, text] of each.
+KEPT = """() => [...document.querySelectorAll('#pending-actions [data-cid]')].map(
+  (li) => [li.dataset.cid, li.dataset.outcome, li.textContent])"""
+
+
+@dataclass
+class Cut:
+    phone: int
+    seconds: float
+    notice_s: float
+    comment: str
+    outcome: str
+    words: str
+
+
+async def cut_and_tap(f: Field, phone: int, page: Any, seconds: float) -> Cut:
+    """Cut ``phone`` for ``seconds``; once the page says so, delete a comment; mend; wait
+    until the kept action ends applied or refused."""
+    loop = asyncio.get_running_loop()
+    f.bed.cut(phone)
+    cut_at = loop.time()
+    await page.wait_for_function(NOTICE, timeout=15_000)
+    notice_s = loop.time() - cut_at
+    row = await page.evaluate(TAPPABLE)
+    assert row is not None, "no comment to tap"
+    await page.mouse.click(row[1], row[2])
+    await page.click("#sheet [data-act=delete]")
+    kept = await page.evaluate(KEPT)
+    assert kept and kept[-1][1] == "pending", kept
+    cid = kept[-1][0]
+    await asyncio.sleep(max(0.0, seconds - (loop.time() - cut_at)))  # the cut's length
+    f.bed.mend(phone)
+    await page.wait_for_function(
+        "(cid) => ['applied', 'refused'].includes(document.querySelector("
+        "`#pending-actions [data-cid='${cid}']`)?.dataset.outcome)", arg=cid, timeout=60_000)
+    outcome, words = next((o, w) for c, o, w in await page.evaluate(KEPT) if c == cid)
+    await page.wait_for_function("() => document.getElementById('offline-notice').hidden")
+    return Cut(phone, seconds, notice_s, row[0], outcome, words)
+
+
+def test_twenty_cuts_lose_no_tap_and_apply_none_twice(tmp_path: Path) -> None:
+    """Four phones, five cuts of 5-35 s each, a deletion tapped in every cut: the notice
+    within 3 s every time; every tap ends applied or refused with its reason on screen;
+    on the server each tap is one answer (applied or rejected), none lost, none twice."""
+    rng = random.Random(23)
+    plan = [[rng.uniform(5, 35) for _ in range(CUTS_EACH)] for _ in range(CUT_PHONES)]
+
+    async def phone_life(f: Field, phone: int) -> list[Cut]:
+        browser = await f.browser(phone)
+        page = await (await browser.new_context(**PHONE)).new_page()
+        page.set_default_timeout(20_000)
+        await join(page, f.join_url, f"Kader {phone + 1}", "moderator")
+        cuts = []
+        for seconds in plan[phone]:
+            await page.wait_for_function(f"() => !!({TAPPABLE})()")
+            cuts.append(await cut_and_tap(f, phone, page, seconds))
+            await asyncio.sleep(rng.uniform(2, 5))  # online between cuts
+        await browser.close()
+        return cuts
+
+    async def scenario() -> None:
+        async with field(tmp_path, CLEAN_LAN, phones=CUT_PHONES + 1) as f:
+            trainer = await f.trainer()
+            await trainer.send(type="control", command="start")
+            await trainer.send(type="inject", kind="troll_raid", count=400, over_s=300)
+            lives = await asyncio.gather(*(phone_life(f, p) for p in range(CUT_PHONES)))
+            cuts = [cut for life in lives for cut in life]
+            # Read all the trainer got: the answer to a ping comes after every event sent
+            # before it (each tap was answered on its page already).
+            ident = await trainer.send(type="ping")
+            await trainer.until(lambda m: m["type"] == "pong" and m.get("id") == ident, 60)
+            answers = [m["event"] for m in trainer.received
+                       if m["type"] == "event" and m["event"]["type"] in ("applied", "rejected")
+                       and m["event"]["action"]["type"] == "delete"]
+            print("cuts (s):", [round(c.seconds) for c in cuts], "notice after (s):",
+                  [round(c.notice_s, 1) for c in cuts],
+                  "outcomes:", [c.outcome for c in cuts])
+            assert len(cuts) == CUT_PHONES * CUTS_EACH
+            assert max(c.notice_s for c in cuts) <= 3.0
+            for c in cuts:
+                assert c.outcome in ("applied", "refused")
+                if c.outcome == "refused":
+                    assert len(c.words.strip()) > 10, c.words
+            for comment in {c.comment for c in cuts}:
+                taps = sum(c.comment == comment for c in cuts)
+                said = [a for a in answers if a["action"]["comment"] == comment]
+                applied = [a for a in said if a["type"] == "applied"]
+                assert len(said) == taps and len(applied) <= 1, (comment, taps, said)
+            await trainer.close()
+    run(scenario(), limit_s=400)
