@@ -30,6 +30,9 @@ def tip_params(tip: Tip, lang: str) -> dict[str, str]:
     """A tip's parameters in words: its codes (a category, an action, a report reason)
     translated, never shown raw ("mute", "gambling")."""
     params = dict(tip.params)
+    if "needed" in params:  # responses joined by "+": "block+report"
+        params["needed"] = ", ".join(translate("judge.act_" + r, lang)
+                                     for r in params["needed"].split("+"))
     for name, prefix in (("category", "judge.cat_"), ("action", "judge.act_"),
                          ("reason", "judge.reason_"), ("right", "judge.reason_")):
         if name in params:

@@ -41,7 +41,9 @@ from .checks import (
     LOADER_CHECKS,
     Finding,
     clash_findings,
+    model_rule_findings,
     pack_findings,
+    pack_rule_findings,
     scenario_warnings,
     scripted_findings,
     timeline_findings,
@@ -203,6 +205,13 @@ def _unpaired_quote(text: str, first: yaml.Mark | None, last: yaml.Mark | None) 
     return any(line.replace('\\"', "").count('"') % 2 for line in lines)
 
 
+def _char_at(text: str, mark: yaml.Mark) -> str:
+    """The character at a parser mark ("" past the end)."""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
 def _yaml_params(kind: str, detail: str, column: int | None,
                  **extra: object) -> types.MappingProxyType[str, object]:
     return types.MappingProxyType({"kind": kind, "detail": detail, "column": column, **extra})
@@ -236,6 +245,16 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         found = re.search(r"found character '(.)'", problem)
         if found:
             extra["char"] = found.group(1)
+        if kind == "bracket" and "but got ':'" in problem:
+            # {id: Inti: pagi, en: Core}: the colon, not a bracket, is the mistake.
+            kind = "colon_in_braces"
+        elif (kind == "bracket" and error.context_mark is not None and mark is not None
+              and mark.line > error.context_mark.line):
+            # The parser notices only further down; the mistake is where the bracket opened.
+            mark = error.context_mark
+            kind = "bracket_unclosed"
+            extra["char"] = _char_at(text, mark)
+            extra["close"] = {"{": "}", "[": "]"}.get(str(extra["char"]), "")
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         return Problem("", line, "yaml_syntax", detail,
@@ -526,11 +545,12 @@ def _validate(document: _Document, model: type[_M]) -> tuple[_M | None, list[Pro
             _validation_problem(details, document.root, model)
             for details in error.errors(include_url=False)
         )
+    problems = [p for p in problems if not _spurious(p, document.data)]
     findings: list[Finding] = []
     if model is ContentPack:
-        findings = pack_findings(document.data)
+        findings = pack_findings(document.data) + pack_rule_findings(document.data)
     elif model is Scenario:
-        findings = timeline_findings(document.data)
+        findings = timeline_findings(document.data) + model_rule_findings(document.data)
         raw_packs = document.data.get("packs")
         if isinstance(raw_packs, list):
             for i, raw in enumerate(raw_packs):
@@ -546,6 +566,26 @@ def _validate(document: _Document, model: type[_M]) -> tuple[_M | None, list[Pro
             continue
         problems.append(problem)
     return (result if not findings else None), problems
+
+
+def _raw_at(data: object, path: str) -> object:
+    """The raw value at a field path (``phases[0].rates``), or None when there is none."""
+    for key, index in re.findall(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]", path):
+        if index:
+            data = data[int(index)] if isinstance(data, list) and int(index) < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _spurious(problem: Problem, data: object) -> bool:
+    """A problem pydantic adds on top of the real ones: a list "too short" because its
+    items failed, though the file has enough of them (the items' problems are reported)."""
+    if problem.code != "too_short":
+        return False
+    raw = _raw_at(data, problem.path)
+    minimum = problem.params.get("min_length")
+    return isinstance(raw, list) and isinstance(minimum, int) and len(raw) >= minimum
 
 
 def _parse_model(text: str, filename: str, model: type[_M]) -> _M:

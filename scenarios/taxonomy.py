@@ -26,6 +26,8 @@ class Category(StrEnum):
     SCAM = "scam"
     HARASSMENT = "harassment"
     SPAM = "spam"
+    #: Grooming a minor, or sexual talk about children: block and report, every time.
+    CHILD_SAFETY = "child_safety"
 
     @property
     def harmful(self) -> bool:
@@ -42,6 +44,7 @@ HARMFUL: frozenset[Category] = frozenset(
         Category.SCAM,
         Category.HARASSMENT,
         Category.SPAM,
+        Category.CHILD_SAFETY,
     }
 )
 HARMLESS: frozenset[Category] = frozenset(set(Category) - HARMFUL)
@@ -62,6 +65,14 @@ class Response(StrEnum):
 #: Responses that hide a comment or silence its author. On a harmless comment
 #: any of these (or a report) is a false alarm.
 REMOVALS: frozenset[Response] = frozenset({Response.DELETE, Response.MUTE, Response.BLOCK})
+#: Responses a template may require all of (``Template.requires``): those that act on
+#: the account, not only on the comment.
+REQUIRABLE: frozenset[Response] = frozenset({Response.BLOCK, Response.REPORT})
+#: What the categories that endanger someone require, whatever the template says:
+#: a groomer or a threat is blocked and reported, never only deleted or muted.
+REQUIRED_FOR: dict[Category, frozenset[Response]] = {
+    Category.CHILD_SAFETY: frozenset({Response.BLOCK, Response.REPORT}),
+}
 
 
 class ReportReason(StrEnum):
@@ -85,6 +96,9 @@ REPORT_REASON: dict[Category, ReportReason] = {
     Category.SCAM: ReportReason.SCAM,
     Category.HARASSMENT: ReportReason.HARASSMENT,
     Category.SPAM: ReportReason.SPAM,
+    # TikTok's menu has no reason of its own for it in Gladi's set; grooming is
+    # sexual exploitation, reported as sexual content.
+    Category.CHILD_SAFETY: ReportReason.SEXUAL,
 }
 
 
@@ -116,6 +130,7 @@ class Persona(StrEnum):
     HARASSER = "harasser"
     SPAMMER = "spammer"
     ELDER = "elder"  # an older viewer (lansia), or their grown-up child, at a posyandu lansia
+    PREDATOR = "predator"  # an adult approaching minors (grooming)
 
 
 #: Personas the audience mix may name (trolls arrive through comment rates and injects).
@@ -133,6 +148,7 @@ TROLL_FOR: dict[Category, Persona] = {
     Category.SCAM: Persona.SCAMMER,
     Category.HARASSMENT: Persona.HARASSER,
     Category.SPAM: Persona.SPAMMER,
+    Category.CHILD_SAFETY: Persona.PREDATOR,
 }
 
 
