@@ -32,7 +32,7 @@ from scenarios import (
     load_scenario,
     scenario_json_schema,
 )
-from scenarios.checks import StaleFact, stale_facts
+from scenarios.checks import StaleFact, stale_facts, undated_facts
 from scenarios.schema import ContentPack, Inject, Phase, Scenario
 from scenarios.taxonomy import InjectKind
 
@@ -240,7 +240,8 @@ def trial_warnings(check: ScenarioCheck, lang: str) -> list[Problem]:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    """List the facts whose ``as_of`` date is older than ``--max-age-days``; 1 if any."""
+    """List the facts whose ``as_of`` date is older than ``--max-age-days``, and the
+    answers with a number that have no date at all; 1 if there are any."""
     lang: str = args.lang
     # The core reads no clock: today's date is taken here and passed in.
     today: dt.date = args.today or dt.date.today()
@@ -251,18 +252,23 @@ def run_audit(args: argparse.Namespace) -> int:
                                 economy_as_of=economy.as_of)
     for fact in (*stale, *economy_stale):
         print(_stale_line(fact, lang))
+    undated = undated_facts(packs)
+    for missing in undated:
+        print(translate("scenario.cmd.audit_undated", lang, pack=missing.pack,
+                        template=missing.template, source=missing.source or "-"))
     count = len(stale) + len(economy_stale)
     print(
         translate(
             "scenario.cmd.audit_summary",
             lang,
             count=count,
+            undated=len(undated),
             days=args.max_age_days,
             today=today.isoformat(),
             packs=len(packs),
         )
     )
-    return 1 if count else 0
+    return 1 if count or undated else 0
 
 
 def _audit_packs(refs: list[str], lang: str) -> tuple[ContentPack, ...]:

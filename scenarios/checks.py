@@ -16,6 +16,7 @@ catalogues (``i18n/locales/*/scenario.yaml``), rendered by
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import types
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,6 +40,7 @@ __all__ = [
     "RATE_RANGES",
     "Finding",
     "StaleFact",
+    "UndatedFact",
     "as_of_day",
     "audience_findings",
     "day_number",
@@ -57,6 +59,7 @@ __all__ = [
     "template_findings",
     "timeline_findings",
     "topic_findings",
+    "undated_facts",
 ]
 
 #: The validation-context key with which the loader says "I check the
@@ -617,3 +620,25 @@ def stale_facts(packs: Iterable[ContentPack], today: str, max_age_days: int = 36
     if day is not None and now - day > max_age_days:
         found.append(StaleFact("economy", None, str(economy_as_of), now - day, None))
     return found
+
+
+@dataclass(frozen=True)
+class UndatedFact:
+    """An answer that states a number (a dose, an age, a threshold, a figure, a platform
+    limit) with no ``as_of``: nobody can tell when it was last checked."""
+
+    pack: str
+    template: str
+    source: str | None
+
+
+#: A number in an answer: what makes a fact one that can go stale.
+_NUMBER = re.compile(r"\d")
+
+
+def undated_facts(packs: Iterable[ContentPack]) -> list[UndatedFact]:
+    """Every answer with a number in it and no ``as_of`` date, pack by pack."""
+    return [UndatedFact(pack.id, template.id, template.source)
+            for pack in packs for template in pack.templates
+            if template.answer is not None and template.as_of is None
+            and _NUMBER.search(template.answer.id + template.answer.en)]

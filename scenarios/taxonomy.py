@@ -105,7 +105,7 @@ REPORT_REASON: dict[Category, ReportReason] = {
 class Evasion(StrEnum):
     """How a troll comment dodges keyword filters."""
 
-    SPACED = "spaced"  # "g a c o r"
+    SPACED = "spaced"  # "g a c o r", "v.c.s", "a-u-t-i-s"
     LEET = "leet"  # digits for letters: "g4c0r"
     HOMOGLYPH = "homoglyph"  # look-alike Unicode: "ｇａｃｏｒ", "𝙜𝙖𝙘𝙤𝙧"
     WAWA = "wawa"  # euphemisms such as "wawa" for WhatsApp

@@ -51,6 +51,7 @@ AUTHORITIES = (
     "Kemenkes", "Buku KIA", "Permenkes", "IDAI", "MUI", "BPOM", "WHO", "Depkes",
     "Dinkes", "SKI", "Kompas", "Liputan6", "turnbackhoax", "Mafindo", "cekfakta",
     "Kominfo", "Republika", "Nakita", "TikTok", "Polres", "Diskominfo", "Puskesmas",
+    "BKKBN", "Permendagri",
 )
 # Who a referral sends the viewer to.
 PROFESSIONAL = re.compile(r"bidan|puskesmas|dokter|petugas|tenaga kesehatan|nakes", re.I)
@@ -110,7 +111,7 @@ def test_every_evasion_trick_is_used_several_times(evasion: Evasion) -> None:
 
 
 @pytest.mark.parametrize("category", [Category.HOAX, Category.SARA, Category.PORN,
-                                      Category.JUDOL, Category.SCAM])
+                                      Category.JUDOL, Category.SCAM, Category.CHILD_SAFETY])
 def test_the_main_troll_categories_have_evasive_variants(category: Category) -> None:
     kinds = {t.evasion for t in templates() if t.category is category and t.evasion}
     assert len(kinds) >= 3, kinds
@@ -177,9 +178,12 @@ def test_harmful_templates_are_labelled_for_moderation() -> None:
         if t.category is Category.HOAX:
             # A hoax may be answered with the fact or removed.
             assert {Response.ANSWER, Response.DELETE} <= acceptable, t.id
-        if t.category in (Category.SARA, Category.PORN):
-            # SARA and porn: delete, block and report.
+        if t.category in (Category.SARA, Category.PORN, Category.CHILD_SAFETY):
+            # SARA, porn and child safety: delete, block and report.
             assert {Response.DELETE, Response.BLOCK, Response.REPORT} <= acceptable, t.id
+        if t.category is Category.CHILD_SAFETY:
+            # ... and a groomer counts as handled only once blocked and reported.
+            assert set(t.requires) == {Response.BLOCK, Response.REPORT}, t.id
 
 
 def test_harmless_templates_may_never_be_removed_or_reported() -> None:
@@ -277,8 +281,8 @@ def _looks_alike(ch: str) -> bool:
 
 def test_evasive_templates_really_use_their_trick() -> None:
     checks = {
-        # letters set apart by spaces or dots: "g a c o r", "v.c.s"
-        Evasion.SPACED: lambda text: re.search(r"(?:\b\w[ .]+){3,}", text) is not None,
+        # letters set apart by spaces, dots or hyphens: "g a c o r", "v.c.s", "a-u-t-i-s"
+        Evasion.SPACED: lambda text: re.search(r"(?:\b\w[ .-]+){3,}", text) is not None,
         # digits standing in for letters inside a word: "g4c0r", "v4ks1n"
         Evasion.LEET: lambda text: re.search(r"[a-z]\d|\d[a-z]", text, re.I) is not None,
         # full-width, mathematical, Cyrillic or small-capital look-alikes
