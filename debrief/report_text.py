@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from debrief.tables import setup_hidden
 from i18n import translate
 from i18n.formats import decimal, figure, number
 from moderation.judge import Item, Scorecard, Tip
@@ -55,6 +56,16 @@ def tip_text(tip: Tip, items: Mapping[str, Item], lang: str) -> list[str]:
     return lines
 
 
+def setup_hidden_text(card: Scorecard, lang: str) -> str:
+    """How many harmless comments the scenario's starting filter hid ("" when none):
+    they count neither way, so without this line they would vanish unnoticed."""
+    hidden = setup_hidden(card)
+    if not hidden.total:
+        return ""
+    key = "judge.setup_hidden" if hidden.others else "judge.setup_hidden_questions"
+    return translate(key, lang, questions=hidden.questions, others=hidden.others)
+
+
 def scorecard_text(card: Scorecard, scenario: Scenario, lang: str) -> str:
     """Render ``card`` as a plain-text report."""
     if card.duration_s < scenario.duration_s:  # ended early: stopped, never a pass
@@ -95,6 +106,9 @@ def scorecard_text(card: Scorecard, scenario: Scenario, lang: str) -> str:
                  questions=hosting.questions, thanked=hosting.gifters_thanked,
                  gifters=hosting.gifters, welcomed=hosting.officials_welcomed,
                  officials=hosting.officials, dead_air=number(hosting.dead_air_s, lang)))
+    hidden = setup_hidden_text(card, lang)
+    if hidden:
+        out.append(hidden)
     if len(card.actors) > 1:
         out += ["", translate("judge.actors", lang)]
         for actor, credit in card.actors.items():

@@ -47,8 +47,10 @@ __all__ = [
     "clash_findings",
     "close_matches",
     "expected_comments",
+    "filter_findings",
     "inject_findings",
     "model_rule_findings",
+    "normalise_keyword",
     "pack_findings",
     "pack_rule_findings",
     "scenario_topics",
@@ -509,9 +511,43 @@ def expected_comments(scenario: Scenario,
     return counts
 
 
+def normalise_keyword(keyword: str) -> str:
+    """Keywords match case-insensitively, as TikTok's filter does, with their own runs of
+    spaces collapsed (the room's filter, moderation/room.py, matches this way)."""
+    return " ".join(keyword.split()).casefold()
+
+
+#: How many template ids a warning names as examples.
+EXAMPLES = 3
+
+
+def filter_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Finding]:
+    """Warn about a starting keyword that hides harmless comments of the packs.
+
+    What the scenario's own filter hides counts neither for nor against the
+    trainee, so the viewers who write those comments (worried mothers asking
+    whether "MR bikin autis") silently vanish from the drill. The templates'
+    text is matched as written, slots unfilled.
+    """
+    templates = [t for pack in packs for t in pack.templates if not t.harmful]
+    found: list[Finding] = []
+    for i, raw in enumerate(scenario.settings.keyword_filter):
+        keyword = normalise_keyword(raw)
+        hidden = [t for t in templates if keyword and keyword in t.text.casefold()]
+        if not hidden:
+            continue
+        questions = sum(1 for t in hidden if t.category is Category.QUESTION)
+        found.append(_finding(("settings", "keyword_filter", i), "filter_hides_harmless",
+                              "the starting filter word {keyword} hides {count} harmless "
+                              "templates ({questions} questions)", keyword=raw,
+                              count=len(hidden), questions=questions,
+                              examples=", ".join(t.id for t in hidden[:EXAMPLES])))
+    return found
+
+
 def scenario_warnings(scenario: Scenario, packs: Sequence[ContentPack]) -> list[Finding]:
     """What makes a valid scenario a poor drill: a room that teaches little or is unreal."""
-    found = topic_findings(scenario, packs)
+    found = topic_findings(scenario, packs) + filter_findings(scenario, packs)
     expected = expected_comments(scenario, packs)
     harmful = sum(n for c, n in expected.items() if c in HARMFUL)
     questions = expected.get(Category.QUESTION, 0.0)
