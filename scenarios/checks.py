@@ -30,6 +30,7 @@ from .taxonomy import (
     Category,
     InjectKind,
     Response,
+    builtin_topic,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ __all__ = [
     "timeline_findings",
     "topic_findings",
     "undated_facts",
+    "writer_findings",
 ]
 
 #: The validation-context key with which the loader says "I check the
@@ -440,8 +442,16 @@ def scenario_topics(scenario: Scenario) -> frozenset[str]:
     return frozenset((scenario.topic, *scenario.topics))
 
 
-def topic_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Finding]:
-    """Warn about topics that no question or hoax of the scenario's packs is about."""
+def topic_findings(scenario: Scenario, packs: Iterable[ContentPack],
+                   builtin_topics: Mapping[str, Sequence[str]] = types.MappingProxyType({}),
+                   ) -> list[Finding]:
+    """Warn about topics that no question or hoax of the scenario's packs is about.
+
+    The suggestion goes by meaning first: a word of a built-in topic
+    (``anemia`` is ``adolescent``) names that topic, and, when none of the
+    scenario's packs has it, the built-in packs that do (``builtin_topics``:
+    topic → pack ids); only then by spelling among the packs' topics.
+    """
     known = {t.topic for pack in packs for t in pack.templates if t.category in TOPICAL}
     found: list[Finding] = []
     named: list[tuple[Loc, str]] = [(("topic",), scenario.topic)]
@@ -449,10 +459,40 @@ def topic_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Fin
     for loc, topic in named:
         if topic in known:
             continue
+        meant = builtin_topic(topic)
+        if meant is not None and meant in known:
+            found.append(_finding(loc, "unknown_topic_builtin",
+                                  "no question or hoax of the scenario's packs is about "
+                                  "{topic}; the built-in topic is {builtin}", topic=topic,
+                                  builtin=meant))
+            continue
+        if meant is not None and builtin_topics.get(meant):
+            found.append(_finding(loc, "unknown_topic_pack",
+                                  "no question or hoax of the scenario's packs is about "
+                                  "{topic}; the built-in topic {builtin} is in {packs}",
+                                  topic=topic, builtin=meant,
+                                  packs=", ".join(builtin_topics[meant])))
+            continue
         matches = close_matches(topic, known)
         found.append(_finding(loc, "unknown_topic_suggest" if matches else "unknown_topic",
                               "no question or hoax of the scenario's packs is about {topic}",
                               topic=topic, matches=matches, known=tuple(sorted(known))))
+    return found
+
+
+def writer_findings(scenario: Scenario) -> list[Finding]:
+    """Warn about a template of the scenario's own packs written only by personas who are
+    not in the audience: it is drawn only for them, so it never comes."""
+    present = {p for p, weight in scenario.audience.personas.items() if weight > 0}
+    found: list[Finding] = []
+    for pack in scenario.packs:
+        for template in pack.templates:
+            if template.personas and not set(template.personas) & present:
+                found.append(_finding(("audience", "personas"), "template_writers_absent",
+                                      "the template {template} is written only by {personas}, "
+                                      "who are not in the audience", template=template.id,
+                                      personas=", ".join(p.value for p in template.personas),
+                                      pack=pack.id))
     return found
 
 
@@ -545,9 +585,16 @@ def filter_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Fi
     return found
 
 
-def scenario_warnings(scenario: Scenario, packs: Sequence[ContentPack]) -> list[Finding]:
-    """What makes a valid scenario a poor drill: a room that teaches little or is unreal."""
-    found = topic_findings(scenario, packs) + filter_findings(scenario, packs)
+def scenario_warnings(scenario: Scenario, packs: Sequence[ContentPack],
+                      builtin_topics: Mapping[str, Sequence[str]] = types.MappingProxyType({}),
+                      ) -> list[Finding]:
+    """What makes a valid scenario a poor drill: a room that teaches little or is unreal.
+
+    ``builtin_topics`` (topic → built-in pack ids) lets a topic suggestion name the
+    built-in pack to add.
+    """
+    found = topic_findings(scenario, packs, builtin_topics)
+    found += filter_findings(scenario, packs) + writer_findings(scenario)
     expected = expected_comments(scenario, packs)
     harmful = sum(n for c, n in expected.items() if c in HARMFUL)
     questions = expected.get(Category.QUESTION, 0.0)

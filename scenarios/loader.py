@@ -39,6 +39,7 @@ from i18n.errors import GladiError
 
 from .checks import (
     LOADER_CHECKS,
+    TOPICAL,
     Finding,
     clash_findings,
     model_rule_findings,
@@ -245,16 +246,16 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         found = re.search(r"found character '(.)'", problem)
         if found:
             extra["char"] = found.group(1)
-        if kind == "bracket" and "but got ':'" in problem:
-            # {id: Inti: pagi, en: Core}: the colon, not a bracket, is the mistake.
-            kind = "colon_in_braces"
-        elif (kind == "bracket" and error.context_mark is not None and mark is not None
-              and mark.line > error.context_mark.line):
+        if (kind == "bracket" and error.context_mark is not None and mark is not None
+                and mark.line > error.context_mark.line):
             # The parser notices only further down; the mistake is where the bracket opened.
             mark = error.context_mark
             kind = "bracket_unclosed"
             extra["char"] = _char_at(text, mark)
             extra["close"] = {"{": "}", "[": "]"}.get(str(extra["char"]), "")
+        elif kind == "bracket" and "but got ':'" in problem:
+            # {id: Inti: pagi, en: Core}: the colon, not a bracket, is the mistake.
+            kind = "colon_in_braces"
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         return Problem("", line, "yaml_syntax", detail,
@@ -830,7 +831,13 @@ def _check_scenario_text(text: str, filename: str, folder: Path | None,
     scenario = scenario.model_copy(update={
         "content": tuple(pack.id for pack in content.builtin), "packs": local})
     packs = (*content.builtin, *local)
-    found = scenario_warnings(scenario, packs) if warnings else []
+    found = scenario_warnings(scenario, packs, _builtin_topics()) if warnings else []
+    if warnings and expected_id is None and scenario.id in builtin_scenario_ids():
+        # A session file and the history know a scenario by its id: this file's
+        # results would be filed with the built-in's.
+        found.append(Finding(("id",), "builtin_id_reused",
+                             f"the id {scenario.id!r} is a built-in scenario's",
+                             types.MappingProxyType({"id": scenario.id})))
     return ScenarioCheck(filename, scenario, packs, (),
                          tuple(_finding_problem(f, document.root) for f in found))
 
@@ -933,6 +940,20 @@ def _cross_pack_problems(document: _Document, content: _Content) -> list[Problem
     findings = scripted_findings(document.data, template_ids, [p.id for p in packs])
     problems += [_finding_problem(f, document.root) for f in findings]
     return problems
+
+
+def _builtin_topics() -> dict[str, tuple[str, ...]]:
+    """Each topic of the built-in packs' questions and hoaxes, with the packs that have it."""
+    topics: dict[str, set[str]] = {}
+    for pack_id in builtin_content_ids():
+        try:
+            pack = load_content_pack(pack_id)
+        except ScenarioError:
+            continue  # a broken built-in pack is reported where it is used
+        for template in pack.templates:
+            if template.category in TOPICAL:
+                topics.setdefault(template.topic, set()).add(pack.id)
+    return {topic: tuple(sorted(ids)) for topic, ids in topics.items()}
 
 
 @functools.cache

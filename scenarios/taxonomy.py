@@ -168,3 +168,53 @@ class InjectKind(StrEnum):
     OFFICIAL_JOINS = "official_joins"
     GUEST_REQUEST = "guest_request"
     NETWORK_DROP = "network_drop"
+
+
+#: The built-in topics and the words a trainer may write for them (Indonesian and
+#: English), so that ``topic: anemia`` is matched to ``adolescent`` by meaning, not
+#: to ``vitamin_a`` by spelling. A pack may bring topics of its own; these are
+#: the ones the built-in packs use (docs/content.md, "Topics").
+TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "general": ("umum", "general"),
+    "posyandu": ("posyandu", "ilp", "kader", "cadre", "meja", "langkah", "ukbm"),
+    "immunisation": ("imunisasi", "immunization", "immunisation", "vaksin", "vaccine",
+                     "vaccination", "vaksinasi", "imun", "bias", "polio", "bcg", "campak",
+                     "measles", "rotavirus", "pcv", "mr", "kipi", "dpt"),
+    "weighing": ("timbang", "penimbangan", "menimbang", "berat", "weight", "weighing", "kms",
+                 "grafik", "growth", "tumbuh", "pertumbuhan", "bb", "2t"),
+    "breastfeeding": ("asi", "menyusui", "laktasi", "breastfeeding", "breast", "kolostrum",
+                      "colostrum", "imd", "susu"),
+    "mpasi": ("mpasi", "mp-asi", "complementary", "feeding", "weaning", "makan", "makanan",
+              "bubur"),
+    "vitamin_a": ("vitamin", "vita", "kapsul", "capsule"),
+    "pmt": ("pmt", "supplementary", "tambahan"),
+    "stunting": ("stunting", "pendek", "kerdil", "gizi", "nutrition", "malnutrition", "hpk"),
+    "first_aid": ("p3k", "pertolongan", "first", "aid", "diare", "diarrhoea", "diarrhea",
+                  "demam", "fever", "kejang", "seizure", "oralit", "darurat", "emergency",
+                  "sakit"),
+    "selling": ("jualan", "jual", "selling", "shop", "toko", "belanja", "keranjang",
+                "dagang", "umkm"),
+    "live_tools": ("live", "tiktok", "moderasi", "moderation", "moderator", "filter", "tools",
+                   "fitur"),
+    "adolescent": ("remaja", "teen", "teenager", "teenagers", "adolescent", "adolescents",
+                   "anemia", "anaemia", "ttd", "haid", "menstruasi", "menstruation", "putri",
+                   "rematri", "sekolah", "school", "youth"),
+    "pregnancy": ("hamil", "bumil", "kehamilan", "pregnancy", "pregnant", "antenatal", "anc",
+                  "prenatal", "persalinan", "birth", "nifas", "mms"),
+    "elderly": ("lansia", "elderly", "elder", "older", "lanjut", "usia", "hipertensi",
+                "hypertension", "tensi", "diabetes", "gula", "ptm", "manula"),
+}
+
+
+def builtin_topic(word: str) -> str | None:
+    """The built-in topic a trainer's word means (``anemia`` → ``adolescent``), or None."""
+    folded = word.casefold().replace("_", " ").replace("-", " ")
+    parts = folded.split()
+    whole = {folded, folded.replace(" ", ""), folded.replace(" ", "_"), word.casefold()}
+    for topic, words in TOPIC_WORDS.items():
+        if topic in whole or whole & set(words):
+            return topic
+    for topic, words in TOPIC_WORDS.items():
+        if any(part in words for part in parts):
+            return topic
+    return None
