@@ -117,3 +117,17 @@ def test_a_phase_starting_with_the_one_before_says_so(tmp_path: Path) -> None:
     _break(scenario, ("start_s: 60", "start_s: 0"))
     problem, = check_scenario(scenario).problems
     assert (problem.code, problem.path) == ("phase_same_start", "phases[1].start_s")
+
+
+def test_a_wrong_phase_field_adds_no_false_empty_phases_problem(tmp_path: Path) -> None:
+    # pydantic calls the phase list "too short" when all its items fail; the file has two.
+    scenario, _ = _examples(tmp_path)
+    text = _break(scenario, ("    rates: {greeting: 0.3, question: 0.1, praise: 0.05}",
+                             "    rates: {greeting: 0.3, questio: 0.1, praise: 0.05}\n"
+                             "    taps: banyak"),
+                  ("hoax: 0.04", "hoax: -1"))
+    got = [(p.code, p.path, p.line) for p in check_scenario(scenario).problems]
+    assert got == [("enum", "phases[0].rates.questio", line_of(text, "    rates: {greeting")),
+                   ("float_parsing", "phases[0].taps", line_of(text, "    taps: banyak")),
+                   ("greater_than_equal", "phases[1].rates.hoax",
+                    line_of(text, "    rates: {greeting: 0.1"))]
