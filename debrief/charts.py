@@ -47,6 +47,7 @@ CATEGORY_COLOURS: dict[Category, str] = {
     Category.SCAM: "#fdae6b",
     Category.HARASSMENT: "#756bb1",
     Category.SPAM: "#fdd0a2",
+    Category.CHILD_SAFETY: "#67000d",
 }
 EXPOSURE_COLOUR = "#ff0000"
 LEGEND_COLUMNS = 5

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from moderation.judge import Item, Outcome
 from scenarios.schema import Template, Text
-from scenarios.taxonomy import HARMFUL, Category, Response
+from scenarios.taxonomy import HARMFUL, Category
 
 __all__ = [
     "ACTIONS",
@@ -134,8 +134,9 @@ class QuizResult:
 def right_action(template: Template) -> str:
     """The plain-words action that fits a comment's ground truth."""
     if template.harmful:
-        # Hoaxes may be answered with the fact instead of (or besides) deleted.
-        return "correct" if Response.ANSWER in template.acceptable else "remove"
+        # Hoaxes may be answered with the fact instead of (or besides) deleted; other harm
+        # is removed (a calm reply to mild rudeness is right too, but corrects no fact).
+        return "correct" if template.category is Category.HOAX else "remove"
     # A chat line may be answered too, but only a question needs an answer.
     return "answer" if template.category is Category.QUESTION else "leave"
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
-from debrief.report_text import clock, tip_params
+from debrief.report_text import clock, setup_hidden_text, tip_params
 from i18n import comment_translation, translate
 from i18n.formats import decimal, figure, moment, number, parse_utc
 from moderation.engine import Session
@@ -161,6 +161,9 @@ def _score_section(card: Scorecard, scenario: Scenario, lang: str) -> str:
           welcomed=hosting.officials_welcomed, officials=hosting.officials,
           dead_air=number(hosting.dead_air_s, lang)),
     ]
+    hidden = setup_hidden_text(card, lang)
+    if hidden:
+        facts.append(hidden)
     return (
         f'<section id="score" class="keep"><h2>{_e(translate("report.h_score", lang))}</h2>'
         f'<div class="score">{decimal(card.score, lang, 1)} / 100</div>{verdict}'

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from debrief.tables import setup_hidden
 from i18n import translate
 from i18n.formats import decimal, figure, number
 from moderation.judge import Item, Scorecard, Tip
@@ -30,6 +31,9 @@ def tip_params(tip: Tip, lang: str) -> dict[str, str]:
     """A tip's parameters in words: its codes (a category, an action, a report reason)
     translated, never shown raw ("mute", "gambling")."""
     params = dict(tip.params)
+    if "needed" in params:  # responses joined by "+": "block+report"
+        params["needed"] = ", ".join(translate("judge.act_" + r, lang)
+                                     for r in params["needed"].split("+"))
     for name, prefix in (("category", "judge.cat_"), ("action", "judge.act_"),
                          ("reason", "judge.reason_"), ("right", "judge.reason_")):
         if name in params:
@@ -50,6 +54,16 @@ def tip_text(tip: Tip, items: Mapping[str, Item], lang: str) -> list[str]:
             lines.append(translate("judge.tip_answer", lang, text=template.answer.get(lang),
                            source=template.source or "—"))
     return lines
+
+
+def setup_hidden_text(card: Scorecard, lang: str) -> str:
+    """How many harmless comments the scenario's starting filter hid ("" when none):
+    they count neither way, so without this line they would vanish unnoticed."""
+    hidden = setup_hidden(card)
+    if not hidden.total:
+        return ""
+    key = "judge.setup_hidden" if hidden.others else "judge.setup_hidden_questions"
+    return translate(key, lang, questions=hidden.questions, others=hidden.others)
 
 
 def scorecard_text(card: Scorecard, scenario: Scenario, lang: str) -> str:
@@ -92,6 +106,9 @@ def scorecard_text(card: Scorecard, scenario: Scenario, lang: str) -> str:
                  questions=hosting.questions, thanked=hosting.gifters_thanked,
                  gifters=hosting.gifters, welcomed=hosting.officials_welcomed,
                  officials=hosting.officials, dead_air=number(hosting.dead_air_s, lang)))
+    hidden = setup_hidden_text(card, lang)
+    if hidden:
+        out.append(hidden)
     if len(card.actors) > 1:
         out += ["", translate("judge.actors", lang)]
         for actor, credit in card.actors.items():

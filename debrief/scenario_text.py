@@ -8,12 +8,19 @@ detail only for a code the catalogue does not know.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from i18n import catalogue, translate
 from scenarios.loader import IDENTIFIER, Problem, ScenarioError
 
-__all__ = ["describe_problem", "describe_scenario_error", "describe_warning", "describe_warnings"]
+__all__ = [
+    "describe_path",
+    "describe_problem",
+    "describe_scenario_error",
+    "describe_warning",
+    "describe_warnings",
+]
 
 #: The pattern of ``as_of`` dates (scenarios/schema.py, ``AsOf``): a date, not an identifier.
 _DATE_PATTERN_START = r"^\d{4}-"
@@ -99,7 +106,8 @@ def _yaml_hint(problem: Problem, lang: str) -> str:
     key = f"scenario.yaml.{kind}"
     if key not in catalogue(lang):
         key = "scenario.yaml.other"
-    return translate(key, lang, char=problem.params.get("char", ""))
+    return translate(key, lang, char=problem.params.get("char", ""),
+                     close=problem.params.get("close", ""))
 
 
 def _format_param(value: object, none_text: str) -> str:
@@ -152,20 +160,40 @@ def _message(problem: Problem, key: str, lang: str) -> str:
     return text
 
 
+#: One step of a field path: ``.name``, ``[0]`` or ``['a key']``.
+_STEP = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def describe_path(path: str, lang: str) -> str:
+    """A field path as a person counts: ``phases[0].rates.hoax`` is "phases ke-1 > rates >
+    hoax" in Indonesian. The names stay as they are written in the file; list items
+    count from 1."""
+    steps: list[str] = []
+    for name, index, key in _STEP.findall(path):
+        if index:
+            field = steps.pop() if steps else ""
+            steps.append(translate("scenario.describe.path_item", lang, field=field,
+                                   n=int(index) + 1).strip())
+        else:
+            steps.append(name or key)
+    return translate("scenario.describe.path_sep", lang).join(steps) if steps else path
+
+
 def _place(problem: Problem, text: str, lang: str) -> str:
     """Prefix a message with its line and field path, and its file when not the scenario."""
-    if problem.line is not None and problem.path:
+    path = describe_path(problem.path, lang) if problem.path else ""
+    if problem.line is not None and path:
         placed = translate(
             "scenario.describe.item_line_path",
             lang,
             line=problem.line,
-            path=problem.path,
+            path=path,
             message=text,
         )
     elif problem.line is not None:
         placed = translate("scenario.describe.item_line", lang, line=problem.line, message=text)
-    elif problem.path:
-        placed = translate("scenario.describe.item_path", lang, path=problem.path, message=text)
+    elif path:
+        placed = translate("scenario.describe.item_path", lang, path=path, message=text)
     else:
         placed = text
     if problem.file:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from moderation.events import Hidden
 from moderation.judge import Item, Outcome, Scorecard, Tip
 from scenarios.schema import Text
 from scenarios.taxonomy import HARMFUL, Category
@@ -19,11 +20,13 @@ __all__ = [
     "KeyRow",
     "PartRow",
     "QuestionRow",
+    "SetupHidden",
     "TIPS_SHOWN",
     "category_rows",
     "key_rows",
     "part_rows",
     "question_rows",
+    "setup_hidden",
     "top_tips",
 ]
 
@@ -164,3 +167,24 @@ def question_rows(card: Scorecard) -> list[QuestionRow]:
                 source=item.template.source,
             ))
     return sorted(rows, key=lambda r: r.t)
+
+
+@dataclass(frozen=True, slots=True)
+class SetupHidden:
+    """Harmless comments the scenario's own starting keyword filter hid: nobody saw
+    them and they count neither way, so the debrief says how many there were."""
+
+    questions: int
+    others: int
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.others
+
+
+def setup_hidden(card: Scorecard) -> SetupHidden:
+    """Count the harmless comments the starting filter kept off the screen."""
+    hidden = [i for i in card.items if i.outcome is Outcome.SILENCED and not i.harmful
+              and i.hidden is Hidden.FILTER]
+    questions = sum(1 for i in hidden if i.category is Category.QUESTION)
+    return SetupHidden(questions, len(hidden) - questions)

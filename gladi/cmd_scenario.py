@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sys
 import types
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
@@ -32,9 +33,9 @@ from scenarios import (
     load_scenario,
     scenario_json_schema,
 )
-from scenarios.checks import StaleFact, stale_facts
-from scenarios.schema import ContentPack, Inject, Phase, Scenario
-from scenarios.taxonomy import InjectKind
+from scenarios.checks import StaleFact, stale_facts, undated_facts
+from scenarios.schema import ContentPack, Inject, Phase, Scenario, Template
+from scenarios.taxonomy import Category, InjectKind
 
 __all__ = ["register", "schema_text"]
 
@@ -226,21 +227,58 @@ def trial_warnings(check: ScenarioCheck, lang: str) -> list[Problem]:
     except ScenarioError as error:
         raise UserError(describe_scenario_error(error, lang)) from None
     scores: dict[str, float] = {}
+    found: list[Problem] = []
     for kind in ("idle", "good"):
         session = Session(scenario, content, economy, TRIAL_SEED)
         play(session, make_autopilot(kind, session))
         scores[kind] = round(scorecard_of(session).score, 1)
+        if kind == "good":
+            found += question_repeats(session.events, session.truth)
     idle, good = scores["idle"], scores["good"]
     params = types.MappingProxyType({"idle": idle, "good": good, "pass_mark": scenario.pass_mark})
     if idle >= scenario.pass_mark:
-        return [Problem("pass_mark", None, "idle_passes", "an idle moderator passes", params)]
-    if good - idle < MIN_SPREAD:
-        return [Problem("", None, "idle_close_to_good", "idle scores close to good", params)]
-    return []
+        found.insert(0, Problem("pass_mark", None, "idle_passes", "an idle moderator passes",
+                                params))
+    elif good - idle < MIN_SPREAD:
+        found.insert(0, Problem("", None, "idle_close_to_good", "idle scores close to good",
+                                params))
+    return found
+
+
+#: A question posted this often, and making this share of all questions, means its
+#: writers have almost nothing else to ask (a pack question whose persona is absent).
+REPEAT_COUNT, REPEAT_SHARE = 25, 0.25
+
+
+def question_repeats(events: Iterable[object], truth: Mapping[str, Template]) -> list[Problem]:
+    """Warn when one question template fills the room: posted :data:`REPEAT_COUNT` times or
+    more and at least :data:`REPEAT_SHARE` of all questions in a trial run."""
+    # Imported here, as in trial_warnings: only validate plays sessions.
+    from moderation.events import AudienceChanged, CommentPosted
+
+    personas: dict[str, str] = {}
+    posted: Counter[str] = Counter()
+    writers: dict[str, set[str]] = {}
+    for event in events:
+        if isinstance(event, AudienceChanged):
+            personas.update((v.id, v.persona.value) for v in event.joined)
+        elif isinstance(event, CommentPosted) and truth[event.id].category is Category.QUESTION:
+            posted[event.template] += 1
+            writers.setdefault(event.template, set()).add(personas.get(event.viewer, "?"))
+    total = sum(posted.values())
+    if not total:
+        return []
+    template, count = posted.most_common(1)[0]
+    if count < REPEAT_COUNT or count < REPEAT_SHARE * total:
+        return []
+    params = types.MappingProxyType({"template": template, "count": count, "total": total,
+                                     "writers": ", ".join(sorted(writers[template]))})
+    return [Problem("", None, "question_repeats", "one question fills the room", params)]
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    """List the facts whose ``as_of`` date is older than ``--max-age-days``; 1 if any."""
+    """List the facts whose ``as_of`` date is older than ``--max-age-days``, and the
+    answers with a number that have no date at all; 1 if there are any."""
     lang: str = args.lang
     # The core reads no clock: today's date is taken here and passed in.
     today: dt.date = args.today or dt.date.today()
@@ -251,18 +289,23 @@ def run_audit(args: argparse.Namespace) -> int:
                                 economy_as_of=economy.as_of)
     for fact in (*stale, *economy_stale):
         print(_stale_line(fact, lang))
+    undated = undated_facts(packs)
+    for missing in undated:
+        print(translate("scenario.cmd.audit_undated", lang, pack=missing.pack,
+                        template=missing.template, source=missing.source or "-"))
     count = len(stale) + len(economy_stale)
     print(
         translate(
             "scenario.cmd.audit_summary",
             lang,
             count=count,
+            undated=len(undated),
             days=args.max_age_days,
             today=today.isoformat(),
             packs=len(packs),
         )
     )
-    return 1 if count else 0
+    return 1 if count or undated else 0
 
 
 def _audit_packs(refs: list[str], lang: str) -> tuple[ContentPack, ...]:

@@ -166,13 +166,19 @@ class Autopilot:
 
     def handle_troll(self, event: CommentPosted, template: Template, delay: int) -> None:
         """Remove a harmful comment the way its template says is right."""
-        acceptable = template.acceptable
+        acceptable, required = template.acceptable, template.requires
         viewer, comment = event.viewer, event.id
         due = event.t + delay
+        report = Report(t=due + 400, comment=comment, reason=REPORT_REASON[template.category])
         if viewer in self._targeted:
-            return  # the mute or block already planned will take this comment too
+            # The mute or block already planned will take this comment too; one that
+            # requires a report gets its own.
+            if Response.REPORT in required:
+                self.plan(report)
+            return
         longest = self.longest_mute
-        if Response.BLOCK in acceptable and template.severity >= 2:
+        if Response.BLOCK in required or (Response.BLOCK in acceptable
+                                          and template.severity >= 2):
             self._targeted.add(viewer)
             self.plan(Block(t=due, viewer=viewer, comment=comment))
         elif Response.MUTE in acceptable:
@@ -183,7 +189,7 @@ class Autopilot:
         else:
             self.plan(Answer(t=due, comment=comment))
         if Response.REPORT in acceptable:
-            self.plan(Report(t=due + 400, comment=comment, reason=REPORT_REASON[template.category]))
+            self.plan(report)
 
 
 class Idle(Autopilot):

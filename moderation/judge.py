@@ -427,6 +427,16 @@ class Judge:
         comment.responses += (Handling(now, who, response),)
         if not comment.harmful or comment.outcome.is_hit:
             return
+        self._credit(comment, now, who)
+
+    def _credit(self, comment: _Comment, now: int, who: str) -> None:
+        """Count a harmful comment handled at ``now`` by ``who``: a hit within the window,
+        else late. One that requires several actions (``Template.requires``: a groomer is
+        blocked and reported) counts only once all of them were taken, by whoever
+        completes them."""
+        required = comment.template.requires
+        if required and not set(required) <= {h.response for h in comment.responses}:
+            return
         reaction = now - comment.event.t
         comment.reaction_ms, comment.credited = reaction, who
         if reaction <= self._window:
@@ -514,9 +524,12 @@ class Judge:
         if not target.harmful:
             self._false_alarm(_FalseAlarm(target, action.actor, now, "report"))
             return
-        # A report alone hides nothing, so it is recorded but is no hit.
+        # A report alone hides nothing, so it is recorded but is no hit, unless it
+        # completes what the comment requires (a groomer blocked, then reported).
         target.reported = action.reason
         target.responses += (Handling(now, action.actor, Response.REPORT),)
+        if target.template.requires and not target.outcome.is_hit:
+            self._credit(target, now, action.actor)
         right = REPORT_REASON[target.template.category]
         if action.reason is not right:
             self._tips.append(tip(TipCode.WRONG_REASON, now, target.event.id,
@@ -546,12 +559,23 @@ class Judge:
                 target.reported = None
                 target.responses = tuple(h for h in target.responses if h != Handling(
                     action.t, actor, Response.REPORT))
+                self._uncredit(target)
         elif isinstance(action, SetComments):
             hosting = self._hosting
             if hosting.off_since is not None:
                 hosting.off_total += now - hosting.off_since
                 hosting.off_since = None
             self._comments_off_by = record.off_by_before
+
+    def _uncredit(self, comment: _Comment) -> None:
+        """Take back the hit of a comment that requires a report once its report is undone."""
+        required = comment.template.requires
+        if (not required or comment.outcome not in (Outcome.HIT, Outcome.LATE)
+                or set(required) <= {h.response for h in comment.responses}):
+            return
+        if comment.outcome is Outcome.HIT and comment.credited is not None:
+            self._tally(comment.credited).hits -= 1
+        comment.outcome, comment.reaction_ms, comment.credited = Outcome.MISS, None, None
 
     def _withdraw(self, alarm: _FalseAlarm,
                   relabelled: tuple[Outcome, str | None] | None) -> None:

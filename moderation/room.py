@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import assert_never
 
+from scenarios.checks import normalise_keyword
 from scenarios.schema import Settings
 
 from .actions import (
@@ -62,11 +63,6 @@ DEFAULT_PERMISSIONS: frozenset[Permission] = frozenset(
 
 MAX_TEXT = 500
 MAX_KEYWORD = 50
-
-
-def normalise_keyword(keyword: str) -> str:
-    """Keywords match case-insensitively, as TikTok's filter does."""
-    return " ".join(keyword.split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)

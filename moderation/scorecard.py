@@ -88,6 +88,9 @@ class TipCode(StrEnum):
     DEAD_AIR = "dead_air"
     #: Comments off for longer than the free minute.
     COMMENTS_OFF_LONG = "comments_off_long"
+    #: A harmful comment that requires several actions (a groomer: block and report)
+    #: left without all of them.
+    INCOMPLETE = "incomplete"
 
 
 class Handling(NamedTuple):

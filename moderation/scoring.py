@@ -243,10 +243,23 @@ _MISSED = {Outcome.MISS: TipCode.MISS, Outcome.LATE: TipCode.LATE}
 
 
 def _miss_tips(harmful: Iterable[Item]) -> list[Tip]:
-    """A tip per harmful comment missed or handled late, weighing 1 + 2 × severity."""
-    return [Tip(i.t, _MISSED[i.outcome], 1.0 + 2.0 * i.template.severity, i.id,
-                (("handle", i.handle), ("category", i.category.value)))
-            for i in harmful if i.outcome in _MISSED]
+    """A tip per harmful comment missed or handled late, weighing 1 + 2 × severity.
+
+    A comment that requires several actions (``Template.requires``) and was missed
+    gets the tip that names them all: deleting a groomer's comment is not enough.
+    """
+    tips = []
+    for i in harmful:
+        if i.outcome not in _MISSED:
+            continue
+        params: tuple[tuple[str, str], ...] = (("handle", i.handle),
+                                               ("category", i.category.value))
+        code = _MISSED[i.outcome]
+        if code is TipCode.MISS and i.template.requires:
+            code = TipCode.INCOMPLETE
+            params += (("needed", "+".join(r.value for r in i.template.requires)),)
+        tips.append(Tip(i.t, code, 1.0 + 2.0 * i.template.severity, i.id, params))
+    return tips
 
 
 def _exposure(harmful: Iterable[Item], pinned: Iterable[PinnedSpan]) -> tuple[float, float]:

@@ -16,13 +16,22 @@ catalogues (``i18n/locales/*/scenario.yaml``), rendered by
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .taxonomy import HARMFUL, Category, InjectKind
+from .taxonomy import (
+    HARMFUL,
+    REMOVALS,
+    REQUIRED_FOR,
+    Category,
+    InjectKind,
+    Response,
+    builtin_topic,
+)
 
 if TYPE_CHECKING:
     from .schema import ContentPack, Scenario
@@ -32,18 +41,29 @@ __all__ = [
     "RATE_RANGES",
     "Finding",
     "StaleFact",
+    "UndatedFact",
     "as_of_day",
+    "audience_findings",
     "day_number",
     "clash_findings",
     "close_matches",
     "expected_comments",
+    "filter_findings",
+    "inject_findings",
+    "model_rule_findings",
+    "normalise_keyword",
     "pack_findings",
+    "pack_rule_findings",
     "scenario_topics",
     "scenario_warnings",
+    "scoring_findings",
     "scripted_findings",
     "stale_facts",
+    "template_findings",
     "timeline_findings",
     "topic_findings",
+    "undated_facts",
+    "writer_findings",
 ]
 
 #: The validation-context key with which the loader says "I check the
@@ -82,6 +102,164 @@ def _items(value: object) -> list[tuple[int, Mapping[str, object]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
 
 
+def _member(enum: type[Category] | type[Response] | type[InjectKind], value: object,
+            ) -> Category | Response | InjectKind | None:
+    """A raw YAML value as a member of ``enum``, or None (the schema says why)."""
+    try:
+        return enum(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _responses(value: object) -> set[Response]:
+    """The valid responses of a raw list (unknown ones are the schema's to report)."""
+    if not isinstance(value, list | tuple):
+        return set()
+    return {r for r in (_member(Response, v) for v in value) if isinstance(r, Response)}
+
+
+# ---------------------------------------------------------------- rules of one model
+
+
+def template_findings(template: Mapping[str, object]) -> list[Finding]:
+    """The ground-truth rules of one template, on its raw data (locations below it).
+
+    They look at the fields that are valid, whatever else is wrong with the
+    template, so a pack's problems all come out in one round.
+    """
+    category = _member(Category, template.get("category"))
+    if not isinstance(category, Category):
+        return []
+    found: list[Finding] = []
+    acceptable = _responses(template.get("acceptable"))
+    requires = _responses(template.get("requires"))
+    severity = _number(template.get("severity", 0))
+    if category in HARMFUL:
+        if severity is not None and severity < 1:
+            found.append(_finding(("severity",), "harmful_needs_severity",
+                                  "a harmful comment needs severity 1 to 3"))
+        if not acceptable & REMOVALS and Response.ANSWER not in acceptable:
+            found.append(_finding(("acceptable",), "harmful_needs_action",
+                                  "a harmful comment needs delete, mute, block or answer "
+                                  "among acceptable"))
+        needed = REQUIRED_FOR.get(category, frozenset())
+        if needed - requires:
+            found.append(_finding(("requires",), "category_requires",
+                                  "a {category} comment requires {actions}: write "
+                                  "requires: [{actions}]", category=category.value,
+                                  actions=", ".join(sorted(needed))))
+        missing = requires - acceptable
+        if missing:
+            found.append(_finding(("requires",), "requires_not_acceptable",
+                                  "what a comment requires must also be acceptable; add "
+                                  "{actions} to acceptable", actions=", ".join(sorted(missing))))
+    else:
+        if severity is not None and severity != 0:
+            found.append(_finding(("severity",), "harmless_severity",
+                                  "a harmless comment has severity 0"))
+        wrong = acceptable & (REMOVALS | {Response.REPORT})
+        if wrong:
+            found.append(_finding(("acceptable",), "harmless_removal",
+                                  "a harmless comment may not list mute, block, delete or "
+                                  "report as acceptable ({actions})",
+                                  actions=", ".join(sorted(wrong))))
+        if template.get("evasion") is not None:
+            found.append(_finding(("evasion",), "harmless_evasion",
+                                  "only a harmful comment can evade a filter"))
+        if template.get("requires"):
+            found.append(_finding(("requires",), "harmless_requires",
+                                  "only a harmful comment can require actions"))
+    answer = template.get("answer")
+    if category in (Category.QUESTION, Category.HOAX) and answer is None:
+        found.append(_finding((), "answer_missing", "questions and hoaxes need a reference answer"))
+    if answer is not None and not template.get("source"):
+        found.append(_finding((), "source_missing", "a reference answer needs its source"))
+    if category is Category.QUESTION and Response.ANSWER not in acceptable:
+        found.append(_finding(("acceptable",), "question_needs_answer_action",
+                              "a question must list answer as acceptable"))
+    return found
+
+
+def audience_findings(audience: Mapping[str, object]) -> list[Finding]:
+    """The audience's rules on its raw data: someone watches, the start is not above the peak."""
+    found: list[Finding] = []
+    personas = audience.get("personas")
+    if isinstance(personas, Mapping):
+        weights = [_number(w) for w in personas.values()]
+        if all(w is not None for w in weights) and not any(weights):
+            found.append(_finding(("personas",), "no_persona_weight",
+                                  "the audience mix needs at least one persona with a "
+                                  "weight above 0"))
+    start = _number(audience.get("start_viewers"))
+    peak = _number(audience.get("peak_viewers"))
+    if start is not None and peak is not None and start > peak:
+        found.append(_finding(("start_viewers",), "start_above_peak",
+                              "start_viewers ({start}) cannot exceed peak_viewers ({peak})",
+                              start=start, peak=peak))
+    return found
+
+
+def inject_findings(inject: Mapping[str, object]) -> list[Finding]:
+    """An inject's rules on its raw data: an official has a role, a raid only harmful kinds."""
+    kind = _member(InjectKind, inject.get("kind"))
+    found: list[Finding] = []
+    if kind is InjectKind.OFFICIAL_JOINS and inject.get("role") is None:
+        found.append(_finding((), "official_without_role",
+                              "official_joins needs a role: midwife or village_head"))
+    categories = inject.get("categories")
+    if kind is InjectKind.TROLL_RAID and isinstance(categories, list | tuple):
+        for i, raw in enumerate(categories):
+            category = _member(Category, raw)
+            if isinstance(category, Category) and category not in HARMFUL:
+                found.append(_finding(("categories", i), "raid_harmless_category",
+                                      "a troll raid takes harmful categories only, not "
+                                      "{category}", category=category.value,
+                                      allowed=", ".join(sorted(HARMFUL))))
+                break
+    return found
+
+
+def scoring_findings(scoring: Mapping[str, object]) -> list[Finding]:
+    """The scoring's rule on its raw data: some part weighs."""
+    weights = scoring.get("weights")
+    if not isinstance(weights, Mapping):
+        return []
+    values = [_number(w) for w in weights.values()]
+    if all(v is not None for v in values) and not any(values):
+        return [_finding(("weights",), "no_scoring_weight",
+                         "at least one scoring weight must be above 0")]
+    return []
+
+
+def _below(loc: Loc, findings: Iterable[Finding]) -> list[Finding]:
+    return [Finding((*loc, *f.loc), f.code, f.message, f.params) for f in findings]
+
+
+def pack_rule_findings(pack: Mapping[str, object], loc: Loc = ()) -> list[Finding]:
+    """Every template rule of one raw pack, located below ``loc``."""
+    found: list[Finding] = []
+    for i, template in _items(pack.get("templates")):
+        found += _below((*loc, "templates", i), template_findings(template))
+    return found
+
+
+def model_rule_findings(data: Mapping[str, object]) -> list[Finding]:
+    """The rules of the scenario's models (audience, injects, scoring, inline packs) on raw
+    data, so that they are reported with the schema's problems, not after them."""
+    found: list[Finding] = []
+    audience = data.get("audience")
+    if isinstance(audience, Mapping):
+        found += _below(("audience",), audience_findings(audience))
+    for i, inject in _items(data.get("injects")):
+        found += _below(("injects", i), inject_findings(inject))
+    scoring = data.get("scoring")
+    if isinstance(scoring, Mapping):
+        found += _below(("scoring",), scoring_findings(scoring))
+    for i, pack in _items(data.get("packs")):
+        found += pack_rule_findings(pack, ("packs", i))
+    return found
+
+
 # ---------------------------------------------------------------- scenario timeline
 
 
@@ -93,18 +271,31 @@ def timeline_findings(data: Mapping[str, object]) -> list[Finding]:
     found: list[Finding] = []
     duration = _number(data.get("duration_s"))
     previous: float | None = None
-    for i, phase in _items(data.get("phases")):
-        start = _number(phase.get("start_s"))
+    starts = [(i, _number(phase.get("start_s"))) for i, phase in _items(data.get("phases"))]
+    known = [start for _, start in starts if start is not None]
+    earliest = min(known) if known else None
+    for i, start in starts:
         if start is None:
             continue
         loc: Loc = ("phases", i, "start_s")
-        if i == 0 and start != 0:
+        if i == 0 and earliest is not None and earliest < start:
+            # Setting this one to 0 would leave two phases at the start: reorder instead.
+            found.append(_finding(loc, "phases_not_in_order",
+                                  "the phases are not in time order: this first one starts at "
+                                  "{start_s} s, a later one at {earliest_s} s; list them by "
+                                  "start_s, the earliest first, and start that one at 0",
+                                  start_s=start, earliest_s=earliest))
+        elif i == 0 and start != 0:
             found.append(_finding(loc, "first_phase_not_at_zero",
                                   "the first phase must start at 0, not at {start_s}",
                                   start_s=start))
-        elif previous is not None and start <= previous:
+        elif previous is not None and start == previous:
+            found.append(_finding(loc, "phase_same_start",
+                                  "this phase starts at {start_s} s, as the phase before it "
+                                  "does", start_s=start))
+        elif previous is not None and start < previous:
             found.append(_finding(loc, "phase_out_of_order",
-                                  "this phase starts at {start_s} s, not after the phase "
+                                  "this phase starts at {start_s} s, before the phase "
                                   "before it ({previous_s} s)", start_s=start, previous_s=previous))
         if duration is not None and start >= duration:
             found.append(_finding(loc, "phase_after_end",
@@ -151,7 +342,8 @@ def pack_findings(data: Mapping[str, object]) -> list[Finding]:
             if tid in first:
                 found.append(_finding(("templates", i, "id"), "template_id_twice",
                                       "the template id {template} is already used by "
-                                      "templates[{first}]", template=tid, first=first[tid]))
+                                      "templates[{first}]", template=tid, first=first[tid],
+                                      first_n=first[tid] + 1))
             else:
                 first[tid] = i
         text_slots = _slots_of(template.get("text"))
@@ -250,8 +442,16 @@ def scenario_topics(scenario: Scenario) -> frozenset[str]:
     return frozenset((scenario.topic, *scenario.topics))
 
 
-def topic_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Finding]:
-    """Warn about topics that no question or hoax of the scenario's packs is about."""
+def topic_findings(scenario: Scenario, packs: Iterable[ContentPack],
+                   builtin_topics: Mapping[str, Sequence[str]] = types.MappingProxyType({}),
+                   ) -> list[Finding]:
+    """Warn about topics that no question or hoax of the scenario's packs is about.
+
+    The suggestion goes by meaning first: a word of a built-in topic
+    (``anemia`` is ``adolescent``) names that topic, and, when none of the
+    scenario's packs has it, the built-in packs that do (``builtin_topics``:
+    topic → pack ids); only then by spelling among the packs' topics.
+    """
     known = {t.topic for pack in packs for t in pack.templates if t.category in TOPICAL}
     found: list[Finding] = []
     named: list[tuple[Loc, str]] = [(("topic",), scenario.topic)]
@@ -259,10 +459,40 @@ def topic_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Fin
     for loc, topic in named:
         if topic in known:
             continue
+        meant = builtin_topic(topic)
+        if meant is not None and meant in known:
+            found.append(_finding(loc, "unknown_topic_builtin",
+                                  "no question or hoax of the scenario's packs is about "
+                                  "{topic}; the built-in topic is {builtin}", topic=topic,
+                                  builtin=meant))
+            continue
+        if meant is not None and builtin_topics.get(meant):
+            found.append(_finding(loc, "unknown_topic_pack",
+                                  "no question or hoax of the scenario's packs is about "
+                                  "{topic}; the built-in topic {builtin} is in {packs}",
+                                  topic=topic, builtin=meant,
+                                  packs=", ".join(builtin_topics[meant])))
+            continue
         matches = close_matches(topic, known)
         found.append(_finding(loc, "unknown_topic_suggest" if matches else "unknown_topic",
                               "no question or hoax of the scenario's packs is about {topic}",
                               topic=topic, matches=matches, known=tuple(sorted(known))))
+    return found
+
+
+def writer_findings(scenario: Scenario) -> list[Finding]:
+    """Warn about a template of the scenario's own packs written only by personas who are
+    not in the audience: it is drawn only for them, so it never comes."""
+    present = {p for p, weight in scenario.audience.personas.items() if weight > 0}
+    found: list[Finding] = []
+    for pack in scenario.packs:
+        for template in pack.templates:
+            if template.personas and not set(template.personas) & present:
+                found.append(_finding(("audience", "personas"), "template_writers_absent",
+                                      "the template {template} is written only by {personas}, "
+                                      "who are not in the audience", template=template.id,
+                                      personas=", ".join(p.value for p in template.personas),
+                                      pack=pack.id))
     return found
 
 
@@ -321,9 +551,50 @@ def expected_comments(scenario: Scenario,
     return counts
 
 
-def scenario_warnings(scenario: Scenario, packs: Sequence[ContentPack]) -> list[Finding]:
-    """What makes a valid scenario a poor drill: a room that teaches little or is unreal."""
-    found = topic_findings(scenario, packs)
+def normalise_keyword(keyword: str) -> str:
+    """Keywords match case-insensitively, as TikTok's filter does, with their own runs of
+    spaces collapsed (the room's filter, moderation/room.py, matches this way)."""
+    return " ".join(keyword.split()).casefold()
+
+
+#: How many template ids a warning names as examples.
+EXAMPLES = 3
+
+
+def filter_findings(scenario: Scenario, packs: Iterable[ContentPack]) -> list[Finding]:
+    """Warn about a starting keyword that hides harmless comments of the packs.
+
+    What the scenario's own filter hides counts neither for nor against the
+    trainee, so the viewers who write those comments (worried mothers asking
+    whether "MR bikin autis") silently vanish from the drill. The templates'
+    text is matched as written, slots unfilled.
+    """
+    templates = [t for pack in packs for t in pack.templates if not t.harmful]
+    found: list[Finding] = []
+    for i, raw in enumerate(scenario.settings.keyword_filter):
+        keyword = normalise_keyword(raw)
+        hidden = [t for t in templates if keyword and keyword in t.text.casefold()]
+        if not hidden:
+            continue
+        questions = sum(1 for t in hidden if t.category is Category.QUESTION)
+        found.append(_finding(("settings", "keyword_filter", i), "filter_hides_harmless",
+                              "the starting filter word {keyword} hides {count} harmless "
+                              "templates ({questions} questions)", keyword=raw,
+                              count=len(hidden), questions=questions,
+                              examples=", ".join(t.id for t in hidden[:EXAMPLES])))
+    return found
+
+
+def scenario_warnings(scenario: Scenario, packs: Sequence[ContentPack],
+                      builtin_topics: Mapping[str, Sequence[str]] = types.MappingProxyType({}),
+                      ) -> list[Finding]:
+    """What makes a valid scenario a poor drill: a room that teaches little or is unreal.
+
+    ``builtin_topics`` (topic → built-in pack ids) lets a topic suggestion name the
+    built-in pack to add.
+    """
+    found = topic_findings(scenario, packs, builtin_topics)
+    found += filter_findings(scenario, packs) + writer_findings(scenario)
     expected = expected_comments(scenario, packs)
     harmful = sum(n for c, n in expected.items() if c in HARMFUL)
     questions = expected.get(Category.QUESTION, 0.0)
@@ -432,3 +703,25 @@ def stale_facts(packs: Iterable[ContentPack], today: str, max_age_days: int = 36
     if day is not None and now - day > max_age_days:
         found.append(StaleFact("economy", None, str(economy_as_of), now - day, None))
     return found
+
+
+@dataclass(frozen=True)
+class UndatedFact:
+    """An answer that states a number (a dose, an age, a threshold, a figure, a platform
+    limit) with no ``as_of``: nobody can tell when it was last checked."""
+
+    pack: str
+    template: str
+    source: str | None
+
+
+#: A number in an answer: what makes a fact one that can go stale.
+_NUMBER = re.compile(r"\d")
+
+
+def undated_facts(packs: Iterable[ContentPack]) -> list[UndatedFact]:
+    """Every answer with a number in it and no ``as_of`` date, pack by pack."""
+    return [UndatedFact(pack.id, template.id, template.source)
+            for pack in packs for template in pack.templates
+            if template.answer is not None and template.as_of is None
+            and _NUMBER.search(template.answer.id + template.answer.en)]

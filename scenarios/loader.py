@@ -39,9 +39,12 @@ from i18n.errors import GladiError
 
 from .checks import (
     LOADER_CHECKS,
+    TOPICAL,
     Finding,
     clash_findings,
+    model_rule_findings,
     pack_findings,
+    pack_rule_findings,
     scenario_warnings,
     scripted_findings,
     timeline_findings,
@@ -203,6 +206,13 @@ def _unpaired_quote(text: str, first: yaml.Mark | None, last: yaml.Mark | None) 
     return any(line.replace('\\"', "").count('"') % 2 for line in lines)
 
 
+def _char_at(text: str, mark: yaml.Mark) -> str:
+    """The character at a parser mark ("" past the end)."""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
 def _yaml_params(kind: str, detail: str, column: int | None,
                  **extra: object) -> types.MappingProxyType[str, object]:
     return types.MappingProxyType({"kind": kind, "detail": detail, "column": column, **extra})
@@ -236,6 +246,16 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         found = re.search(r"found character '(.)'", problem)
         if found:
             extra["char"] = found.group(1)
+        if (kind == "bracket" and error.context_mark is not None and mark is not None
+                and mark.line > error.context_mark.line):
+            # The parser notices only further down; the mistake is where the bracket opened.
+            mark = error.context_mark
+            kind = "bracket_unclosed"
+            extra["char"] = _char_at(text, mark)
+            extra["close"] = {"{": "}", "[": "]"}.get(str(extra["char"]), "")
+        elif kind == "bracket" and "but got ':'" in problem:
+            # {id: Inti: pagi, en: Core}: the colon, not a bracket, is the mistake.
+            kind = "colon_in_braces"
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         return Problem("", line, "yaml_syntax", detail,
@@ -526,11 +546,12 @@ def _validate(document: _Document, model: type[_M]) -> tuple[_M | None, list[Pro
             _validation_problem(details, document.root, model)
             for details in error.errors(include_url=False)
         )
+    problems = [p for p in problems if not _spurious(p, document.data)]
     findings: list[Finding] = []
     if model is ContentPack:
-        findings = pack_findings(document.data)
+        findings = pack_findings(document.data) + pack_rule_findings(document.data)
     elif model is Scenario:
-        findings = timeline_findings(document.data)
+        findings = timeline_findings(document.data) + model_rule_findings(document.data)
         raw_packs = document.data.get("packs")
         if isinstance(raw_packs, list):
             for i, raw in enumerate(raw_packs):
@@ -546,6 +567,26 @@ def _validate(document: _Document, model: type[_M]) -> tuple[_M | None, list[Pro
             continue
         problems.append(problem)
     return (result if not findings else None), problems
+
+
+def _raw_at(data: object, path: str) -> object:
+    """The raw value at a field path (``phases[0].rates``), or None when there is none."""
+    for key, index in re.findall(r"\.?([A-Za-z0-9_-]+)|\[(\d+)\]", path):
+        if index:
+            data = data[int(index)] if isinstance(data, list) and int(index) < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _spurious(problem: Problem, data: object) -> bool:
+    """A problem pydantic adds on top of the real ones: a list "too short" because its
+    items failed, though the file has enough of them (the items' problems are reported)."""
+    if problem.code != "too_short":
+        return False
+    raw = _raw_at(data, problem.path)
+    minimum = problem.params.get("min_length")
+    return isinstance(raw, list) and isinstance(minimum, int) and len(raw) >= minimum
 
 
 def _parse_model(text: str, filename: str, model: type[_M]) -> _M:
@@ -790,7 +831,13 @@ def _check_scenario_text(text: str, filename: str, folder: Path | None,
     scenario = scenario.model_copy(update={
         "content": tuple(pack.id for pack in content.builtin), "packs": local})
     packs = (*content.builtin, *local)
-    found = scenario_warnings(scenario, packs) if warnings else []
+    found = scenario_warnings(scenario, packs, _builtin_topics()) if warnings else []
+    if warnings and expected_id is None and scenario.id in builtin_scenario_ids():
+        # A session file and the history know a scenario by its id: this file's
+        # results would be filed with the built-in's.
+        found.append(Finding(("id",), "builtin_id_reused",
+                             f"the id {scenario.id!r} is a built-in scenario's",
+                             types.MappingProxyType({"id": scenario.id})))
     return ScenarioCheck(filename, scenario, packs, (),
                          tuple(_finding_problem(f, document.root) for f in found))
 
@@ -893,6 +940,20 @@ def _cross_pack_problems(document: _Document, content: _Content) -> list[Problem
     findings = scripted_findings(document.data, template_ids, [p.id for p in packs])
     problems += [_finding_problem(f, document.root) for f in findings]
     return problems
+
+
+def _builtin_topics() -> dict[str, tuple[str, ...]]:
+    """Each topic of the built-in packs' questions and hoaxes, with the packs that have it."""
+    topics: dict[str, set[str]] = {}
+    for pack_id in builtin_content_ids():
+        try:
+            pack = load_content_pack(pack_id)
+        except ScenarioError:
+            continue  # a broken built-in pack is reported where it is used
+        for template in pack.templates:
+            if template.category in TOPICAL:
+                topics.setdefault(template.topic, set()).add(pack.id)
+    return {topic: tuple(sorted(ids)) for topic, ids in topics.items()}
 
 
 @functools.cache

@@ -23,10 +23,18 @@ from pydantic_core import PydanticCustomError
 
 from i18n import Lang, pick
 
-from .checks import LOADER_CHECKS, Finding, pack_findings, timeline_findings
+from .checks import (
+    LOADER_CHECKS,
+    Finding,
+    audience_findings,
+    inject_findings,
+    pack_findings,
+    scoring_findings,
+    template_findings,
+    timeline_findings,
+)
 from .taxonomy import (
     HARMFUL,
-    REMOVALS,
     Category,
     Difficulty,
     Evasion,
@@ -87,13 +95,9 @@ def is_pack_file(ref: str) -> bool:
     return ref.lower().endswith(PACK_FILE_SUFFIXES)
 
 
-def _rule(code: str, message: str, at: Sequence[int | str] = (), **params: object) -> None:
-    """Raise a coded validation error; ``at`` points below the model that raises it."""
-    raise PydanticCustomError(code, message, {"at": tuple(at), **params})
-
-
 def _raise_first(findings: Sequence[Finding]) -> None:
-    """Raise the first finding as a coded validation error (for callers other than the loader)."""
+    """Raise the first finding as a coded validation error (for callers other than the
+    loader); its ``at`` points below the model that raises it."""
     if findings:
         first = findings[0]
         raise PydanticCustomError(first.code, first.message.replace("{", "{{").replace("}", "}}"),
@@ -154,6 +158,10 @@ class Template(_Model):
     as_of: AsOf | None = None
     """When the fact in the answer was last checked against its source; facts
     that can go stale (statistics, targets, schedules) carry it."""
+    requires: tuple[Literal[Response.BLOCK, Response.REPORT], ...] = ()
+    """Responses that must *all* be given for the comment to count as handled
+    (each must also be acceptable): a groomer or a threat is blocked and
+    reported, not only deleted. Child-safety comments require block and report."""
 
     @property
     def harmful(self) -> bool:
@@ -165,35 +173,9 @@ class Template(_Model):
         return frozenset(name for _, name, _, _ in string.Formatter().parse(self.text) if name)
 
     @model_validator(mode="after")
-    def _ground_truth_is_consistent(self) -> Self:
-        acceptable = set(self.acceptable)
-        if self.harmful:
-            if self.severity < 1:
-                _rule("harmful_needs_severity", "a harmful comment needs severity 1 to 3",
-                      ("severity",))
-            if not acceptable & REMOVALS and Response.ANSWER not in acceptable:
-                _rule("harmful_needs_action",
-                      "a harmful comment needs delete, mute, block or answer among acceptable",
-                      ("acceptable",))
-        else:
-            if self.severity != 0:
-                _rule("harmless_severity", "a harmless comment has severity 0", ("severity",))
-            wrong = acceptable & (REMOVALS | {Response.REPORT})
-            if wrong:
-                _rule("harmless_removal",
-                      "a harmless comment may not list mute, block, delete or report as "
-                      "acceptable ({actions})", ("acceptable",),
-                      actions=", ".join(sorted(wrong)))
-            if self.evasion is not None:
-                _rule("harmless_evasion", "only a harmful comment can evade a filter",
-                      ("evasion",))
-        if self.category in (Category.QUESTION, Category.HOAX) and self.answer is None:
-            _rule("answer_missing", "questions and hoaxes need a reference answer")
-        if self.answer is not None and not self.source:
-            _rule("source_missing", "a reference answer needs its source")
-        if self.category is Category.QUESTION and Response.ANSWER not in acceptable:
-            _rule("question_needs_answer_action", "a question must list answer as acceptable",
-                  ("acceptable",))
+    def _ground_truth_is_consistent(self, info: ValidationInfo) -> Self:
+        if not _loader_checks(info):  # the loader checks the raw data, with the schema's
+            _raise_first(template_findings(self.model_dump(mode="json")))
         return self
 
 
@@ -259,15 +241,9 @@ class Audience(_Model):
     }
 
     @model_validator(mode="after")
-    def _regular_personas_only(self) -> Self:
-        if not any(self.personas.values()):
-            _rule("no_persona_weight",
-                  "the audience mix needs at least one persona with a weight above 0",
-                  ("personas",))
-        if self.start_viewers > self.peak_viewers:
-            _rule("start_above_peak", "start_viewers ({start}) cannot exceed peak_viewers "
-                  "({peak})", ("start_viewers",), start=self.start_viewers,
-                  peak=self.peak_viewers)
+    def _regular_personas_only(self, info: ValidationInfo) -> Self:
+        if not _loader_checks(info):
+            _raise_first(audience_findings(self.model_dump(mode="json")))
         return self
 
 
@@ -306,17 +282,9 @@ class Inject(_Model):
     duration_s: Annotated[int, Field(ge=1, le=300)] = 10
 
     @model_validator(mode="after")
-    def _kind_fields(self) -> Self:
-        if self.kind is InjectKind.OFFICIAL_JOINS and self.role is None:
-            _rule("official_without_role", "official_joins needs a role: midwife or village_head")
-        if self.kind is InjectKind.TROLL_RAID:
-            harmless = [i for i, c in enumerate(self.categories) if c not in HARMFUL]
-            if harmless:
-                category = self.categories[harmless[0]].value
-                _rule("raid_harmless_category",
-                      "a troll raid takes harmful categories only, not {category}",
-                      ("categories", harmless[0]), category=category,
-                      allowed=", ".join(sorted(HARMFUL)))
+    def _kind_fields(self, info: ValidationInfo) -> Self:
+        if not _loader_checks(info):
+            _raise_first(inject_findings(self.model_dump(mode="json")))
         return self
 
 
@@ -371,10 +339,9 @@ class Scoring(_Model):
     """An action later than this after the comment appeared counts as a miss."""
 
     @model_validator(mode="after")
-    def _some_weight(self) -> Self:
-        if not any(self.weights.values()):
-            _rule("no_scoring_weight", "at least one scoring weight must be above 0",
-                  ("weights",))
+    def _some_weight(self, info: ValidationInfo) -> Self:
+        if not _loader_checks(info):
+            _raise_first(scoring_findings(self.model_dump(mode="json")))
         return self
 
 

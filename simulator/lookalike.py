@@ -1,7 +1,8 @@
 """The plain letters behind a disguised comment: ``ＳＬＯＴ ＧＡＣＯＲ`` reads "SLOT GACOR".
 
 Trolls write a filtered word in look-alike letters — full-width (ｇａｃｏｒ), mathematical
-(𝙜𝙖𝙘𝙤𝙧), circled (ⓢⓛⓞⓣ), small capitals (ᴀsɪɴɢ), Cyrillic (раѕ) — or hide invisible
+(𝙜𝙖𝙘𝙤𝙧), circled (ⓢⓛⓞⓣ), squared (🅂🄻🄾🅃), emoji letters (🇵 🇦 🇺 🇸), small capitals
+(ᴀsɪɴɢ), Cyrillic (раѕ) — or hide invisible
 characters inside it (sl\u200bot). The keyword filter compares letters, so it misses
 them; the moderation panel draws the comment as it is and, beside it, what it says in
 plain letters, which is the lesson (docs/desktop.md, "Text").
@@ -49,9 +50,25 @@ def _plain_char(ch: str) -> str:
     return ch
 
 
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
 def plain_form(text: str) -> str | None:
-    """``text`` in plain letters when some were disguised, else None (nothing to show)."""
+    """``text`` in plain letters when some were disguised, else None (nothing to show).
+
+    An emoji letter standing alone (the 🇵 of "🇵 🇦 🇺 🇸 4D") reads as its letter; two
+    side by side are a flag (🇮🇩) and stay as they are.
+    """
     if text.isascii():
         return None
-    plain = "".join(_plain_char(ch) for ch in text)
+    out = []
+    for i, ch in enumerate(text):
+        if _regional(ch):
+            paired = (i > 0 and _regional(text[i - 1])) or (
+                i + 1 < len(text) and _regional(text[i + 1]))
+            out.append(ch if paired else unicodedata.name(ch)[-1])
+        else:
+            out.append(_plain_char(ch))
+    plain = "".join(out)
     return None if plain == text else plain

@@ -14,7 +14,8 @@ def _t(text: str) -> dict[str, str]:
 
 
 def template(tid: str, category: str, text: str, **extra: Any) -> dict[str, Any]:
-    harmful = category in {"hoax", "sara", "porn", "judol", "scam", "harassment", "spam"}
+    harmful = category in {"hoax", "sara", "porn", "judol", "scam", "harassment", "spam",
+                           "child_safety"}
     data: dict[str, Any] = {
         "id": tid,
         "category": category,
@@ -52,6 +53,8 @@ def pack() -> ContentPack:
         template("scam-1", "scam", "giveaway! bayar biaya admin dulu"),
         template("har-1", "harassment", "host jelek"),
         template("spam-1", "spam", "follow aku follow balik"),
+        template("child-1", "child_safety", "dek dm kk ya ada hadiah", severity=3,
+                 acceptable=["delete", "block", "report"], requires=["block", "report"]),
     ]
     return ContentPack.model_validate(
         {
@@ -61,6 +64,7 @@ def pack() -> ContentPack:
             "handles": {p: [f"user{i}"] for i, p in enumerate([
                 "young_mother", "cadre", "teen", "lurker", "midwife", "village_head",
                 "hoaxer", "sara_troll", "gambler", "scammer", "porn_bot", "harasser", "spammer",
+                "predator",
             ])},
             "templates": templates,
         }

@@ -13,7 +13,7 @@ import pygame
 
 from debrief.history import stopped_at_s
 from debrief.quiz import QuizResult
-from debrief.report_text import TIPS_SHOWN, clock, tip_text
+from debrief.report_text import TIPS_SHOWN, clock, setup_hidden_text, tip_text
 from i18n.formats import decimal
 from moderation.judge import Item, Scorecard
 from moderation.scorecard import Outcome
@@ -176,6 +176,10 @@ class DebriefScreen(Screen):
             y += fonts.line_height("small")
             draw_bar(surface, pygame.Rect(x, y, bar_w, px(10)), value or 0.0, theme.ACCENT_2)
             y += px(18)
+        hidden = setup_hidden_text(card, lang)
+        if hidden:  # the scenario's own filter hid honest comments: say so
+            y += draw_wrapped(surface, fonts, hidden, pygame.Rect(x, y, bar_w, px(60)), "tiny",
+                              theme.MUTED, max_lines=3)
         y += px(8)
         draw_text(surface, fonts, self.tr("desktop.top_tips"), (x, y), "label", theme.TEXT,
                   bold=True)

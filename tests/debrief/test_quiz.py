@@ -68,6 +68,7 @@ RIGHT_ACTION = {
     Category.CHITCHAT: "leave", Category.OFFTOPIC: "leave", Category.HOAX: "correct",
     Category.SARA: "remove", Category.PORN: "remove", Category.JUDOL: "remove",
     Category.SCAM: "remove", Category.HARASSMENT: "remove", Category.SPAM: "remove",
+    Category.CHILD_SAFETY: "remove",
 }
 
 

@@ -17,9 +17,9 @@ from moderation.events import (
     Hidden,
     OfficialJoined,
 )
-from moderation.judge import Scorecard, TipCode, judge
+from moderation.judge import Outcome, Scorecard, TipCode, judge
 from moderation.scoring import dead_air
-from scenarios.taxonomy import Category
+from scenarios.taxonomy import Category, ReportReason
 from tests.factories import session
 
 ONLY = {"name": {"id": "x", "en": "x"}, "start_s": 0}
@@ -244,3 +244,68 @@ def test_score_is_the_weighted_mean_of_the_parts() -> None:
             if part.value is not None]
     expected = 100 * sum(w * v for w, v in used) / sum(w for w, _ in used)
     assert c.score == round(expected, 1)
+
+
+# ---------------------------------------------------------------- block and report required
+
+#: A room of groomers only: every harmful comment requires block and report.
+GROOMERS = {"phases": [{**ONLY, "rates": {"greeting": 0.2, "child_safety": 0.1}}]}
+
+
+def groomers(react: React) -> Scorecard:
+    return watch(session(3, **GROOMERS), react)
+
+
+def by_category(c: Scorecard, category: Category) -> list[Outcome]:
+    return [i.outcome for i in c.items if i.category is category]
+
+
+def test_a_groomer_deleted_or_muted_is_a_miss_with_the_tip_that_names_both_actions() -> None:
+    def react(s: Session, e: Event) -> None:
+        if harmful(e, s):
+            s.apply(a.Delete(t=s.now, comment=e.id))
+
+    c = groomers(react)
+    outcomes = by_category(c, Category.CHILD_SAFETY)
+    assert outcomes and set(outcomes) == {Outcome.MISS}
+    assert c.reaction.hits == 0
+    assert {t.code for t in c.tips} >= {TipCode.INCOMPLETE}
+    tip = next(t for t in c.tips if t.code is TipCode.INCOMPLETE)
+    assert dict(tip.params)["needed"] == "block+report"
+
+
+@pytest.mark.parametrize("only", [a.Block, a.Report])
+def test_a_groomer_blocked_or_reported_only_is_a_miss(only: type[a.Block | a.Report]) -> None:
+    def react(s: Session, e: Event) -> None:
+        if harmful(e, s):
+            s.apply(a.Block(t=s.now, viewer=e.viewer, comment=e.id) if only is a.Block
+                    else a.Report(t=s.now, comment=e.id, reason=ReportReason.SEXUAL))
+
+    outcomes = by_category(groomers(react), Category.CHILD_SAFETY)
+    assert outcomes and set(outcomes) == {Outcome.MISS}
+
+
+def test_a_groomer_blocked_and_reported_is_a_hit_for_whoever_completes_it() -> None:
+    def react(s: Session, e: Event) -> None:
+        if harmful(e, s):
+            s.apply(a.Report(t=s.now, comment=e.id, reason=ReportReason.SEXUAL))
+            s.apply(a.Block(t=s.now, viewer=e.viewer, comment=e.id, actor="mod1"))
+
+    c = groomers(react)
+    items = [i for i in c.items if i.category is Category.CHILD_SAFETY]
+    assert items and all(i.outcome is Outcome.HIT and i.credited == "mod1" for i in items)
+    assert c.reaction.hits == c.reaction.harmful == len(items)
+    assert TipCode.INCOMPLETE not in {t.code for t in c.tips}
+
+
+def test_undoing_the_report_takes_the_hit_back() -> None:
+    def react(s: Session, e: Event) -> None:
+        if harmful(e, s):
+            s.apply(a.Block(t=s.now, viewer=e.viewer, comment=e.id))
+            s.apply(a.Report(t=s.now, comment=e.id, reason=ReportReason.SEXUAL))
+            s.apply(a.Undo(t=s.now))
+
+    c = groomers(react)
+    outcomes = by_category(c, Category.CHILD_SAFETY)
+    assert outcomes and set(outcomes) == {Outcome.MISS}
+    assert c.reaction.hits == 0

@@ -87,8 +87,8 @@ def test_score_is_the_weighted_mean_of_the_parts_that_apply() -> None:
 
 
 def test_every_tip_has_a_weight() -> None:
-    # Misses, late actions and dead air weigh by severity and length instead.
-    computed = {TipCode.MISS, TipCode.LATE, TipCode.DEAD_AIR}
+    # Misses (complete or not), late actions and dead air weigh by severity and length.
+    computed = {TipCode.MISS, TipCode.LATE, TipCode.INCOMPLETE, TipCode.DEAD_AIR}
     assert set(TIP_WEIGHTS) | computed == set(TipCode)
     assert not set(TIP_WEIGHTS) & computed
 

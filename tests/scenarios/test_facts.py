@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -237,8 +238,20 @@ def test_the_2026_shapes_of_gambling_spam_are_in_the_corpus() -> None:
     texts = " ".join(t.text for t in templates().values() if t.category is Category.JUDOL)
     for shape in ("N A G A 3 0 3", "P.A.U.S.4.D", "s.l.o.t.8.8", "SLOT88", "anti rungkad",
                   "link alternatif", "anti blokir", "mahjong ways", "depo QRIS 5k",
-                  "depo DANA 5k", "ⓟⓐⓤⓢ"):
+                  "depo DANA 5k", "ⓟⓐⓤⓢ",
+                  # 2025-2026: short links, "DM", emoji letters, multipliers, game names,
+                  # "server" jargon, rolling bonuses and cashback, gambling-job recruitment
+                  "s.id/", "bit.ly/", "DM aku", "🅂🄻🄾🅃", "🇵 🇦 🇺 🇸", "x500", "x1000",
+                  "olympus", "princess", "server thailand", "k4mb0j4", "rolingan",
+                  "cashback", "loker admin CS judi di kamboja", "paspor"):
         assert shape in texts, shape
+
+
+def test_the_new_gambling_words_also_come_from_honest_viewers() -> None:
+    # Each new shape has a harmless look-alike, so a filter on the word costs a false alarm.
+    harmless = " ".join(t.text.casefold() for t in templates().values() if not t.harmful)
+    for word in ("dm", "cashback", "server", "loker", ".go.id"):
+        assert word in harmless, word
 
 
 def test_a_plain_keyword_filter_misses_every_invisible_evasion() -> None:
@@ -255,3 +268,102 @@ def test_a_plain_keyword_filter_misses_every_invisible_evasion() -> None:
                   if room.filter_match(shown) == normalise_keyword(k)
                   and room.filter_match(t.text) is None]
         assert hidden, t.id
+
+
+# ---------------------------------------------------------------- issue 27: dated, sourced facts
+
+#: Where a source is a blog, an anecdote or the project's own notes: never enough for a fact.
+NOT_A_SOURCE = ("blogspot", "wordpress", "kompasiana", "kompasone", "pradini", "trypostbase",
+                "anekdot", "moderation-anchors", "content-anchors")
+
+
+def test_every_answer_with_a_number_is_dated_and_sourced_beyond_a_blog() -> None:
+    # A dose, an age, a threshold or a platform limit can change: it carries the month it
+    # was checked, and a source a health reader can open.
+    undated, weak = [], []
+    for t in templates().values():
+        if t.answer is None or not re.search(r"\d", t.answer.id + t.answer.en):
+            continue
+        if t.as_of is None:
+            undated.append(t.id)
+        if not t.source or any(w in t.source.casefold() for w in NOT_A_SOURCE):
+            weak.append((t.id, t.source))
+    assert undated == [] and weak == []
+
+
+def test_every_platform_rule_is_dated() -> None:
+    assert [t.id for t in templates().values()
+            if t.topic == "live_tools" and t.answer is not None and t.as_of is None] == []
+
+
+def test_posyandu_serves_every_age_not_five_programmes() -> None:
+    for tid in ("q-posy-001", "q-posy-010"):
+        text = answer_id(tid)
+        assert "lima program" not in text and "semua usia" in text, tid
+    assert "Permendagri 13/2024" in answer_id("q-posy-001")
+
+
+def test_a_weight_not_gaining_is_referred_at_the_first_t() -> None:
+    for tid in ("q-bb-001", "q-bb-101", "q-bb-109"):
+        t = templates()[tid]
+        assert t.refer, tid
+    assert "(T)" in answer_id("q-bb-001") and "tidak perlu menunggu" in answer_id("q-bb-001")
+    assert "sejak T pertama" in answer_id("q-bb-101")
+
+
+def test_fat_in_mp_asi_is_answered_not_referred() -> None:
+    t = templates()["q-mp-117"]
+    assert not t.refer and "minyak" in answer_id("q-mp-117") and "dianjurkan" in answer_id(
+        "q-mp-117")
+
+
+def test_pregnancy_tablets_name_mms_replacing_ttd() -> None:
+    for tid in ("q-ham-002", "hoax-ham-001"):
+        t = templates()[tid]
+        assert "MMS" in answer_id(tid) and t.source and "MMS" in t.source, tid
+
+
+def test_postpartum_vitamin_a_names_who_advice() -> None:
+    t = templates()["q-asi-009"]
+    assert "WHO" in answer_id("q-asi-009") and t.source and "WHO" in t.source
+
+
+def test_rotavirus_cut_off_is_the_programmes_and_the_routine_list_has_the_boosters() -> None:
+    for tid in ("q-imun-004", "q-imun-017", "q-imun-107"):
+        assert "6 bulan 29 hari" in answer_id(tid), tid
+    assert "18 bulan" in answer_id("q-imun-018") and "12 bulan" in answer_id("q-imun-018")
+
+
+def test_no_comment_says_pregnant_women_still_get_biscuits() -> None:
+    assert "biskuit" not in templates()["cc-ham-001"].text
+
+
+@pytest.mark.parametrize(("tid", "authority"), [
+    ("q-p3k-008", "MTBS"), ("q-p3k-010", "Buku KIA"), ("q-vita-103", "Depkes"),
+    ("q-mp-103", "Pedoman Pemberian Makan Bayi dan Anak"), ("q-mp-112", "Permenkes 41/2014"),
+    ("q-posy-103", "Kemenkes"), ("hoax-air-001", "Kemenkes"), ("q-stun-002", "BKKBN"),
+])
+def test_weakly_sourced_answers_now_cite_an_authority(tid: str, authority: str) -> None:
+    source = templates()[tid].source
+    assert source is not None and authority in source
+    assert "NICU" not in answer_id(tid)
+
+
+def test_the_audit_flags_an_undated_fact_in_a_trainers_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.scenarios.test_packs import PACK, SCENARIO
+
+    dated = PACK.replace('    source: "Kemenkes, Gerakan PSN 3M Plus"\n    refer: true',
+                         '    source: "Kemenkes, Gerakan PSN 3M Plus"\n    refer: true\n'
+                         '    as_of: "2026-12"')
+    undated = dated.replace("Abate bisa ditanyakan", "Abate 1 sendok per 100 liter air bisa "
+                                                     "ditanyakan")
+    (tmp_path / "paket-saya.yaml").write_text(undated, encoding="utf-8")
+    (tmp_path / "latihan.yaml").write_text(SCENARIO, encoding="utf-8")
+    code = cli.main(["--lang", "en", "scenario", "audit", str(tmp_path / "latihan.yaml"),
+                     "--today", "2026-12-07"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "paket-saya/saya-q-001: an answer with a number and no as_of date" in out
+    assert "1 undated fact(s)" in out

@@ -129,7 +129,7 @@ def test_a_problem_in_the_pack_file_is_named_with_the_file_and_line(tmp_path: Pa
                      ("source_missing", pack_file, "templates[1]")]
     assert found[1].line == broken_pack.splitlines().index("  - id: saya-q-002") + 1
     text = describe_scenario_error(ScenarioError(str(path), found), "id")
-    assert f"berkas {pack_file}, baris {found[1].line}, kolom templates[1]" in text
+    assert f"berkas {pack_file}, baris {found[1].line}, kolom templates ke-2" in text
     assert "jawaban acuan perlu sumbernya" in text
     assert "needs its source" not in text
 
@@ -241,6 +241,8 @@ def test_validate_reports_pack_problems_with_the_scenarios_in_one_go(
                                     "category: questoin\n    topic: dbd\n    text: \"fogging"))
     assert cli.main(["--lang", lang, "scenario", "validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "phases[0].start_s" in out and "templates[1].category" in out
+    first, second = (("phases ke-1 > start_s", "templates ke-2 > category") if lang == "id"
+                     else ("phases no. 1 > start_s", "templates no. 2 > category"))
+    assert first in out and second in out
     assert "Traceback" not in out
     assert load_economy()  # the real economy is untouched

@@ -62,11 +62,11 @@ def test_schema_and_cross_field_problems_come_together_in_file_order(tmp_path: P
     assert got == [
         ("unknown_content_pack", "content[1]", line_of(BROKEN, "content:")),
         ("start_above_peak", "audience.start_viewers", line_of(BROKEN, "  start_viewers")),
-        ("first_phase_not_at_zero", "phases[0].start_s", line_of(BROKEN, "    start_s: 10")),
+        ("phases_not_in_order", "phases[0].start_s", line_of(BROKEN, "    start_s: 10")),
         ("greater_than_equal", "phases[0].rates.hoax", line_of(BROKEN, "      hoax")),
         ("phase_out_of_order", "phases[1].start_s", line_of(BROKEN, "    start_s: 5")),
-        ("raid_harmless_category", "injects[0].categories[1]", line_of(BROKEN, "  - {at_s: 130")),
         ("inject_after_end", "injects[0].at_s", line_of(BROKEN, "  - {at_s: 130")),
+        ("raid_harmless_category", "injects[0].categories[1]", line_of(BROKEN, "  - {at_s: 130")),
         ("official_without_role", "injects[1]", line_of(BROKEN, "  - {at_s: 30")),
     ]
 
@@ -110,7 +110,10 @@ YAML_MISTAKES = [
     ("tab", lambda t: t.replace("  start_viewers: 3", "\tstart_viewers: 3")),
     ("special_char", lambda t: t.replace('topic: imunisasi', "topic: @imunisasi")),
     ("quote", lambda t: t.replace("topic: imunisasi", 'topic: "imunisasi')),
-    ("bracket", lambda t: t.replace("content: [core]", "content: [core")),
+    ("bracket", lambda t: t.replace("content: [core]", "content: [core}")),
+    ("bracket_unclosed", lambda t: t.replace("content: [core]", "content: [core")),
+    ("colon_in_braces", lambda t: t.replace('  - {id: "Hapus hoaks", en: "Delete hoaxes"}',
+                                            "  - {id: Hapus: hoaks, en: Delete}")),
     ("colon_in_value", lambda t: t.replace("topic: imunisasi", "topic: imunisasi: anak")),
     ("indent", lambda t: t.replace("  - {id: \"Hapus hoaks\"", "- {id: \"Hapus hoaks\"")
      .replace("learning_goals:\n", "learning_goals:\n  - {id: a, en: b}\n")),
@@ -159,10 +162,14 @@ ERROR_CODES = (
     "pack_unreadable", "pack_file_in_builtin", "yaml_syntax", "yaml_syntax_no_column",
     "empty_file", "not_a_mapping", "not_utf8", "file_not_found", "is_a_directory",
     "unreadable", "duplicate_key", "id_mismatch", "unknown_scenario", "unknown_content_pack",
+    "phases_not_in_order", "phase_same_start", "category_requires", "requires_not_acceptable",
+    "harmless_requires",
 )
 WARNING_CODES = (
     "unknown_topic", "unknown_topic_suggest", "nothing_harmful", "little_harmful",
-    "few_questions", "idle_passes", "idle_close_to_good",
+    "few_questions", "idle_passes", "idle_close_to_good", "filter_hides_harmless",
+    "unknown_topic_builtin", "unknown_topic_pack", "builtin_id_reused", "template_writers_absent",
+    "question_repeats",
     *(f"rate_{name}_{side}" for name in ("chat_per_viewer_minute", "harmful_per_second",
                                          "guest_requests_per_second")
       for side in ("high", "low")),

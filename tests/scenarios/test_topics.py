@@ -166,10 +166,22 @@ def test_an_unknown_topic_is_a_warning_naming_close_matches(tmp_path: Path) -> N
                     encoding="utf-8")
     check = check_scenario(path)
     warning, = check.warnings
-    assert (warning.code, warning.path, warning.line) == ("unknown_topic_suggest", "topic", 4)
-    assert "immunisation" in warning.params["matches"]  # type: ignore[operator]
+    # "imunisasi" is the built-in topic immunisation by meaning (issue 27).
+    assert (warning.code, warning.path, warning.line) == ("unknown_topic_builtin", "topic", 4)
+    assert warning.params["builtin"] == "immunisation"
     text = describe_warnings("drill.yaml", check.warnings, "id")
-    assert 'topik "imunisasi"' in text and "immunisation" in text
+    assert 'topik "imunisasi"' in text and "topic: immunisation" in text
+
+
+def test_an_unknown_topic_with_no_builtin_meaning_is_matched_by_spelling(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "drill.yaml"
+    path.write_text(GOOD_DRILL.replace("topic: immunisation", "topic: imunsation"),
+                    encoding="utf-8")
+    warning, = check_scenario(path).warnings
+    assert warning.code == "unknown_topic_suggest"
+    assert "immunisation" in warning.params["matches"]  # type: ignore[operator]
 
 
 def test_nothing_harmful_and_too_few_questions_are_warnings(tmp_path: Path) -> None:
