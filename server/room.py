@@ -170,6 +170,8 @@ class DrillRoom:
         self.seating = Seating(self.seats, trainer_key)
         self._board_wall = 0
         self._seats_dirty = False
+        #: After a reset, each participant's debrief of the run before, until the next start.
+        self._kept: dict[str, DebriefOut] = {}
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, content)
 
@@ -410,6 +412,8 @@ class DrillRoom:
         self.out.send(to, self.board.for_role(seat.role))
         if self.board.final is not None:
             self.out.send(to, self._debrief(seat))
+        elif seat.id in self._kept:
+            self.out.send(to, self._kept[seat.id])
         if seat.role is Role.TRAINER:
             self.out.send(to, self.board.seats_message())
             self.out.send(to, self.rejoins_message())
@@ -554,6 +558,7 @@ class DrillRoom:
             return
         self._advance(t)
         if command is Command.START:
+            self._kept.clear()
             self.clock.run(t, wall)
             self.views.room("started", t, self.epoch)
         elif command is Command.PAUSE:
@@ -568,6 +573,11 @@ class DrillRoom:
                 self._finish(self.session.now)
 
     def _reset(self) -> None:
+        if self.board.final is not None:
+            # A participant keeps her results on her phone until the next run starts, also
+            # when it reconnects meanwhile (docs/protocol.md, "debrief").
+            self._kept = {seat.id: self._debrief(seat) for seat in self.seats
+                          if seat.role is not Role.TRAINER}
         self.epoch += 1
         self.clock.reset()
         self.coaching.clear()
@@ -637,6 +647,7 @@ class DrillRoom:
     def _apply_free(self, record: FreeRec) -> None:
         self._advance(record.t)
         seat = self.seats.free(record.seat)
+        self._kept.pop(seat.id, None)
         actor = seat.actor
         if seat.role is Role.MODERATOR and actor is not None and not self.seats.with_actor(actor) \
                 and actor in self.session.room.moderators and not self.session.ended:
@@ -754,7 +765,7 @@ class DrillRoom:
 
     def _debrief(self, seat: Seat) -> DebriefOut:
         """A seat's debrief; the host's and the trainer's with the camera warnings."""
-        debrief = self.board.debrief(seat)
+        debrief = self.board.debrief(seat, self.epoch)
         if seat.role not in (Role.HOST, Role.TRAINER) or not self.coaching:
             return debrief
         return debrief.model_copy(update={"coaching": self.coaching.lines(seat.lang)})
