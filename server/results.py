@@ -21,6 +21,7 @@ from moderation.scorecard import ActorCredit, Scorecard
 from moderation.sessionfile import document, dumps
 from protocol.outbound import ActOut, BoardRow, DebriefOut, MineOut, TipOut, TruthOut, YouOut
 from protocol.roles import Role
+from protocol.status import Status
 from scenarios.taxonomy import Category
 
 from .seats import Seat
@@ -99,11 +100,17 @@ def _own_part(card: Scorecard, actor: str | None) -> dict[str, Any]:
 
 def results_rows(code: str, epoch: int, scenario: str, seats: Iterable[Seat],
                  card: Scorecard, rows: list[BoardRow], own_hits: dict[str, int],
-                 lang: str) -> list[list[object]]:
+                 lang: str, status: Status = Status.ENDED) -> list[list[object]]:
     """The results table, header first: one row per participant (host, moderators,
-    observers; the trainer is none), their credit in the judge's terms."""
-    ranks = {sid: row.rank for row in rows for sid in row.seats}
-    points = {sid: row.points for row in rows for sid in row.seats}
+    observers; the trainer is none), their credit in the judge's terms. A run that has
+    not started has no score, rank or points (room_passed says "belum mulai"); one still
+    going has its score so far, and room_passed says so ("masih berjalan")."""
+    started = status is not Status.LOBBY
+    ranks = {sid: row.rank for row in rows for sid in row.seats} if started else {}
+    points = {sid: row.points for row in rows for sid in row.seats} if started else {}
+    score: object = float(card.score) if started else ""
+    passed: object = card.passed if status is Status.ENDED else translate(
+        "serve.day_report.running" if started else "serve.day_report.not_started", lang)
     table: list[list[object]] = [[translate(f"serve.csv.{c}", lang) for c in COLUMNS]]
     for seat in seats:
         if seat.role is Role.TRAINER:
@@ -114,7 +121,7 @@ def results_rows(code: str, epoch: int, scenario: str, seats: Iterable[Seat],
                       seat.actor or "", ranks.get(seat.id, ""), points.get(seat.id, ""),
                       credit.hits, credit.false_alarms, credit.answers, credit.thanks,
                       credit.welcomes, seat.actions, seat.rejected, own_hits.get(seat.id, 0),
-                      float(card.score), card.passed])
+                      score, passed])
     return table
 
 

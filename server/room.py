@@ -722,7 +722,7 @@ class DrillRoom:
         """One row per participant, header first: who, role, team, and their credit."""
         now = self.board.standing()
         return results_rows(self.code, self.epoch, self.scenario.id, self.seats, now.card,
-                            now.rows, now.seat_hits, lang)
+                            now.rows, now.seat_hits, lang, self.status)
 
     def results_csv(self, lang: str) -> str:
         """:meth:`results_rows` as the CSV file Excel in ``lang`` opens (server.results)."""
