@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,12 @@ async def phone(tmp_path: Path) -> AsyncIterator[tuple[Running, Any]]:
             await browser.close()
 
 
+def hidden(comment: str) -> Callable[[dict[str, Any]], bool]:
+    """Whether a message is the event that hid ``comment``."""
+    return lambda m: m["type"] == "event" and m["event"]["type"] == "hidden" \
+        and comment in m["event"]["comments"]
+
+
 async def moderate_a_raid(srv: Running, page: Any, trainer: Client) -> int:
     """The trainer starts a raid; the phone deletes harmful comments as they come (by a
     tap on the row and "Hapus"). Returns how many deletes the room accepted."""
@@ -82,8 +88,7 @@ async def moderate_a_raid(srv: Running, page: Any, trainer: Client) -> int:
         await page.locator(row).dispatch_event("click")
         await page.wait_for_selector(f"#sheet[data-comment='{event['id']}']")
         await page.tap("#sheet button[data-act=delete]")
-        await trainer.until(lambda m: m["type"] == "event" and m["event"]["type"] == "hidden"
-                            and event["id"] in m["event"]["comments"])
+        await trainer.until(hidden(event["id"]))
         deleted += 1
     return deleted
 
