@@ -39,7 +39,8 @@ pytestmark = needs(CHROMIUM, "chromium")
 COVERED = """(controls) => {
   const boxes = (sel) => [...document.querySelectorAll(sel)].filter((n) => n.checkVisibility())
     .map((n) => [n, n.getBoundingClientRect()]);
-  const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const meet = (a, b) => a.left < b.right && b.left < a.right
+    && a.top < b.bottom && b.top < a.bottom;
   const found = [];
   for (const [button, b] of boxes(controls)) {
     for (const [toast, r] of boxes(".toast")) {
@@ -50,7 +51,8 @@ COVERED = """(controls) => {
     button.scrollIntoView({ block: "center" });
     const b = button.getBoundingClientRect();
     const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
-    if (!button.contains(hit)) found.push(`${button.textContent} hidden by ${hit && hit.outerHTML.slice(0, 60)}`);
+    const what = hit && hit.outerHTML.slice(0, 60);
+    if (!button.contains(hit)) found.push(`${button.textContent} hidden by ${what}`);
   }
   scrollTo(0, 0);
   return found;
@@ -86,13 +88,17 @@ async def page_at(chromium: Any, screen: str, errors: list[str]) -> Any:
     return page
 
 
+def console_url(srv: Running) -> str:
+    return f"{srv.http}/trainer?room={srv.room.code}#key={srv.room.trainer_key}"
+
+
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_toasts_never_cover_the_consoles_controls(tmp_path: Path, screen: str) -> None:
     async def scenario() -> None:
         async with browser(tmp_path) as (srv, chromium):
             errors: list[str] = []
             page = await page_at(chromium, screen, errors)
-            await page.goto(f"{srv.http}/trainer?room={srv.room.code}#key={srv.room.trainer_key}")
+            await page.goto(console_url(srv))
             await page.click("#connect-form button[type=submit]")
             await page.wait_for_selector("#console:not([hidden])")
             # Injects before the start are refused: three toasts, one after another.
@@ -140,7 +146,7 @@ def test_the_consoles_coaching_lines_overlap_nothing_and_numbers_are_local(
         async with browser(tmp_path) as (srv, chromium):
             errors: list[str] = []
             page = await page_at(chromium, "phone", errors)
-            await page.goto(f"{srv.http}/trainer?room={srv.room.code}#key={srv.room.trainer_key}")
+            await page.goto(console_url(srv))
             await page.click("#connect-form button[type=submit]")
             await page.wait_for_selector("#console:not([hidden])")
             warnings = [("audio.clipping", "clipped", {"peak": -2.6}),
