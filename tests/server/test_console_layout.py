@@ -168,7 +168,8 @@ def test_the_consoles_coaching_lines_overlap_nothing_and_numbers_are_local(
               let n = 0;
               for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
                 const a = boxes[i], b = boxes[j];
-                if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++;
+                if (a.left < b.right && b.left < a.right
+                    && a.top < b.bottom && b.top < a.bottom) n++;
               }
               return [boxes.length, n];
             }""")
