@@ -247,12 +247,16 @@
 
   function renderDebrief(msg) {
     const card = msg.scorecard;
+    // A question is answered or not (not answering is the host's miss), never just "fine".
+    const answered = new Set(msg.answered || []);
+    const outcome = (it) => it.category === "question" && it.outcome === "ok"
+      ? (answered.has(it.id) ? "answered" : "unanswered") : it.outcome;
     renderBoard(msg.leaderboard);
     $("debrief").replaceChildren(
       el("p", { class: "score" }, `${t("room_score")}: ${score(card.score)} — ${card.passed ? t("passed") : t("not_passed")}`),
       el("details", {}, el("summary", {}, t("debrief")),
         el("ol", { class: "items" }, ...card.items.map((it) => el("li", { class: `item ${it.outcome}` },
-          `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`)))),
+          `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${outcome(it)}`)}${it.by ? ` (${it.by})` : ""}`)))),
       ...(msg.coaching && msg.coaching.length ? [el("h3", {}, t("video.coaching_title")),
         el("ul", { class: "coaching-log" }, ...msg.coaching.map((c) => el("li", { class: c.cleared_t === null ? "" : "cleared" },
           t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : []),
