@@ -136,6 +136,11 @@ def test_toasts_never_cover_the_overviews_buttons(tmp_path: Path, screen: str) -
             assert "Berhasil di 0 ruangan; 1 dilewati" in await page.inner_text(
                 "#console-toasts")
             assert await page.evaluate(COVERED, ".controls button, .room-card button") == []
+            # Started, it has a score so far, written the Indonesian way.
+            await page.click(f"button[data-cmd='{srv.room.code}:start']")
+            await page.wait_for_function(
+                f"/^Skor sementara: \\d+(,\\d)?$/.test(document.querySelector("
+                f"\"[data-score='{srv.room.code}']\").textContent)")
             assert errors == []
     run(scenario())
 
@@ -146,9 +151,11 @@ def test_the_consoles_coaching_lines_overlap_nothing_and_numbers_are_local(
         async with browser(tmp_path) as (srv, chromium):
             errors: list[str] = []
             page = await page_at(chromium, "phone", errors)
-            await page.goto(console_url(srv))
-            await page.click("#connect-form button[type=submit]")
-            await page.wait_for_selector("#console:not([hidden])")
+            english = await page_at(chromium, "laptop-200", errors)
+            for opened, lang in ((page, "id"), (english, "en")):
+                await opened.goto(console_url(srv).replace("#", f"&lang={lang}#"))
+                await opened.click("#connect-form button[type=submit]")
+                await opened.wait_for_selector("#console:not([hidden])")
             warnings = [("audio.clipping", "clipped", {"peak": -2.6}),
                         ("exposure.face_clipped", "face_clipped", {"percent": 12.5}),
                         ("exposure.brightness", "too_dark", {})]
@@ -176,7 +183,13 @@ def test_the_consoles_coaching_lines_overlap_nothing_and_numbers_are_local(
             assert overlaps[0] >= 3 and overlaps[1] == 0
             # Nothing of the coaching covers the picture's status line.
             assert await page.locator("#stage .coaching:visible").count() == 0
-            # Numbers in the tables are Indonesian (grouping with a dot).
+            # Numbers in the tables are Indonesian (grouping with a dot), English in English.
             assert await page.evaluate("Gladi.num(1234.5, 1)") == "1.234,5"
+            assert await english.evaluate("Gladi.num(1234.5, 1)") == "1,234.5"
+            await english.wait_for_function(
+                "document.querySelectorAll('#coaching-log li').length === 3")
+            lines = await english.eval_on_selector_all("#coaching-log li", "(l) => l.map((x) => "
+                                                       "x.textContent)")
+            assert any("-2.6 dBFS" in line for line in lines), lines
             assert errors == []
     run(scenario())
