@@ -22,7 +22,7 @@ what, numbered per view), :mod:`server.controls` (the trainer's rules),
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from i18n import translate
@@ -141,6 +141,17 @@ class _Applied:
     undoable: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """The run before a reset, kept for its participants' debriefs until the next start."""
+
+    epoch: int
+    board: Board
+    coaching: CoachingLog
+    #: The participants as the run ended (their counts), by seat id.
+    seats: dict[str, Seat]
+
+
 class DrillRoom:
     """A drill room: seats, roles, the clock, and the engine session they share."""
 
@@ -170,8 +181,8 @@ class DrillRoom:
         self.seating = Seating(self.seats, trainer_key)
         self._board_wall = 0
         self._seats_dirty = False
-        #: After a reset, each participant's debrief of the run before, until the next start.
-        self._kept: dict[str, DebriefOut] = {}
+        #: After a reset, the run before, for each participant's debrief until the next start.
+        self._kept: _Kept | None = None
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, content)
 
@@ -412,8 +423,8 @@ class DrillRoom:
         self.out.send(to, self.board.for_role(seat.role))
         if self.board.final is not None:
             self.out.send(to, self._debrief(seat))
-        elif seat.id in self._kept:
-            self.out.send(to, self._kept[seat.id])
+        elif (kept := self._kept_debrief(seat)) is not None:
+            self.out.send(to, kept)
         if seat.role is Role.TRAINER:
             self.out.send(to, self.board.seats_message())
             self.out.send(to, self.rejoins_message())
@@ -558,7 +569,7 @@ class DrillRoom:
             return
         self._advance(t)
         if command is Command.START:
-            self._kept.clear()
+            self._kept = None
             self.clock.run(t, wall)
             self.views.room("started", t, self.epoch)
         elif command is Command.PAUSE:
@@ -576,11 +587,11 @@ class DrillRoom:
         if self.board.final is not None:
             # A participant keeps her results on her phone until the next run starts, also
             # when it reconnects meanwhile (docs/protocol.md, "debrief").
-            self._kept = {seat.id: self._debrief(seat) for seat in self.seats
-                          if seat.role is not Role.TRAINER}
+            self._kept = _Kept(self.epoch, self.board, self.coaching, {
+                seat.id: replace(seat) for seat in self.seats if seat.role is not Role.TRAINER})
         self.epoch += 1
         self.clock.reset()
-        self.coaching.clear()
+        self.coaching = CoachingLog()
         self.seats.retired.clear()
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, self.content)
@@ -647,7 +658,8 @@ class DrillRoom:
     def _apply_free(self, record: FreeRec) -> None:
         self._advance(record.t)
         seat = self.seats.free(record.seat)
-        self._kept.pop(seat.id, None)
+        if self._kept is not None:
+            self._kept.seats.pop(seat.id, None)
         actor = seat.actor
         if seat.role is Role.MODERATOR and actor is not None and not self.seats.with_actor(actor) \
                 and actor in self.session.room.moderators and not self.session.ended:
@@ -764,8 +776,23 @@ class DrillRoom:
         self._events(result.events)
 
     def _debrief(self, seat: Seat) -> DebriefOut:
-        """A seat's debrief; the host's and the trainer's with the camera warnings."""
-        debrief = self.board.debrief(seat, self.epoch)
-        if seat.role not in (Role.HOST, Role.TRAINER) or not self.coaching:
+        """A seat's debrief of this run; the host's and the trainer's with the camera
+        warnings."""
+        return self._debrief_of(seat, self.board, self.coaching, self.epoch)
+
+    def _kept_debrief(self, seat: Seat) -> DebriefOut | None:
+        """A participant's debrief of the run before a reset (None: there is none for her):
+        worked out when asked, from the seat as that run ended, in her language now."""
+        kept = self._kept
+        then = None if kept is None else kept.seats.get(seat.id)
+        if kept is None or then is None:
+            return None
+        return self._debrief_of(replace(then, lang=seat.lang), kept.board, kept.coaching,
+                                kept.epoch)
+
+    @staticmethod
+    def _debrief_of(seat: Seat, board: Board, coaching: CoachingLog, epoch: int) -> DebriefOut:
+        debrief = board.debrief(seat, epoch)
+        if seat.role not in (Role.HOST, Role.TRAINER) or not coaching:
             return debrief
-        return debrief.model_copy(update={"coaching": self.coaching.lines(seat.lang)})
+        return debrief.model_copy(update={"coaching": coaching.lines(seat.lang)})

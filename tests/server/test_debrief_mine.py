@@ -13,7 +13,7 @@ from protocol.inbound import InjectMsg, SettingsMsg
 from scenarios.taxonomy import InjectKind
 from server.seats import Seat
 
-from .harness import KEY, Harness
+from .harness import KEY, Harness, hello
 
 
 def _debrief(h: Harness, seat: Seat) -> dict[str, Any]:
@@ -159,8 +159,8 @@ def test_the_debrief_is_kept_after_a_reset_until_the_next_start(h: Harness) -> N
     assert not any(m["type"] == "debrief" for m in h.got["tr2"])
     # The room restarted from its journal keeps it too.
     copy = h.restarted()
-    seat = copy.seats.get(ani.id)
-    assert seat is not None and copy._kept[ani.id].mine == h.room._kept[ani.id].mine
+    h.take(copy.join(hello(room=copy.code, token=token, last_seq=0), h.now), "copy")
+    assert [m for m in h.got["copy"] if m["type"] == "debrief"] == kept
 
     # The next run starts: no more.
     h.control(trainer, "start")
