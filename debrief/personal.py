@@ -28,10 +28,14 @@ from .report_text import TIPS_SHOWN
 
 __all__ = ["Act", "Deed", "Personal", "personal"]
 
-#: Tips a person earns by her own action: given to the seat that took it (same time,
-#: same comment).
-_OWN = frozenset({TipCode.FALSE_ALARM, TipCode.WRONG_REASON, TipCode.PINNED_HARMFUL,
-                  TipCode.TROLL_GUEST})
+#: Tips a person earns by her own action, and the actions that earn each: given to the seat
+#: that took such an action at the tip's time (on the tip's comment, when it names one).
+_OWN: dict[TipCode, frozenset[str]] = {
+    TipCode.FALSE_ALARM: frozenset({"delete", "mute", "block", "report"}),
+    TipCode.WRONG_REASON: frozenset({"report"}),
+    TipCode.PINNED_HARMFUL: frozenset({"pin"}),
+    TipCode.TROLL_GUEST: frozenset({"guest_accept"}),
+}
 #: Tips about harm left on screen: everyone who moderates could have acted.
 _SHARED = frozenset({TipCode.MISS, TipCode.LATE})
 #: Tips about hosting (answering, welcoming, talking, comments left off): the host's.
@@ -77,9 +81,12 @@ class Personal:
     tips: tuple[Tip, ...]
 
 
-def _hers(deeds: Sequence[Deed], t: int, item: Item | None) -> bool:
-    """Whether one of ``deeds`` at ``t`` named ``item`` (its comment or its author)."""
-    return any(d.t == t and (item is None or d.comment == item.id or d.viewer == item.viewer)
+def _hers(deeds: Sequence[Deed], t: int, item: Item | None,
+          kinds: frozenset[str] | None = None) -> bool:
+    """Whether one of ``deeds`` at ``t`` (of one of ``kinds``) named ``item`` (its comment
+    or its author)."""
+    return any(d.t == t and (kinds is None or d.type in kinds)
+               and (item is None or d.comment == item.id or d.viewer == item.viewer)
                for d in deeds)
 
 
@@ -105,8 +112,8 @@ def _tips(card: Scorecard, role: Role, deeds: Sequence[Deed],
     """Her tips, heaviest first: those her own actions earned, then the harm the room let
     through, then (the host) the hosting ones; at most :data:`TIPS_SHOWN`."""
     staff = role in (Role.HOST, Role.MODERATOR)
-    own = [tip for tip in card.tips if tip.code in _OWN
-           and _hers(deeds, tip.t, items.get(tip.comment) if tip.comment else None)]
+    own = [tip for tip in card.tips if tip.code in _OWN and _hers(
+        deeds, tip.t, items.get(tip.comment) if tip.comment else None, _OWN[tip.code])]
     shared = [tip for tip in card.tips if staff and tip.code in _SHARED]
     hosting = [tip for tip in card.tips if role is Role.HOST and tip.code in _HOSTING]
     ordered = sorted(shared + hosting, key=lambda tip: (-tip.weight, tip.t))
