@@ -16,7 +16,7 @@ def _drill() -> tuple[Scorecard, list[Deed], list[Deed]]:
     one; the rest is left to run."""
     session = factories.session(3)
     for name in ("ani", "budi"):
-        session.apply(AddModerator(t=0, name=name, permissions=frozenset({Permission.MODERATE})))
+        session.apply(AddModerator(t=0, name=name, permissions=(Permission.MODERATE,)))
     ani: list[Deed] = []
     budi: list[Deed] = []
     seen: list[CommentPosted] = []
