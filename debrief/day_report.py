@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from i18n import translate
+from i18n.formats import decimal, number
 from moderation.scorecard import COMPONENTS, Scorecard
 from scenarios.schema import Scenario
 
@@ -41,14 +42,15 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """One room's results: the group's name, its scorecard so far (final once ended)."""
+    """One room's results: the group's name, its scorecard so far (final once ended;
+    ``None`` for a room that has not started: it has no score yet)."""
 
     name: str
     code: str
     scenario: Scenario
     status: str
     ended: bool
-    card: Scorecard
+    card: Scorecard | None
     members: tuple[Member, ...]
 
 
@@ -60,8 +62,17 @@ def _t(key: str, lang: str, **params: object) -> str:
     return _e(translate(f"serve.day_report.{key}", lang, **params))
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.0f}"
+def _pct(value: float | None, lang: str) -> str:
+    return "—" if value is None else number(100 * value, lang)
+
+
+def _verdict(group: Group, lang: str) -> str:
+    """Passed or not once ended; else still running, or not started (no score)."""
+    if group.card is None:
+        return _t("not_started", lang)
+    if not group.ended:
+        return _t("running", lang)
+    return _t("passed" if group.card.passed else "not_passed", lang)
 
 
 def _table(head: Sequence[str], nums: Sequence[bool], rows: Sequence[Sequence[str]]) -> str:
@@ -85,15 +96,20 @@ def _bars(groups: Sequence[Group], lang: str) -> str:
              f'aria-label="{_t("chart", lang)}">']
     for i, group in enumerate(groups):
         y = 5 + i * row_h
-        width = bar_w * max(0.0, min(100.0, group.card.score)) / 100
-        color = "#2e7d32" if group.card.passed else "#c62828"
         parts.append(f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" '
                      f'font-size="13">{_e(group.name[:28])}</text>')
+        card = group.card
+        if card is None:  # not started: no bar, no score
+            parts.append(f'<text x="{label_w + 6}" y="{y + 17}" font-size="13" '
+                         f'font-style="italic">{_verdict(group, lang)}</text>')
+            continue
+        width = bar_w * max(0.0, min(100.0, card.score)) / 100
+        color = "#2e7d32" if card.passed else "#c62828"
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="18" '
                      f'fill="{color}"/>')
         parts.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 17}" '
-                     f'font-size="13">{group.card.score:.1f}</text>')
-        mark = label_w + bar_w * group.card.pass_mark / 100
+                     f'font-size="13">{_e(decimal(card.score, lang))}</text>')
+        mark = label_w + bar_w * card.pass_mark / 100
         parts.append(f'<line x1="{mark:.1f}" x2="{mark:.1f}" y1="{y}" y2="{y + row_h}" '
                      'stroke="#1a1a1a" stroke-dasharray="3 2"/>')
     parts.append("</svg>")
@@ -108,21 +124,24 @@ def _compare(groups: Sequence[Group], lang: str) -> str:
     rows = []
     for g in groups:
         card = g.card
-        verdict = _t("passed" if card.passed and g.ended else
-                     "not_passed" if g.ended else "running", lang)
+        who = [_e(g.name), _e(g.code), _e(g.scenario.title.get(lang)),
+               _e(translate(f"seat.status.{g.status}", lang)), number(len(g.members), lang)]
+        if card is None:  # not started: no score, and none of its parts
+            rows.append([*who, "—", _verdict(g, lang), *["—" for _ in COMPONENTS], "—", "—"])
+            continue
         median = card.reaction.median_s
-        rows.append([_e(g.name), _e(g.code), _e(g.scenario.title.get(lang)),
-                     _e(translate(f"seat.status.{g.status}", lang)), str(len(g.members)),
-                     f"{card.score:.1f}", verdict,
-                     *[_pct(card.components[p].value) for p in COMPONENTS],
-                     str(card.reaction.false_alarms), "—" if median is None else f"{median:.1f}"])
+        rows.append([*who, decimal(card.score, lang), _verdict(g, lang),
+                     *[_pct(card.components[p].value, lang) for p in COMPONENTS],
+                     number(card.reaction.false_alarms, lang),
+                     "—" if median is None else decimal(median, lang)])
     nums = [False, False, False, False, True, True, False, True, True, True, True, True, True]
     return _table(head, nums, rows)
 
 
 def _categories(groups: Sequence[Group], lang: str) -> str:
     """Harmful comments handled per kind: hits of all, for each group side by side."""
-    per_group = [{row.category: row for row in tables.category_rows(g.card) if row.harmful}
+    per_group = [{} if g.card is None else
+                 {row.category: row for row in tables.category_rows(g.card) if row.harmful}
                  for g in groups]
     kinds = sorted({kind for rows in per_group for kind in rows})
     if not kinds:
@@ -133,7 +152,8 @@ def _categories(groups: Sequence[Group], lang: str) -> str:
         cells = [_e(translate(f"judge.cat_{kind}", lang))]
         for rows_of in per_group:
             row = rows_of.get(kind)
-            cells.append("—" if row is None else f"{row.hits or 0}/{row.total}")
+            cells.append("—" if row is None else
+                         f"{number(row.hits or 0, lang)}/{number(row.total, lang)}")
         rows.append(cells)
     return _table(head, [False] + [True] * len(groups), rows)
 
@@ -145,17 +165,20 @@ def _members(group: Group, lang: str) -> str:
             _t("col_points", lang), _t("col_hits", lang), _t("col_seat_hits", lang),
             _t("col_false_alarms", lang), _t("col_answers", lang), _t("col_actions", lang)]
     ranked = sorted(group.members, key=lambda m: (-m.points, m.name))
+    started = group.card is not None
     rows = [[_e(m.name), _e(translate(f"serve.role.{m.role}", lang)), _e(m.team or "—"),
-             str(m.points), str(m.hits), str(m.seat_hits), str(m.false_alarms), str(m.answers),
-             str(m.actions)] for m in ranked]
+             number(m.points, lang) if started else "—",
+             *[number(n, lang) for n in (m.hits, m.seat_hits, m.false_alarms, m.answers,
+                                         m.actions)]] for m in ranked]
     return _table(head, [False, False, False, True, True, True, True, True, True], rows)
 
 
 def render_day(groups: Sequence[Group], lang: str, title: str) -> str:
     """The whole day report: the groups compared, then each group's participants."""
-    people = sum(len(g.members) for g in groups)
+    people = number(sum(len(g.members) for g in groups), lang)
+    meta = _t("meta", lang, groups=number(len(groups), lang), people=people)
     body = [f"<header><h1>{_e(title)}</h1>"
-            f'<p class="meta">{_t("meta", lang, groups=len(groups), people=people)}</p>'
+            f'<p class="meta">{meta}</p>'
             f'<p class="note">{_t("note", lang)}</p></header>']
     if not groups:
         body.append(f'<p class="note">{_t("no_groups", lang)}</p>')

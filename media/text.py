@@ -15,7 +15,7 @@ from i18n.formats import figure
 from .results import CheckResult
 from .sources import Notice, SourceError
 
-__all__ = ["check_hint", "check_json", "check_label", "check_value", "source_text"]
+__all__ = ["check_hint", "check_json", "check_label", "check_value", "hint_text", "source_text"]
 
 
 def _local(params: Mapping[str, object], lang: str) -> dict[str, object]:
@@ -28,9 +28,15 @@ def _local(params: Mapping[str, object], lang: str) -> dict[str, object]:
     }
 
 
+def hint_text(hint_key: str, params: Mapping[str, object], lang: str) -> str:
+    """The message ``check.<hint_key>`` with ``params``, numbers written the reader's way
+    (``puncak -2,6 dBFS``): a check's hint, or a live warning kept by its key."""
+    return translate(f"check.{hint_key}", lang, **_local(params, lang))
+
+
 def check_hint(result: CheckResult, lang: str) -> str:
     """What the user should do about ``result``."""
-    return translate(f"check.{result.hint_key}", lang, **_local(result.param_map, lang))
+    return hint_text(result.hint_key, result.param_map, lang)
 
 
 def check_value(result: CheckResult, lang: str) -> str:

@@ -18,16 +18,19 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from moderation.events import AnyEvent
+from moderation.scorecard import TipCode
 from protocol.inbound import ErrorCode, Purpose
 from protocol.roles import Role
 from protocol.seat_events import from_seat_form
 from protocol.status import PauseReason, Status
+from scenarios.taxonomy import Response
 
 __all__ = [
     "ROOM_DATA",
     "SERVER_MESSAGES",
     "SERVER_MESSAGE",
     "AckOut",
+    "ActOut",
     "AnyServerMessage",
     "ActivityRow",
     "CoachingData",
@@ -44,6 +47,7 @@ __all__ = [
     "EventOut",
     "ExportOut",
     "LeaderboardOut",
+    "MineOut",
     "PongOut",
     "RejoinRow",
     "RejoinsOut",
@@ -64,6 +68,7 @@ __all__ = [
     "SeatsOut",
     "Snapshot",
     "StaffSnapshot",
+    "TipOut",
     "TrainerState",
     "WaitingOut",
     "WelcomeOut",
@@ -527,8 +532,53 @@ class CoachingLine(_Shape):
     text: str
 
 
+class ActOut(_Shape):
+    """``debrief.mine.fastest`` and ``slowest``: one of the seat's own acts on a harmful
+    comment: when (`t`, room ms), what it did, on which comment, and how long after the
+    comment appeared (`reaction_ms`); `late`: after the response window (a miss)."""
+
+    t: int
+    response: Response
+    comment: str
+    handle: str
+    text: str
+    reaction_ms: int
+    late: bool
+
+
+class TipOut(_Shape):
+    """``debrief.mine.tips``: a coaching tip for this seat, in the seat's language: `text`
+    says what happened at `t` (room ms) and what to do; `detail` the comment, why, and
+    the right answer with its source (each a line; may be empty)."""
+
+    t: int
+    code: TipCode
+    comment: str | None
+    text: str
+    detail: list[str]
+
+
+class MineOut(_Shape):
+    """``debrief.mine``: what this seat did, shown first: its own hits (`seat_hits`),
+    the harmful comments nobody handled in time (`misses`, the room's), its own false
+    alarms, the questions never answered (`unanswered`: the host's to answer; null for
+    moderators), its fastest and slowest act, and up to three tips that are its own."""
+
+    hits: int
+    misses: int
+    false_alarms: int
+    unanswered: int | None
+    fastest: ActOut | None
+    slowest: ActOut | None = Field(description="`ActOut`, or null when the seat acted on "
+                                               "one harmful comment or none")
+    tips: list[TipOut]
+
+
 class DebriefOut(Outbound):
     type: Literal["debrief"] = "debrief"
+    epoch: int = Field(description="integer: the run it is the result of; after a `reset` "
+                                   "a seat still gets its last run's debrief (an earlier "
+                                   "epoch) until the next `started`")
     scorecard: dict[str, Any] = Field(description="the judge's scorecard "
                                                    "(`moderation.scorecard.Scorecard.to_json`)"
                                                    "; a seat gets its own actor's detail only")
@@ -538,6 +588,11 @@ class DebriefOut(Outbound):
     coaching: list[CoachingLine] | None = Field(
         None, description="list of `CoachingLine` (version 2): the camera and voice warnings "
                           "of the host, for the host and the trainer; null for the others")
+    mine: MineOut | None = Field(description="`MineOut`: the seat's own result; null for "
+                                             "the trainer and observers")
+    answered: list[str] = Field(description="list of text: the ids of the scorecard's "
+                                            "questions the host answered; a question not "
+                                            "listed went unanswered")
 
     def verdict(self) -> tuple[float, bool]:
         """The room's score and whether it passed, from the scorecard."""

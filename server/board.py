@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from debrief.personal import Deed
 from moderation.actions import HOST, AnyAction
 from moderation.content import ContentIndex
 from moderation.engine import Session
@@ -71,6 +72,8 @@ class Board:
         self._acted: dict[tuple[int, str], list[_Acted]] = {}
         #: The comments each seat acted on (accepted actions): harm it has handled.
         self._touched: dict[str, set[str]] = {}
+        #: Each seat's accepted actions, in order: its own part of the debrief.
+        self._deeds: dict[str, list[Deed]] = {}
         #: The results once the drill ended.
         self.final: Standing | None = None
         #: Something changed since the leaderboard was last sent.
@@ -85,8 +88,10 @@ class Board:
     def action(self, seat: str, action: AnyAction) -> None:
         """Note an action the engine accepted from ``seat``."""
         comment = getattr(action, "comment", None)
+        viewer = getattr(action, "viewer", None)
         self._acted.setdefault((action.t, action.actor), []).append(_Acted(
-            seat, comment, getattr(action, "viewer", None)))
+            seat, comment, viewer))
+        self._deeds.setdefault(seat, []).append(Deed(action.t, action.type, comment, viewer))
         if comment is not None:
             self._touched.setdefault(seat, set()).add(comment)
 
@@ -180,12 +185,13 @@ class Board:
                 connections=s.online, harm=harm))
         return SeatsOut(seats=rows)
 
-    def debrief(self, seat: Seat) -> DebriefOut:
-        """The debrief: now, and only now, the answer key goes to the seats."""
+    def debrief(self, seat: Seat, epoch: int) -> DebriefOut:
+        """The debrief of run ``epoch``: now, and only now, the answer key goes to the
+        seats."""
         final = self.final
         assert final is not None
         return debrief(final.card, final.rows, seat, self._settings.leaderboard,
-                       final.seat_hits.get(seat.id, 0))
+                       final.seat_hits.get(seat.id, 0), self._deeds.get(seat.id, []), epoch)
 
 
 def _groups(seats: Iterable[Seat], team_mode: bool) -> dict[str, tuple[str, list[str]]]:

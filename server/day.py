@@ -86,6 +86,8 @@ class Glances:
         known = self._scores.get(room.code)
         fresh = known is not None and known.epoch == room.epoch
         seats = [s for s in room.seats if s.role is not Role.TRAINER]
+        if room.status is Status.LOBBY:  # not started: no score, whatever was worked out
+            known = None
         return DayRoom(
             code=room.code, name=record.name, lang=normalise_language(record.lang),
             scenario=ScenarioRef(id=room.scenario.id, title=room.scenario.title.get(lang)),
@@ -125,9 +127,10 @@ def group_of(record: RoomRecord, room: DrillRoom, lang: str) -> Group:
             points=row.points if row is not None else 0, hits=credit.hits,
             false_alarms=credit.false_alarms, answers=credit.answers,
             actions=seat.actions, seat_hits=standing.seat_hits.get(seat.id, 0)))
+    started = room.status is not Status.LOBBY  # a run not started has no score yet
     return Group(name=record.name or room.code, code=room.code, scenario=room.scenario,
                  status=room.status.value, ended=room.status is Status.ENDED,
-                 card=standing.card, members=tuple(members))
+                 card=standing.card if started else None, members=tuple(members))
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,7 +213,8 @@ def _server() -> list[str]:
               outbound.TemplateKey, outbound.Snapshot, outbound.StaffSnapshot,
               outbound.StreamComment, outbound.Pinned, outbound.Guest, outbound.Request,
               outbound.FilteredComment, outbound.LocalText, outbound.BoardRow,
-              outbound.ActivityRow, outbound.SeatRow, outbound.YouOut, outbound.TruthOut,
+              outbound.ActivityRow, outbound.SeatRow, outbound.YouOut, outbound.MineOut,
+              outbound.ActOut, outbound.TipOut, outbound.TruthOut,
               outbound.CoachingLine, outbound.MediaInfo, outbound.CoachingOut)
     for shape in shapes:
         parent = shape.__mro__[1]

@@ -22,7 +22,7 @@ what, numbered per view), :mod:`server.controls` (the trainer's rules),
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from i18n import translate
@@ -141,6 +141,17 @@ class _Applied:
     undoable: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """The run before a reset, kept for its participants' debriefs until the next start."""
+
+    epoch: int
+    board: Board
+    coaching: CoachingLog
+    #: The participants as the run ended (their counts), by seat id.
+    seats: dict[str, Seat]
+
+
 class DrillRoom:
     """A drill room: seats, roles, the clock, and the engine session they share."""
 
@@ -170,6 +181,8 @@ class DrillRoom:
         self.seating = Seating(self.seats, trainer_key)
         self._board_wall = 0
         self._seats_dirty = False
+        #: After a reset, the run before, for each participant's debrief until the next start.
+        self._kept: _Kept | None = None
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, content)
 
@@ -410,6 +423,8 @@ class DrillRoom:
         self.out.send(to, self.board.for_role(seat.role))
         if self.board.final is not None:
             self.out.send(to, self._debrief(seat))
+        elif (kept := self._kept_debrief(seat)) is not None:
+            self.out.send(to, kept)
         if seat.role is Role.TRAINER:
             self.out.send(to, self.board.seats_message())
             self.out.send(to, self.rejoins_message())
@@ -554,6 +569,7 @@ class DrillRoom:
             return
         self._advance(t)
         if command is Command.START:
+            self._kept = None
             self.clock.run(t, wall)
             self.views.room("started", t, self.epoch)
         elif command is Command.PAUSE:
@@ -568,9 +584,14 @@ class DrillRoom:
                 self._finish(self.session.now)
 
     def _reset(self) -> None:
+        if self.board.final is not None:
+            # A participant keeps her results on her phone until the next run starts, also
+            # when it reconnects meanwhile (docs/protocol.md, "debrief").
+            self._kept = _Kept(self.epoch, self.board, self.coaching, {
+                seat.id: replace(seat) for seat in self.seats if seat.role is not Role.TRAINER})
         self.epoch += 1
         self.clock.reset()
-        self.coaching.clear()
+        self.coaching = CoachingLog()
         self.seats.retired.clear()
         self.session = self._new_session()
         self.board = Board(self.session, self.seats, self.settings, self.content)
@@ -637,6 +658,8 @@ class DrillRoom:
     def _apply_free(self, record: FreeRec) -> None:
         self._advance(record.t)
         seat = self.seats.free(record.seat)
+        if self._kept is not None:
+            self._kept.seats.pop(seat.id, None)
         actor = seat.actor
         if seat.role is Role.MODERATOR and actor is not None and not self.seats.with_actor(actor) \
                 and actor in self.session.room.moderators and not self.session.ended:
@@ -716,7 +739,7 @@ class DrillRoom:
         """One row per participant, header first: who, role, team, and their credit."""
         now = self.board.standing()
         return results_rows(self.code, self.epoch, self.scenario.id, self.seats, now.card,
-                            now.rows, now.seat_hits, lang)
+                            now.rows, now.seat_hits, lang, self.status)
 
     def results_csv(self, lang: str) -> str:
         """:meth:`results_rows` as the CSV file Excel in ``lang`` opens (server.results)."""
@@ -758,8 +781,23 @@ class DrillRoom:
         self._events(result.events)
 
     def _debrief(self, seat: Seat) -> DebriefOut:
-        """A seat's debrief; the host's and the trainer's with the camera warnings."""
-        debrief = self.board.debrief(seat)
-        if seat.role not in (Role.HOST, Role.TRAINER) or not self.coaching:
+        """A seat's debrief of this run; the host's and the trainer's with the camera
+        warnings."""
+        return self._debrief_of(seat, self.board, self.coaching, self.epoch)
+
+    def _kept_debrief(self, seat: Seat) -> DebriefOut | None:
+        """A participant's debrief of the run before a reset (None: there is none for her):
+        worked out when asked, from the seat as that run ended, in her language now."""
+        kept = self._kept
+        then = None if kept is None else kept.seats.get(seat.id)
+        if kept is None or then is None:
+            return None
+        return self._debrief_of(replace(then, lang=seat.lang), kept.board, kept.coaching,
+                                kept.epoch)
+
+    @staticmethod
+    def _debrief_of(seat: Seat, board: Board, coaching: CoachingLog, epoch: int) -> DebriefOut:
+        debrief = board.debrief(seat, epoch)
+        if seat.role not in (Role.HOST, Role.TRAINER) or not coaching:
             return debrief
-        return debrief.model_copy(update={"coaching": self.coaching.lines(seat.lang)})
+        return debrief.model_copy(update={"coaching": coaching.lines(seat.lang)})

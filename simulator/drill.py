@@ -126,6 +126,7 @@ from protocol.outbound import (
     NoteData,
     PongOut,
     RejoinsOut,
+    ResetData,
     RoomData,
     RoomKind,
     RoomOut,
@@ -230,6 +231,8 @@ class DrillView:
     title: str = ""
     seat: str | None = None
     name: str = ""
+    #: The run the room is in (``welcome.epoch``; a ``reset`` starts the next).
+    epoch: int = 0
     viewer_count: int = 0
     taps: int = 0
     coins: int = 0
@@ -304,6 +307,8 @@ class DrillView:
                 self.camera, self.watching = msg.host.value, msg.viewers
                 self.coaching = [CoachLine(w.since_ms, w.text, w.level == "fail")
                                  for w in msg.coaching or []]
+            case DebriefOut() if msg.epoch < self.epoch:
+                pass  # the run before a reset: the desk shows the run at hand
             case DebriefOut():
                 score, passed = msg.verdict()
                 self.status = "ended"
@@ -318,7 +323,7 @@ class DrillView:
 
     def _welcome(self, msg: WelcomeOut, wall: float) -> None:
         state, snap = msg.state, msg.snapshot
-        self.seat, self.name = msg.seat, msg.name
+        self.seat, self.name, self.epoch = msg.seat, msg.name, msg.epoch
         self.status, self.duration_ms = state.status.value, state.duration_ms
         self.title = state.scenario.title
         self.mute_presets = list(state.mute_presets or self.mute_presets)
@@ -479,8 +484,8 @@ class DrillView:
             self.status = "running"
         elif kind in ("paused", "ended"):
             self.status = kind
-        elif kind == "reset":
-            self.status, self.t, self.result = "lobby", 0, None
+        elif isinstance(data, ResetData):
+            self.status, self.t, self.result, self.epoch = "lobby", 0, None, data.epoch
             self.comments.clear()
             self.by_id.clear()
             self.pinned_id = None

@@ -62,11 +62,16 @@ const Gladi = (() => {
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   }
 
+  // A page may give its toasts an area of their own, in the flow of what is showing (the
+  // consoles: under their controls, so a toast never covers a button); else the floating
+  // #toasts. An area shows the newest few.
   function toast(text, kind) {
-    const box = document.getElementById("toasts");
+    const area = [...document.querySelectorAll("[data-toasts]")].find((b) => b.getClientRects().length);
+    const box = area || document.getElementById("toasts");
     if (!box) return;
     const node = el("div", { class: `toast ${kind || ""}`, role: "status" }, text);
     box.append(node);
+    while (area && area.children.length > 3) area.firstElementChild.remove();
     setTimeout(() => node.remove(), 4000);
   }
 

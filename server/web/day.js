@@ -2,7 +2,7 @@
 // Speaks the overview messages on /ws/day (docs/protocol.md, "Training day").
 "use strict";
 (() => {
-  const { t, el, clock, toast } = Gladi;
+  const { t, el, num, clock, toast } = Gladi;
   const $ = (id) => document.getElementById(id);
   const ready = Gladi.loadLang(Gladi.lang);
   let ws = null;
@@ -57,7 +57,7 @@
         toast(t("room_created", { code: msg.room.code }), "good"); render();
         break;
       case "day_controlled":
-        toast(t("controlled", { done: msg.done.length, skipped: msg.skipped.length }));
+        toast(t("controlled", { done: num(msg.done.length), skipped: num(msg.skipped.length) }));
         break;
       case "day_file": {
         const a = el("a", { href: msg.url, download: msg.filename });
@@ -94,6 +94,12 @@
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () =>
     send({ type: "day_export", format: b.dataset.export })));
 
+  // A room that has not started has no score: it says so (77,2 in Indonesian, 77.2 in English).
+  function scoreText(r) {
+    if (r.status === "lobby") return t("serve.day_report.not_started");
+    return r.score === null ? "—" : num(r.score, 1);
+  }
+
   function commandsFor(status) {
     return { lobby: ["start"], running: ["pause", "end"], paused: ["resume", "end", "reset"], ended: ["reset"] }[status] || [];
   }
@@ -107,9 +113,9 @@
         el("header", {}, el("b", {}, r.name || r.code), " ",
           el("span", { class: `badge ${r.status}` }, t(`day_status.${r.status}`))),
         el("p", {}, `${r.code} · ${r.scenario.title} · ${clock(r.t)} / ${clock(r.duration_ms)}`),
-        el("p", {}, t("seats_online", { seats: r.seats, online: r.online })),
-        el("p", { class: r.harm ? "harm" : "" }, `${t("harm_on_screen")}: ${r.harm}`),
-        el("p", {}, `${t("score_so_far")}: ${r.score === null ? "—" : r.score.toFixed(1)}`),
+        el("p", {}, t("seats_online", { seats: num(r.seats), online: num(r.online) })),
+        el("p", { class: r.harm ? "harm" : "" }, `${t("harm_on_screen")}: ${num(r.harm)}`),
+        el("p", { class: "room-score", "data-score": r.code }, `${t("score_so_far")}: ${scoreText(r)}`),
         r.worker ? el("p", { class: "hint" }, `${t("worker")}: ${r.worker}`) : null,
         el("img", { class: "qr", src: `/qr/${encodeURIComponent(r.code)}.svg`, alt: join, width: "120", height: "120" }),
         el("p", {}, el("a", { href: join, target: "_blank" }, t("join_link")), " · ",

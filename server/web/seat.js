@@ -67,11 +67,15 @@
       },
       room(msg) {
         const d = msg.data;
+        if (msg.kind === "started") { $("debrief").hidden = true; $("live").hidden = false; }
         if (msg.kind === "started" || msg.kind === "resumed") state.status = "running";
         else if (msg.kind === "paused") state.status = "paused";
         else if (msg.kind === "ended") state.status = "ended";
         else if (msg.kind === "reset") {
-          state.status = "lobby"; live.reset({}); stream.reset(); $("debrief").hidden = true; $("live").hidden = false;
+          state.status = "lobby"; live.reset({}); stream.reset(); me.epoch = d.epoch;
+          // The results stay on the phone until the next run starts.
+          if ($("debrief").hidden) $("live").hidden = false;
+          else GladiDebrief.kept($("debrief"));
         } else if (msg.kind === "settings") { state.leaderboard = d.leaderboard; state.team_mode = d.team_mode; }
         else if (msg.kind === "note") {
           stable(() => { $("note").hidden = false; $("note").textContent = `${t("note_from_trainer")}: ${d.text}`; });
@@ -462,28 +466,14 @@
     el("button", { class: "act cancel", onclick: closeSheet }, t("act.cancel")));
   }
 
+  // The debrief (debrief.js): this run's when it ends; after a reset, the run before's,
+  // kept until the next run starts.
   function showDebrief(msg) {
-    state.status = "ended";
-    const card = msg.scorecard;
+    const kept = msg.epoch < me.epoch;
+    if (!kept) state.status = "ended";
     const box = $("debrief");
-    const you = msg.you ? el("div", { class: "you" }, el("h2", {}, t("your_result")),
-      el("p", {}, `${t("rank")}: ${msg.you.rank ?? "–"} · ${t("hits")}: ${num(msg.you.hits || 0)} · ${t("false_alarms")}: ${num(msg.you.false_alarms || 0)} · ${t("answers")}: ${num(msg.you.answers || 0)} · ${t("actions")}: ${num(msg.you.actions_sent)} · ${t("rejected")}: ${num(msg.you.rejected_sent)}`)) : null;
-    const board = msg.leaderboard.length ? el("table", { class: "board" },
-      el("tr", {}, el("th", {}, "#"), el("th", {}, t("name_col")), el("th", {}, t("points"))),
-      ...msg.leaderboard.map((r) => el("tr", {}, el("td", {}, num(r.rank)), el("td", {}, r.name), el("td", {}, num(r.points)))))
-      : el("p", {}, t("leaderboard_hidden"));
-    const items = card.items.map((it) => el("li", { class: `item ${it.outcome}` },
-      el("b", {}, `${clock(it.t)} ${it.handle}: `), it.text,
-      el("div", { class: "meta" }, `${t("category")}: ${t(`category.${it.category}`)} · ${t("outcome")}: ${t(`outcome.${it.outcome}`)}`),
-      msg.truth[it.template] ? el("div", { class: "why" }, msg.truth[it.template].explanation) : null));
-    // The host's camera and voice tips of the run, with the time each problem began.
-    const coaching = msg.coaching && msg.coaching.length ? [el("h2", {}, t("video.coaching_title")),
-      el("ul", { class: "coaching-log", id: "debrief-coaching" }, ...msg.coaching.map((c) =>
-        el("li", { class: c.cleared_t === null ? "" : "cleared" }, t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : [];
-    box.replaceChildren(...[el("h1", {}, t("debrief")),
-      el("p", { class: "score" }, `${t("room_score")}: ${num(card.score)} — ${card.passed ? t("passed") : t("not_passed")}`),
-      you, ...coaching, el("h2", {}, t("leaderboard")), board, el("h2", {}, t("answer_key")), el("ol", { class: "items" }, ...items),
-    ].filter(Boolean));
+    GladiDebrief.show(box, msg, { room: me.room, kept,
+      who: `${t("room_code")} ${me.room} · ${t("you_are", { name: me.name, role: t(`serve.role.${me.role}`) })}` });
     $("live").hidden = true; box.hidden = false;
   }
 

@@ -1,7 +1,7 @@
 // Trainer console: drive the drill, watch every seat, see the answer key live.
 "use strict";
 (() => {
-  const { t, el, clock, toast, Link, Live } = Gladi;
+  const { t, el, num, clock, toast, Link, Live } = Gladi;
   const $ = (id) => document.getElementById(id);
   // Strings first: a welcome rendered before the catalogue arrived would show raw keys.
   const ready = Gladi.loadLang(Gladi.lang);
@@ -73,7 +73,7 @@
       rejoins(msg) { renderRejoins(msg.waiting); },
       saved(msg) { renderSaved(msg); },
       leaderboard(msg) { renderBoard(msg.rows); },
-      ack(msg) { if (!msg.accepted) toast(msg.code || "", "bad"); },
+      ack(msg) { if (!msg.accepted) toast(msg.hint || t(`reject.${msg.code}`), "bad"); },
       error(msg) {
         if (msg.v === 2 && video) { video.handle(msg); return; } // a media.* request's error
         toast(msg.message, "bad");
@@ -140,7 +140,7 @@
   function renderTop() {
     $("status").textContent = t(`status.${state.status}`);
     $("status").className = `badge ${state.status}`;
-    $("viewers").textContent = live.viewers;
+    $("viewers").textContent = num(live.viewers);
     $("pause").hidden = state.status !== "running";
     $("resume").hidden = state.status !== "paused";
     $("start").hidden = state.status !== "lobby";
@@ -184,10 +184,10 @@
       el("td", {}, s.name, s.online ? null : el("span", { class: "ghost" }, ` ${t("serve.console.ghost")}`)),
       el("td", {}, t(`serve.role.${s.role}`)),
       el("td", {}, s.team || ""), el("td", {}, s.online ? t("online") : t("offline")),
-      el("td", { class: `harm${s.harm ? " some" : ""}`, "data-harm": s.seat }, s.harm === null || s.harm === undefined ? "–" : String(s.harm)),
-      el("td", {}, String(s.actions)),
-      el("td", {}, String(s.rejected)), el("td", {}, String(s.hits)), el("td", {}, String(s.seat_hits)),
-      el("td", {}, String(s.false_alarms)),
+      el("td", { class: `harm${s.harm ? " some" : ""}`, "data-harm": s.seat }, s.harm === null || s.harm === undefined ? "–" : num(s.harm)),
+      el("td", {}, num(s.actions)),
+      el("td", {}, num(s.rejected)), el("td", {}, num(s.hits)), el("td", {}, num(s.seat_hits)),
+      el("td", {}, num(s.false_alarms)),
       el("td", {}, s.last_action ? `${t(`action.${s.last_action}`)} ${clock(s.last_t)}` : ""),
       // A seat holds its place (the host's!) until freed, also when its phone is gone.
       el("td", {}, el("button", { class: "small danger", "data-free": s.seat, onclick: () => {
@@ -217,20 +217,25 @@
     $("results").hidden = true; $("debrief").replaceChildren(); $("saved").replaceChildren();
   }
 
+  // A warning's numbers as the page's language writes them ("puncak -2,6 dBFS").
+  function localParams(params) {
+    return Object.fromEntries(Object.entries(params || {}).map(([k, v]) => [k, typeof v === "number" ? num(v, 2) : v]));
+  }
+
   // The room's log of the host's camera and voice warnings, newest first, each with the
   // time its problem began: "1:42 Wajah terlalu gelap — …" (raised) and when it was fixed.
   function renderCoaching() {
     $("coaching-log").replaceChildren(...coachingLog.slice(-30).reverse().map((d) => el("li", {
       class: d.change, "data-check": d.check,
-    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: t(`check.${d.hint_key}`, d.params) }),
+    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: t(`check.${d.hint_key}`, localParams(d.params)) }),
     d.change === "cleared" ? ` — ${t("video.coaching_cleared")}` : "")));
   }
 
   function boardRows(rows) {
     return [el("tr", {}, el("th", {}, "#"), el("th", {}, t("name_col")), el("th", {}, t("points")),
       el("th", {}, t("hits")), el("th", {}, t("false_alarms"))),
-    ...rows.map((r) => el("tr", {}, el("td", {}, String(r.rank)), el("td", {}, r.name), el("td", {}, String(r.points)),
-      el("td", {}, String(r.hits)), el("td", {}, String(r.false_alarms))))];
+    ...rows.map((r) => el("tr", {}, el("td", {}, num(r.rank)), el("td", {}, r.name), el("td", {}, num(r.points)),
+      el("td", {}, num(r.hits)), el("td", {}, num(r.false_alarms))))];
   }
 
   function renderBoard(rows) { $("board").replaceChildren(...boardRows(rows)); }
@@ -242,12 +247,16 @@
 
   function renderDebrief(msg) {
     const card = msg.scorecard;
+    // A question is answered or not (not answering is the host's miss), never just "fine".
+    const answered = new Set(msg.answered || []);
+    const outcome = (it) => it.category === "question" && it.outcome === "ok"
+      ? (answered.has(it.id) ? "answered" : "unanswered") : it.outcome;
     renderBoard(msg.leaderboard);
     $("debrief").replaceChildren(
       el("p", { class: "score" }, `${t("room_score")}: ${score(card.score)} — ${card.passed ? t("passed") : t("not_passed")}`),
       el("details", {}, el("summary", {}, t("debrief")),
         el("ol", { class: "items" }, ...card.items.map((it) => el("li", { class: `item ${it.outcome}` },
-          `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${it.outcome}`)}${it.by ? ` (${it.by})` : ""}`)))),
+          `${clock(it.t)} ${it.handle}: ${it.text} — ${t(`category.${it.category}`)}, ${t(`outcome.${outcome(it)}`)}${it.by ? ` (${it.by})` : ""}`)))),
       ...(msg.coaching && msg.coaching.length ? [el("h3", {}, t("video.coaching_title")),
         el("ul", { class: "coaching-log" }, ...msg.coaching.map((c) => el("li", { class: c.cleared_t === null ? "" : "cleared" },
           t("video.coaching_line", { time: clock(c.t), text: c.text }))))] : []),

@@ -29,10 +29,10 @@ def _loaded(scenario: str) -> tuple[Scenario, ContentIndex, Economy]:
 
 
 def new_room(scenario: str = "serbuan-troll", seed: int = 1,
-             journal: MemoryJournal | None = None) -> DrillRoom:
+             journal: MemoryJournal | None = None, code: str = CODE) -> DrillRoom:
     """A room like ``build_room`` makes, with the scenario loaded once per test run."""
     loaded, content, economy = _loaded(scenario)
-    return DrillRoom(CODE, KEY, loaded, content, economy, seed, journal)
+    return DrillRoom(code, KEY, loaded, content, economy, seed, journal)
 
 
 def csv_rows(text: str, lang: str = "id") -> list[dict[str, str]]:
@@ -49,10 +49,10 @@ def hello(**fields: Any) -> Hello:
 class Harness:
     """A room, a fake wall clock, and every message each target received, decoded."""
 
-    def __init__(self, scenario: str = "serbuan-troll", seed: int = 1) -> None:
+    def __init__(self, scenario: str = "serbuan-troll", seed: int = 1, code: str = CODE) -> None:
         self.journal = MemoryJournal()
         self.scenario, self.seed = scenario, seed
-        self.room = new_room(scenario, seed, self.journal)
+        self.room = new_room(scenario, seed, self.journal, code)
         self.now = 1_000_000
         self.got: dict[str, list[dict[str, Any]]] = {}
 
@@ -71,7 +71,8 @@ class Harness:
         return outcome
 
     def try_join(self, conn: str, **fields: Any) -> Outcome:
-        return self.take(self.room.join(hello(**fields), self.now), conn)
+        return self.take(self.room.join(hello(**{"room": self.room.code, **fields}), self.now),
+                         conn)
 
     def join(self, conn: str, **fields: Any) -> Seat:
         outcome = self.try_join(conn, **fields)
@@ -118,6 +119,6 @@ class Harness:
 
     def restarted(self) -> DrillRoom:
         """A room rebuilt from this room's journal, as a restarted server rebuilds it."""
-        copy = new_room(self.scenario, self.seed, MemoryJournal())
+        copy = new_room(self.scenario, self.seed, MemoryJournal(), self.room.code)
         copy.restore(self.journal.records())
         return copy

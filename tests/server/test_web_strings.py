@@ -23,13 +23,16 @@ def _text(name: str) -> str:
 
 def _static_keys() -> set[str]:
     keys: set[str] = set()
-    for name in ("common.js", "seat.js", "trainer.js", "day.js"):
+    for name in ("common.js", "seat.js", "debrief.js", "trainer.js", "day.js"):
         keys |= set(re.findall(r"\bt\(\"([a-z_.]+)\"", _text(name)))
     for name in ("index.html", "trainer.html", "day.html"):
         keys |= set(re.findall(r'data-i18n(?:-placeholder|-title)?="([a-z_.]+)"', _text(name)))
     # Keys assembled from a fixed list in the page (e.g. the seats table header).
     keys |= set(re.findall(r'"(name_col|role|team_col|online|actions|rejected|hits|seat_hits|'
                            r'false_alarms|last_action)"', _text("trainer.js")))
+    # The debrief's groups and act lines, named by their key (debrief.js).
+    keys |= set(re.findall(r'"(key_harmful|key_false_alarms|key_questions|fastest|slowest)"',
+                           _text("debrief.js")))
     return keys
 
 
@@ -52,7 +55,8 @@ def test_dynamic_key_families_are_complete(lang: str) -> None:
         "reason": [r.value for r in ReportReason],
         "inject": [k.value for k in InjectKind],
         "official": ["midwife", "village_head"],
-        "outcome": ["hit", "late", "miss", "prevented", "false_alarm", "ok"],
+        "outcome": ["hit", "late", "miss", "prevented", "false_alarm", "ok", "silenced",
+                    "answered", "unanswered"],
         "action": sorted(SEAT_ACTIONS),
         "act": ["delete", "mute", "block", "report", "pin", "unpin", "answer", "thank",
                 "welcome", "accept", "decline", "cancel"],

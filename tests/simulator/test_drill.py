@@ -121,14 +121,22 @@ def test_the_view_folds_the_rooms_messages_from_the_hosts_chair() -> None:
     assert [(c.t, c.serious) for c in view.coaching] == [(102_000, True)]
     view.apply(_msg({"v": 1, "type": "room", "seq": 9, "epoch": 0, "t": 9000, "kind": "ended",
                 "data": {"score": 71.0, "passed": True}}), 105.0)
-    view.apply(_msg({"v": 1, "type": "debrief", "scorecard": {"score": 71.0, "passed": True},
-                "you": None, "leaderboard": [], "truth": {}, "coaching": [
-                    {"t": 102_000, "check": "brightness", "level": "fail",
-                     "hint_key": "face_too_dark", "params": {}, "cleared_t": None,
-                     "text": "Wajah terlalu gelap"}]}), 106.0)
+    debrief = {"v": 1, "type": "debrief", "epoch": 0,
+               "scorecard": {"score": 71.0, "passed": True}, "you": None, "leaderboard": [],
+               "truth": {}, "mine": None, "answered": [], "coaching": [
+                   {"t": 102_000, "check": "brightness", "level": "fail",
+                    "hint_key": "face_too_dark", "params": {}, "cleared_t": None,
+                    "text": "Wajah terlalu gelap"}]}
+    view.apply(_msg(debrief), 106.0)
     assert view.status == "ended" and view.result is not None
     assert view.result.passed and [c.text for c in view.result.coaching] == \
         ["Wajah terlalu gelap"]
+    # After a reset the server sends a reconnecting seat the run before's debrief (kept for
+    # the phones until the next start); the desk shows the run at hand, in the lobby.
+    view.apply(_msg({"v": 1, "type": "room", "seq": 10, "epoch": 1, "t": 0, "kind": "reset",
+                     "data": {"epoch": 1}}), 107.0)
+    view.apply(_msg(debrief), 107.5)
+    assert view.status == "lobby" and view.result is None and view.epoch == 1
 
 
 def test_the_desk_offers_an_undo_after_an_undoable_action_and_the_view_folds_the_undone(
