@@ -10,27 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from i18n import translate
-from i18n.formats import figure
+from i18n.formats import figure, figures
 
 from .results import CheckResult
 from .sources import Notice, SourceError
 
-__all__ = ["check_hint", "check_json", "check_label", "check_value", "source_text"]
+__all__ = ["check_hint", "check_json", "check_label", "check_value", "hint_text", "source_text"]
 
 
-def _local(params: Mapping[str, object], lang: str) -> dict[str, object]:
-    """Numbers among ``params`` written the reader's way (``-2,6`` in Indonesian)."""
-    return {
-        name: figure(value, lang)
-        if isinstance(value, float | int) and not isinstance(value, bool)
-        else value
-        for name, value in params.items()
-    }
+def hint_text(hint_key: str, params: Mapping[str, object], lang: str) -> str:
+    """A check's message by its key and parameters, numbers written the reader's way
+    (``-2,6`` in Indonesian): for warnings that travel without their result."""
+    return translate(f"check.{hint_key}", lang, **figures(params, lang))
 
 
 def check_hint(result: CheckResult, lang: str) -> str:
     """What the user should do about ``result``."""
-    return translate(f"check.{result.hint_key}", lang, **_local(result.param_map, lang))
+    return hint_text(result.hint_key, result.param_map, lang)
 
 
 def check_value(result: CheckResult, lang: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from i18n import translate
+from media.text import hint_text
 from protocol.outbound import CoachingLine
 
 from .journal import CoachRec
@@ -64,7 +64,7 @@ class CoachingLog:
         """Every warning in words, in ``lang``."""
         return [CoachingLine(t=e.t, check=e.check, level=e.level, hint_key=e.hint_key,
                              params=dict(e.params), cleared_t=e.cleared_t,
-                             text=translate(f"check.{e.hint_key}", lang, **e.params))
+                             text=hint_text(e.hint_key, e.params, lang))
                 for e in self._entries]
 
     def to_json(self) -> list[dict[str, Any]]:

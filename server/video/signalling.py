@@ -37,6 +37,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError
 
 from i18n import translate
+from media.text import hint_text
 from protocol.inbound import (
     MEDIA_TYPES,
     MEDIA_VERSION,
@@ -166,8 +167,7 @@ def coaching_out(warning: CoachingWarning, lang: str) -> CoachingOut:
     level: Literal["warn", "fail"] = "fail" if warning.level.value == "fail" else "warn"
     return CoachingOut(check=warning.check, level=level, hint_key=warning.hint_key,
                        params=dict(warning.params), since_ms=warning.since_ms,
-                       text=translate(f"check.{warning.hint_key}", lang,
-                                      **dict(warning.params)))
+                       text=hint_text(warning.hint_key, dict(warning.params), lang))
 
 
 def state_message(status: MediaStatus, *, coached: bool, lang: str) -> dict[str, Any]:
