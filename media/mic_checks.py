@@ -69,8 +69,8 @@ class MicLimits:
     true_peak_warn: float = -1.0  # dBTP without clipping (research §2.5: "true peak <= -1 dBTP")
     floor_warn: float = -50.0
     floor_fail: float = -35.0
-    #: Pause frames needed before the room's noise is judged (0.5 s)…
-    min_pause_frames: int = 25
+    #: Pause frames needed before the room's noise is judged (0.3 s)…
+    min_pause_frames: int = 15
     #: …leaving out this many frames either side of speech (onsets the detector is late for).
     pause_guard_frames: int = 3
     snr_warn: float = 20.0

@@ -21,10 +21,12 @@ a time, so the coach shows **at most one warning per kind** (:class:`Kind`):
 the first problem in :data:`ORDER` that has lasted ``confirm_ms``. A more
 urgent problem of the same kind replaces the one shown (the shown one is
 *cleared*: no longer in force, though not necessarily fixed); a less urgent one
-waits until the shown one is fixed. The room's noise is measured in the pauses
-and never shown while the host speaks (what noise does to a voice is the
-*snr* check's). Warnings are codes and parameters (the ``check`` catalogue's
-keys, rendered by :mod:`media.text`); the room time is passed in.
+waits until the shown one is fixed, or until the shown one's check can no
+longer be judged (a *too quiet* voice that stopped talking). The room's noise
+is measured in the pauses and, like *no voice heard*, never shown while the
+host speaks (what noise does to a voice is the *snr* check's). Warnings are
+codes and parameters (the ``check`` catalogue's keys, rendered by
+:mod:`media.text`); the room time is passed in.
 docs/preflight.md ("Live coaching") has the reasons and sources.
 """
 
@@ -51,6 +53,9 @@ __all__ = ["ORDER", "Change", "CoachSettings", "CoachingChange", "CoachingWarnin
 
 #: Checks that mean something without a face detector (as in the desktop's live screen).
 WITHOUT_FACES = frozenset({"brightness", "highlights"})
+#: Checks about what is heard between words (the room's noise; no voice at all): the
+#: present contradicts them while the host speaks, so they are neither judged nor shown.
+BETWEEN_WORDS = frozenset({"noise", "speech"})
 #: The voice detector's lowest sample rate (:class:`media.voice.VoiceDetector`).
 MIN_RATE = 8000
 
@@ -144,10 +149,13 @@ class _Track:
     bad: CheckResult | None = None
     bad_since: int | None = None
     good_since: int | None = None
+    #: False while the check cannot be judged (no voice to measure a level on, …).
+    measured: bool = True
 
     def follow(self, result: CheckResult, t_ms: int) -> None:
-        """Take in one judgement; a skipped check (not measured) changes nothing."""
-        if result.level is Level.SKIP:
+        """Take in one judgement; a skipped check (not measured) is neither bad nor good."""
+        self.measured = result.level is not Level.SKIP
+        if not self.measured:
             return
         if result.level is Level.OK:
             self.bad, self.bad_since = None, None
@@ -160,7 +168,7 @@ class _Track:
         self.bad = result
 
     def forget(self) -> None:
-        self.bad, self.bad_since, self.good_since = None, None, None
+        self.bad, self.bad_since, self.good_since, self.measured = None, None, None, True
 
     def confirmed(self, t_ms: int, confirm_ms: int) -> bool:
         """Has the same problem lasted ``confirm_ms``?"""
@@ -264,8 +272,8 @@ class LiveCoach:
         judgement.heard = [r for r in results if kind_of(r.name) is Kind.VOICE]
         for result in results:
             track = judgement.tracks.setdefault(result.name, _Track())
-            if result.name == "noise" and speaking:
-                track.forget()  # the room's noise is judged in the pauses only
+            if result.name in BETWEEN_WORDS and speaking:
+                track.forget()  # judged in the pauses only
             else:
                 track.follow(result, t_ms)
         changes: list[CoachingChange] = []
@@ -280,7 +288,8 @@ class LiveCoach:
         shown = judgement.shown.get(kind)
         if shown is not None:
             track = judgement.tracks[shown.check]
-            if track.fixed(t_ms, settings.clear_ms) or (shown.check == "noise" and speaking):
+            contradicted = shown.check in BETWEEN_WORDS and speaking
+            if contradicted or track.fixed(t_ms, settings.clear_ms):
                 del judgement.shown[kind]
                 changes.append(CoachingChange(t_ms, Change.CLEARED, shown))
                 shown = None
@@ -289,7 +298,8 @@ class LiveCoach:
             return changes
         if shown is not None:
             same = due.check == shown.check and due.hint_key == shown.hint_key
-            if same or _rank(due.check) > _rank(shown.check):
+            stale = not judgement.tracks[shown.check].measured
+            if same or (_rank(due.check) > _rank(shown.check) and not stale):
                 return changes  # shown already, or less urgent: it waits
             changes.append(CoachingChange(t_ms, Change.CLEARED, shown))
         judgement.shown[kind] = due
@@ -301,7 +311,7 @@ class LiveCoach:
         tracks = self._judgement.tracks
         for name in ORDER[kind]:
             track = tracks.get(name)
-            if track is not None and track.bad is not None \
+            if track is not None and track.measured and track.bad is not None \
                     and track.confirmed(t_ms, self.settings.confirm_ms):
                 assert track.bad_since is not None
                 return CoachingWarning.of(track.bad, track.bad_since)
