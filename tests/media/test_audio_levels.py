@@ -42,7 +42,7 @@ def test_to_mono_float() -> None:
 
 def test_a_sample_peak_is_never_above_full_scale() -> None:
     assert peak_dbfs(np.array([0.2, -1.7, 1.3], np.float32)) == 0.0
-    assert peak_dbfs(np.array([32767], np.int16).astype(np.float32) / 32768) < 0.0
+    assert peak_dbfs(to_mono_float(np.array([32767], np.int16))) < 0.0
 
 
 def true_peak(x: np.ndarray, block: int = 960) -> float:
