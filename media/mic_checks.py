@@ -67,6 +67,10 @@ class MicLimits:
     clip_warn: float = 0.0001  # share of samples at full scale
     clip_fail: float = 0.001
     true_peak_warn: float = -1.0  # dBTP without clipping (research §2.5: "true peak <= -1 dBTP")
+    #: Share of frames whose true peak reaches full scale (0 dBTP) that is clipping too:
+    #: a codec (Opus) or a gain after the clipping rounds the flat tops off, so fewer
+    #: samples sit at full scale but the waveform still overshoots it (docs/preflight.md).
+    true_peak_fail_share: float = 0.05
     floor_warn: float = -50.0
     floor_fail: float = -35.0
     #: Pause frames needed before the room's noise is judged (0.3 s)…
@@ -248,7 +252,8 @@ def check_level(window: AudioWindow, limits: MicLimits = MicLimits(),
 
 
 def check_clipping(window: AudioWindow, limits: MicLimits = MicLimits()) -> CheckResult:
-    """Clipping: the share of samples at full scale, and the true peak.
+    """Clipping: the share of samples at full scale, and the true peak (how many frames
+    overshoot full scale; how close the highest came).
 
     The ``peak`` parameter is the sample peak in dBFS, never above 0; a message about a
     voice that reached full scale says so in words instead of a number.
@@ -258,7 +263,8 @@ def check_clipping(window: AudioWindow, limits: MicLimits = MicLimits()) -> Chec
     share = _clip_share(window)
     peak = _peak_param(window)
     percent = round(100 * share, 3)
-    if share >= limits.clip_fail:
+    over = float(np.mean(window.true_peak_db >= 0.0))
+    if share >= limits.clip_fail or over >= limits.true_peak_fail_share:
         return CheckResult.make("clipping", Level.FAIL, percent, "%", "clipped", peak=peak)
     if window.clipped.any():
         return CheckResult.make("clipping", Level.WARN, percent, "%", "near_clipping_full",

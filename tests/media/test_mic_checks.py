@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fractions
+
+import av
 import numpy as np
 import pytest
 
@@ -239,3 +242,39 @@ def test_the_room_noise_is_not_judged_on_speech() -> None:
     floor = noise_floor(loud)
     assert floor is not None and floor < MicLimits().floor_warn
     assert check_noise_floor(loud).level is Level.OK
+
+
+def opus(samples: np.ndarray, rate: int) -> np.ndarray:
+    """``samples`` through libopus (PyAV) and back at 48 kHz, as a WebRTC peer hears them."""
+    up = np.interp(np.arange(round(samples.size * 48_000 / rate)) * rate / 48_000,
+                   np.arange(samples.size), samples)
+    pcm = np.clip(np.round(up * 32767), -32768, 32767).astype(np.int16)
+    encoder = av.CodecContext.create("libopus", "w")
+    encoder.sample_rate, encoder.layout, encoder.format = 48_000, "stereo", "s16"
+    decoder = av.CodecContext.create("libopus", "r")
+    decoder.sample_rate, decoder.layout, decoder.format = 48_000, "stereo", "s16"
+    out: list[np.ndarray] = []
+    for i in range(0, pcm.size - 960, 960):
+        frame = av.AudioFrame.from_ndarray(np.repeat(pcm[i : i + 960], 2).reshape(1, -1),
+                                           format="s16", layout="stereo")
+        frame.sample_rate, frame.pts, frame.time_base = 48_000, i, fractions.Fraction(1, 48_000)
+        for packet in encoder.encode(frame):
+            for decoded in decoder.decode(packet):
+                out.append(decoded.to_ndarray().reshape(-1, 2)[:, 0])
+    return np.concatenate(out).astype(np.float32) / 32768
+
+
+def test_a_clipped_voice_rounded_off_by_the_codec_is_still_clipped() -> None:
+    # Clipped at the microphone, 1 dB down after it (a gain stage), then Opus: few samples
+    # sit at full scale any more, but the rounded flat tops overshoot it (true peak).
+    samples, rate = recording("speech_clipped")
+    heard = opus(samples * 10 ** (-1 / 20), rate)
+    window = window_of(heard, 48_000)
+    limits = MicLimits()
+    assert float(window.clipped.sum()) / window.samples < limits.clip_fail
+    assert float(np.mean(window.true_peak_db >= 0.0)) >= limits.true_peak_fail_share
+    result = check_clipping(window)
+    assert result.level is Level.FAIL and result.hint_key == "clipped"
+    # Good speech through the same codec stays clean.
+    good, _ = recording("speech_good")
+    assert check_clipping(window_of(opus(good, rate), 48_000)).level is Level.OK
