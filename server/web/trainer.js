@@ -222,7 +222,7 @@
   function renderCoaching() {
     $("coaching-log").replaceChildren(...coachingLog.slice(-30).reverse().map((d) => el("li", {
       class: d.change, "data-check": d.check,
-    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: t(`check.${d.hint_key}`, d.params) }),
+    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: GladiVideo.hintText(d.hint_key, d.params) }),
     d.change === "cleared" ? ` — ${t("video.coaching_cleared")}` : "")));
   }
 

@@ -10,14 +10,17 @@ host speaks, and writes peaks as negative dBFS with the reader's decimal comma
 from __future__ import annotations
 
 import fractions
+import re
 from collections import Counter
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
 from av.audio.frame import AudioFrame
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+import i18n
 from media.results import CheckResult, Level
 from media.synthetic import synthetic_voice
 from server.video.coaching import (
@@ -281,3 +284,27 @@ def test_the_warning_sent_to_the_host_writes_numbers_her_way() -> None:
     assert "puncak -0,6 dBFS" in coaching_out(warning, "id").text
     assert "peak -0.6 dBFS" in coaching_out(warning, "en").text
     assert kind_of("clipping") is Kind.VOICE and kind_of("backlight") is Kind.PICTURE
+
+
+def advice_keys() -> list[str]:
+    """The camera and microphone messages that are advice (not "ok", not "cannot judge"),
+    as the Indonesian catalogue lists them between its camera and network sections."""
+    text = (Path(i18n.__file__).parent / "locales" / "id" / "check.yaml").read_text("utf-8")
+    part = text.split("# --- saran kamera ---")[1].split("# --- saran jaringan ---")[0]
+    keys = re.findall(r"^(\w+):", part, re.M)
+    verdicts = re.compile(r"_ok$|skip|^speak_to_measure$|^not_muted$|^muted_quiet$")
+    return [k for k in keys if not verdicts.search(k)]
+
+
+def test_every_warning_has_a_short_card_in_both_languages() -> None:
+    keys = advice_keys()
+    assert {"face_missing", "backlit", "too_quiet", "clipped", "noisy_room"} <= set(keys)
+    for lang in ("id", "en"):
+        catalogue = i18n.catalogue(lang)
+        for key in keys:
+            short = catalogue.get(f"check.coach_{key}")
+            assert short is not None, (lang, key)
+            # Read at a glance: one or two lines of a phone's preview.
+            assert len(short) <= 60, (lang, key, short)
+            assert set(re.findall(r"\{\w+\}", short)) <= set(
+                re.findall(r"\{\w+\}", catalogue[f"check.{key}"])), (lang, key)
