@@ -21,10 +21,14 @@ from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import i18n
+from media.faces import HaarFaceDetector
+from media.mic_checks import AudioMeter, mic_checks
+from media.preflight import camera_checks, observe
 from media.results import CheckResult, Level
 from media.synthetic import synthetic_voice
 from server.video.coaching import (
     BETWEEN_WORDS,
+    ORDER,
     Change,
     CoachingChange,
     CoachingWarning,
@@ -35,6 +39,7 @@ from server.video.coaching import (
 )
 from server.video.signalling import coaching_out
 from tests.machines import counted
+from tests.media.conftest import photo
 
 RATE = 16_000
 FRAME = RATE // 50  # 20 ms
@@ -308,3 +313,11 @@ def test_every_warning_has_a_short_card_in_both_languages() -> None:
             assert len(short) <= 60, (lang, key, short)
             assert set(re.findall(r"\{\w+\}", short)) <= set(
                 re.findall(r"\{\w+\}", catalogue[f"check.{key}"])), (lang, key)
+
+
+def test_every_check_has_its_place_in_the_order() -> None:
+    face = photo("obama_good")
+    camera = {r.name for r in camera_checks([observe(face, HaarFaceDetector().detect(face))])}
+    voice = {r.name for r in mic_checks(AudioMeter(RATE).window(), muted=True)}
+    assert set(ORDER[Kind.PICTURE]) == camera
+    assert set(ORDER[Kind.VOICE]) == voice
