@@ -15,7 +15,7 @@ from typing import Any
 
 from debrief.report_text import clock, setup_hidden_text, tip_params
 from i18n import comment_translation, translate
-from i18n.formats import decimal, figure, moment, number, parse_utc
+from i18n.formats import decimal, figure, figures, moment, number, parse_utc
 from moderation.engine import Session
 from moderation.events import Event
 from moderation.judge import FAST_MS, Item, Outcome, Scorecard, Tip, TipCode
@@ -297,7 +297,7 @@ def _coaching_section(coaching: object, lang: str) -> str:
             continue
         params = entry.get("params")
         text = translate(f"check.{entry['hint_key']}", lang,
-                         **(dict(params) if isinstance(params, Mapping) else {}))
+                         **figures(params if isinstance(params, Mapping) else {}, lang))
         cleared = entry.get("cleared_t")
         until = translate("report.coaching_until", lang, time=clock(cleared)) \
             if isinstance(cleared, int) else translate("report.coaching_to_end", lang)

@@ -11,6 +11,7 @@ language; there is no current locale.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from babel.dates import format_datetime, format_skeleton, get_timezone
@@ -18,7 +19,8 @@ from babel.numbers import format_decimal
 
 from i18n import CONVENTIONS, Lang, conventions
 
-__all__ = ["day", "decimal", "figure", "local_zone", "moment", "number", "parse_utc", "zone_name"]
+__all__ = ["day", "decimal", "figure", "figures", "local_zone", "moment", "number", "parse_utc",
+           "zone_name"]
 
 #: Indonesia's three zones by their offset from UTC (no daylight saving time).
 _INDONESIA = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
@@ -43,6 +45,14 @@ def figure(value: float, lang: str, digits: int = 2) -> str:
     """A number with up to ``digits`` decimals and no grouping — a weight, a spreadsheet
     cell Excel in that language reads as a number: ``77,25`` or ``0,4`` (id), ``77.25`` (en)."""
     return str(format_decimal(value, format="0." + "#" * digits, locale=_locale(lang)))
+
+
+def figures(params: Mapping[str, object], lang: str) -> dict[str, object]:
+    """A message's parameters with every number written as :func:`figure` writes it
+    (``puncak -2,6 dBFS`` in Indonesian); text and booleans pass as they are."""
+    return {name: figure(value, lang)
+            if isinstance(value, float | int) and not isinstance(value, bool) else value
+            for name, value in params.items()}
 
 
 def day(on: date, lang: str) -> str:

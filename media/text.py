@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from i18n import translate
-from i18n.formats import figure
+from i18n.formats import figure, figures
 
 from .results import CheckResult
 from .sources import Notice, SourceError
@@ -18,14 +18,10 @@ from .sources import Notice, SourceError
 __all__ = ["check_hint", "check_json", "check_label", "check_value", "hint_text", "source_text"]
 
 
-def _local(params: Mapping[str, object], lang: str) -> dict[str, object]:
-    """Numbers among ``params`` written the reader's way (``-2,6`` in Indonesian)."""
-    return {
-        name: figure(value, lang)
-        if isinstance(value, float | int) and not isinstance(value, bool)
-        else value
-        for name, value in params.items()
-    }
+def hint_text(hint_key: str, params: Mapping[str, object], lang: str) -> str:
+    """A check's message by its key and parameters, numbers written the reader's way
+    (``-2,6`` in Indonesian): for warnings that travel without their result."""
+    return translate(f"check.{hint_key}", lang, **figures(params, lang))
 
 
 def hint_text(hint_key: str, params: Mapping[str, object], lang: str) -> str:

@@ -606,7 +606,8 @@ class DebriefOut(Outbound):
 
 class CoachingOut(_Shape):
     """One live warning in ``media.state``: check, level, message key and parameters,
-    since when (room ms), and the message in the connection's language."""
+    since when (room ms), and the message in the connection's language (numbers written
+    that language's way; a peak in dBFS is never above 0)."""
 
     check: str
     level: Literal["warn", "fail"]
@@ -631,8 +632,9 @@ class MediaStateOut(Outbound):
     host: HostState
     viewers: int = Field(description="integer: peers watching the host")
     coaching: list[CoachingOut] | None = Field(
-        description="list of `CoachingOut`: the warnings in force, oldest first, for the "
-                    "trainer and the host; null for the others")
+        description="list of `CoachingOut`: the warnings in force, oldest first, at most "
+                    "one about the picture and one about the voice, for the trainer and the "
+                    "host; null for the others")
 
 
 #: Every server message model, in the order ``docs/protocol.md`` lists them.

@@ -332,5 +332,5 @@ class MicFeed(_Feed[MicSource]):
         self.speaking = now - self._last_voice < 0.4
         if now - self._last_check >= 1.0:
             self._last_check = now
-            self.results = mic_checks(meter.window())
+            self.results = mic_checks(meter.window(), previous=self.results)
         return True

@@ -218,16 +218,12 @@
   }
 
   // A warning's numbers as the page's language writes them ("puncak -2,6 dBFS").
-  function localParams(params) {
-    return Object.fromEntries(Object.entries(params || {}).map(([k, v]) => [k, typeof v === "number" ? num(v, 2) : v]));
-  }
-
   // The room's log of the host's camera and voice warnings, newest first, each with the
   // time its problem began: "1:42 Wajah terlalu gelap — …" (raised) and when it was fixed.
   function renderCoaching() {
     $("coaching-log").replaceChildren(...coachingLog.slice(-30).reverse().map((d) => el("li", {
       class: d.change, "data-check": d.check,
-    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: t(`check.${d.hint_key}`, localParams(d.params)) }),
+    }, t("video.coaching_line", { time: clock(d.change === "raised" ? d.since_ms : d.at), text: GladiVideo.hintText(d.hint_key, d.params) }),
     d.change === "cleared" ? ` — ${t("video.coaching_cleared")}` : "")));
   }
 

@@ -9,7 +9,7 @@
 // (the pages' Content-Security-Policy allows no inline style).
 "use strict";
 window.GladiVideo = (() => {
-  const { t, el, clock } = Gladi;
+  const { t, el, clock, num } = Gladi;
   const GATHER_MS = 2000; // LAN candidates gather in milliseconds; never wait longer than this
   const RETRY_MS = 3000;
 
@@ -26,6 +26,25 @@ window.GladiVideo = (() => {
     return canvas;
   }
 
+  // A warning as its card says it: the short form a host reads at a glance while live
+  // (check.coach_<hint>, numbers the page's way), or the whole message if there is none.
+  function cardText(w) {
+    const key = `check.coach_${w.hint_key}`;
+    const short = t(key, localParams(w.params));
+    return short === key ? w.text : short;
+  }
+
+  // A check message's parameters with the numbers written the page's way (-2,6 in Indonesian).
+  function localParams(params) {
+    return Object.fromEntries(Object.entries(params || {}).map(([k, v]) =>
+      [k, typeof v === "number" ? num(v) : v]));
+  }
+
+  // A check message by its key and parameters (the trainer's coaching log).
+  function hintText(hintKey, params) {
+    return t(`check.${hintKey}`, localParams(params));
+  }
+
   // What the seat shows: the video when it plays, else the test card; one notice line.
   class Stage {
     constructor(container) {
@@ -35,9 +54,12 @@ window.GladiVideo = (() => {
       this.line = el("p", { class: "notice" });
       this.sound = el("button", { class: "unmute", type: "button", onclick: () => this.unmute() },
         t("video.tap_for_sound"));
-      this.tips = el("ul", { class: "coaching", hidden: "" });
+      // The host's coaching: at most one card about the picture and one about the voice
+      // (server/video/coaching.py), in one strip along the top of the stage (app.css).
+      this.tips = el("ul", { class: "coaching", hidden: "", "aria-live": "polite",
+        "aria-label": t("video.coaching_title") });
       this.root = el("div", { class: "stage", id: "video-stage" }, this.card, this.video,
-        this.tips, this.sound, this.line);
+        this.sound, this.tips, this.line);
       this.sound.hidden = true;
       this.video.hidden = true;
       container.replaceChildren(this.root);
@@ -68,7 +90,8 @@ window.GladiVideo = (() => {
     coaching(items) {
       this.tips.hidden = !items || !items.length;
       this.tips.replaceChildren(...(items || []).map((w) =>
-        el("li", { "data-check": w.check }, t("video.coaching_line", { time: clock(w.since_ms), text: w.text }))));
+        el("li", { "data-check": w.check, "data-level": w.level }, el("span", {},
+          t("video.coaching_line", { time: clock(w.since_ms), text: cardText(w) })))));
     }
   }
 
@@ -212,5 +235,5 @@ window.GladiVideo = (() => {
     return api;
   }
 
-  return { attach };
+  return { attach, hintText };
 })();

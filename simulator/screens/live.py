@@ -232,8 +232,10 @@ class DeskScreen(Screen):
                 out.append((self.tr("desktop.warn_too_dark"), light.level is Level.FAIL))
         mic = self.app.mic
         if mic is not None:
+            # The room's noise is heard in the pauses: never said while the host talks.
             noise = next((r for r in mic.results if r.name == "noise"), None)
-            if noise is not None and noise.level in (Level.WARN, Level.FAIL):
+            if noise is not None and noise.level in (Level.WARN, Level.FAIL) \
+                    and not mic.speaking:
                 out.append((self.tr("desktop.warn_noisy"), noise.level is Level.FAIL))
         if desk.now < desk.network_down_until:
             out.append((self.tr("desktop.warn_network"), True))

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import fractions
+
+import av
 import numpy as np
 import pytest
 
-from media.mic_checks import AudioMeter, check_talking_while_muted, mic_checks
+from media.mic_checks import (
+    AudioMeter,
+    AudioWindow,
+    MicLimits,
+    check_clipping,
+    check_level,
+    check_noise_floor,
+    check_talking_while_muted,
+    mic_checks,
+    noise_floor,
+)
 from media.preflight import microphone_results
 from media.results import CheckResult, Level
+from media.synthetic import synthetic_voice
+from media.text import check_hint
 
 from .conftest import recording
 
@@ -47,6 +62,13 @@ def test_clipped_speech_is_distorted() -> None:
     assert results["clipping"].hint_key == "clipped"
     assert results["level"].hint_key == "too_loud"
     assert set(problems(list(results.values()))) == {"clipping", "level"}
+    # A clipped voice sits at full scale: said in words, with no number (a peak of
+    # fixed-point samples is never above 0 dBFS).
+    peak = results["clipping"].param_map["peak"]
+    assert isinstance(peak, float) and peak <= 0.0
+    assert "skala penuh" in check_hint(results["clipping"], "id")
+    assert "full scale" in check_hint(results["clipping"], "en")
+    assert not any(ch.isdigit() for ch in check_hint(results["clipping"], "id"))
 
 
 def test_speech_drowned_in_fan_noise() -> None:
@@ -128,3 +150,131 @@ def test_talking_while_muted() -> None:
     quiet.feed(recording("noise_fan")[0])
     assert check_talking_while_muted(quiet.window(), muted=True).level is Level.OK
     assert "muted" in by_name(mic_checks(window, muted=True))
+
+
+def window_of(samples: np.ndarray, rate: int) -> AudioWindow:
+    meter = AudioMeter(rate, seconds=samples.size / rate + 0.1)
+    meter.feed(samples.astype(np.float32))
+    return meter.window()
+
+
+def at_level(samples: np.ndarray, rate: int, target: float) -> np.ndarray:
+    """``samples`` scaled so that its level (median speech-frame RMS) reads ``target``."""
+    level = check_level(window_of(samples, rate)).value
+    assert level is not None
+    return samples * 10 ** ((target - level) / 20)
+
+
+def test_a_voice_close_to_full_scale_is_written_as_a_negative_peak() -> None:
+    samples, rate = recording("speech_good")
+    hot = samples / np.abs(samples).max() * 10 ** (-0.6 / 20)  # sample peak -0.6 dBFS
+    result = check_clipping(window_of(hot, rate))
+    assert result.level is Level.WARN and result.hint_key == "near_clipping"
+    assert result.param_map["peak"] == -0.6
+    assert "puncak -0,6 dBFS" in check_hint(result, "id")
+    assert "peak -0.6 dBFS" in check_hint(result, "en")
+    # A peak a hair under full scale still reads below 0, never "-0" or "0".
+    edge = samples / np.abs(samples).max() * (32767 / 32768)
+    result = check_clipping(window_of(edge, rate))
+    assert result.hint_key == "near_clipping_full"
+    assert result.param_map["peak"] == -0.1
+    assert "skala penuh" in check_hint(result, "id")
+
+
+def test_the_true_peak_warns_before_any_sample_reaches_full_scale() -> None:
+    samples, rate = recording("speech_good")
+    window = window_of(samples / np.abs(samples).max() * 10 ** (-1.5 / 20), rate)
+    limits = MicLimits()
+    assert float(window.peak_db.max()) < limits.true_peak_warn  # sample peak -1.5 dBFS
+    if float(window.true_peak_db.max()) > limits.true_peak_warn:
+        assert check_clipping(window).hint_key == "near_clipping"
+    else:
+        assert check_clipping(window).level is Level.OK
+    strict = MicLimits(true_peak_warn=float(window.true_peak_db.max()) - 0.05)
+    assert check_clipping(window, strict).hint_key == "near_clipping"
+
+
+def test_the_level_has_hysteresis() -> None:
+    samples, rate = recording("speech_good")
+    limits = MicLimits()
+    quiet = window_of(at_level(samples, rate, limits.level_warn_quiet - 1.0), rate)
+    between = window_of(at_level(samples, rate, limits.level_warn_quiet + 1.5), rate)
+    back = window_of(at_level(samples, rate, limits.level_warn_quiet + 4.0), rate)
+    too_quiet = check_level(quiet)
+    assert too_quiet.hint_key == "too_quiet" and too_quiet.level is Level.WARN
+    # 1.5 dB inside the band: OK for a fresh judgement, still too quiet after "too quiet".
+    assert check_level(between).level is Level.OK
+    assert check_level(between, previous=too_quiet).hint_key == "too_quiet"
+    assert check_level(back, previous=too_quiet).level is Level.OK
+    # The same on the loud side, and through mic_checks' ``previous``.
+    loud = window_of(at_level(samples, rate, limits.level_warn_loud + 1.0), rate)
+    under = window_of(at_level(samples, rate, limits.level_warn_loud - 1.5), rate)
+    too_loud = by_name(mic_checks(loud))["level"]
+    assert too_loud.hint_key == "too_loud"
+    assert by_name(mic_checks(under))["level"].level is Level.OK
+    assert by_name(mic_checks(under, previous=[too_loud]))["level"].hint_key == "too_loud"
+
+
+def test_a_quiet_voice_that_also_clipped_is_uneven_never_too_quiet() -> None:
+    quiet, rate = recording("speech_quiet")
+    clipped, _ = recording("speech_clipped")
+    # Mostly quiet speech, then one loud second that clips.
+    samples = np.concatenate([quiet, quiet, clipped[rate : 2 * rate]])
+    results = by_name(mic_checks(window_of(samples, rate)))
+    assert results["clipping"].level in (Level.WARN, Level.FAIL)
+    assert results["level"].hint_key == "level_uneven"
+    assert results["level"].level is Level.WARN
+    assert "naik-turun" in check_hint(results["level"], "id")
+
+
+def test_the_room_noise_is_not_judged_on_speech() -> None:
+    rate = 16_000
+    # 1.5 s of talk without a pause: no room to hear, so no verdict on it...
+    talk = synthetic_voice(0, int(1.5 * rate), rate)
+    window = window_of(talk, rate)
+    assert noise_floor(window) is None
+    noise = check_noise_floor(window)
+    assert noise.level is Level.SKIP and noise.hint_key == "noise_skip"
+    assert by_name(mic_checks(window))["snr"].level is Level.SKIP
+    # ...and the frames around the words do not count as room, so loud talk in a quiet
+    # room is never a noisy room: its floor is the room tone's (about -65 dBFS).
+    loud = window_of(synthetic_voice(0, 8 * rate, rate) * 4.0, rate)
+    floor = noise_floor(loud)
+    assert floor is not None and floor < MicLimits().floor_warn
+    assert check_noise_floor(loud).level is Level.OK
+
+
+def opus(samples: np.ndarray, rate: int) -> np.ndarray:
+    """``samples`` through libopus (PyAV) and back at 48 kHz, as a WebRTC peer hears them."""
+    up = np.interp(np.arange(round(samples.size * 48_000 / rate)) * rate / 48_000,
+                   np.arange(samples.size), samples)
+    pcm = np.clip(np.round(up * 32767), -32768, 32767).astype(np.int16)
+    encoder = av.CodecContext.create("libopus", "w")
+    encoder.sample_rate, encoder.layout, encoder.format = 48_000, "stereo", "s16"
+    decoder = av.CodecContext.create("libopus", "r")
+    decoder.sample_rate, decoder.layout, decoder.format = 48_000, "stereo", "s16"
+    out: list[np.ndarray] = []
+    for i in range(0, pcm.size - 960, 960):
+        frame = av.AudioFrame.from_ndarray(np.repeat(pcm[i : i + 960], 2).reshape(1, -1),
+                                           format="s16", layout="stereo")
+        frame.sample_rate, frame.pts, frame.time_base = 48_000, i, fractions.Fraction(1, 48_000)
+        for packet in encoder.encode(frame):
+            for decoded in decoder.decode(packet):
+                out.append(decoded.to_ndarray().reshape(-1, 2)[:, 0])
+    return np.concatenate(out).astype(np.float32) / 32768
+
+
+def test_a_clipped_voice_rounded_off_by_the_codec_is_still_clipped() -> None:
+    # Clipped at the microphone, 1 dB down after it (a gain stage), then Opus: few samples
+    # sit at full scale any more, but the rounded flat tops overshoot it (true peak).
+    samples, rate = recording("speech_clipped")
+    heard = opus(samples * 10 ** (-1 / 20), rate)
+    window = window_of(heard, 48_000)
+    limits = MicLimits()
+    assert float(window.clipped.sum()) / window.samples < limits.clip_fail
+    assert float(np.mean(window.true_peak_db >= 0.0)) >= limits.true_peak_fail_share
+    result = check_clipping(window)
+    assert result.level is Level.FAIL and result.hint_key == "clipped"
+    # Good speech through the same codec stays clean.
+    good, _ = recording("speech_good")
+    assert check_clipping(window_of(opus(good, rate), 48_000)).level is Level.OK

@@ -14,9 +14,11 @@ from media.results import CheckResult
 from media.synthetic import synthetic_frame, synthetic_voice
 from media.text import check_hint
 from server.video.coaching import Change, CoachingChange, CoachSettings, LiveCoach
-from server.video.peer import MediaHub
+from server.video.peer import MediaHub, MediaStatus
+from server.video.signalling import state_message
+from tests.media.conftest import recording
 
-from .video_peers import HostPeer, SeatPeer, leftover_tasks
+from .video_peers import HostPeer, RecordedVoiceTrack, SeatPeer, leftover_tasks
 
 FAST = CoachSettings(look_every_s=0.1, window=3, judge_every_ms=200, confirm_ms=600,
                      clear_ms=600)
@@ -139,5 +141,49 @@ def test_the_hosts_dark_clip_then_a_good_one_raises_and_clears_the_warning() -> 
 
     async def bounded() -> None:
         async with asyncio.timeout(40):
+            await scenario()
+    asyncio.run(bounded())
+
+
+def test_a_recorded_voice_quiet_then_clipped_never_shows_too_quiet_and_distorted_together(
+) -> None:
+    """The host's voice, recorded, is first too quiet (the phone on the table), then clipped
+    (held at the mouth with the gain up): sent through a real aiortc peer (Opus), judged
+    with the coach's drill settings. Every ``media.state`` the host gets says one of the two
+    at most, and says each of them while it is true."""
+    quiet, rate = recording("speech_quiet")
+    clipped, _ = recording("speech_clipped")
+    take = np.concatenate([quiet] * 3 + [clipped] * 3)  # 12.6 s, then 12.6 s
+
+    async def scenario() -> None:
+        said: list[list[str]] = []
+        news = asyncio.Event()
+
+        def status(changed: MediaStatus) -> None:
+            message = state_message(changed, coached=True, lang="id")
+            said.append([str(w["text"]) for w in message["coaching"] or []])
+            news.set()
+
+        hub = MediaHub(coach=LiveCoach(None), on_status=status)
+        voice = RecordedVoiceTrack(take, rate)
+        host = await HostPeer.publish(hub, voice=voice)
+        await asyncio.wait_for(voice.ended.wait(), 60)
+        await asyncio.sleep(0)  # the last frames' judgement
+        await host.close()
+        await hub.close()
+        assert await leftover_tasks() == set()
+        quiet_said = [i for i, texts in enumerate(said) if any("terlalu pelan" in t for t in texts)]
+        clipped_said = [i for i, texts in enumerate(said) if any("pecah" in t for t in texts)]
+        both = [texts for texts in said if any("terlalu pelan" in t for t in texts)
+                and any("pecah" in t for t in texts)]
+        assert quiet_said and clipped_said, said
+        assert min(quiet_said) < min(clipped_said)
+        assert both == [], both
+        # A clipped voice is said to hit full scale, never with a peak above 0 dBFS.
+        texts = [t for texts in said for t in texts if "pecah" in t]
+        assert all("skala penuh" in t for t in texts), texts
+
+    async def bounded() -> None:
+        async with asyncio.timeout(90):
             await scenario()
     asyncio.run(bounded())

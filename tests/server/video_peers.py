@@ -5,7 +5,8 @@ with a *stamp*: a grid of black and white blocks in the middle of the picture
 that encodes a frame counter, the time the frame was made and a checksum. It
 survives VP8, the relay's portrait crop and scaling, so a seat can read which
 frame it is showing and how long it took to get there (every process on one
-machine shares ``time.monotonic``). The voice is ``media.synthetic``'s voice.
+machine shares ``time.monotonic``). The voice is ``media.synthetic``'s voice, or a
+recording (:class:`RecordedVoiceTrack`).
 
 Signalling is a plain function call (``MediaHub.offer``), or any :data:`Signal`:
 the drill tests send the same strings over the drill's websocket.
@@ -131,8 +132,15 @@ class SyntheticVoiceTrack(MediaStreamTrack):
     def __init__(self) -> None:
         super().__init__()
         self.gain = 1.0
+        #: "stereo" sends both channels (aiortc's Opus encoder, handed mono, mixes it to
+        #: stereo 3 dB down, which a browser does not do).
+        self.layout = "mono"
         self._sample = 0
         self._start: float | None = None
+
+    def voice(self, start: int, count: int) -> NDArray[np.float32]:
+        """Samples ``start`` to ``start + count`` of what the microphone hears."""
+        return synthetic_voice(start, count, AUDIO_RATE)
 
     async def recv(self) -> AudioFrame:
         if self.readyState != "live":
@@ -141,14 +149,36 @@ class SyntheticVoiceTrack(MediaStreamTrack):
             self._start = time.monotonic()
         else:
             await asyncio.sleep(self._start + self._sample / AUDIO_RATE - time.monotonic())
-        voice = synthetic_voice(self._sample, AUDIO_SAMPLES, AUDIO_RATE) * self.gain
-        pcm = np.clip(voice * 32767, -32768, 32767).astype(np.int16).reshape(1, -1)
-        frame = AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        voice = self.voice(self._sample, AUDIO_SAMPLES) * self.gain
+        pcm = np.clip(voice * 32767, -32768, 32767).astype(np.int16)
+        if self.layout == "stereo":
+            pcm = np.repeat(pcm, 2)
+        frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout=self.layout)
         frame.sample_rate = AUDIO_RATE
         frame.pts = self._sample
         frame.time_base = fractions.Fraction(1, AUDIO_RATE)
         self._sample += AUDIO_SAMPLES
         return frame
+
+
+class RecordedVoiceTrack(SyntheticVoiceTrack):
+    """A recording (mono float at any rate, brought to 48 kHz) played once, then silence,
+    on both channels as a browser sends a microphone; ``ended`` is set when it has all
+    been sent."""
+
+    def __init__(self, samples: NDArray[np.float32], rate: int) -> None:
+        super().__init__()
+        self.layout = "stereo"
+        count = round(samples.size * AUDIO_RATE / rate)
+        self._take = np.interp(np.arange(count) * rate / AUDIO_RATE, np.arange(samples.size),
+                               samples).astype(np.float32)
+        self.ended = asyncio.Event()
+
+    def voice(self, start: int, count: int) -> NDArray[np.float32]:
+        part = self._take[start:start + count]
+        if start + count >= self._take.size:
+            self.ended.set()
+        return np.pad(part, (0, count - part.size))
 
 
 def _pc() -> RTCPeerConnection:
@@ -182,16 +212,19 @@ class HostPeer:
 
     @classmethod
     async def publish(cls, hub: MediaHub, owner: str = "host", *, width: int = 640,
-                      height: int = 360, timeout: float = 10.0) -> HostPeer:
+                      height: int = 360, timeout: float = 10.0,
+                      voice: SyntheticVoiceTrack | None = None) -> HostPeer:
         async def signal(purpose: Purpose, sdp: str) -> str:
             return await hub.offer(owner, purpose, sdp)
-        return await cls.publish_with(signal, width=width, height=height, timeout=timeout)
+        return await cls.publish_with(signal, width=width, height=height, timeout=timeout,
+                                      voice=voice)
 
     @classmethod
     async def publish_with(cls, signal: Signal, *, width: int = 640, height: int = 360,
-                           timeout: float = 10.0) -> HostPeer:
+                           timeout: float = 10.0,
+                           voice: SyntheticVoiceTrack | None = None) -> HostPeer:
         pc = _pc()
-        host = cls(pc, StampedCamera(width, height), SyntheticVoiceTrack())
+        host = cls(pc, StampedCamera(width, height), voice or SyntheticVoiceTrack())
         pc.addTrack(host.camera)
         pc.addTrack(host.voice)
         answer = await signal(Purpose.PUBLISH, await _offer(pc))

@@ -11,6 +11,7 @@ import pytest
 from i18n import translate
 from media.camera import CameraSource, FallbackCamera, SyntheticCamera
 from media.frame import Image
+from media.results import CheckResult, Level
 from media.sources import Notice, SourceError, SourceLost
 from moderation.judge import Outcome
 from moderation.sessionfile import check_replay, parse, replay
@@ -302,6 +303,19 @@ def test_camera_unplugged_mid_session_falls_back_with_a_banner() -> None:
     texts = [text for text, serious in live(driver).warnings if serious]
     assert translate("desktop.warn_camera_lost", "id") in texts
     assert camera.view is not None
+
+
+def test_the_noisy_room_warning_waits_for_a_pause_in_the_hosts_talk() -> None:
+    driver = live_driver(use_mic=True, mic="synthetic")
+    driver.run(0.5)
+    mic = driver.app.mic
+    assert mic is not None
+    noisy = translate("desktop.warn_noisy", "id")
+    mic.results = [CheckResult.make("noise", Level.FAIL, -30.0, "dBFS", "noisy_room")]
+    mic.speaking = True
+    assert noisy not in [text for text, _ in live(driver)._warnings()]
+    mic.speaking = False
+    assert (noisy, True) in live(driver)._warnings()
 
 
 def test_closing_the_window_mid_live_saves_the_session(data_dir: Path) -> None:
