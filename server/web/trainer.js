@@ -217,7 +217,6 @@
     $("results").hidden = true; $("debrief").replaceChildren(); $("saved").replaceChildren();
   }
 
-  // A warning's numbers as the page's language writes them ("puncak -2,6 dBFS").
   // The room's log of the host's camera and voice warnings, newest first, each with the
   // time its problem began: "1:42 Wajah terlalu gelap — …" (raised) and when it was fixed.
   function renderCoaching() {
