@@ -24,12 +24,6 @@ def hint_text(hint_key: str, params: Mapping[str, object], lang: str) -> str:
     return translate(f"check.{hint_key}", lang, **figures(params, lang))
 
 
-def hint_text(hint_key: str, params: Mapping[str, object], lang: str) -> str:
-    """The message ``check.<hint_key>`` with ``params``, numbers written the reader's way
-    (``puncak -2,6 dBFS``): a check's hint, or a live warning kept by its key."""
-    return translate(f"check.{hint_key}", lang, **_local(params, lang))
-
-
 def check_hint(result: CheckResult, lang: str) -> str:
     """What the user should do about ``result``."""
     return hint_text(result.hint_key, result.param_map, lang)
