@@ -27,7 +27,6 @@ until ``min_pause_frames`` of pause were heard the noise is not judged at all.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -200,10 +199,11 @@ def _clip_share(window: AudioWindow) -> float:
 
 
 def _peak_param(window: AudioWindow) -> float:
-    """The sample peak (dBFS) with one decimal, rounded down, so that a peak just under
-    full scale reads -0,1 and never 0 or more."""
+    """The sample peak (dBFS) with one decimal; a peak just under full scale reads -0,1,
+    never "-0" or more."""
     peak = min(0.0, float(window.peak_db.max())) if window.frames else FLOOR_DB
-    return math.floor(peak * 10) / 10
+    value = round(peak, 1)
+    return -0.1 if value == 0.0 and peak < 0.0 else value + 0.0  # + 0.0: no -0.0
 
 
 def _too_hot(window: AudioWindow, limits: MicLimits) -> bool:

@@ -182,16 +182,18 @@ def test_a_voice_close_to_full_scale_is_written_as_a_negative_peak() -> None:
 
 
 def test_the_true_peak_warns_before_any_sample_reaches_full_scale() -> None:
-    samples, rate = recording("speech_good")
-    window = window_of(samples / np.abs(samples).max() * 10 ** (-1.5 / 20), rate)
-    limits = MicLimits()
-    assert float(window.peak_db.max()) < limits.true_peak_warn  # sample peak -1.5 dBFS
-    if float(window.true_peak_db.max()) > limits.true_peak_warn:
-        assert check_clipping(window).hint_key == "near_clipping"
-    else:
-        assert check_clipping(window).level is Level.OK
-    strict = MicLimits(true_peak_warn=float(window.true_peak_db.max()) - 0.05)
-    assert check_clipping(window, strict).hint_key == "near_clipping"
+    # A tone whose samples all miss its crests: samples at -3.5 dBFS, crests at -0.5 dB.
+    rate = 16_000
+    n = np.arange(2 * rate)
+    tone = 10 ** (-0.5 / 20) * np.sin(np.pi / 2 * n + np.pi / 4)
+    window = window_of(tone, rate)
+    assert float(window.peak_db.max()) == pytest.approx(-3.5, abs=0.05)
+    assert float(window.true_peak_db.max()) > MicLimits().true_peak_warn
+    result = check_clipping(window)
+    assert result.level is Level.WARN and result.hint_key == "near_clipping"
+    assert result.param_map["peak"] == -3.5
+    # The same tone 2 dB lower is clean.
+    assert check_clipping(window_of(tone * 10 ** (-2 / 20), rate)).level is Level.OK
 
 
 def test_the_level_has_hysteresis() -> None:

@@ -4,7 +4,8 @@ The host joins a real drill server on localhost with Chromium's fake camera and 
 (a test pattern with no face in it, and a beeping tone), so the server's live coach raises
 warnings about her picture and her voice; the trainer starts a gift storm so the alert bar
 is up. The cards sit in one strip that covers at most 20 % of the host's own preview, the
-alert bar is not over it, nothing else is drawn on top of it, and no card is cut in half.
+alert bar is not over it, nothing else is drawn on top of it, and no card is cut in half;
+with the page's large text ("A+") as well.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def run(coro: Any) -> None:
     asyncio.run(bounded())
 
 
-def test_the_coaching_strip_covers_at_most_a_fifth_of_the_hosts_preview(tmp_path: Path) -> None:
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_the_coaching_strip_covers_at_most_a_fifth_of_the_hosts_preview(
+        tmp_path: Path, large: bool) -> None:
     async_api = pytest.importorskip("playwright.async_api")
 
     async def scenario() -> None:
@@ -82,6 +85,8 @@ def test_the_coaching_strip_covers_at_most_a_fifth_of_the_hosts_preview(tmp_path
             try:
                 context = await browser.new_context(viewport=PHONE, is_mobile=True,
                                                     has_touch=True, bypass_csp=True)
+                if large:  # the page's own "A+" choice, as a reload remembers it
+                    await context.add_init_script("localStorage.setItem('gladi.large', '1')")
                 host = await context.new_page()
                 host.set_default_timeout(40_000)
                 host.on("pageerror", lambda exc: errors.append(str(exc)))
