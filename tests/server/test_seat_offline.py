@@ -9,7 +9,8 @@ link is back, each sent once and ending applied or refused with its reason, appl
 exactly once in the room's journal: the one tapped just as the link went (the room gets
 it twice, from the dead connection and again) as much as the ones tapped during the
 cut. A page closed during an outage loses nothing either: its actions wait in
-localStorage for the next page.
+localStorage for the next page. An action kept while the trainer restarted the drill is
+not sent into the new run: it ends refused, saying so.
 """
 
 from __future__ import annotations
@@ -174,6 +175,20 @@ def test_a_cut_link_is_shown_within_3_s_and_every_tap_ends_applied_once(
                         if m["type"] == "event" and m["event"]["type"] == "applied"
                         and m["event"]["action"]["type"] == "filter_add"]
             assert keywords == ["gacor", "maxwin"]  # each applied once
+
+            # The trainer restarts the drill during an outage: what waits belonged to the
+            # run before (its comment ids start again), so it is not sent, and says why.
+            await page.tap("#pending-dismiss")
+            await cut_and_notice(page, hole)
+            await page.tap("#comments-toggle")
+            [(old_run, _, _)] = await waiting(page, 1)
+            await trainer.send(type="control", command="reset")
+            await trainer.until(lambda m: m["type"] == "room" and m["kind"] == "reset")
+            hole.restore()
+            outcomes = await answered(page, [old_run])
+            assert outcomes[old_run] == ("refused", "✗ Nyalakan komentar — ditolak: "
+                                         + translate("seat.offline.refused_reset", "id"))
+            assert old_run not in cids_in_journal(srv)
             assert errors == []
             await trainer.close()
 
