@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from i18n import Lang
 from protocol.roles import Role
 from protocol.seat_actions import ActionBody
-from protocol.text import Ident, Name, NoteText, RoomCode, Secret, first_bad_string
+from protocol.text import ClientRef, Ident, Name, NoteText, RoomCode, Secret, first_bad_string
 from scenarios.taxonomy import InjectKind
 
 __all__ = [
@@ -203,10 +203,13 @@ class Hello(_Client):
 
 class ActionMsg(_Client):
     """A moderation or hosting action, in the JSON form of ``moderation.actions`` without
-    ``t`` and ``actor`` (the server stamps both)."""
+    ``t`` and ``actor`` (the server stamps both). `cid`: an id the client chose for this
+    action, the same every time it sends it again (after a dropped connection or a reload);
+    the room applies a seat's `cid` once and answers a repeat with the first answer."""
 
     type: Literal["action"]
     action: ActionBody
+    cid: ClientRef | None = None
 
 
 class Control(_Client):

@@ -365,6 +365,12 @@ class AckOut(Outbound):
                                                "sentence saying what to do")
     undoable: bool = Field(False, description="true when the accepted action can be taken "
                                               "back with `undo` within `state.undo_ms`")
+    cid: str | None = Field(None, description="the `cid` of the action answered (null: it "
+                                              "had none, or the answer is not an action's)")
+    repeat: bool = Field(False, description="true when the seat had sent this `cid` before: "
+                                            "the action was not applied again, and "
+                                            "`accepted`, `code` and `hint` are the first "
+                                            "answer's")
 
 
 class ErrorOut(Outbound):

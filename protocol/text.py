@@ -26,6 +26,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StringConstraints
 
 __all__ = [
+    "ClientRef",
     "Ident",
     "Keyword",
     "Name",
@@ -91,6 +92,9 @@ NoteText = Annotated[str, Field(max_length=2000), AfterValidator(_one_line),
                      AfterValidator(_not_empty), _at_most(500)]
 #: Ids the server made (comments ``c12``, viewers, gifts, requests, seats): plain ASCII.
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
+#: An id a client chose for one of its actions (``action.cid``): plain ASCII, so a phone can
+#: make one from random bytes and keep it in ``localStorage``.
+ClientRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 #: Tokens and keys the server made (``secrets.token_urlsafe``).
 Secret = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 #: A room's join code (six digits; a few more characters are tolerated).
@@ -137,6 +141,8 @@ TEXT_RULES: tuple[tuple[object, str, str], ...] = (
     (NoteText, "note", "1–500 characters after trimming, one line"),
     (Ident, "id", "an id the server sent (`c12`, `v3`, `g1`, `r2`, `s4`): 1–40 of "
                   "`A–Z a–z 0–9 _ . : -`"),
+    (ClientRef, "client id", "an id the client chose for one of its actions: 1–64 of "
+                             "`A–Z a–z 0–9 _ . : -`"),
     (Secret, "token", "a token or key the server made: 1–100 of `A–Z a–z 0–9 _ -`"),
     (RoomCode, "room code", "the join code: 1–12 of `A–Z a–z 0–9 -` (surrounding spaces are "
                             "dropped)"),

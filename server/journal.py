@@ -105,6 +105,9 @@ class ActionRec(_Record):
     k: Literal["action"] = "action"
     seat: str
     action: ActionValue
+    #: The id the seat's client gave the action (``action.cid``): a restart remembers it,
+    #: so the action is not applied again when the client sends it once more.
+    cid: str | None = None
 
 
 class ControlRec(_Record):

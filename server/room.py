@@ -515,7 +515,8 @@ class DrillRoom:
         return [name for name, cls in SEAT_ACTIONS.items()
                 if seat.role in cls.roles and room.refusal_of(cls, actor) is None]
 
-    def _acked(self, applied: _Applied | None, seat: Seat, msg_id: int | None) -> None:
+    def _acked(self, applied: _Applied | None, seat: Seat, msg_id: int | None,
+               cid: str | None = None, repeat: bool = False) -> None:
         """Answer a journalled message: accepted, or refused with the engine's reason."""
         if applied is None:
             return  # not_saved was sent
@@ -524,7 +525,7 @@ class DrillRoom:
                               code=None if code is None else code.value,
                               hint=None if code is None else translate(f"reject.{code.value}",
                                                                        seat.lang),
-                              undoable=applied.undoable))
+                              undoable=applied.undoable, cid=cid, repeat=repeat))
 
     def _seat_action(self, seat: Seat, msg: ActionMsg, now: int) -> None:
         body = msg.action
@@ -532,12 +533,19 @@ class DrillRoom:
             self._error(ErrorCode.UNAUTHORISED, seat.lang, msg.id,
                         detail=f"action.type: {body.type} is not for a {seat.role.value} seat")
             return
+        first = None if msg.cid is None else seat.answers.get(msg.cid)
+        if first is not None:
+            # Sent again (its answer was lost with a connection): applied once, whatever the
+            # room's state now; the undo offer belonged to the first answer.
+            self._acked(_Applied(first.rejected), seat, msg.id, msg.cid, repeat=True)
+            return
         if self.status is not Status.RUNNING:
             self._error(ErrorCode.BAD_STATE, seat.lang, msg.id)
             return
         t = self.room_time(now)
-        record = ActionRec(t=t, seat=seat.id, action=body.to_action(t, seat.actor))
-        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id)
+        record = ActionRec(t=t, seat=seat.id, action=body.to_action(t, seat.actor),
+                           cid=msg.cid)
+        self._acked(self._commit(record, now, seat.lang, msg.id), seat, msg.id, msg.cid)
 
     def _apply_action(self, record: ActionRec) -> _Applied:
         seat = self.seats[record.seat]
@@ -550,6 +558,8 @@ class DrillRoom:
             seat.rejected += 1
         else:
             self.board.action(seat.id, action)
+        if record.cid is not None:
+            seat.answers.remember(record.cid, result.rejected)
         self._seats_dirty = True
         return _Applied(result.rejected, result.rejected is None and undoable(action))
 

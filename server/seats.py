@@ -10,18 +10,56 @@ replaces the old ones. Who may take which seat is :mod:`server.seating`'s.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moderation.actions import HOST, TRAINER
+from moderation.events import RejectCode
 from protocol.roles import Role, View, view_of
 
-__all__ = ["Seat", "Seats", "hash_token"]
+__all__ = ["ANSWERS_KEPT", "Answer", "Answers", "Seat", "Seats", "hash_token"]
+
+#: How many of a seat's latest actions with a client id (``cid``) the room remembers with
+#: their answer. A page keeps at most ``MAX_PENDING`` (100, server/web/common.js) actions
+#: waiting and sends them again before anything newer, so a repeat is always found.
+ANSWERS_KEPT = 256
 
 
 def hash_token(token: str) -> str:
     """Tokens are stored hashed: the data folder never holds a usable token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How the room answered an action the first time: applied (``rejected`` None) or
+    refused with the engine's reason."""
+
+    rejected: RejectCode | None
+
+
+class Answers:
+    """The answers to a seat's latest actions, by the id its client gave each (``cid``), so
+    that an action sent again after a dropped connection is applied once
+    (docs/protocol.md, "Sent again"). Bounded: the oldest is forgotten first."""
+
+    def __init__(self, kept: int = ANSWERS_KEPT) -> None:
+        self._kept = kept
+        self._by_cid: OrderedDict[str, Answer] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._by_cid)
+
+    def get(self, cid: str) -> Answer | None:
+        """The first answer to ``cid``; None if the room never applied it (or forgot it)."""
+        return self._by_cid.get(cid)
+
+    def remember(self, cid: str, rejected: RejectCode | None) -> None:
+        self._by_cid[cid] = Answer(rejected)
+        self._by_cid.move_to_end(cid)
+        while len(self._by_cid) > self._kept:
+            self._by_cid.popitem(last=False)
 
 
 @dataclass(slots=True)
@@ -41,6 +79,8 @@ class Seat:
     rejected: int = 0
     last_action: str | None = None
     last_t: int | None = None
+    #: Its latest actions' answers by client id; kept over a reset (ids are never reused).
+    answers: Answers = field(default_factory=Answers)
 
     @property
     def view(self) -> View:

@@ -95,7 +95,7 @@ class RoomNotice:
 class DeskRefusal(StrEnum):
     """Why a desk refused an action before any room saw it (``drill.refused_<value>``)."""
 
-    #: The drill's connection is down (or dropped while the action waited for its answer):
+    #: The drill's seat is gone (the link failed or was closed) before the room answered:
     #: the room did not take it from this desk.
     NOT_CONNECTED = "not_connected"
     #: This desk does not offer the action (a drill's host seat cannot add moderators:
@@ -103,6 +103,9 @@ class DeskRefusal(StrEnum):
     NOT_OFFERED = "not_offered"
     #: The drill room refused with a code this version of the app does not know.
     UNKNOWN_REASON = "unknown_reason"
+    #: The trainer restarted the drill while the action waited for the link: it belonged
+    #: to the run before, whose comments and viewers are gone.
+    RESTARTED = "restarted"
 
 
 #: Why an action was refused: the engine's rule, the drill protocol's error, or the desk's.
@@ -294,6 +297,11 @@ class HostDesk(Protocol):
 
     def take(self, action: AnyAction) -> Reply:
         """Take a host action: applied or refused now, or pending its answer."""
+
+    @property
+    def offline(self) -> bool:
+        """The room cannot be reached now (a drill's link dropped): actions taken are kept
+        and go when it is back (a rehearsal is never offline)."""
 
     def settled(self) -> list[Settled]:
         """The answers that came since the last call, to actions :meth:`take` left

@@ -31,6 +31,7 @@ import queue
 import ssl
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ from moderation.events import (
 )
 from moderation.room import normalise_keyword
 from moderation.timing import DEAD_AIR_GRACE_MS, UNDO_MS
-from protocol.inbound import ActionMsg, ErrorCode, Hello, MediaOffer, MediaStateIn, Purpose
+from protocol.inbound import ActionMsg, ErrorCode, Hello, MediaOffer, MediaStateIn, Ping, Purpose
 from protocol.outbound import (
     SERVER_MESSAGE,
     AckOut,
@@ -152,8 +153,8 @@ from simulator.desk import (
 from simulator.feeds import CameraFeed, MicFeed
 from simulator.model import GIFT_SHOW_MS, NOTICE_SHOW_MS
 
-__all__ = ["CameraTrack", "DrillDesk", "DrillLink", "DrillView", "LinkState", "MicTrack",
-           "Outgoing", "Sender", "Sent", "drill_url"]
+__all__ = ["CameraTrack", "DrillDesk", "DrillLink", "DrillView", "Kept", "LinkState",
+           "MicTrack", "Outgoing", "Sender", "Sent", "drill_url"]
 
 log = logging.getLogger("gladi.simulator.drill")
 
@@ -168,6 +169,16 @@ AUDIO_BUFFER_S = 0.5
 AUDIO_FRAME_S = 0.02
 #: The undo button goes this much before the room's undo window closes (the answer's trip).
 UNDO_MARGIN_S = 0.5
+#: The link's heartbeat, as the seat page's (docs/protocol.md, "Transport"): a ping a
+#: second; SILENT_S without a word from the server and the link counts as down (shown
+#: at once, and a new connection made); a new connection silent for CONNECT_S is given up.
+PING_S = 1.0
+SILENT_S = 2.0
+CONNECT_S = 3.0
+WATCH_S = 0.25
+#: An action's answer that has not come by then on a live link: it is sent again, with the
+#: same cid (the room applies it once).
+ANSWER_S = 5.0
 
 
 def _unverified() -> ssl.SSLContext:
@@ -274,6 +285,8 @@ class DrillView:
     undo_ms: int = UNDO_MS
     result: DrillResult | None = None
     freed: bool = False
+    #: The run (a reset starts the next): actions kept from an earlier one are not sent.
+    epoch: int = 0
 
     # ------------------------------------------------------------ time
 
@@ -292,13 +305,16 @@ class DrillView:
         """Take one server message in."""
         match msg:
             case WelcomeOut():
+                self.epoch = msg.epoch
                 self._welcome(msg, wall)
             case EventOut():
+                self.epoch = msg.epoch
                 self._at(msg.t, wall)
                 event = msg.engine_event()
                 if event is not None:
                     self._event(event)
             case RoomOut():
+                self.epoch = msg.epoch
                 self._at(msg.t, wall)
                 self._room(msg.kind, msg.data)
             case AckOut() | ErrorOut():
@@ -547,81 +563,138 @@ class Sender(Protocol):
     def joins(self) -> int:
         """How many times the seat was welcomed: a new connection counts one more."""
 
-    def act(self, action: AnyAction) -> int:
-        """Send ``action``; return the message id its ``ack`` carries."""
+    def act(self, action: AnyAction, cid: str) -> int:
+        """Send ``action`` with its client id; return the message id its ``ack`` carries."""
 
     def drain(self) -> list[AnyServerMessage]:
         """The messages that arrived since the last call."""
 
 
 @dataclass(frozen=True, slots=True)
-class Sent:
-    """An action sent and waiting for its ``ack``, and the connection it went out on."""
+class Kept:
+    """An action the host took, kept until the room answered it: its ticket, the client id
+    it goes with every time (docs/protocol.md, "Sent again") and the run it was taken in."""
 
+    ticket: int
+    cid: str
     action: AnyAction
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """The kept action on its way: the message id its answer carries, the connection it
+    went out on (the link's ``joins``) and when (wall s)."""
+
+    kept: Kept
+    ident: int
     joins: int
+    at: float
 
 
 class DrillDesk:
     """A drill room as the host's desk (:class:`~simulator.desk.HostDesk`): what
     :class:`DrillView` folded from the room, and the host's actions sent over the link.
 
-    :meth:`take` sends an action and leaves it :class:`~simulator.desk.Pending`; its
-    ``ack`` (or ``error``) settles it, applied or refused, through :meth:`settled`. A
-    request whose connection dropped before its answer came is settled refused,
-    :attr:`~simulator.desk.DeskRefusal.NOT_CONNECTED`: the room may never have had it,
-    and nothing the host tapped waits for ever. Times are the room's (``wall``: the app's
-    wall clock, seconds).
+    :meth:`take` keeps an action with a client id and leaves it
+    :class:`~simulator.desk.Pending`; the actions go out one at a time, in order, and
+    its ``ack`` (or ``error``) settles each, applied or refused, through :meth:`settled`.
+    While the link is down they wait (:attr:`offline`); once the seat is back (a new
+    connection) the one whose answer was lost goes again with the same id, so the room
+    applies it once, and the rest follow. Only a seat that is gone (the link failed or
+    closed) or a drill restarted meanwhile refuses what waits. Times are the room's
+    (``wall``: the app's wall clock, seconds); the room's clock stops while offline.
     """
 
     def __init__(self, view: DrillView, link: Sender, wall: Callable[[], float]) -> None:
         self.view = view
         self.link = link
         self.wall = wall
-        #: Requests waiting for their answer, by message id (the ticket).
-        self.pending: dict[int, Sent] = {}
+        #: Actions waiting for their answer, oldest first.
+        self.kept: list[Kept] = []
+        #: The one on its way.
+        self.sent: Sent | None = None
+        self._tickets = 0
         self._settled: list[Settled] = []
         self._undoable: UndoableAction | None = None
         #: Until when (wall s) :attr:`undoable` can be undone.
         self.undo_until = 0.0
 
+    @property
+    def pending(self) -> dict[int, AnyAction]:
+        """The actions waiting for their answer, by ticket."""
+        return {kept.ticket: kept.action for kept in self.kept}
+
+    @property
+    def offline(self) -> bool:
+        """The seat's link dropped and is being made again: actions taken are kept."""
+        return self.link.state is LinkState.RECONNECTING
+
     # ------------------------------------------------------------ the link
 
     def poll(self) -> None:
-        """Take in what the room sent; settle what a dropped connection left unanswered."""
+        """Take in what the room sent; send what waits once the seat is in the room."""
         state, joins = self.link.state, self.link.joins
         for message in self.link.drain():
             self.receive(message)
-        # The state was read before draining: every answer that came before a drop has
-        # been received now.
-        self.drop_stale(state, joins)
+        # The state was read before draining: every answer that came on the connection
+        # read is in now.
+        self.catch_up(state, joins)
 
     def receive(self, msg: AnyServerMessage) -> None:
-        """One server message: an answer settles its request; the rest goes to the view."""
+        """One server message: an answer settles its action; the rest goes to the view."""
         wall = self.wall()
-        if isinstance(msg, AckOut) and msg.id in self.pending:
-            request = self.pending.pop(msg.id)
-            if msg.accepted:
-                self._settle(msg.id, Applied())
-                if msg.undoable and undoable(request.action):
-                    self._undoable = request.action
-                    self.undo_until = wall + self.view.undo_ms / 1000 - UNDO_MARGIN_S
-            else:
-                self._settle(msg.id, Refused(_reject_code(msg.code)))
-        elif isinstance(msg, ErrorOut) and msg.id is not None and msg.id in self.pending:
-            del self.pending[msg.id]
-            self._settle(msg.id, Refused(msg.code))
-        else:
-            if isinstance(msg, ErrorOut):  # not an action's (the camera's offer, say)
-                log.warning("the drill server says %s: %s", msg.code.value, msg.message)
-            self.view.apply(msg, wall)
+        sent = self.sent
+        if isinstance(msg, AckOut | ErrorOut) and sent is not None and msg.id == sent.ident:
+            self.sent = None
+            self.kept.remove(sent.kept)
+            self._answered(sent.kept, msg, wall)
+            return
+        if isinstance(msg, ErrorOut):  # not an action's (the camera's offer, say)
+            log.warning("the drill server says %s: %s", msg.code.value, msg.message)
+        self.view.apply(msg, wall)
 
-    def drop_stale(self, state: LinkState, joins: int) -> None:
-        """Refuse every request whose connection is gone (``state``, ``joins``: the link's)."""
-        for ticket, request in list(self.pending.items()):
-            if state is not LinkState.JOINED or request.joins != joins:
-                del self.pending[ticket]
-                self._settle(ticket, Refused(DeskRefusal.NOT_CONNECTED))
+    def _answered(self, kept: Kept, msg: AckOut | ErrorOut, wall: float) -> None:
+        if isinstance(msg, ErrorOut):
+            self._settle(kept.ticket, Refused(msg.code))
+        elif not msg.accepted:
+            self._settle(kept.ticket, Refused(_reject_code(msg.code)))
+        else:
+            self._settle(kept.ticket, Applied())
+            if msg.undoable and undoable(kept.action):
+                self._undoable = kept.action
+                self.undo_until = wall + self.view.undo_ms / 1000 - UNDO_MARGIN_S
+
+    def catch_up(self, state: LinkState, joins: int) -> None:
+        """After the messages of ``state`` and ``joins`` (the link's): refuse what can no
+        longer go, forget an answer that will not come, send the next action."""
+        if state in (LinkState.FAILED, LinkState.CLOSED):
+            self.sent = None
+            self._refuse(self.kept, DeskRefusal.NOT_CONNECTED)  # the seat is gone
+            return
+        self._refuse([k for k in self.kept if k.epoch != self.view.epoch],
+                     DeskRefusal.RESTARTED)
+        sent = self.sent
+        if sent is not None and (state is not LinkState.JOINED or sent.joins != joins
+                                 or self.wall() - sent.at > ANSWER_S):
+            self.sent = None  # its connection is gone (or its answer): it goes again
+        if state is LinkState.JOINED:
+            self._send_next(joins)
+
+    def _refuse(self, kept: list[Kept], reason: DeskRefusal) -> None:
+        for item in kept:
+            self.kept.remove(item)
+            if self.sent is not None and self.sent.kept is item:
+                self.sent = None
+            self._settle(item.ticket, Refused(reason))
+
+    def _send_next(self, joins: int) -> None:
+        """The oldest waiting action, if none is on its way (in order: an undo follows
+        what it takes back)."""
+        if self.sent is not None or not self.kept:
+            return
+        kept = self.kept[0]
+        self.sent = Sent(kept, self.link.act(kept.action, kept.cid), joins, self.wall())
 
     def _settle(self, ticket: int, reply: Applied | Refused) -> None:
         self._settled.append(Settled(ticket, reply))
@@ -637,13 +710,16 @@ class DrillDesk:
     def take(self, action: AnyAction) -> Reply:
         if not self.offers(type(action)):
             return Refused(DeskRefusal.NOT_OFFERED)
-        if self.link.state is not LinkState.JOINED:
+        state = self.link.state
+        if state in (LinkState.FAILED, LinkState.CLOSED):
             return Refused(DeskRefusal.NOT_CONNECTED)
         if isinstance(action, Undo):
             self._undoable, self.undo_until = None, 0.0  # one undo per action
-        ticket = self.link.act(action)
-        self.pending[ticket] = Sent(action, self.link.joins)
-        return Pending(ticket)
+        self._tickets += 1
+        self.kept.append(Kept(self._tickets, uuid.uuid4().hex, action, self.view.epoch))
+        if state is LinkState.JOINED:
+            self._send_next(self.link.joins)
+        return Pending(self._tickets)
 
     def settled(self) -> list[Settled]:
         out, self._settled = self._settled, []
@@ -662,7 +738,8 @@ class DrillDesk:
 
     @property
     def now(self) -> int:
-        return self.view.now(self.wall())
+        """The room's time; it stands still while the link is down (what shows is stale)."""
+        return self.view.t if self.offline else self.view.now(self.wall())
 
     @property
     def ended(self) -> bool:
@@ -900,7 +977,7 @@ class MicTrack(MediaStreamTrack):
 # ---------------------------------------------------------------- the link
 
 #: What the desktop host sends.
-Outgoing = Hello | ActionMsg | MediaOffer | MediaStateIn
+Outgoing = Hello | ActionMsg | MediaOffer | MediaStateIn | Ping
 
 
 def _decode(raw: str | bytes) -> AnyServerMessage | None:
@@ -960,6 +1037,8 @@ class DrillLink:
         self._id_lock = threading.Lock()
         self._offer_id: int | None = None
         self._stopping = False
+        #: When the server was last heard (monotonic s): the heartbeat's.
+        self._heard = 0.0
         self._main_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -1001,10 +1080,10 @@ class DrillLink:
             except queue.Empty:
                 return out
 
-    def act(self, action: AnyAction) -> int:
-        """Send one action of the host's (``t`` and ``actor`` are the room's to stamp);
-        returns the message's ``id``, which its ``ack`` carries."""
-        return self.send(ActionMsg(v=VERSION, type="action", action=body_of(action)))
+    def act(self, action: AnyAction, cid: str) -> int:
+        """Send one action of the host's (``t`` and ``actor`` are the room's to stamp) with
+        its client id; returns the message's ``id``, which its ``ack`` carries."""
+        return self.send(ActionMsg(v=VERSION, type="action", action=body_of(action), cid=cid))
 
     def send(self, message: Outgoing) -> int:
         """Queue a message for the room; returns its ``id`` (its answer carries it)."""
@@ -1050,14 +1129,23 @@ class DrillLink:
         while not self._stopping:
             try:
                 tls = _unverified() if self.url.startswith("wss:") else None
-                async with connect(self.url, open_timeout=10, max_size=2**20, ssl=tls) as ws:
+                # Once in the room, a new connection that hangs is given up sooner.
+                opening = CONNECT_S if self.joins else 10
+                async with connect(self.url, open_timeout=opening, max_size=2**20, ssl=tls,
+                                   close_timeout=1) as ws:
                     self._ws = ws
-                    await ws.send(self._hello().model_dump_json())
-                    async for raw in ws:
-                        msg = _decode(raw)
-                        if msg is not None and not self._receive(msg):
-                            return
-                        delay = 0.5
+                    self._heard = time.monotonic()
+                    beat = asyncio.get_running_loop().create_task(self._heartbeat(ws))
+                    try:
+                        await ws.send(self._hello().model_dump_json())
+                        async for raw in ws:
+                            self._heard = time.monotonic()
+                            msg = _decode(raw)
+                            if msg is not None and not self._receive(msg):
+                                return
+                            delay = 0.5
+                    finally:
+                        beat.cancel()
             except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed,
                     ValueError) as exc:
                 if self.state is LinkState.CONNECTING:
@@ -1071,6 +1159,26 @@ class DrillLink:
             self.state = LinkState.RECONNECTING
             await asyncio.sleep(delay)
             delay = min(RETRY_MAX_S, delay * 2)
+
+    async def _heartbeat(self, ws: ClientConnection) -> None:
+        """A ping a second; a connection silent for SILENT_S (CONNECT_S before its welcome)
+        is dropped at once, and the seat shows it is offline: the old connection may never
+        answer again (a Wi-Fi blip keeps the server's side open)."""
+        welcomed = self.joins
+        sent = 0.0
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                now = time.monotonic()
+                if now - sent >= PING_S:
+                    sent = now
+                    await ws.send(Ping(v=VERSION, type="ping").model_dump_json())
+                limit = SILENT_S if self.joins > welcomed else CONNECT_S
+                if now - self._heard > limit:
+                    if self.state is LinkState.JOINED:
+                        self.state = LinkState.RECONNECTING
+                    ws.transport.abort()
+                    return
+                await asyncio.sleep(WATCH_S)
 
     def _hello(self) -> Hello:
         resume = self._token is not None

@@ -323,6 +323,11 @@ class LiveModel:
         """Nothing waits: the engine answers every action at once."""
         return []
 
+    @property
+    def offline(self) -> bool:
+        """A rehearsal's room is on this machine: never out of reach."""
+        return False
+
     def undo_left_ms(self) -> int:
         """How long the host can still undo :attr:`undoable` (0: no longer)."""
         if self.undoable is None:

@@ -38,6 +38,7 @@ from moderation.actions import (
     Unpin,
     Welcome,
 )
+from moderation.values import to_json
 from scenarios.taxonomy import ReportReason
 from simulator import theme
 from simulator.desk import (
@@ -65,12 +66,16 @@ from simulator.widgets import Button, TextField, draw_panel, draw_text
 if TYPE_CHECKING:
     from simulator.screens.live import DeskScreen
 
-__all__ = ["ACTIONS", "Done", "Menu", "ModerationPanel", "Status", "mute_label"]
+__all__ = ["ACTIONS", "Done", "KeptLine", "Menu", "ModerationPanel", "Status", "mute_label"]
 
 #: How long a "Bicara" click counts as talking (ms).
 TALK_MS = 5000
 #: How long the status line shows an action's outcome (ms of live time).
 STATUS_SHOW_MS = 6000
+#: How long an action kept through an outage stays listed after its answer (wall s), and
+#: how many such lines the list shows at most (the newest).
+KEPT_SHOW_S = 30.0
+KEPT_LINES = 4
 
 #: A moderation button: its label's key, its intent, the key shown on it, its colour.
 ActionButton = tuple[str, Intent, str, theme.Colour]
@@ -120,6 +125,20 @@ class Done:
     key: str
     params: tuple[tuple[str, object], ...] = ()
     then: Callable[[], None] | None = None
+    #: The action in a few words ("Hapus · @melati"), for the list of kept actions.
+    label: str = ""
+
+
+@dataclass(slots=True)
+class KeptLine:
+    """An action of a drill kept through an outage: listed under the comments while it
+    waits, then with its answer (applied, or refused and why) for a while."""
+
+    ticket: int
+    label: str
+    reply: Applied | Refused | None = None
+    #: When the answer came (wall s).
+    at: float = 0.0
 
 
 def mute_label(tr: Callable[..., str], seconds: int | None) -> str:
@@ -158,6 +177,10 @@ class ModerationPanel:
         self.status: Status | None = None
         #: Actions sent to a drill room and waiting for its answer, by ticket.
         self.waiting: dict[int, Done] = {}
+        #: A drill's actions kept through an outage, oldest first (:class:`KeptLine`).
+        self.kept: list[KeptLine] = []
+        self.kept_rect = pygame.Rect(0, 0, 0, 0)
+        self._kept_key: tuple[object, ...] = ()
         #: What each action intent does, from its key or from its button.
         self.commands: dict[Intent, Callable[[], None]] = {
             Intent.MUTE: self.open_mute,
@@ -223,17 +246,36 @@ class ModerationPanel:
         """Take ``action`` at the desk and show how it went: done (``ok_key`` with
         ``params``, and ``then`` runs), or why it was refused. A drill's answer comes
         later and is shown the same way when it comes (:meth:`update`)."""
-        done = Done(ok_key, tuple(params.items()), then)
+        done = Done(ok_key, tuple(params.items()), then, self.label(action))
         reply = self.desk.take(action)
         match reply:
             case Pending():
                 self.waiting[reply.ticket] = done
-                self.status = Status(self.tr("drill.sending"), None, self.desk.now)
+                if self.desk.offline:  # kept, and listed, until the link is back
+                    self.kept.append(KeptLine(reply.ticket, done.label))
+                    self.status = Status(self.tr("drill.saved_offline"), None, self.desk.now)
+                else:
+                    self.status = Status(self.tr("drill.sending"), None, self.desk.now)
             case Applied() | Refused():
                 self.show_reply(reply, done)
             case _:
                 assert_never(reply)
         return reply
+
+    def label(self, action: AnyAction) -> str:
+        """An action in a few words: its name and what it acts on."""
+        name = self.tr(f"seat.action.{action.type}")
+        desk = self.desk
+        target = ""
+        form = to_json(action)  # its fields by their wire names
+        comment, viewer, keyword = form.get("comment"), form.get("viewer"), form.get("keyword")
+        if isinstance(comment, str) and comment in desk.by_id:
+            target = "@" + desk.by_id[comment].handle
+        elif isinstance(viewer, str):
+            target = "@" + desk.handle(viewer)
+        elif isinstance(keyword, str):
+            target = keyword
+        return f"{name} · {target}" if target else name
 
     def show_reply(self, reply: Applied | Refused, done: Done) -> None:
         """The status line after the room's reply: done, or why it was refused."""
@@ -449,9 +491,27 @@ class ModerationPanel:
                                        px(30))
         top = self._layout_actions(rect, row_h)
         menu_top = self._layout_menu(rect, row_h, top)
+        kept = len(self.kept_lines())
+        kept_h = kept * self.fonts.line_height("small") + (px(12) if kept else 0)
+        self.kept_rect = pygame.Rect(rect.left, menu_top - px(6) - kept_h, rect.width, kept_h)
         self.list_rect = pygame.Rect(rect.left, rect.top + px(44), rect.width,
-                                     menu_top - px(6) - (rect.top + px(44)))
+                                     self.kept_rect.top - (px(6) if kept else 0)
+                                     - (rect.top + px(44)))
         self.current.layout()
+
+    def kept_lines(self) -> list[tuple[str, theme.Colour]]:
+        """The kept actions in words, newest last: waiting, applied, or refused and why."""
+        out = []
+        for line in self.kept[-KEPT_LINES:]:
+            reply = line.reply
+            if reply is None:
+                out.append((self.tr("drill.kept_pending", action=line.label), theme.MUTED))
+            elif isinstance(reply, Applied):
+                out.append((self.tr("drill.kept_applied", action=line.label), theme.OK))
+            else:
+                out.append((self.tr("drill.kept_refused", action=line.label,
+                                    reason=refusal_text(reply.reason, self.tr)), theme.WARN))
+        return out
 
     def _layout_host_tools(self, rect: pygame.Rect, row_h: int) -> None:
         """The host's tools along the bottom: always there."""
@@ -587,10 +647,24 @@ class ModerationPanel:
 
     def update(self) -> None:
         """Show the answers a drill room sent; decide what the shown tab's list holds."""
+        wall = self.app.wall()
+        if self.desk.offline:  # what was on its way when the link went is kept too
+            listed = {line.ticket for line in self.kept}
+            self.kept += [KeptLine(ticket, done.label) for ticket, done in self.waiting.items()
+                          if ticket not in listed]
         for settled in self.desk.settled():
             done = self.waiting.pop(settled.ticket, None)
             if done is not None:  # None: not a tap's (the voice detector's talk)
                 self.show_reply(settled.reply, done)
+            for line in self.kept:
+                if line.ticket == settled.ticket:
+                    line.reply, line.at = settled.reply, wall
+        self.kept = [line for line in self.kept
+                     if line.reply is None or wall - line.at < KEPT_SHOW_S]
+        key = tuple((line.ticket, line.reply) for line in self.kept[-KEPT_LINES:])
+        if key != self._kept_key:
+            self._kept_key = key
+            self.relayout()  # the list of comments gives the kept actions their room
         self._offer_undo()
         self.comments.hold()
         current = self.current
@@ -629,6 +703,14 @@ class ModerationPanel:
             draw_text(surface, fonts, self.tr(f"desktop.menu_{self.menu.value}"),
                       (self.rect.left, self.menu_buttons[0].rect.top - px(2)), "tiny",
                       theme.MUTED, anchor="bottomleft")
+        lines = self.kept_lines()
+        if lines:
+            box = self.kept_rect
+            draw_panel(surface, box, theme.PANEL, px(8))
+            line_h = fonts.line_height("small")
+            for i, (text, colour) in enumerate(lines):
+                draw_text(surface, fonts, text, (box.left + px(8), box.top + px(6) + i * line_h),
+                          "small", colour, max_width=box.width - px(16))
         status = self.status
         if status is not None and (status.ok is None or self.desk.now - status.t < STATUS_SHOW_MS):
             colour = theme.MUTED if status.ok is None else theme.OK if status.ok else theme.WARN

@@ -107,7 +107,9 @@
       },
       // Her name has a seat already: the trainer confirms it is her (docs/protocol.md, rejoin).
       waiting(msg) { toast(msg.message); },
-      status() { toast(t("reconnecting")); },
+      // The link went down or came back (offline.js): the notice, a stale LIVE badge and clock.
+      status(s) { if (me) stable(() => { GladiOffline.notice($("offline-notice"), s === "offline"); renderBadge(); }); },
+      outbox(items) { stable(() => GladiOffline.list($("pending-actions"), items, () => link.dismiss())); },
       freed: backToJoin,
     });
     ready.then(() => link.start());
@@ -142,8 +144,10 @@
     if (role) connect({ room, role });
   }
 
+  // The room's clock runs on between messages, but not while the link is down: what the
+  // page shows then is stale, and says so (renderBadge).
   setInterval(() => {
-    if (state.status === "running") $("clock").textContent = clock(clockBase.t + Date.now() - clockBase.at);
+    if (state.status === "running" && link && link.online) $("clock").textContent = clock(clockBase.t + Date.now() - clockBase.at);
   }, 500);
 
   // The host's camera on the stage: the host publishes (where the browser allows the
@@ -317,12 +321,14 @@
     showSheet();
   }
 
+  // An action goes into the link's outbox (common.js, Link.act): sent now, or kept while
+  // the link is down and sent when it is back; its answer ends it applied or refused.
   function act(action, okText) {
-    link.send({ type: "action", action }, (msg) => {
+    link.act(action, (msg) => {
       if (msg.type !== "ack" || !msg.accepted) return;
       if (msg.undoable) offerUndo(okText || t("done"));
       else if (okText) toast(okText, "good");
-    });
+    }, GladiOffline.describe(action, live));
     closeSheet();
   }
 
@@ -347,9 +353,9 @@
     };
     button.addEventListener("click", () => {
       close();
-      link.send({ type: "action", action: { type: "undo" } }, (msg) => {
+      link.act({ type: "undo" }, (msg) => {
         if (msg.type === "ack" && msg.accepted) toast(t("undone"), "good");
-      });
+      }, t("action.undo"));
     });
     tick();
     undoTimer = setInterval(tick, 250);
@@ -358,8 +364,7 @@
 
   function render() {
     stable(() => {
-      $("status").textContent = t(`status.${state.status}`);
-      $("status").className = `badge ${state.status}`;
+      renderBadge();
       $("viewers").textContent = num(live.viewers);
       $("taps").textContent = num(live.taps);
       $("clock").textContent = clock(live.t);
@@ -375,6 +380,14 @@
       stream.update();
       renderTools();
     });
+  }
+
+  // The room's status; while the link is down, marked stale and the clock stopped.
+  function renderBadge() {
+    const stale = Boolean(link && !link.online);
+    $("status").textContent = stale ? t("offline.badge") : t(`status.${state.status}`);
+    $("status").className = `badge ${stale ? "stale" : state.status}`;
+    $("clock").classList.toggle("stale", stale);
   }
 
   // Keep the rows of the stream where they are on screen while it holds still, whatever

@@ -79,7 +79,11 @@
         toast(msg.message, "bad");
       },
       debrief(msg) { renderDebrief(msg); },
-      status() { toast(t("reconnecting")); },
+      // The link went down or came back (offline.js): the notice, a stale badge and clock.
+      status(s) {
+        GladiOffline.notice($("offline-notice"), s === "offline", "offline.notice_console");
+        renderTop();
+      },
     });
     ready.then(() => link.start());
   });
@@ -126,7 +130,7 @@
   }
 
   setInterval(() => {
-    if (state.status === "running") $("clock").textContent = clock(clockBase.t + Date.now() - clockBase.at);
+    if (state.status === "running" && link && link.online) $("clock").textContent = clock(clockBase.t + Date.now() - clockBase.at);
   }, 500);
 
   function renderInjects() {
@@ -138,8 +142,10 @@
   }
 
   function renderTop() {
-    $("status").textContent = t(`status.${state.status}`);
-    $("status").className = `badge ${state.status}`;
+    const stale = Boolean(link && !link.online); // the link is down: what shows is stale
+    $("status").textContent = stale ? t("offline.badge") : t(`status.${state.status}`);
+    $("status").className = `badge ${stale ? "stale" : state.status}`;
+    $("clock").classList.toggle("stale", stale);
     $("viewers").textContent = num(live.viewers);
     $("pause").hidden = state.status !== "running";
     $("resume").hidden = state.status !== "paused";

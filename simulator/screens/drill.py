@@ -108,13 +108,17 @@ class DrillScreen(DeskScreen):
         return out
 
     def link_line(self) -> tuple[str, theme.Colour]:
-        """The seat's connection, and the camera once the room sees it."""
+        """The seat's connection, and the camera once the room sees it. A dropped link says
+        at once that the host's actions are kept (and how many wait)."""
         link = self.link
         if link.state is LinkState.FAILED:
             text = link.problem or self.tr(link.problem_key or "drill.cannot_connect")
             return text, theme.FAIL
         if link.state is LinkState.RECONNECTING:
-            return self.tr("drill.reconnecting"), theme.WARN
+            waiting = len(self.drill.kept)
+            if waiting:
+                return self.tr("drill.offline_waiting", count=waiting), theme.WARN
+            return self.tr("drill.offline"), theme.WARN
         if link.state is LinkState.JOINED:
             joined = self.tr("drill.joined", code=self.code)
             if self.view.camera == "live":
@@ -123,7 +127,10 @@ class DrillScreen(DeskScreen):
         return self.tr("drill.connecting", code=self.code), theme.MUTED
 
     def on_air(self) -> tuple[str, theme.Colour]:
-        """"LIVE", greyed while the room is not running (the warnings say why)."""
+        """"LIVE", greyed while the room is not running (the warnings say why); while the
+        link is down, "TERPUTUS": the clock beside it stands still."""
+        if self.drill.offline:
+            return self.tr("drill.offline_badge"), theme.WARN
         return (self.tr("desktop.live_badge"),
                 theme.ACCENT if self.view.status == "running" else theme.FAINT)
 

@@ -279,9 +279,10 @@ class DeskScreen(Screen):
                 f"{desk.duration // 1000 % 60:02d}"
         pygame.draw.circle(surface, theme.ACCENT, (px(20), self.topbar.centery), px(6))
         word, colour = self.on_air()
-        draw_text(surface, fonts, word, (px(32), self.topbar.centery), "label", colour,
-                  bold=True, anchor="midleft")
-        draw_text(surface, fonts, clock, (px(100), self.topbar.centery), "h2", theme.TEXT,
+        badge = draw_text(surface, fonts, word, (px(32), self.topbar.centery), "label", colour,
+                          bold=True, anchor="midleft")
+        draw_text(surface, fonts, clock, (max(px(100), badge.right + px(12)),
+                                          self.topbar.centery), "h2", theme.TEXT,
                   bold=True, anchor="midleft")
         headline, colour = self.headline()
         draw_text(surface, fonts, headline, (px(300), self.topbar.centery), "label", colour,

@@ -95,7 +95,7 @@ def test_the_trainer_frees_any_seat_and_its_place() -> None:
                                    h.now), "tr")
     assert outcome.close == [host.id] and h.got["tr"][-1] == {
         "v": 1, "type": "ack", "id": 4, "accepted": True, "code": None, "hint": None,
-        "undoable": False}
+        "undoable": False, "cid": None, "repeat": False}
     freed = [m for m in h.view("staff") if m["type"] == "room" and m["kind"] == "freed"]
     assert freed[-1]["data"] == {"seat": host.id, "name": "Bu Sari", "role": "host"}
     assert h.try_join("old", token=token).seat is None and h.got["old"][-1]["code"] == \

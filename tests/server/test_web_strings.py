@@ -23,7 +23,7 @@ def _text(name: str) -> str:
 
 def _static_keys() -> set[str]:
     keys: set[str] = set()
-    for name in ("common.js", "seat.js", "debrief.js", "trainer.js", "day.js"):
+    for name in ("common.js", "offline.js", "seat.js", "debrief.js", "trainer.js", "day.js"):
         keys |= set(re.findall(r"\bt\(\"([a-z_.]+)\"", _text(name)))
     for name in ("index.html", "trainer.html", "day.html"):
         keys |= set(re.findall(r'data-i18n(?:-placeholder|-title)?="([a-z_.]+)"', _text(name)))

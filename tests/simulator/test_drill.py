@@ -149,16 +149,16 @@ def test_the_desk_offers_an_undo_after_an_undoable_action_and_the_view_folds_the
     deleted = desk.take(Delete(t=0, comment="c1"))
     assert isinstance(deleted, Pending)
     wall.s = 101.0
-    desk.receive(_ack(deleted.ticket, accepted=True))
+    desk.receive(_ack(link.last, accepted=True))
     assert desk.undo_left_ms() == 0  # a delete has no undo
     pinned = desk.take(Pin(t=0, comment="c9"))
     assert isinstance(pinned, Pending)
-    desk.receive(_ack(pinned.ticket, accepted=False, code="comment_gone"))
+    desk.receive(_ack(link.last, accepted=False, code="comment_gone"))
     assert desk.undo_left_ms() == 0  # refused: nothing to undo
     pinned = desk.take(Pin(t=0, comment="c9"))
     assert isinstance(pinned, Pending)
     wall.s = 103.0
-    desk.receive(_ack(pinned.ticket, accepted=True, undoable=True))
+    desk.receive(_ack(link.last, accepted=True, undoable=True))
     assert [s.reply for s in desk.settled()] == [Applied(), Refused(RejectCode.COMMENT_GONE),
                                                   Applied()]
     # The room's 4 s less the answer's trip: 3.5 s.
