@@ -285,8 +285,6 @@ class DrillView:
     undo_ms: int = UNDO_MS
     result: DrillResult | None = None
     freed: bool = False
-    #: The run (a reset starts the next): actions kept from an earlier one are not sent.
-    epoch: int = 0
 
     # ------------------------------------------------------------ time
 
