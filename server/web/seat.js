@@ -104,6 +104,7 @@
       // Her name has a seat already: the trainer confirms it is her (docs/protocol.md, rejoin).
       waiting(msg) { toast(msg.message); },
       status() { toast(t("reconnecting")); },
+      storage(msg) { toast(t(msg.saved ? "storage_back" : "storage_lost"), msg.saved ? "good" : "bad"); },
       freed: backToJoin,
     });
     ready.then(() => link.start());
