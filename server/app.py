@@ -694,6 +694,8 @@ class DrillServer:
         saved = self._saved_now(room) if seat.role is Role.TRAINER else None
         if saved is not None:
             broadcast([ws], encode(saved))
+        if not self.placement.healthy:  # welcomed while nothing can be saved: say so
+            broadcast([ws], encode(StorageOut(saved=False)))
 
     # ------------------------------------------------------------ the host's camera
 
