@@ -91,16 +91,24 @@ REPLICA_WAIT_MS = 1000
 
 #: Append records to a room's stream if (and only if) this worker holds the lease and the
 #: stream has the length this worker knows (ARGV[2]); the stream's new length. A batch sent
-#: again after a lost connection is not appended twice: a stream that already has it
-#: answers its length. -1: the lease is not ours; -2: the stream is not what we wrote.
+#: again after a lost connection is not appended twice: a stream that ends with exactly
+#: that batch answers its length. -1: the lease is not ours; -2: the stream is not what
+#: this worker wrote.
 _APPEND = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local n = redis.call('XLEN', KEYS[2])
 local base = tonumber(ARGV[2])
-if n == base + #ARGV - 2 then return n end
-if n ~= base then return -2 end
-for i = 3, #ARGV do redis.call('XADD', KEYS[2], '*', 'r', ARGV[i]) end
-return n + #ARGV - 2
+local k = #ARGV - 2
+if n == base then
+  for i = 3, #ARGV do redis.call('XADD', KEYS[2], '*', 'r', ARGV[i]) end
+  return n + k
+end
+if n ~= base + k then return -2 end
+local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', k)
+for j = 1, k do
+  if last[k + 1 - j][2][2] ~= ARGV[2 + j] then return -2 end
+end
+return n
 """
 #: Renew each lease this worker holds (KEYS: n leases, then their n streams); 1 for renewed,
 #: 0 for lost. A lease that ran out while Redis was unreachable is taken again when nobody
