@@ -24,6 +24,15 @@ as its placement and its journals (:mod:`server.placement`). In short:
   deterministic), paused, with every acknowledged input. Seats reconnect by
   themselves (to any worker: behind one address, a reverse proxy or DNS with
   several addresses) and resume with their tokens.
+- **Outage.** While Redis cannot be reached a worker keeps its rooms and their
+  connections: records are refused (``not_saved``), a write that was under way
+  waits (with what the room decided after it) and is sent again when Redis
+  answers (:data:`_APPEND` does not append it twice), every connection gets
+  ``storage`` and ``/healthz`` answers 503. When Redis answers the worker takes
+  its leases back (:data:`_RENEW`) before it writes, and subscribes again.
+- **Durability.** :meth:`RedisCluster.open` refuses a Redis without its
+  append-only file unless ``ephemeral``; ``redis+sentinel://`` URLs go through
+  redis-py's Sentinel client, and each write then waits for a replica (``WAIT``).
 
 Keys (prefix ``gladi:``): ``rooms`` (hash: code → how the room was made),
 ``journal:<code>`` (stream), ``lease:<code>``, ``worker:<id>`` (its address and
@@ -432,7 +441,18 @@ class RedisCluster:
     def _spawn(self, job: Awaitable[Any]) -> None:
         task: asyncio.Task[Any] = asyncio.ensure_future(job)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        """A background job ended: Redis lost meanwhile is an outage, not a lost exception."""
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, RedisError | OSError):
+            self._outage(exc)
+        elif exc is not None:
+            log.error("worker job failed", exc_info=exc)
 
     async def _first_room(self) -> None:
         """The cluster's first room, made by the first worker to start (``gladi serve``
