@@ -44,6 +44,8 @@ def register(subparsers: Any, lang: str) -> None:
     parser.add_argument("--redis", metavar="URL", default=None,
                         help=translate("serve.redis_help", lang))
     parser.add_argument("--worker", default=None, help=translate("serve.worker_help", lang))
+    parser.add_argument("--redis-ephemeral", action="store_true",
+                        help=translate("serve.redis_ephemeral_help", lang))
     parser.add_argument("--rtc-ports", metavar=translate("serve.rtc_ports_metavar", lang),
                         type=lambda text: _ports(text, lang), default=None,
                         help=translate("serve.rtc_ports_help", lang))
@@ -167,7 +169,7 @@ def _run_worker(args: argparse.Namespace, store: Store, ref: str, data: Path) ->
 
     from scenarios import ScenarioError, load_scenario
     from server.app import DrillServer
-    from server.cluster import RedisCluster
+    from server.cluster import NotDurable, RedisCluster
 
     try:
         load_scenario(ref)
@@ -175,7 +177,8 @@ def _run_worker(args: argparse.Namespace, store: Store, ref: str, data: Path) ->
         raise UserError(describe_scenario_error(error, lang)) from None
     base = _base_url(args)
     cluster = RedisCluster(args.redis, worker=args.worker, first_scenario=ref, seed=args.seed,
-                           advertise=base.replace("http://", "ws://", 1) + "/ws")
+                           advertise=base.replace("http://", "ws://", 1) + "/ws",
+                           ephemeral=args.redis_ephemeral)
     server = DrillServer(store, join_base=base, scenarios=[ref], placement=cluster,
                          journals=cluster, rtc=_network(args))
 
@@ -186,6 +189,8 @@ def _run_worker(args: argparse.Namespace, store: Store, ref: str, data: Path) ->
 
     try:
         return _serve(args, store, server, announce)
+    except NotDurable:
+        raise UserError(translate("serve.redis_not_durable", lang, url=args.redis)) from None
     except (RedisError, ValueError) as exc:
         raise UserError(translate("serve.cannot_reach_redis", lang, url=args.redis,
                                   reason=exc)) from None

@@ -69,6 +69,7 @@ __all__ = [
     "Snapshot",
     "StaffSnapshot",
     "TipOut",
+    "StorageOut",
     "TrainerState",
     "WaitingOut",
     "WelcomeOut",
@@ -439,6 +440,17 @@ class SavedOut(Outbound):
     error: str | None = Field(description="null; else why the files could not be written")
 
 
+class StorageOut(Outbound):
+    """Every connection of a room: whether the server can save what happens in it. Sent
+    when that changes (a cluster's Redis became unreachable, or came back); not numbered,
+    not replayed. While ``saved`` is false the room and its connections go on, but inputs
+    that must be journalled are refused with ``not_saved``: show the person a notice
+    ("penyimpanan terputus") until a ``storage`` with ``saved`` true comes."""
+
+    type: Literal["storage"] = "storage"
+    saved: bool
+
+
 # ---------------------------------------------------------------- taking a seat back
 
 
@@ -646,19 +658,20 @@ class MediaStateOut(Outbound):
 #: Every server message model, in the order ``docs/protocol.md`` lists them.
 SERVER_MESSAGES: tuple[type[Outbound], ...] = (
     WelcomeOut, EventOut, RoomOut, AckOut, ErrorOut, PongOut, LeaderboardOut, SeatsOut,
-    WaitingOut, RejoinsOut, DebriefOut, SavedOut, ExportOut, MediaAnswerOut, MediaStateOut)
+    WaitingOut, RejoinsOut, DebriefOut, SavedOut, StorageOut, ExportOut, MediaAnswerOut,
+    MediaStateOut)
 
 ServerMessage = Annotated[
     WelcomeOut | EventOut | RoomOut | AckOut | ErrorOut | PongOut | SeatsOut | LeaderboardOut
-    | WaitingOut | RejoinsOut | DebriefOut | SavedOut | ExportOut | MediaAnswerOut
-    | MediaStateOut,
+    | WaitingOut | RejoinsOut | DebriefOut | SavedOut | StorageOut | ExportOut
+    | MediaAnswerOut | MediaStateOut,
     Field(discriminator="type"),
 ]
 #: Any one server message, as its model.
 AnyServerMessage = (
     WelcomeOut | EventOut | RoomOut | AckOut | ErrorOut | PongOut | SeatsOut | LeaderboardOut
-    | WaitingOut | RejoinsOut | DebriefOut | SavedOut | ExportOut | MediaAnswerOut
-    | MediaStateOut
+    | WaitingOut | RejoinsOut | DebriefOut | SavedOut | StorageOut | ExportOut
+    | MediaAnswerOut | MediaStateOut
 )
 #: Decodes one server message (a client's side; the tests check what the server sends).
 SERVER_MESSAGE: TypeAdapter[AnyServerMessage] = TypeAdapter(ServerMessage)

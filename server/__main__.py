@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--redis", default=None, help="redis://… : a worker of a cluster")
     parser.add_argument("--worker", default=None, help="this worker's name (cluster)")
     parser.add_argument("--lease-ms", type=int, default=None, help="room lease (cluster)")
+    parser.add_argument("--redis-ephemeral", action="store_true",
+                        help="accept a Redis without its append-only file (cluster)")
     parser.add_argument("--rtc-ports", type=parse_ports, default=None,
                         help="LOW-HIGH: the UDP ports the video may use")
     args = parser.parse_args(argv)
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> None:
     srv: DrillServer
     if args.redis is not None:
         cluster = RedisCluster(args.redis, worker=args.worker, lease_ms=args.lease_ms,
-                               first_scenario=args.scenario, seed=args.seed)
+                               first_scenario=args.scenario, seed=args.seed,
+                               ephemeral=args.redis_ephemeral)
         srv = DrillServer(store, scenarios=[args.scenario], placement=cluster, journals=cluster,
                           rtc=rtc)
     else:

@@ -57,7 +57,7 @@ from protocol.inbound import (
     ProtocolError,
     decode,
 )
-from protocol.outbound import PongOut, SavedOut, ScenarioRef, encode
+from protocol.outbound import PongOut, SavedOut, ScenarioRef, StorageOut, encode
 from protocol.roles import Role, View
 from scenarios import ScenarioError, builtin_scenario_ids, load_economy, load_scenario
 from scenarios.schema import Scenario
@@ -333,6 +333,12 @@ class DrillServer:
             for ws in members:
                 self._later(ws.close(CLOSE_MOVED, "room moved"))
 
+    def storage(self, saved: bool) -> None:
+        """Tell every connection of every room here whether what happens is being saved."""
+        text = encode(StorageOut(saved=saved))
+        for conns in self.conns.values():
+            broadcast({ws for members in conns.views.values() for ws in members}, text)
+
     def _later(self, job: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(job)
         self._closing.add(task)
@@ -455,7 +461,10 @@ class DrillServer:
                     (host or "").lower():
                 return _response(HTTPStatus.FORBIDDEN, b"origin not allowed\n", "text/plain")
             return None
-        if path == "/healthz":
+        if path == "/healthz":  # 503 while the rooms cannot be saved (a cluster's Redis)
+            if not self.placement.healthy:
+                return _response(HTTPStatus.SERVICE_UNAVAILABLE, b"storage unreachable\n",
+                                 "text/plain")
             return _response(HTTPStatus.OK, b"OK\n", "text/plain")
         answer = self.desk.http(path, request)
         if answer is not None:
@@ -685,6 +694,8 @@ class DrillServer:
         saved = self._saved_now(room) if seat.role is Role.TRAINER else None
         if saved is not None:
             broadcast([ws], encode(saved))
+        if not self.placement.healthy:  # welcomed while nothing can be saved: say so
+            broadcast([ws], encode(StorageOut(saved=False)))
 
     # ------------------------------------------------------------ the host's camera
 

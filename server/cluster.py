@@ -24,6 +24,15 @@ as its placement and its journals (:mod:`server.placement`). In short:
   deterministic), paused, with every acknowledged input. Seats reconnect by
   themselves (to any worker: behind one address, a reverse proxy or DNS with
   several addresses) and resume with their tokens.
+- **Outage.** While Redis cannot be reached a worker keeps its rooms and their
+  connections: records are refused (``not_saved``), a write that was under way
+  waits (with what the room decided after it) and is sent again when Redis
+  answers (:data:`_APPEND` does not append it twice), every connection gets
+  ``storage`` and ``/healthz`` answers 503. When Redis answers the worker takes
+  its leases back (:data:`_RENEW`) before it writes, and subscribes again.
+- **Durability.** :meth:`RedisCluster.open` refuses a Redis without its
+  append-only file unless ``ephemeral``; ``redis+sentinel://`` URLs go through
+  redis-py's Sentinel client, and each write then waits for a replica (``WAIT``).
 
 Keys (prefix ``gladi:``): ``rooms`` (hash: code → how the room was made),
 ``journal:<code>`` (stream), ``lease:<code>``, ``worker:<id>`` (its address and
@@ -47,12 +56,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.asyncio.sentinel import Sentinel
+from redis.exceptions import RedisError, ResponseError
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from i18n import LANGUAGES, normalise_language, translate
+from i18n.errors import GladiError
 from protocol.day import DayCreate, DayRoom
 from protocol.inbound import Command, ErrorCode, Hello
 from protocol.outbound import ScenarioRef
@@ -60,13 +71,13 @@ from protocol.outbound import ScenarioRef
 from .app import CLOSE_MOVED, WS_MAX_SIZE
 from .clock import Status
 from .day import DayFiles, day_files
-from .journal import AnyRecord, SettingsRec, dumps_record, loads_record
+from .journal import AnyRecord, JournalError, SettingsRec, dumps_record, loads_record
 from .overview import Refused
 from .placement import RoomHost, Routed, build_room, error_text, new_code, now_ms
 from .room import DrillRoom
 from .store import RoomRecord
 
-__all__ = ["LEASE_MS", "Keys", "RedisCluster", "RedisJournal"]
+__all__ = ["LEASE_MS", "Keys", "NotDurable", "RedisCluster", "RedisJournal", "redis_client"]
 
 log = logging.getLogger("gladi.server")
 
@@ -80,19 +91,50 @@ RETRY_S = 0.25
 CONTROL_WAIT_S = 2.0
 #: How often a worker publishes its rooms' glances for the overviews (wall ms).
 GLANCE_EVERY_MS = 2000
+#: How often a worker that cannot reach Redis tries again (s).
+OUTAGE_RETRY_S = 0.25
+#: How long a Redis call may take before Redis counts as unreachable (s).
+REDIS_TIMEOUT_S = 3.0
+#: With Sentinel: how long a write waits for a replica to have it before it is sent (ms).
+REPLICA_WAIT_MS = 1000
 
-#: Append records to a room's stream if (and only if) this worker holds the lease.
+#: Append records to a room's stream if (and only if) this worker holds the lease and the
+#: stream has the length this worker knows (ARGV[2]); the stream's new length. A batch sent
+#: again after a lost connection is not appended twice: a stream that ends with exactly
+#: that batch answers its length. -1: the lease is not ours; -2: the stream is not what
+#: this worker wrote.
 _APPEND = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-for i = 2, #ARGV do redis.call('XADD', KEYS[2], '*', 'r', ARGV[i]) end
-return #ARGV - 1
+local n = redis.call('XLEN', KEYS[2])
+local base = tonumber(ARGV[2])
+local k = #ARGV - 2
+if n == base then
+  for i = 3, #ARGV do redis.call('XADD', KEYS[2], '*', 'r', ARGV[i]) end
+  return n + k
+end
+if n ~= base + k then return -2 end
+local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', k)
+for j = 1, k do
+  if last[k + 1 - j][2][2] ~= ARGV[2 + j] then return -2 end
+end
+return n
 """
-#: Renew each lease this worker holds; 1 for renewed, 0 for lost.
+#: Renew each lease this worker holds (KEYS: n leases, then their n streams); 1 for renewed,
+#: 0 for lost. A lease that ran out while Redis was unreachable is taken again when nobody
+#: else took it and the stream is as this worker wrote it (ARGV: worker, ms, then a low and a
+#: high length per room: a batch whose answer was lost may or may not be in it).
 _RENEW = """
+local n = #KEYS / 2
 local out = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then
-    redis.call('PEXPIRE', key, ARGV[2]); out[i] = 1
+for i = 1, n do
+  local holder = redis.call('GET', KEYS[i])
+  if holder == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2]); out[i] = 1
+  elseif not holder then
+    local len = redis.call('XLEN', KEYS[n + i])
+    if len >= tonumber(ARGV[1 + 2 * i]) and len <= tonumber(ARGV[2 + 2 * i]) then
+      redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2]); out[i] = 1
+    else out[i] = 0 end
   else out[i] = 0 end
 end
 return out
@@ -152,12 +194,17 @@ class Keys:
 class RedisJournal:
     """A room's journal whose records go to a Redis stream. :meth:`append` checks a record
     (what could not be stored is refused at once, as by the SQLite journal) and keeps it;
-    the worker writes what was kept before it sends anything the records caused."""
+    the worker writes what was kept before it sends anything the records caused. While Redis
+    cannot be reached (``down`` says so) every record is refused: the room answers
+    ``not_saved``."""
 
-    def __init__(self) -> None:
+    def __init__(self, down: Callable[[], bool] = lambda: False) -> None:
         self.pending: list[str] = []
+        self._down = down
 
     def append(self, record: AnyRecord) -> None:
+        if self._down():
+            raise JournalError("storage unreachable")
         self.pending.append(dumps_record(record))
 
     def take(self) -> list[str]:
@@ -179,6 +226,45 @@ class _Committer:
 
     queue: deque[_Waiting] = field(default_factory=deque)
     task: asyncio.Task[None] | None = None
+    #: How many records the room's stream has, as far as this worker knows.
+    length: int = 0
+    #: Records sent to Redis whose answer has not come (they may be in the stream or not).
+    unsure: int = 0
+
+
+class NotDurable(GladiError):
+    """The Redis server keeps its data only in memory (``appendonly no``): a restart of it
+    would lose every room of the day. ``gladi serve --redis-ephemeral`` accepts that."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url}: appendonly is not on")
+        self.url = url
+
+
+def redis_client(url: str) -> tuple[aioredis.Redis, bool]:
+    """A client for ``url``, and whether it goes through Redis Sentinel.
+
+    ``redis://…`` and ``rediss://…`` name one server; ``redis+sentinel://host:port[,host:port…]
+    /service_name`` names the sentinels that watch the primary called ``service_name``: the
+    client asks them where the primary is, and asks again when it is lost (a replica took
+    over). Raises ValueError for a sentinel URL without sentinels or service name.
+    """
+    timeouts: dict[str, Any] = {"socket_timeout": REDIS_TIMEOUT_S,
+                                "socket_connect_timeout": REDIS_TIMEOUT_S}
+    if not url.startswith("redis+sentinel://"):
+        return aioredis.from_url(url, decode_responses=True, **timeouts), False
+    where, _, service = url.removeprefix("redis+sentinel://").partition("/")
+    service = service.strip("/")
+    sentinels: list[tuple[str, int]] = []
+    for part in where.split(","):
+        host, _, port = part.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"{part!r} is not host:port")
+        sentinels.append((host.strip("[]"), int(port)))
+    if not service:
+        raise ValueError("no service name after the sentinels (…/mymaster)")
+    sentinel = Sentinel(sentinels, sentinel_kwargs=timeouts, **timeouts)
+    return sentinel.master_for(service, decode_responses=True), True
 
 
 def _record_json(record: RoomRecord) -> str:
@@ -209,8 +295,10 @@ class RedisCluster:
     def __init__(self, redis_url: str, *, worker: str | None = None,
                  lease_ms: int | None = None, advertise: str | None = None,
                  first_scenario: str | None = None, seed: int = 1,
-                 prefix: str = "gladi:") -> None:
+                 prefix: str = "gladi:", ephemeral: bool = False) -> None:
         self.redis_url = redis_url
+        #: Whether a Redis without persistence is accepted (``--redis-ephemeral``).
+        self.ephemeral = ephemeral
         #: This worker's name in the cluster.
         self.worker = worker or f"{socket.gethostname()}-{os.getpid()}"
         self.lease_ms = lease_ms or LEASE_MS
@@ -230,6 +318,16 @@ class RedisCluster:
         self._glanced = 0
         self._published: dict[str, str] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Through Redis Sentinel: each write waits for a replica before it is sent.
+        self._sentinel = False
+        #: Redis cannot be reached: records are refused, the seats are told.
+        self._down = False
+        self._up = asyncio.Event()
+        self._up.set()
+        #: After an outage, rooms without a lease are left to their holders until then.
+        self._grace_until = 0
+        #: The other workers' glances as last read (the overview while Redis is away).
+        self._glances: dict[str, str] = {}
 
     # ------------------------------------------------------------ Redis
 
@@ -257,6 +355,30 @@ class RedisCluster:
         return True  # any worker's overview may show this worker's rooms
 
     @property
+    def healthy(self) -> bool:
+        """False while Redis cannot be reached (``/healthz`` answers 503)."""
+        return not self._down
+
+    def _outage(self, exc: BaseException) -> None:
+        """Redis cannot be reached: refuse records (``not_saved``) and tell the seats."""
+        if self._down:
+            return
+        log.warning("redis unreachable, rooms keep running unsaved: %s", exc)
+        self._down = True
+        self._up.clear()
+        self.host.storage(False)
+
+    def _recovered(self) -> None:
+        """Redis answers again (and this worker's leases are renewed): write and save."""
+        if not self._down:
+            return
+        log.warning("redis reachable again")
+        self._down = False
+        self._grace_until = now_ms() + self.lease_ms
+        self._up.set()
+        self.host.storage(True)
+
+    @property
     def url(self) -> str:
         """Where other workers pass seats to this one (``ws://host:port/ws``)."""
         return self._url
@@ -275,10 +397,27 @@ class RedisCluster:
         self._host = host
 
     async def open(self) -> None:
-        """Connect to Redis and learn the day's organiser key (made by the first worker)."""
-        self._db = aioredis.from_url(self.redis_url, decode_responses=True)
+        """Connect to Redis, make sure it keeps what it is given (unless ephemeral), and
+        learn the day's organiser key (made by the first worker).
+
+        Raises:
+            NotDurable: Redis runs without its append-only file and ``ephemeral`` is off.
+        """
+        self._db, self._sentinel = redis_client(self.redis_url)
+        await self._check_durable()
         await self.db.set(self.keys.day_key, secrets.token_urlsafe(12), nx=True)
         self._day_key = str(await self.db.get(self.keys.day_key))
+
+    async def _check_durable(self) -> None:
+        """A Redis without its append-only file loses the day when it restarts."""
+        if self.ephemeral:
+            return
+        try:
+            answer = await self.db.config_get("appendonly")
+        except ResponseError:  # CONFIG turned off: nobody can say it persists
+            answer = {}
+        if str(answer.get("appendonly", "")).lower() != "yes":
+            raise NotDurable(self.redis_url)
 
     async def start(self, host: str, port: int) -> None:
         """Listening: register, take the rooms placed here or left by dead workers, make
@@ -302,7 +441,18 @@ class RedisCluster:
     def _spawn(self, job: Awaitable[Any]) -> None:
         task: asyncio.Task[Any] = asyncio.ensure_future(job)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        """A background job ended: Redis lost meanwhile is an outage, not a lost exception."""
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, RedisError | OSError):
+            self._outage(exc)
+        elif exc is not None:
+            log.error("worker job failed", exc_info=exc)
 
     async def _first_room(self) -> None:
         """The cluster's first room, made by the first worker to start (``gladi serve``
@@ -325,39 +475,57 @@ class RedisCluster:
 
     async def _maintain(self) -> None:
         """Every third of the lease: say this worker lives, renew its leases, publish its
-        rooms' glances, and take rooms whose worker is gone."""
+        rooms' glances, and take rooms whose worker is gone. While Redis cannot be reached
+        the rooms stay here (their seats connected, their records refused) and this worker
+        tries again often; when it answers, the leases are renewed (taken again if they ran
+        out and nobody else took them) before anything is written."""
         while True:
-            await asyncio.sleep(self.lease_ms / 3000)
+            await asyncio.sleep(OUTAGE_RETRY_S if self._down else self.lease_ms / 3000)
             try:
                 await self._heartbeat()
                 await self._renew()
+                self._recovered()
                 now = now_ms()
                 if now - self._glanced >= GLANCE_EVERY_MS:
                     self._glanced = now
                     await self._publish_glances()
                 await self._take_orphans()
-            except RedisError as exc:
-                log.warning("redis: %s", exc)
-                if now_ms() - self._renewed > self.lease_ms:
-                    # The leases ran out unrenewed: another worker may hold these rooms now.
-                    for code in list(self.rooms):
-                        self._lose(code)
+            except (RedisError, OSError) as exc:
+                self._outage(exc)
             except Exception:
                 log.exception("worker upkeep failed")
 
     async def _renew(self) -> None:
         codes = list(self.rooms)
         if codes:
-            kept = await self._script(_RENEW, [self.keys.lease(c) for c in codes],
-                                      [self.worker, self.lease_ms])
+            kept = await self._renew_codes(codes)
             for code, ok in zip(codes, kept, strict=True):
                 if not ok:
                     log.warning("room %s: lease lost", code)
                     self._lose(code)
         self._renewed = now_ms()
 
+    async def _renew_codes(self, codes: list[str]) -> list[int]:
+        """Renew (or take again, :data:`_RENEW`) the leases of ``codes``: 1 kept, 0 lost."""
+        lengths: list[int] = []
+        for code in codes:
+            committer = self._committers.get(code, _Committer())
+            lengths += [committer.length, committer.length + committer.unsure]
+        keys = [self.keys.lease(c) for c in codes] + [self.keys.journal(c) for c in codes]
+        return [int(k) for k in await self._script(_RENEW, keys,
+                                                   [self.worker, self.lease_ms, *lengths])]
+
     async def _listen(self) -> None:
-        """Rooms placed on this worker, and the organisers' commands for its rooms."""
+        """Rooms placed on this worker, and the organisers' commands for its rooms; after
+        a lost connection (Redis restarted, or a replica took over) it subscribes again."""
+        while True:
+            try:
+                await self._subscribed()
+            except (RedisError, OSError) as exc:
+                self._outage(exc)
+            await asyncio.sleep(OUTAGE_RETRY_S)
+
+    async def _subscribed(self) -> None:
         pubsub = self.db.pubsub()
         await pubsub.subscribe(self.keys.control, self.keys.placed)
         try:
@@ -385,7 +553,7 @@ class RedisCluster:
         self._known = {code: _record_of(text) for code, text in raw.items()}
         others = [code for code in self._known if code not in self.rooms
                   and code not in self._loading]
-        if not others:
+        if not others or now_ms() < self._grace_until:
             return
         holders = await self.db.mget([self.keys.lease(code) for code in others])
         for code, holder in zip(others, holders, strict=True):
@@ -417,12 +585,14 @@ class RedisCluster:
             text = await cast(Awaitable[str | None], self.db.hget(self.keys.rooms, code))
             if text is not None:
                 record = _record_of(text)
-                built = await asyncio.to_thread(rebuild, record, await self._stream(code))
+                texts = await self._stream(code)
+                built = await asyncio.to_thread(rebuild, record, texts)
                 # The lease is renewed only for served rooms: make sure it held meanwhile.
-                kept = await self._script(_RENEW, [self.keys.lease(code)],
-                                          [self.worker, self.lease_ms])
+                kept = await self._script(_RENEW, [self.keys.lease(code),
+                                                   self.keys.journal(code)],
+                                          [self.worker, self.lease_ms, 0, 0])
                 if kept[0]:
-                    self._hold(built, record)
+                    self._hold(built, record, len(texts))
                     room = built
         except Exception:
             log.exception("room %s could not be restored", code)
@@ -432,8 +602,9 @@ class RedisCluster:
             future.set_result(room)
         return room
 
-    def _hold(self, room: DrillRoom, record: RoomRecord) -> None:
+    def _hold(self, room: DrillRoom, record: RoomRecord, length: int) -> None:
         self._known[room.code] = record
+        self._committers[room.code] = _Committer(length=length)
         self.host.hold(room, record)
         log.info("worker %s holds room %s", self.worker, room.code)
 
@@ -446,8 +617,8 @@ class RedisCluster:
 
     def journal(self, code: str) -> RedisJournal:
         """A held room's journal: its records wait for :meth:`written` to append them."""
-        self._committers[code] = _Committer()
-        return RedisJournal()
+        self._committers.setdefault(code, _Committer())
+        return RedisJournal(lambda: self._down)
 
     def written(self, room: DrillRoom, send: Callable[[], None]) -> None:
         """Run ``send`` once the room's records are in its stream, in the order the room
@@ -457,7 +628,7 @@ class RedisCluster:
             return
         journal = room.journal
         texts = journal.take() if isinstance(journal, RedisJournal) else []
-        if not texts and not committer.queue:
+        if not texts and not committer.queue and committer.task is None:
             send()
             return
         committer.queue.append(_Waiting(texts, send))
@@ -475,13 +646,7 @@ class RedisCluster:
                 committer.queue.clear()
                 texts = [text for waiting in batch for text in waiting.texts]
                 if texts:
-                    try:
-                        written = await self._script(
-                            _APPEND, [self.keys.lease(code), self.keys.journal(code)],
-                            [self.worker, *texts])
-                    except RedisError as exc:
-                        log.warning("room %s: journal not written: %s", code, exc)
-                        written = -1
+                    written = await self._append(code, committer, texts)
                     if written < 0:
                         # Not written (or not ours any more): the room as it is here may hold
                         # inputs the stream lacks. Whoever holds the lease rebuilds it.
@@ -495,6 +660,38 @@ class RedisCluster:
                     waiting.send()
         finally:
             committer.task = None
+
+    async def _append(self, code: str, committer: _Committer, texts: list[str]) -> int:
+        """Append ``texts`` to the room's stream: its new length, or -1 (the lease is not
+        this worker's) or -2 (the stream is not as this worker wrote it). While Redis cannot
+        be reached the batch waits and is sent again when it answers (in order: what the
+        room decided after it waits behind it); :data:`_APPEND` does not append it twice."""
+        committer.unsure = len(texts)
+        try:
+            while True:
+                await self._up.wait()
+                try:
+                    written = int(await self._script(
+                        _APPEND, [self.keys.lease(code), self.keys.journal(code)],
+                        [self.worker, committer.length, *texts]))
+                    if written >= 0 and self._sentinel:
+                        await self._replicated(code)
+                except (RedisError, OSError) as exc:
+                    log.warning("room %s: journal not written yet: %s", code, exc)
+                    self._outage(exc)
+                    continue
+                if written >= 0:
+                    committer.length = written
+                return written
+        finally:
+            committer.unsure = 0
+
+    async def _replicated(self, code: str) -> None:
+        """Through Sentinel: wait until a replica has what was written, so that a primary
+        lost now loses nothing a seat was told."""
+        replicas = int(await self.db.wait(1, REPLICA_WAIT_MS))
+        if replicas < 1:
+            log.warning("room %s: no replica confirmed the write", code)
 
     # ------------------------------------------------------------ routing seats
 
@@ -596,7 +793,14 @@ class RedisCluster:
         return None if record is None else record.lang
 
     async def day_rooms(self, lang: str) -> list[DayRoom]:
-        published = await cast(Awaitable[dict[str, str]], self.db.hgetall(self.keys.glance))
+        """Every room of the day; while Redis cannot be reached, other workers' rooms as
+        they were last read."""
+        try:
+            self._glances = await cast(Awaitable[dict[str, str]],
+                                       self.db.hgetall(self.keys.glance))
+        except (RedisError, OSError) as exc:
+            self._outage(exc)
+        published = self._glances
         rooms = []
         for code, record in sorted(self._known.items(), key=lambda kv: kv[1].created):
             room = self.rooms.get(code)
@@ -622,9 +826,13 @@ class RedisCluster:
         ref = self.host.new_room_ref(msg, len(self._known))
         if isinstance(ref, Refused):
             return ref
-        target = await self._least_loaded()
-        record = await self._place(ref, msg.seed, msg.name or "", msg.lang, msg.team_mode,
-                                   target)
+        try:
+            target = await self._least_loaded()
+            record = await self._place(ref, msg.seed, msg.name or "", msg.lang,
+                                       msg.team_mode, target)
+        except (RedisError, OSError) as exc:
+            self._outage(exc)
+            return Refused(ErrorCode.NOT_SAVED, "storage unreachable")
         room = self.rooms.get(record.code)
         if room is not None:
             return self.host.glances.glance(room, record, lang, self.worker)
@@ -669,10 +877,21 @@ class RedisCluster:
         elsewhere = [code for code in wanted if code not in self.rooms]
         if not elsewhere:
             return done, skipped
+        answered: set[str] = set()
+        try:
+            await self._control_elsewhere(command, elsewhere, done, skipped, answered)
+        except (RedisError, OSError) as exc:  # those rooms' workers cannot be told now
+            self._outage(exc)
+        skipped += [code for code in elsewhere if code not in answered]
+        return done, skipped
+
+    async def _control_elsewhere(self, command: Command, elsewhere: list[str],
+                                 done: list[str], skipped: list[str],
+                                 answered: set[str]) -> None:
+        """Ask the workers holding ``elsewhere`` to carry out ``command``; gather answers."""
         request = secrets.token_hex(8)
         await self.db.publish(self.keys.control, json.dumps(
             {"request": request, "command": command.value, "rooms": elsewhere}))
-        answered: set[str] = set()
         deadline = time.monotonic() + CONTROL_WAIT_S
         while len(answered) < len(elsewhere) and time.monotonic() < deadline:
             reply = await cast(Awaitable[Any], self.db.blpop(
@@ -683,8 +902,6 @@ class RedisCluster:
             done += data["done"]
             skipped += data["skipped"]
             answered.update(data["done"] + data["skipped"])
-        skipped += [code for code in elsewhere if code not in answered]
-        return done, skipped
 
     async def _controlled(self, data: dict[str, Any]) -> None:
         """An organiser's command for rooms of the cluster: carry it out for those held here."""
@@ -701,6 +918,11 @@ class RedisCluster:
         for code, record in sorted(self._known.items(), key=lambda kv: kv[1].created):
             room = self.rooms.get(code)
             if room is None:  # held elsewhere: its stream says everything
-                room = await asyncio.to_thread(rebuild, record, await self._stream(code))
+                try:
+                    texts = await self._stream(code)
+                except (RedisError, OSError) as exc:  # not readable now: left out
+                    self._outage(exc)
+                    continue
+                room = await asyncio.to_thread(rebuild, record, texts)
             rooms.append((record, room))
         return day_files(rooms, lang, translate("serve.day_report.title", lang))

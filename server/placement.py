@@ -116,6 +116,9 @@ class RoomHost(Protocol):
                 conn: ServerConnection | None = None) -> None:
         """Send what ``room`` decided (once its journal has it)."""
 
+    def storage(self, saved: bool) -> None:
+        """Tell every connection whether what happens is being saved (``storage``)."""
+
     def control_here(self, command: Command, codes: list[str]) -> tuple[list[str], list[str]]:
         """Give ``command`` to the rooms ``codes`` served here: (done, skipped)."""
 
@@ -137,6 +140,10 @@ class Placement(HeldRooms, Protocol):
     def glancing(self) -> bool:
         """Whether the rooms' glances are wanted even with no overview open here (other
         workers' overviews read them)."""
+
+    @property
+    def healthy(self) -> bool:
+        """Whether what the rooms decide can be saved now (``/healthz``)."""
 
     def attach(self, host: RoomHost) -> None:
         """The server this placement places rooms for."""
@@ -198,6 +205,10 @@ class LocalPlacement:
     @property
     def glancing(self) -> bool:
         return False
+
+    @property
+    def healthy(self) -> bool:
+        return True  # a store that cannot write refuses each record (not_saved)
 
     def attach(self, host: RoomHost) -> None:
         self._host = host

@@ -134,6 +134,7 @@ from protocol.outbound import (
     SavedOut,
     SeatsOut,
     StaffSnapshot,
+    StorageOut,
     WaitingOut,
     WelcomeOut,
 )
@@ -330,8 +331,8 @@ class DrillView:
                     CoachLine(c.t, c.text, c.level == "fail", c.cleared_t)
                     for c in msg.coaching or []])
             case (PongOut() | SeatsOut() | LeaderboardOut() | WaitingOut() | RejoinsOut()
-                  | SavedOut() | ExportOut() | MediaAnswerOut()):
-                pass  # the host's desk shows none of these
+                  | SavedOut() | StorageOut() | ExportOut() | MediaAnswerOut()):
+                pass  # the host's desk shows none of these (not_saved answers say enough)
             case _:
                 assert_never(msg)
 

@@ -110,6 +110,7 @@
       // The link went down or came back (offline.js): the notice, a stale LIVE badge and clock.
       status(s) { if (me) stable(() => { GladiOffline.notice($("offline-notice"), s === "offline"); renderBadge(); }); },
       outbox(items) { stable(() => GladiOffline.list($("pending-actions"), items, () => link.dismiss())); },
+      storage(msg) { toast(t(msg.saved ? "storage_back" : "storage_lost"), msg.saved ? "good" : "bad"); },
       freed: backToJoin,
     });
     ready.then(() => link.start());
