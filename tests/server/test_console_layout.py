@@ -136,6 +136,9 @@ def test_toasts_never_cover_the_overviews_buttons(tmp_path: Path, screen: str) -
             assert "Berhasil di 0 ruangan; 1 dilewati" in await page.inner_text(
                 "#console-toasts")
             assert await page.evaluate(COVERED, ".controls button, .room-card button") == []
+            # Nothing runs off the side, where a room's buttons would be out of reach.
+            assert await page.evaluate("document.documentElement.scrollWidth "
+                                       "<= document.documentElement.clientWidth")
             # Started, it has a score so far, written the Indonesian way.
             await page.click(f"button[data-cmd='{srv.room.code}:start']")
             await page.wait_for_function(
