@@ -110,13 +110,13 @@ def test_with_rtc_ports_the_video_passes_a_firewall_open_only_for_them(tmp_path:
 CUT_PHONES = 4
 CUTS_EACH = 5
 NOTICE = "() => !document.getElementById('offline-notice').hidden"
-# A comment row a person can see and tap: [id, x, y] of the first one fully in view.
+# A comment row a person can see and tap: [id, x, y] of the first whose middle is in view.
 TAPPABLE = """() => {
   const box = document.getElementById("stream").getBoundingClientRect();
   for (const r of document.querySelectorAll("#stream [data-id]:not(.gone)")) {
     const b = r.getBoundingClientRect();
     const x = b.left + b.width / 2, y = b.top + b.height / 2;
-    if (b.top >= box.top && b.bottom <= box.bottom && b.bottom <= innerHeight &&
+    if (y > box.top && y < box.bottom && y < innerHeight &&
         document.elementFromPoint(x, y)?.closest("[data-id]") === r) return [r.dataset.id, x, y];
   }
   return null;
