@@ -74,7 +74,7 @@ def test_seat_page_and_trainer_console_in_xx(tmp_path: Path) -> None:
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.set_default_timeout(30_000)
             phone.goto(f"{server.http}/?room={server.code}&lang=xx")
-            phone.wait_for_function("document.querySelector('[data-i18n=join]').textContent"
+            phone.wait_for_function("() => document.querySelector('[data-i18n=join]').textContent"
                                     f" === {translate('seat.join', 'xx')!r}")
             assert leaks(phone, names) == {}
             phone.fill("#name", "Ani")
@@ -83,7 +83,7 @@ def test_seat_page_and_trainer_console_in_xx(tmp_path: Path) -> None:
             assert leaks(phone, names) == {}
 
             trainer.goto(f"{server.http}/trainer?room={server.code}&lang=xx#key={server.key}")
-            trainer.wait_for_function("document.querySelector('#start').textContent"
+            trainer.wait_for_function("() => document.querySelector('#start').textContent"
                                       f" === {translate('seat.start', 'xx')!r}")
             trainer.click("#connect-form button[type=submit]")
             trainer.wait_for_selector("#console:not([hidden])")
@@ -123,7 +123,7 @@ def test_an_unknown_language_opens_in_indonesian(tmp_path: Path) -> None:
             page = browser.new_page()
             page.set_default_timeout(30_000)
             page.goto(f"{server.http}/?room={server.code}&lang=fr")
-            page.wait_for_function("document.querySelector('[data-i18n=join]').textContent"
+            page.wait_for_function("() => document.querySelector('[data-i18n=join]').textContent"
                                    f" === {translate('seat.join', 'id')!r}")
             assert page.evaluate("document.documentElement.lang") == "id"
         finally:
