@@ -73,7 +73,7 @@ def test_validate_reports_invalid_files_and_exits_1(
     captured = capsys.readouterr()
     assert f"OK  {good}" in captured.out
     assert f"Berkas {bad} punya 1 masalah:" in captured.out
-    assert f"baris {line_of(text, '      hoax')}, kolom phases[0].rates.hoax" in captured.out
+    assert f"baris {line_of(text, '      hoax')}, kolom phases ke-1 > rates > hoax" in captured.out
     assert f"Berkas {broken} punya 1 masalah:" in captured.out
     assert "baris 2" in captured.out
     assert "3 diperiksa: 1 baik, 2 bermasalah." in captured.out
@@ -87,7 +87,7 @@ def test_validate_reports_unknown_content_packs_under_the_file_name(
     assert cli.main(["--lang", "en", "scenario", "validate", path]) == 1
     out = capsys.readouterr().out
     assert f"File {path} has 1 problem:" in out
-    assert 'field content[0]: there is no content pack called "cor"; did you mean "core"?' in out
+    assert 'field content no. 1: there is no content pack called "cor"; did you mean "core"?' in out
 
 
 def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
