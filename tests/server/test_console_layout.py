@@ -159,9 +159,9 @@ def test_the_consoles_coaching_lines_overlap_nothing_and_numbers_are_local(
                 await opened.goto(console_url(srv).replace("#", f"&lang={lang}#"))
                 await opened.click("#connect-form button[type=submit]")
                 await opened.wait_for_selector("#console:not([hidden])")
-            warnings = [("audio.clipping", "clipped", {"peak": -2.6}),
+            warnings = [("audio.clipping", "near_clipping", {"peak": -2.6}),
                         ("exposure.face_clipped", "face_clipped", {"percent": 12.5}),
-                        ("exposure.brightness", "too_dark", {})]
+                        ("exposure.brightness", "face_too_dark", {})]
             records = [CoachRec(t=1_000 * i, change="raised", check=check, level="warn",
                                 hint_key=key, params=params, since=1_000 * i)
                        for i, (check, key, params) in enumerate(warnings, 1)]
